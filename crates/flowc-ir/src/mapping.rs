@@ -1,0 +1,1 @@
+//! Value and block mapping for cloning (placeholder filled below).

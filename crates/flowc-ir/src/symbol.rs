@@ -1,0 +1,1 @@
+//! Symbols and symbol tables (placeholder filled below).
