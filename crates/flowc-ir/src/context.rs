@@ -28,6 +28,8 @@ pub struct Context {
     pub(crate) values: Vec<ValueData>,
     pub(crate) registry: Registry,
     pub(crate) resources: BTreeMap<String, ResourceBlob>,
+    /// Diagnostics emitted by passes and verifiers, drained by the tool that reports them.
+    pub(crate) diagnostics: Vec<crate::Diagnostic>,
     /// Accept operations of dialects that are not registered (`--allow-unregistered-dialect`).
     pub allow_unregistered_dialects: bool,
 }
@@ -52,6 +54,7 @@ impl Context {
             values: Vec::new(),
             registry: Registry::default(),
             resources: BTreeMap::new(),
+            diagnostics: Vec::new(),
             allow_unregistered_dialects: false,
         };
         let unknown = ctx.intern_loc(LocData::Unknown);
@@ -73,6 +76,21 @@ impl Context {
     #[inline]
     pub fn ident_str(&self, id: Ident) -> &str {
         self.strings.get(id.index() as u32)
+    }
+
+    /// Records a diagnostic (MLIR's `emitError` / `emitWarning` / `emitRemark`); the tool
+    /// drains them with [`Context::take_diagnostics`].
+    pub fn emit(&mut self, diagnostic: crate::Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Whether an error has been emitted and not yet drained.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == crate::Severity::Error)
+    }
+
+    pub fn take_diagnostics(&mut self) -> Vec<crate::Diagnostic> {
+        std::mem::take(&mut self.diagnostics)
     }
 
     /// Number of live operations (for statistics and tests).
