@@ -15,6 +15,7 @@ pub mod builtin;
 pub mod constraints;
 mod context;
 mod diagnostics;
+pub mod dominance;
 mod entity;
 pub mod float;
 mod ir;
