@@ -53,10 +53,28 @@ impl Context {
 
 // ===== SSA value and block names =====
 
+/// The printed name of a value, without `%`.
+#[derive(Copy, Clone)]
+enum Name {
+    /// `%N`
+    Num(usize),
+    /// `%argN`
+    Arg(usize),
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Name::Num(n) => write!(f, "{n}"),
+            Name::Arg(n) => write!(f, "arg{n}"),
+        }
+    }
+}
+
 #[derive(Default)]
 struct ValueNames {
-    /// Value -> (name without `%`, index within a result group when the op has several results).
-    values: FxHashMap<Value, (String, Option<usize>)>,
+    /// Value -> (name, index within a result group when the op has several results).
+    values: FxHashMap<Value, (Name, Option<usize>)>,
     blocks: FxHashMap<Block, usize>,
 }
 
@@ -87,10 +105,10 @@ impl ValueNames {
                 c.block += 1;
                 for &arg in ctx.block_args(block) {
                     if i == 0 {
-                        self.values.insert(arg, (format!("arg{}", c.arg), None));
+                        self.values.insert(arg, (Name::Arg(c.arg), None));
                         c.arg += 1;
                     } else {
-                        self.values.insert(arg, (c.value.to_string(), None));
+                        self.values.insert(arg, (Name::Num(c.value), None));
                         c.value += 1;
                     }
                 }
@@ -116,14 +134,14 @@ impl ValueNames {
         match results.len() {
             0 => {}
             1 => {
-                self.values.insert(results[0], (c.value.to_string(), None));
+                self.values.insert(results[0], (Name::Num(c.value), None));
                 c.value += 1;
             }
             _ => {
-                let name = c.value.to_string();
+                let name = Name::Num(c.value);
                 c.value += 1;
                 for (i, &r) in results.iter().enumerate() {
-                    self.values.insert(r, (name.clone(), Some(i)));
+                    self.values.insert(r, (name, Some(i)));
                 }
             }
         }
@@ -161,8 +179,7 @@ impl<'c> PrinterState<'c> {
     fn print_value(&mut self, v: Value) {
         match self.names.values.get(&v) {
             Some((name, None)) => {
-                self.out.push('%');
-                self.out.push_str(name);
+                let _ = write!(self.out, "%{name}");
             }
             Some((name, Some(i))) => {
                 let _ = write!(self.out, "%{name}#{i}");
@@ -175,9 +192,12 @@ impl<'c> PrinterState<'c> {
         let ctx = self.ctx;
         let results = ctx.results(op);
         if !results.is_empty() {
-            let v = results[0];
-            let name = self.names.values.get(&v).map(|(n, _)| n.clone()).unwrap_or_default();
-            let _ = write!(self.out, "%{name}");
+            match self.names.values.get(&results[0]) {
+                Some((name, _)) => {
+                    let _ = write!(self.out, "%{name}");
+                }
+                None => self.out.push_str("<<UNKNOWN SSA VALUE>>"),
+            }
             if results.len() > 1 {
                 let _ = write!(self.out, ":{}", results.len());
             }
