@@ -269,30 +269,11 @@ impl CallOp {
     }
 }
 
-/// The op defining symbol `name` in the nearest symbol table around `from` (MLIR's
-/// `SymbolTable::lookupNearestSymbolFrom`): the closest ancestor with the `SYMBOL_TABLE` trait
-/// is searched, and only it.
-pub fn lookup_nearest_symbol(ctx: &Context, from: Op, name: &str) -> Option<Op> {
-    let mut cur = ctx.op_parent_op(from);
-    while let Some(op) = cur {
-        if ctx.has_trait(op, Traits::SYMBOL_TABLE) {
-            return lookup_symbol_in(ctx, op, name);
-        }
-        cur = ctx.op_parent_op(op);
-    }
-    None
-}
-
-/// The op directly inside `table`'s regions whose `sym_name` is `name`.
-pub fn lookup_symbol_in(ctx: &Context, table: Op, name: &str) -> Option<Op> {
-    ctx.child_ops(table)
-        .into_iter()
-        .find(|&op| ctx.attr(op, "sym_name").and_then(|a| ctx.str_value(a)) == Some(name))
-}
-
-/// The `func.func` that `symbol` names from `from`, if any.
+/// The `func.func` that `symbol` names from `from`, if any: looked up in the nearest symbol
+/// table around `from`, and only there (MLIR's `SymbolTable::lookupNearestSymbolFrom`).
 pub fn lookup_function(ctx: &Context, from: Op, symbol: &str) -> Option<FuncOp> {
-    lookup_nearest_symbol(ctx, from, symbol).and_then(|op| FuncOp::cast(ctx, op))
+    flowc_ir::symbol::lookup_symbol_in_nearest_table(ctx, from, symbol)
+        .and_then(|op| FuncOp::cast(ctx, op))
 }
 
 // ===== Verifiers =====
