@@ -1,0 +1,38 @@
+//! Registration of every dialect and pass flowc has, for tools such as `flowc-opt`.
+//!
+//! Each dialect and pass crate is added here once it exists and builds; a tool calls
+//! [`register_all_dialects`] on each fresh [`Context`] and [`register_all_passes`] once.
+
+use flowc_ir::Context;
+use flowc_pass::PassRegistry;
+
+/// Registers every dialect. `builtin` is always registered by [`Context::new`].
+///
+/// Not yet registered (their crates do not exist yet): `dialects/flowc-func`
+/// (`flowc_func::dialect()`), `dialects/flowc-arith`, `dialects/flowc-math`,
+/// `dialects/flowc-test-dialect`.
+pub fn register_all_dialects(ctx: &mut Context) {
+    let _ = ctx;
+}
+
+/// Registers every pass: the pass infrastructure's own (`print-ir`, the `test-*` passes).
+///
+/// Not yet registered (the crate does not exist yet): `passes/flowc-transforms`
+/// (`flowc_transforms::register_passes`).
+pub fn register_all_passes(registry: &mut PassRegistry) {
+    flowc_pass::testing::register_test_passes(registry);
+}
+
+/// A registry with every pass.
+pub fn all_passes() -> PassRegistry {
+    let mut registry = PassRegistry::new();
+    register_all_passes(&mut registry);
+    registry
+}
+
+/// A context with every dialect registered.
+pub fn context_with_all_dialects() -> Context {
+    let mut ctx = Context::new();
+    register_all_dialects(&mut ctx);
+    ctx
+}
