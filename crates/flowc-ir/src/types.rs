@@ -79,6 +79,12 @@ impl Context {
         Type(self.types.intern(data))
     }
 
+    /// The type with structure `data` if it was ever interned (lookups with `&Context`, e.g.
+    /// `i1` for a `true` attribute in a verifier).
+    pub fn lookup_type(&self, data: &TypeData) -> Option<Type> {
+        self.types.lookup(data).map(Type)
+    }
+
     #[inline]
     pub fn type_data(&self, ty: Type) -> &TypeData {
         self.types.get(ty.0)
