@@ -31,6 +31,12 @@ impl<T: Hash + Eq> Uniquer<T> {
         id
     }
 
+    /// Returns the id of `value` if it was interned before.
+    pub(crate) fn lookup(&self, value: &T) -> Option<u32> {
+        let hash = self.hasher.hash_one(value);
+        self.by_hash.get(&hash)?.iter().copied().find(|&id| self.items[id as usize] == *value)
+    }
+
     #[inline]
     pub(crate) fn get(&self, id: u32) -> &T {
         &self.items[id as usize]
