@@ -96,8 +96,9 @@ impl ValueNames {
         for &r in ctx.regions(root).iter().rev() {
             work.push((r, start));
         }
-        while let Some((region, (v, a, b))) = work.pop() {
-            let mut c = Counters { value: v, arg: a, block: b };
+        while let Some((region, (v, a, _))) = work.pop() {
+            // Block labels are numbered per region, as in MLIR.
+            let mut c = Counters { value: v, arg: a, block: 0 };
             let blocks = ctx.region_blocks(region);
             let mut nested = Vec::new();
             for (i, &block) in blocks.iter().enumerate() {
