@@ -220,6 +220,9 @@ impl fmt::Display for OptionParseError {
 
 impl std::error::Error for OptionParseError {}
 
+/// `(key, value, byte offset of the key)` as written in an option list.
+pub(crate) type RawOption = (String, String, usize);
+
 /// Parses `key=value key2="a b" flag` into `(key, value, offset of key)` triples, starting at
 /// byte `start`. Values are bare words (which may hold balanced `{}`), `"..."` / `'...'` quoted
 /// strings, or `{...}` blocks whose braces are stripped (MLIR's three forms).
@@ -230,7 +233,7 @@ pub(crate) fn parse_option_list_at(
     text: &str,
     start: usize,
     in_braces: bool,
-) -> Result<(Vec<(String, String, usize)>, usize), OptionParseError> {
+) -> Result<(Vec<RawOption>, usize), OptionParseError> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = start;

@@ -11,7 +11,7 @@
 //! `builtin.module(func.func(canonicalize{max-iterations=3 top-down=false},cse),symbol-dce)`.
 //! Errors carry the position in the pipeline text; nothing here panics on any input.
 
-use crate::options::parse_option_list_at;
+use crate::options::{RawOption, parse_option_list_at};
 use crate::{OpPassManager, PassOptions, PassRegistry};
 use std::fmt;
 

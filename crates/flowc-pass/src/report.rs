@@ -29,7 +29,8 @@ impl TimingNode {
 }
 
 fn banner(out: &mut String, title: &str) {
-    let pad = (RULE.len().saturating_sub(title.len())) / 2;
+    // Centered on 80 columns, as MLIR does.
+    let pad = 80usize.saturating_sub(title.len()) / 2;
     let _ = writeln!(out, "{RULE}");
     let _ = writeln!(out, "{:pad$}{title}", "");
     let _ = writeln!(out, "{RULE}");

@@ -291,7 +291,8 @@ impl Pass for PrintIr {
         }
         text.push_str(" //----- //\n");
         text.push_str(&ctx.print_op(op, &Default::default()));
-        eprint!("{text}");
+        // A closed stderr is not worth failing the pass for.
+        let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), text.as_bytes());
         Ok(())
     }
 }
