@@ -358,9 +358,7 @@ pub(crate) fn parse_option_list_at(
 }
 
 /// [`parse_option_list_at`] over a whole text.
-pub(crate) fn parse_option_list(
-    text: &str,
-) -> Result<Vec<(String, String, usize)>, OptionParseError> {
+pub(crate) fn parse_option_list(text: &str) -> Result<Vec<RawOption>, OptionParseError> {
     parse_option_list_at(text, 0, false).map(|(v, _)| v)
 }
 

@@ -153,9 +153,7 @@ fn anchor_of(name: &str) -> Option<&str> {
 }
 
 enum ElementKind {
-    Pass {
-        options: Vec<(String, String, usize)>,
-    },
+    Pass { options: Vec<RawOption> },
     Nested(Vec<Element>),
 }
 
