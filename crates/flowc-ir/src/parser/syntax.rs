@@ -203,6 +203,17 @@ impl<'s> Parser<'s> {
         self.err("expected 'x' in dimension list")
     }
 
+    /// Continues after a dimension that ends at byte `end`, which must be followed by `x`. The
+    /// lexer restarts after the `x`, so `1x1x...xf32` is lexed in linear time.
+    fn dim_separator(&mut self, end: usize) -> ParseResult<()> {
+        if self.lex.source().as_bytes().get(end) == Some(&b'x') {
+            self.relex_from(end + 1);
+            return Ok(());
+        }
+        self.relex_from(end);
+        self.err("expected 'x' in dimension list")
+    }
+
     /// Dimensions up to the element type: `2x?x` (and `[4]x` when `scalable` is given).
     fn parse_dims(&mut self, mut scalable: Option<&mut Vec<bool>>) -> ParseResult<Vec<i64>> {
         let mut dims = Vec::new();
@@ -212,38 +223,32 @@ impl<'s> Parser<'s> {
                 self.advance();
                 is_scalable = true;
             }
-            let dim = match self.tok.kind {
-                Kind::Question if scalable.is_none() => {
-                    self.advance();
-                    DYNAMIC
-                }
-                Kind::Integer => {
-                    let t = self.tok;
-                    if t.text.starts_with("0x") {
-                        // `0x4xf32`: a zero dimension followed by `x`.
-                        self.relex_from(t.pos + 1);
-                        self.tok = Token { kind: Kind::BareId, text: &self.lex.source()[t.pos + 1..t.pos + 1], pos: t.pos + 1 };
-                        self.relex_from(t.pos + 1);
-                        0
-                    } else {
-                        self.advance();
-                        match t.text.parse::<i64>() {
-                            Ok(d) => d,
-                            Err(_) => return Err(Diagnostic::error(self.loc_at(t.pos), "invalid dimension")),
-                        }
-                    }
-                }
+            let t = self.tok;
+            let (dim, end) = match t.kind {
+                Kind::Question if scalable.is_none() => (DYNAMIC, t.pos + 1),
+                // `0x4xf32` lexes as a hexadecimal literal: it is a zero dimension and an `x`.
+                Kind::Integer if t.text.starts_with("0x") => (0, t.pos + 1),
+                Kind::Integer => match t.text.parse::<i64>() {
+                    Ok(d) => (d, t.pos + t.text.len()),
+                    Err(_) => return self.err("invalid dimension"),
+                },
                 _ if is_scalable => return self.err("expected dimension size in scalable dimension"),
                 _ => return Ok(dims),
             };
-            if is_scalable {
-                self.expect_punct(Kind::RSquare, "]")?;
-            }
+            let end = if is_scalable {
+                self.relex_from(end);
+                if !self.at(Kind::RSquare) {
+                    return self.err("expected ']'");
+                }
+                self.tok.pos + 1
+            } else {
+                end
+            };
             if let Some(s) = scalable.as_deref_mut() {
                 s.push(is_scalable);
             }
             dims.push(dim);
-            self.expect_dim_x()?;
+            self.dim_separator(end)?;
         }
     }
 
