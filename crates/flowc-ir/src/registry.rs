@@ -486,10 +486,13 @@ fn segment(ctx: &Context, op: Op, groups: &[ArgDef], group: usize, total: usize,
 
 /// Declares an op: an [`OpDef`] and a typed wrapper with accessors.
 ///
-/// ```ignore
+/// ```
+/// use flowc_ir::constraints::SIGNLESS_INTEGER_LIKE;
+/// use flowc_ir::{Context, DialectDef, Location, OperationState, Traits};
+///
 /// flowc_ir::op! {
 ///     /// Integer addition.
-///     pub struct AddIOp = "arith.addi" {
+///     pub struct AddIOp = "demo.addi" {
 ///         summary: "integer addition",
 ///         operands: { lhs: one(SIGNLESS_INTEGER_LIKE), rhs: one(SIGNLESS_INTEGER_LIKE) },
 ///         results: { result: one(SIGNLESS_INTEGER_LIKE) },
@@ -498,6 +501,16 @@ fn segment(ctx: &Context, op: Op, groups: &[ArgDef], group: usize, total: usize,
 ///         traits: Traits::PURE | Traits::COMMUTATIVE,
 ///     }
 /// }
+///
+/// let mut ctx = Context::new();
+/// ctx.register_dialect(DialectDef::new("demo", "a demo").op(AddIOp::base_def()));
+/// let i32t = ctx.i32_type();
+/// let block = ctx.create_block(&[(i32t, Location::UNKNOWN)]);
+/// let x = ctx.block_arg(block, 0);
+/// let state = OperationState::new(&mut ctx, AddIOp::NAME, Location::UNKNOWN).operands(&[x, x]).results(&[i32t]);
+/// let add = AddIOp(ctx.create_op(state));
+/// assert_eq!(add.lhs(&ctx), x);
+/// assert!(ctx.has_trait(add.op(), Traits::COMMUTATIVE));
 /// ```
 ///
 /// Each operand or result is `name: one(C)`, `name: optional(C)` or `name: variadic(C)`;
