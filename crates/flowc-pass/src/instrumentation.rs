@@ -128,6 +128,9 @@ impl IrPrinting {
 
 impl PassInstrumentation for IrPrinting {
     fn run_before_pass(&mut self, ctx: &Context, pass: &dyn Pass, op: Op) {
+        if !ctx.is_op_alive(op) {
+            return;
+        }
         if self.config.after_change && self.config.print_after(pass) {
             let text = self.render(ctx, op, false);
             self.before_text.push(text);
@@ -145,6 +148,12 @@ impl PassInstrumentation for IrPrinting {
 
     fn run_after_pass(&mut self, ctx: &Context, pass: &dyn Pass, op: Op) {
         if !self.config.print_after(pass) {
+            return;
+        }
+        if !ctx.is_op_alive(op) {
+            if self.config.after_change {
+                self.before_text.pop();
+            }
             return;
         }
         let body = self.render(ctx, op, false);
