@@ -15,12 +15,12 @@ pub fn register_all_dialects(ctx: &mut Context) {
     ctx.register_dialect(flowc_arith::dialect());
 }
 
-/// Registers every pass: the pass infrastructure's own (`print-ir`, the `test-*` passes).
-///
-/// Not yet registered (the crate does not exist yet): `passes/flowc-transforms`
-/// (`flowc_transforms::register_passes`).
+/// Registers every pass: the pass infrastructure's own (`print-ir`, the `test-*` passes) and
+/// the generic transformations of `passes/flowc-transforms` (`canonicalize`, `cse`,
+/// `symbol-dce`, `inline`, `test-legalize-patterns`).
 pub fn register_all_passes(registry: &mut PassRegistry) {
     flowc_pass::testing::register_test_passes(registry);
+    flowc_transforms::register_passes(registry);
 }
 
 /// A registry with every pass.
