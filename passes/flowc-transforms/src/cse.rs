@@ -4,13 +4,13 @@
 //! discardable ones), operands and result types. Only pure operations without regions or
 //! successors are merged; the later of two equal operations is replaced by the earlier one when
 //! the earlier dominates it. Operations in nested regions see the ones of enclosing regions,
-//! except across ops that are isolated from above. Multi-block regions are walked in reverse
+//! except across ops that are isolated from above (or unregistered, which might be). Multi-block regions are walked in reverse
 //! post-order (dominators first) and unreachable blocks are left alone; in multi-block graph
 //! regions nothing is merged (there is no dominance). Trivially dead operations met on the way
 //! are erased, as MLIR's CSE does.
 
 use flowc_ir::dominance::DominanceInfo;
-use flowc_ir::{Attribute, Block, Context, Ident, Op, Region, Traits, Type, Value};
+use flowc_ir::{Attribute, Block, Context, Ident, Location, Op, Region, Traits, Type, Value};
 use flowc_pass::{Pass, PassFailure, PassInfo, PassRegistry, PassState};
 use flowc_rewrite::is_trivially_dead;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -88,6 +88,11 @@ pub fn cse(ctx: &mut Context, root: Op) -> CseStats {
                     });
                     match existing {
                         Some(c) => {
+                            // Keep a known location if the survivor has none.
+                            let loc = ctx.op_loc(op);
+                            if ctx.op_loc(c) == Location::UNKNOWN && loc != Location::UNKNOWN {
+                                ctx.set_op_loc(c, loc);
+                            }
                             let values = ctx.results(c).to_vec();
                             ctx.replace_all_op_uses(op, &values);
                             ctx.erase_op(op);
@@ -98,7 +103,10 @@ pub fn cse(ctx: &mut Context, root: Op) -> CseStats {
                     }
                 }
                 if !ctx.regions(op).is_empty() {
-                    let s = if ctx.has_trait(op, Traits::ISOLATED_FROM_ABOVE) {
+                    // Unregistered ops might be isolated from above: assume they are.
+                    let isolated = ctx.has_trait(op, Traits::ISOLATED_FROM_ABOVE)
+                        || !ctx.is_registered(op);
+                    let s = if isolated {
                         scopes.push(FxHashMap::default());
                         scopes.len() - 1
                     } else {
@@ -203,7 +211,7 @@ impl Pass for Cse {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use flowc_ir::{Location, OperationState};
+    use flowc_ir::OperationState;
 
     fn ctx() -> Context {
         let mut ctx = Context::new();
