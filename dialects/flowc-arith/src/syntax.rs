@@ -81,7 +81,7 @@ fn add_fastmath(p: &mut OpParser<'_, '_>, state: &mut OperationState) -> ParseRe
 // ===== Binary and unary ops =====
 
 /// ` %a, %b [flags] {attrs} : type`
-pub(crate) fn print_binary(p: &mut OpPrinter<'_, '_>, op: Op) {
+pub fn print_binary(p: &mut OpPrinter<'_, '_>, op: Op) {
     let ctx = p.ctx();
     let operands = ctx.operand_vec(op);
     p.write(" ");
@@ -120,21 +120,18 @@ fn parse_binary_with(
     Ok(())
 }
 
-pub(crate) fn parse_binary(
-    p: &mut OpParser<'_, '_>,
-    state: &mut OperationState,
-) -> ParseResult<()> {
+pub fn parse_binary(p: &mut OpParser<'_, '_>, state: &mut OperationState) -> ParseResult<()> {
     parse_binary_with(p, state, Flags::None)
 }
 
-pub(crate) fn parse_binary_overflow(
+pub fn parse_binary_overflow(
     p: &mut OpParser<'_, '_>,
     state: &mut OperationState,
 ) -> ParseResult<()> {
     parse_binary_with(p, state, Flags::Overflow)
 }
 
-pub(crate) fn parse_binary_fastmath(
+pub fn parse_binary_fastmath(
     p: &mut OpParser<'_, '_>,
     state: &mut OperationState,
 ) -> ParseResult<()> {
