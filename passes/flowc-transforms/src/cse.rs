@@ -1,7 +1,7 @@
 //! `cse`: common subexpression elimination (MLIR's `CSE`).
 //!
 //! Two operations are equal when they have the same name, attributes (properties and
-//! discardable ones), operands and result types. Only pure operations without regions or
+//! discardable ones), operands (in any order for commutative ops) and result types. Only pure operations without regions or
 //! successors are merged; the later of two equal operations is replaced by the earlier one when
 //! the earlier dominates it. Operations in nested regions see the ones of enclosing regions,
 //! except across ops that are isolated from above (or unregistered, which might be). Multi-block regions are walked in reverse
@@ -33,10 +33,15 @@ struct Key {
 }
 
 fn key(ctx: &Context, op: Op) -> Key {
+    let mut operands: Vec<Value> = ctx.operands(op).collect();
+    // As in MLIR, the operands of commutative ops are compared as a multiset.
+    if ctx.has_trait(op, Traits::COMMUTATIVE) {
+        operands.sort();
+    }
     Key {
         name: ctx.op_name_ident(op),
         attrs: ctx.all_attrs(op).collect(),
-        operands: ctx.operands(op).collect(),
+        operands,
         result_types: ctx.result_types(op),
     }
 }
