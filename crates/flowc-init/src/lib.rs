@@ -7,12 +7,11 @@ use flowc_ir::Context;
 use flowc_pass::PassRegistry;
 
 /// Registers every dialect. `builtin` is always registered by [`Context::new`].
-///
-/// Not yet registered (their crates are not in the workspace yet): `dialects/flowc-math`,
-/// `dialects/flowc-test-dialect`.
 pub fn register_all_dialects(ctx: &mut Context) {
     ctx.register_dialect(flowc_func::dialect());
     ctx.register_dialect(flowc_arith::dialect());
+    ctx.register_dialect(flowc_math::dialect());
+    ctx.register_dialect(flowc_test_dialect::dialect());
 }
 
 /// Registers every pass: the pass infrastructure's own (`print-ir`, the `test-*` passes) and
