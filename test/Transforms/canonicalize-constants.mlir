@@ -4,14 +4,14 @@
 // CHECK-LABEL: func.func @duplicates
 // CHECK-NEXT:    %[[C1:.+]] = arith.constant 1 : i32
 // CHECK-NEXT:    %[[C2:.+]] = arith.constant 2 : i32
-// CHECK-NEXT:    "test.use"(%[[C1]], %[[C2]], %[[C1]], %[[C2]])
+// CHECK-NEXT:    "foo.use"(%[[C1]], %[[C2]], %[[C1]], %[[C2]])
 // CHECK-NEXT:    return
 func.func @duplicates() {
   %a = arith.constant 1 : i32
   %b = arith.constant 2 : i32
   %c = arith.constant 1 : i32
   %d = arith.constant 2 : i32
-  "test.use"(%a, %b, %c, %d) : (i32, i32, i32, i32) -> ()
+  "foo.use"(%a, %b, %c, %d) : (i32, i32, i32, i32) -> ()
   return
 }
 
@@ -26,7 +26,7 @@ func.func @types_differ() {
   %a = arith.constant 1 : i32
   %b = arith.constant 1 : i64
   %c = arith.constant 1.0 : f32
-  "test.use"(%a, %b, %c) : (i32, i64, f32) -> ()
+  "foo.use"(%a, %b, %c) : (i32, i64, f32) -> ()
   return
 }
 
@@ -35,13 +35,13 @@ func.func @types_differ() {
 // Constants defined after their first use in the block are hoisted to the start.
 // CHECK-LABEL: func.func @hoisted
 // CHECK-NEXT:    %[[C:.+]] = arith.constant 3 : i32
-// CHECK-NEXT:    "test.use"() : () -> ()
-// CHECK-NEXT:    "test.use"(%[[C]], %[[C]])
+// CHECK-NEXT:    "foo.use"() : () -> ()
+// CHECK-NEXT:    "foo.use"(%[[C]], %[[C]])
 func.func @hoisted() {
-  "test.use"() : () -> ()
+  "foo.use"() : () -> ()
   %a = arith.constant 3 : i32
   %b = arith.constant 3 : i32
-  "test.use"(%a, %b) : (i32, i32) -> ()
+  "foo.use"(%a, %b) : (i32, i32) -> ()
   return
 }
 
@@ -51,20 +51,20 @@ func.func @hoisted() {
 // are uniqued within the region.
 // CHECK-LABEL: func.func @unregistered_region
 // CHECK-NEXT:    %[[OUT:.+]] = arith.constant 4 : i32
-// CHECK-NEXT:    "test.region"() ({
+// CHECK-NEXT:    "foo.region"() ({
 // CHECK-NEXT:      %[[IN:.+]] = arith.constant 4 : i32
-// CHECK-NEXT:      "test.use"(%[[IN]], %[[IN]])
+// CHECK-NEXT:      "foo.use"(%[[IN]], %[[IN]])
 // CHECK-NEXT:    })
-// CHECK-NEXT:    "test.use"(%[[OUT]])
+// CHECK-NEXT:    "foo.use"(%[[OUT]])
 func.func @unregistered_region() {
   %a = arith.constant 4 : i32
-  "test.region"() ({
+  "foo.region"() ({
     %b = arith.constant 4 : i32
     %c = arith.constant 2 : i32
     %d = arith.addi %c, %c : i32
-    "test.use"(%b, %d) : (i32, i32) -> ()
+    "foo.use"(%b, %d) : (i32, i32) -> ()
   }) : () -> ()
-  "test.use"(%a) : (i32) -> ()
+  "foo.use"(%a) : (i32) -> ()
   return
 }
 

@@ -15,11 +15,11 @@ func.func @dead_chain(%x: f32) {
 // Unregistered ops may have side effects: they and their operands stay.
 // CHECK-LABEL: func.func @unregistered_ops_stay
 // CHECK-NEXT:    %[[A:.+]] = arith.addi
-// CHECK-NEXT:    "test.effect"(%[[A]]) : (i32) -> i32
+// CHECK-NEXT:    "foo.effect"(%[[A]]) : (i32) -> i32
 // CHECK-NEXT:    return
 func.func @unregistered_ops_stay(%x: i32) {
   %0 = arith.addi %x, %x : i32
-  %1 = "test.effect"(%0) : (i32) -> i32
+  %1 = "foo.effect"(%0) : (i32) -> i32
   return
 }
 
@@ -39,13 +39,13 @@ func.func @calls_stay() {
 
 // Dead code inside the region of an op that is kept is removed too.
 // CHECK-LABEL: func.func @nested
-// CHECK:         "test.loop"() ({
-// CHECK-NEXT:      "test.effect"() : () -> ()
+// CHECK:         "foo.loop"() ({
+// CHECK-NEXT:      "foo.effect"() : () -> ()
 // CHECK-NEXT:    }) : () -> ()
 func.func @nested(%x: i32) {
-  "test.loop"() ({
+  "foo.loop"() ({
     %0 = arith.addi %x, %x : i32
-    "test.effect"() : () -> ()
+    "foo.effect"() : () -> ()
   }) : () -> ()
   return
 }

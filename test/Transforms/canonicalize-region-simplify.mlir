@@ -3,17 +3,17 @@
 
 // Blocks that no branch reaches are erased, with their ops.
 // CHECK-LABEL: func.func @unreachable
-// CHECK:         "test.br"()[^[[EXIT:bb[0-9]+]]]
-// CHECK-NOT:     "test.dead"
+// CHECK:         "foo.br"()[^[[EXIT:bb[0-9]+]]]
+// CHECK-NOT:     "foo.dead"
 // CHECK:       ^[[EXIT]]:
 // CHECK-NEXT:    return
 // KEEP-LABEL:  func.func @unreachable
-// KEEP:          "test.dead"
+// KEEP:          "foo.dead"
 func.func @unreachable() {
-  "test.br"()[^bb2] : () -> ()
+  "foo.br"()[^bb2] : () -> ()
 ^bb1:
-  "test.dead"() : () -> ()
-  "test.br"()[^bb2] : () -> ()
+  "foo.dead"() : () -> ()
+  "foo.br"()[^bb2] : () -> ()
 ^bb2:
   return
 }
@@ -27,24 +27,24 @@ func.func @unreachable() {
 func.func @unreachable_cycle(%x: i32) {
   return
 ^bb1(%a: i32):
-  "test.br"(%a)[^bb2] : (i32) -> ()
+  "foo.br"(%a)[^bb2] : (i32) -> ()
 ^bb2(%b: i32):
-  "test.br"(%b)[^bb1] : (i32) -> ()
+  "foo.br"(%b)[^bb1] : (i32) -> ()
 }
 
 // -----
 
 // Reachable blocks stay, whatever their order.
 // CHECK-LABEL: func.func @reachable
-// CHECK:         "test.br"()[^bb2]
+// CHECK:         "foo.br"()[^bb2]
 // CHECK:       ^bb1:
 // CHECK-NEXT:    return
 // CHECK:       ^bb2:
-// CHECK-NEXT:    "test.br"()[^bb1]
+// CHECK-NEXT:    "foo.br"()[^bb1]
 func.func @reachable() {
-  "test.br"()[^bb2] : () -> ()
+  "foo.br"()[^bb2] : () -> ()
 ^bb1:
   return
 ^bb2:
-  "test.br"()[^bb1] : () -> ()
+  "foo.br"()[^bb1] : () -> ()
 }

@@ -5,35 +5,35 @@
 // CHECK-LABEL: func.func @dominance
 // CHECK-SAME:    (%[[X:.+]]: i32)
 // CHECK:         %[[A:.+]] = arith.addi %[[X]], %[[X]] : i32
-// CHECK-NEXT:    "test.use"(%[[A]])
-// CHECK-NEXT:    "test.cond_br"()[^[[T:bb[0-9]+]], ^[[F:bb[0-9]+]]]
+// CHECK-NEXT:    "foo.use"(%[[A]])
+// CHECK-NEXT:    "foo.cond_br"()[^[[T:bb[0-9]+]], ^[[F:bb[0-9]+]]]
 // CHECK:       ^[[T]]:
 // CHECK-NEXT:    %[[M1:.+]] = arith.muli %[[X]], %[[X]]
-// CHECK-NEXT:    "test.use"(%[[A]], %[[M1]])
+// CHECK-NEXT:    "foo.use"(%[[A]], %[[M1]])
 // CHECK:       ^[[F]]:
 // CHECK-NEXT:    %[[M2:.+]] = arith.muli %[[X]], %[[X]]
-// CHECK-NEXT:    "test.use"(%[[A]], %[[M2]])
+// CHECK-NEXT:    "foo.use"(%[[A]], %[[M2]])
 // CHECK:       ^bb3:
 // CHECK-NEXT:    %[[M3:.+]] = arith.muli %[[X]], %[[X]]
-// CHECK-NEXT:    "test.use"(%[[A]], %[[M3]])
+// CHECK-NEXT:    "foo.use"(%[[A]], %[[M3]])
 func.func @dominance(%x: i32) {
   %0 = arith.addi %x, %x : i32
-  "test.use"(%0) : (i32) -> ()
-  "test.cond_br"()[^bb1, ^bb2] : () -> ()
+  "foo.use"(%0) : (i32) -> ()
+  "foo.cond_br"()[^bb1, ^bb2] : () -> ()
 ^bb1:
   %1 = arith.addi %x, %x : i32
   %2 = arith.muli %x, %x : i32
-  "test.use"(%1, %2) : (i32, i32) -> ()
-  "test.br"()[^bb3] : () -> ()
+  "foo.use"(%1, %2) : (i32, i32) -> ()
+  "foo.br"()[^bb3] : () -> ()
 ^bb2:
   %3 = arith.addi %x, %x : i32
   %4 = arith.muli %x, %x : i32
-  "test.use"(%3, %4) : (i32, i32) -> ()
-  "test.br"()[^bb3] : () -> ()
+  "foo.use"(%3, %4) : (i32, i32) -> ()
+  "foo.br"()[^bb3] : () -> ()
 ^bb3:
   %5 = arith.addi %x, %x : i32
   %6 = arith.muli %x, %x : i32
-  "test.use"(%5, %6) : (i32, i32) -> ()
+  "foo.use"(%5, %6) : (i32, i32) -> ()
   return
 }
 
@@ -42,21 +42,21 @@ func.func @dominance(%x: i32) {
 // Blocks are visited in dominance order, not in textual order.
 // CHECK-LABEL: func.func @block_order
 // CHECK:       ^bb1:
-// CHECK-NEXT:    "test.use"(%[[C:.+]]) : (i32)
+// CHECK-NEXT:    "foo.use"(%[[C:.+]]) : (i32)
 // CHECK-NEXT:    return
 // CHECK:       ^bb2:
 // CHECK-NEXT:    %[[C]] = arith.constant 3 : i32
-// CHECK-NEXT:    "test.use"(%[[C]])
+// CHECK-NEXT:    "foo.use"(%[[C]])
 func.func @block_order() {
-  "test.br"()[^bb2] : () -> ()
+  "foo.br"()[^bb2] : () -> ()
 ^bb1:
   %a = arith.constant 3 : i32
-  "test.use"(%a) : (i32) -> ()
+  "foo.use"(%a) : (i32) -> ()
   return
 ^bb2:
   %b = arith.constant 3 : i32
-  "test.use"(%b) : (i32) -> ()
-  "test.br"()[^bb1] : () -> ()
+  "foo.use"(%b) : (i32) -> ()
+  "foo.br"()[^bb1] : () -> ()
 }
 
 // -----
@@ -71,6 +71,6 @@ func.func @unreachable() {
 ^bb1:
   %a = arith.constant 3 : i32
   %b = arith.constant 3 : i32
-  "test.use"(%a, %b) : (i32, i32) -> ()
+  "foo.use"(%a, %b) : (i32, i32) -> ()
   return
 }

@@ -20,18 +20,18 @@ func.func @g() -> i32 {
 // regions, but duplicates within a region are.
 // CHECK-LABEL: func.func @unregistered_region
 // CHECK:         %[[OUT:.+]] = arith.constant 1 : i32
-// CHECK:         "test.region"() ({
+// CHECK:         "foo.region"() ({
 // CHECK-NEXT:      %[[IN:.+]] = arith.constant 1 : i32
-// CHECK-NEXT:      "test.use"(%[[IN]], %[[IN]])
-// CHECK:         "test.use"(%[[OUT]])
+// CHECK-NEXT:      "foo.use"(%[[IN]], %[[IN]])
+// CHECK:         "foo.use"(%[[OUT]])
 func.func @unregistered_region() {
   %c = arith.constant 1 : i32
-  "test.region"() ({
+  "foo.region"() ({
     %c1 = arith.constant 1 : i32
     %c2 = arith.constant 1 : i32
-    "test.use"(%c1, %c2) : (i32, i32) -> ()
+    "foo.use"(%c1, %c2) : (i32, i32) -> ()
   }) : () -> ()
-  "test.use"(%c) : (i32) -> ()
+  "foo.use"(%c) : (i32) -> ()
   return
 }
 

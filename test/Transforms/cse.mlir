@@ -35,12 +35,12 @@ func.func @not_equal(%x: i32, %y: i32) -> (i32, i32, i1, i1, i32, i64) {
 
 // Ops with side effects (unregistered ops, calls) are never merged.
 // CHECK-LABEL: func.func @side_effects
-// CHECK-COUNT-2: "test.read"
+// CHECK-COUNT-2: "foo.read"
 // CHECK-COUNT-2: call @g
 func.func private @g() -> i32
 func.func @side_effects() -> (i32, i32, i32, i32) {
-  %0 = "test.read"() : () -> i32
-  %1 = "test.read"() : () -> i32
+  %0 = "foo.read"() : () -> i32
+  %1 = "foo.read"() : () -> i32
   %2 = call @g() : () -> i32
   %3 = call @g() : () -> i32
   return %0, %1, %2, %3 : i32, i32, i32, i32

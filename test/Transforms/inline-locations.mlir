@@ -1,10 +1,11 @@
-// RUN: flowc-opt %s --allow-unregistered-dialect --inline --mlir-print-debuginfo | FileCheck %s
+// RUN: flowc-opt %s --inline --mlir-print-debuginfo | FileCheck %s
 
 // Inlined ops are located at their place in the callee, called from the call site.
 // CHECK-LABEL: func.func @caller
-// CHECK:         "test.work"() : () -> () loc(callsite("callee.mlir":3:4 at "caller.mlir":7:8))
+// CHECK:         call @effect() : () -> () loc(callsite("callee.mlir":3:4 at "caller.mlir":7:8))
+func.func private @effect()
 func.func private @callee() {
-  "test.work"() : () -> () loc("callee.mlir":3:4)
+  call @effect() : () -> () loc("callee.mlir":3:4)
   return
 }
 func.func @caller() {

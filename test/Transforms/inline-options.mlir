@@ -23,7 +23,7 @@ func.func @unfolded() -> i32 {
 // CHECK-LABEL: func.func @multi_block_callee
 // CHECK-NEXT:    call @branches
 func.func private @branches() {
-  "test.br"()[^bb1] : () -> ()
+  "foo.br"()[^bb1] : () -> ()
 ^bb1:
   return
 }

@@ -4,10 +4,10 @@
 // CHECK-NOT:   func.func private @callee
 // CHECK-LABEL: func.func @simple
 // CHECK-SAME:    (%[[A:.+]]: i32)
-// CHECK-NEXT:    %[[R:.+]] = "test.work"(%[[A]]) : (i32) -> i32
+// CHECK-NEXT:    %[[R:.+]] = arith.muli %[[A]], %[[A]] : i32
 // CHECK-NEXT:    return %[[R]] : i32
 func.func private @callee(%x: i32) -> i32 {
-  %0 = "test.work"(%x) : (i32) -> i32
+  %0 = arith.muli %x, %x : i32
   return %0 : i32
 }
 func.func @simple(%a: i32) -> i32 {
@@ -19,12 +19,13 @@ func.func @simple(%a: i32) -> i32 {
 
 // A public callee stays, as it may be called from elsewhere.
 // CHECK-LABEL: func.func @public_callee
-// CHECK:         "test.work"
+// CHECK:         call @effect
 // CHECK-LABEL: func.func @caller
-// CHECK-NOT:     call
-// CHECK:         "test.work"
+// CHECK-NOT:     call @public_callee
+// CHECK:         call @effect
+func.func private @effect()
 func.func @public_callee() {
-  "test.work"() : () -> ()
+  call @effect() : () -> ()
   return
 }
 func.func @caller() {
@@ -37,17 +38,17 @@ func.func @caller() {
 // Chains of calls are inlined, callees first; arguments and results map one to one.
 // CHECK-LABEL: func.func @chain
 // CHECK-SAME:    (%[[A:.+]]: i32, %[[B:.+]]: i32)
-// CHECK-NEXT:    %[[X:.+]] = "test.f"(%[[B]], %[[A]]) : (i32, i32) -> i32
-// CHECK-NEXT:    %[[Y:.+]] = "test.g"(%[[X]]) : (i32) -> i32
+// CHECK-NEXT:    %[[X:.+]] = arith.subi %[[B]], %[[A]] : i32
+// CHECK-NEXT:    %[[Y:.+]] = arith.muli %[[X]], %[[X]] : i32
 // CHECK-NEXT:    return %[[Y]], %[[A]] : i32, i32
 // CHECK-NOT:   func.func private
 func.func private @leaf(%p: i32, %q: i32) -> i32 {
-  %0 = "test.f"(%q, %p) : (i32, i32) -> i32
+  %0 = arith.subi %q, %p : i32
   return %0 : i32
 }
 func.func private @mid(%p: i32, %q: i32) -> (i32, i32) {
   %0 = call @leaf(%p, %q) : (i32, i32) -> i32
-  %1 = "test.g"(%0) : (i32) -> i32
+  %1 = arith.muli %0, %0 : i32
   return %1, %p : i32, i32
 }
 func.func @chain(%a: i32, %b: i32) -> (i32, i32) {
@@ -91,7 +92,7 @@ func.func @not_inlined(%a: i32) {
   return
 }
 func.func private @leaf(%a: i32) {
-  "test.work"(%a) : (i32) -> ()
+  call @decl(%a) : (i32) -> ()
   return
 }
 

@@ -63,7 +63,7 @@ module attributes {test.attributes} {
   func.func private @by_constant()
   func.func private @unused()
   func.func @user() -> (() -> ()) {
-    "test.refs"() {list = [@in_array], dict = {key = @in_dict}} : () -> ()
+    "foo.refs"() {list = [@in_array], dict = {key = @in_dict}} : () -> ()
     %f = constant @by_constant : () -> ()
     return %f : () -> ()
   }
@@ -88,7 +88,7 @@ module attributes {test.nested} {
     }
   }
   func.func @user() {
-    "test.nested_ref"() {ref = @inner::@kept} : () -> ()
+    "foo.nested_ref"() {ref = @inner::@kept} : () -> ()
     return
   }
 }
