@@ -17,6 +17,7 @@ use flowc_ir::constraints::{
     ANY_TYPE, FLAT_SYMBOL_REF_ATTR, FUNCTION_TYPE_ATTR, STRING_ATTR, UNIT_ATTR,
 };
 use flowc_ir::parser::{Argument, OpParser, ParseResult};
+use flowc_ir::pattern::{RewritePattern, Rewriter};
 use flowc_ir::printer::OpPrinter;
 use flowc_ir::{
     AttrConstraint, AttrData, Attribute, Block, Context, Diagnostic, DialectDef, FoldResult,
@@ -127,24 +128,23 @@ flowc_ir::op! {
 
 /// The `func` dialect definition.
 pub fn dialect() -> DialectDef {
+    let func = FuncOp::base_def()
+        .default_dialect("func")
+        .verifier(verify_func);
+    let ret = ReturnOp::base_def().verifier(verify_return);
+    let call = CallOp::base_def().verifier(verify_call);
+    let call_indirect = CallIndirectOp::base_def()
+        .verifier(verify_call_indirect)
+        .canonicalizer(call_indirect_patterns);
+    let constant = ConstantOp::base_def()
+        .verifier(verify_constant)
+        .folder(fold_constant);
     let mut d = DialectDef::new("func", "Functions, calls and returns")
-        .op(FuncOp::base_def()
-            .default_dialect("func")
-            .verifier(verify_func)
-            .assembly(print_func, parse_func))
-        .op(ReturnOp::base_def()
-            .verifier(verify_return)
-            .assembly(print_return, parse_return))
-        .op(CallOp::base_def()
-            .verifier(verify_call)
-            .assembly(print_call, parse_call))
-        .op(CallIndirectOp::base_def()
-            .verifier(verify_call_indirect)
-            .assembly(print_call_indirect, parse_call_indirect))
-        .op(ConstantOp::base_def()
-            .verifier(verify_constant)
-            .folder(fold_constant)
-            .assembly(print_constant, parse_constant));
+        .op(func.assembly(print_func, parse_func))
+        .op(ret.assembly(print_return, parse_return))
+        .op(call.assembly(print_call, parse_call))
+        .op(call_indirect.assembly(print_call_indirect, parse_call_indirect))
+        .op(constant.assembly(print_constant, parse_constant));
     d.materialize_constant = Some(materialize_constant);
     d
 }
@@ -525,6 +525,45 @@ fn materialize_constant(
     let mut state = OperationState::new(ctx, ConstantOp::NAME, loc).results(&[ty]);
     state.add_attr(ctx, "value", value);
     Some(ctx.create_op(state))
+}
+
+// ===== Canonicalization =====
+
+/// `call_indirect (constant @f)(args) -> call @f(args)` (MLIR's `SimplifyIndirectCallWithKnownCallee`).
+struct IndirectCallOfConstant;
+
+impl RewritePattern for IndirectCallOfConstant {
+    fn name(&self) -> &str {
+        "func-indirect-call-of-constant"
+    }
+    fn root(&self) -> Option<&str> {
+        Some(CallIndirectOp::NAME)
+    }
+    fn match_and_rewrite(&self, op: Op, rw: &mut Rewriter<'_>) -> bool {
+        let ctx = &*rw.ctx;
+        let Some(callee) = ctx.operands(op).next() else {
+            return false;
+        };
+        let Some(symbol) = ctx
+            .defining_op(callee)
+            .filter(|&c| ctx.op_name(c) == ConstantOp::NAME)
+            .and_then(|c| ctx.attr(c, "value"))
+        else {
+            return false;
+        };
+        let args: Vec<Value> = ctx.operands(op).skip(1).collect();
+        let results = ctx.result_types(op);
+        let mut state = OperationState::new(rw.ctx, CallOp::NAME, rw.ctx.op_loc(op))
+            .operands(&args)
+            .results(&results);
+        state.add_attr(rw.ctx, "callee", symbol);
+        rw.replace_op_with_new(op, state);
+        true
+    }
+}
+
+fn call_indirect_patterns() -> Vec<Box<dyn RewritePattern>> {
+    vec![Box::new(IndirectCallOfConstant)]
 }
 
 // ===== Custom syntax =====
