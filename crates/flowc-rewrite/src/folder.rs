@@ -140,8 +140,8 @@ impl OperationFolder {
             && existing != op
             && ctx.is_op_alive(existing)
         {
-            let loc = ctx.fused_loc(&[ctx.op_loc(existing), ctx.op_loc(op)], None);
-            ctx.set_op_loc(existing, loc);
+            // MLIR fuses the two locations; that grows without bound (and quadratically in
+            // time) when thousands of equal constants merge, so the survivor keeps its own.
             let replacement = ctx.result(existing, 0);
             let mut rewriter = Rewriter::new(ctx, listener);
             rewriter.replace_op(op, &[replacement]);

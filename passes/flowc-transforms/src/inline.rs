@@ -13,9 +13,11 @@
 //! and branches; flowc does not yet), declarations, recursive functions, calls inside graph
 //! regions where the callee's body would need reordering, and indirect calls.
 
-use crate::canonicalize::{CanonicalizeConfig, canonicalize};
+use crate::canonicalize::{CanonicalizeConfig, canonicalization_patterns};
 use flowc_ir::mapping::IrMapping;
-use flowc_ir::symbol::{is_private, lookup_symbol_ref_from, nearest_symbol_table, symbol_is_used};
+use flowc_ir::symbol::{
+    SymbolTable, collect_all_symbol_uses, is_private, nearest_symbol_table, resolve_symbol_ref_path,
+};
 use flowc_ir::{Context, LocData, Op, Traits, Value, WalkOrder};
 use flowc_pass::{Pass, PassFailure, PassInfo, PassOptions, PassRegistry, PassState};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -53,10 +55,25 @@ fn is_call(ctx: &Context, op: Op) -> bool {
             .is_some_and(|a| ctx.flat_symbol(a).is_some())
 }
 
-/// The function-like op a call refers to.
-fn callee_of(ctx: &Context, call: Op) -> Option<Op> {
-    let attr = ctx.attr(call, "callee")?;
-    lookup_symbol_ref_from(ctx, call, attr).filter(|&f| is_function(ctx, f))
+/// Symbol tables built on demand, for lookups by name in constant time.
+#[derive(Default)]
+struct Tables {
+    tables: FxHashMap<Op, SymbolTable>,
+}
+
+impl Tables {
+    /// The function-like op a call refers to.
+    fn callee_of(&mut self, ctx: &Context, call: Op) -> Option<Op> {
+        let name = ctx.flat_symbol(ctx.attr(call, "callee")?)?;
+        let table_op = nearest_symbol_table(ctx, call)?;
+        let table = self
+            .tables
+            .entry(table_op)
+            .or_insert_with(|| SymbolTable::new(ctx, table_op));
+        table
+            .lookup(name)
+            .filter(|&f| ctx.is_op_alive(f) && is_function(ctx, f))
+    }
 }
 
 /// The nearest function-like op containing `op` (not `op` itself).
@@ -81,10 +98,11 @@ pub fn inline(ctx: &mut Context, root: Op, config: &InlineConfig) -> InlineStats
         .filter(|&o| is_function(ctx, o))
         .collect();
     // The call graph: function -> callees (calls outside functions belong to `None`).
+    let mut tables = Tables::default();
     let mut edges: FxHashMap<Op, Vec<Op>> = FxHashMap::default();
     for &o in &all {
         if is_call(ctx, o)
-            && let (Some(f), Some(g)) = (enclosing_function(ctx, o), callee_of(ctx, o))
+            && let (Some(f), Some(g)) = (enclosing_function(ctx, o), tables.callee_of(ctx, o))
         {
             edges.entry(f).or_default().push(g);
         }
@@ -92,6 +110,10 @@ pub fn inline(ctx: &mut Context, root: Op, config: &InlineConfig) -> InlineStats
     let recursive = recursive_functions(&functions, &edges);
     let order = post_order(&functions, &edges);
 
+    let canonical = CanonicalizeConfig::default();
+    let patterns = config
+        .canonicalize
+        .then(|| canonicalization_patterns(ctx, &canonical));
     let mut inlined_callees: FxHashSet<Op> = FxHashSet::default();
     for f in order {
         if !ctx.is_op_alive(f) {
@@ -102,10 +124,10 @@ pub fn inline(ctx: &mut Context, root: Op, config: &InlineConfig) -> InlineStats
             .into_iter()
             .filter(|&o| is_call(ctx, o) && enclosing_function(ctx, o) == Some(f))
             .collect();
-        stats.inlined += inline_calls(ctx, calls, &recursive, &mut inlined_callees);
-        if config.canonicalize {
+        stats.inlined += inline_calls(ctx, &mut tables, calls, &recursive, &mut inlined_callees);
+        if let Some(patterns) = &patterns {
             // Best effort, as the default pipeline of MLIR's inliner.
-            let _ = canonicalize(ctx, f, &CanonicalizeConfig::default());
+            let _ = flowc_rewrite::apply_patterns_greedily(ctx, f, patterns, &canonical.greedy);
         }
     }
     // Calls outside any function.
@@ -114,20 +136,20 @@ pub fn inline(ctx: &mut Context, root: Op, config: &InlineConfig) -> InlineStats
         .into_iter()
         .filter(|&o| is_call(ctx, o) && enclosing_function(ctx, o).is_none())
         .collect();
-    stats.inlined += inline_calls(ctx, outside, &recursive, &mut inlined_callees);
-    // Erase private callees whose uses were all inlined.
+    stats.inlined += inline_calls(ctx, &mut tables, outside, &recursive, &mut inlined_callees);
+    // Erase private callees whose uses were all inlined (one walk counts every reference).
+    let mut referenced: FxHashSet<Op> = FxHashSet::default();
+    for u in collect_all_symbol_uses(ctx, root) {
+        if let Some(table) = nearest_symbol_table(ctx, u.user)
+            && let Some(path) = resolve_symbol_ref_path(ctx, table, u.symbol_ref)
+        {
+            referenced.extend(path);
+        }
+    }
     let mut callees: Vec<Op> = inlined_callees.into_iter().collect();
     callees.sort();
     for g in callees {
-        if !ctx.is_op_alive(g) || !is_private(ctx, g) {
-            continue;
-        }
-        let scope = ctx
-            .op_parent_op(g)
-            .and_then(|p| nearest_symbol_table(ctx, p));
-        if let Some(scope) = scope
-            && !symbol_is_used(ctx, g, scope)
-        {
+        if ctx.is_op_alive(g) && is_private(ctx, g) && !referenced.contains(&g) {
             ctx.erase_op(g);
             stats.callees_erased += 1;
         }
@@ -138,6 +160,7 @@ pub fn inline(ctx: &mut Context, root: Op, config: &InlineConfig) -> InlineStats
 /// Inlines each of `calls` that can be inlined; returns how many were.
 fn inline_calls(
     ctx: &mut Context,
+    tables: &mut Tables,
     calls: Vec<Op>,
     recursive: &FxHashSet<Op>,
     inlined_callees: &mut FxHashSet<Op>,
@@ -147,7 +170,7 @@ fn inline_calls(
         if !ctx.is_op_alive(call) || ctx.has_attr(call, "no_inline") {
             continue;
         }
-        let Some(callee) = callee_of(ctx, call) else {
+        let Some(callee) = tables.callee_of(ctx, call) else {
             continue;
         };
         if recursive.contains(&callee) || ctx.is_ancestor(callee, call) {
