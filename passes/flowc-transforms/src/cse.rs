@@ -109,8 +109,8 @@ pub fn cse(ctx: &mut Context, root: Op) -> CseStats {
                 }
                 if !ctx.regions(op).is_empty() {
                     // Unregistered ops might be isolated from above: assume they are.
-                    let isolated = ctx.has_trait(op, Traits::ISOLATED_FROM_ABOVE)
-                        || !ctx.is_registered(op);
+                    let isolated =
+                        ctx.has_trait(op, Traits::ISOLATED_FROM_ABOVE) || !ctx.is_registered(op);
                     let s = if isolated {
                         scopes.push(FxHashMap::default());
                         scopes.len() - 1
