@@ -19,7 +19,7 @@ func.func @first() {
 
 // ERR: split-input-file.mlir:[[@LINE+2]]:8: error: operation being parsed with an unregistered dialect
 func.func @second() {
-  %0 = "test.unregistered"() : () -> i32
+  %0 = "dummy.unregistered"() : () -> i32
   return
 }
 

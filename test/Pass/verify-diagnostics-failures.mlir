@@ -4,7 +4,7 @@
 // CHECK: verify-diagnostics-failures.mlir:[[@LINE+2]]:6: error: expected error "not this" was not produced
 func.func @wrong_text() {
   // expected-error @+1 {{not this}}
-  "test.op"() {test.error = "boom"} : () -> ()
+  "dummy.op"() {test.error = "boom"} : () -> ()
   return
 }
 
@@ -13,7 +13,7 @@ func.func @wrong_text() {
 // CHECK: verify-diagnostics-failures.mlir:[[@LINE+2]]:4: error: 'warning' diagnostic emitted when expecting a 'remark'
 func.func @wrong_kind() {
 // expected-remark @+1 {{careful}}
-  "test.op"() {test.warning = "careful"} : () -> ()
+  "dummy.op"() {test.warning = "careful"} : () -> ()
   return
 }
 

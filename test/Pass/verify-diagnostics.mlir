@@ -18,27 +18,27 @@
 
 func.func @errors() {
   // expected-error @+1 {{boom}}
-  "test.op"() {test.error = "boom"} : () -> ()
+  "dummy.op"() {test.error = "boom"} : () -> ()
   // expected-warning @below {{careful}}
   // expected-note @below {{see the attribute}}
-  "test.op"() {test.warning = "careful", test.note = "see the attribute"} : () -> ()
+  "dummy.op"() {test.warning = "careful", test.note = "see the attribute"} : () -> ()
   return
 }
 
 // -----
 
-// PLAIN: verify-diagnostics.mlir:[[@LINE+2]]:13: error: use of undeclared SSA value name
+// PLAIN: verify-diagnostics.mlir:[[@LINE+2]]:{{[0-9]+}}: error: use of undeclared SSA value name
 // expected-error @below {{use of undeclared SSA value name}}
-  "test.op"(%undefined) : (i32) -> ()
+  "dummy.op"(%undefined) : (i32) -> ()
 
 // -----
 
 // PLAIN: verify-diagnostics.mlir:[[@LINE+3]]:3: remark: just saying
-// PLAIN-NEXT: {{^}}  "test.op"() {test.remark = "just saying"} : () -> () // {{expected}}-remark
+// PLAIN-NEXT: {{^}}  "dummy.op"() {test.remark = "just saying"} : () -> () // {{expected}}-remark
 func.func @remarks() {
-  "test.op"() {test.remark = "just saying"} : () -> () // expected-remark {{just saying}}
+  "dummy.op"() {test.remark = "just saying"} : () -> () // expected-remark {{just saying}}
   // expected-remark-re @+1 {{just {{[a-z]+}}}}
-  "test.op"() {test.remark = "just talking"} : () -> ()
+  "dummy.op"() {test.remark = "just talking"} : () -> ()
   return
 }
 
@@ -55,7 +55,7 @@ func.func @verifier() -> i32 {
 // Notes attached to a diagnostic are expected separately, here with designators relative to
 // the op above.
 func.func @note() {
-  "test.op"() {test.error = "and this one", test.note = "with a note"} : () -> ()
+  "dummy.op"() {test.error = "and this one", test.note = "with a note"} : () -> ()
   // expected-error @-1 {{and this one}}
   // expected-note @-2 {{with a note}}
   return

@@ -249,7 +249,7 @@ func.func @ok1() {
 }
 // -----
 func.func @bad() {
-  %0 = \"test.unknown\"() : () -> i32
+  %0 = \"dummy.unknown\"() : () -> i32
   return
 }
 // -----
@@ -272,7 +272,7 @@ func.func @ok2() {
     );
     assert!(
         out.stderr
-            .contains("  %0 = \"test.unknown\"() : () -> i32\n"),
+            .contains("  %0 = \"dummy.unknown\"() : () -> i32\n"),
         "{}",
         out.stderr
     );
@@ -298,19 +298,19 @@ fn verify_diagnostics_success() {
     let input = file(
         "\
 // expected-error @below {{use of undeclared SSA value name}}
-\"test.op\"(%x) : (i32) -> ()
+\"dummy.op\"(%x) : (i32) -> ()
 // -----
 func.func @f() {
   // expected-error @+1 {{boom}}
-  \"test.op\"() {test.error = \"boom\"} : () -> ()
+  \"dummy.op\"() {test.error = \"boom\"} : () -> ()
   // expected-warning @+2 {{careful}}
   // expected-note @+1 {{see here}}
-  \"test.op\"() {test.warning = \"careful\", test.note = \"see here\"} : () -> ()
+  \"dummy.op\"() {test.warning = \"careful\", test.note = \"see here\"} : () -> ()
   return
 }
 // -----
 func.func @g() {
-  \"test.op\"() {test.remark = \"just saying\"} : () -> () // expected-remark {{just saying}}
+  \"dummy.op\"() {test.remark = \"just saying\"} : () -> () // expected-remark {{just saying}}
   return
 }
 ",
@@ -336,7 +336,7 @@ fn verify_diagnostics_failures() {
         "\
 func.func @f() {
   // expected-error @+1 {{not this}}
-  \"test.op\"() {test.error = \"boom\"} : () -> ()
+  \"dummy.op\"() {test.error = \"boom\"} : () -> ()
   return
 }
 // -----
@@ -357,7 +357,7 @@ func.func @g() {
     assert_eq!(
         out.stderr,
         format!(
-            "{input}:3:3: error: unexpected error: boom\n  \"test.op\"() {{test.error = \"boom\"}} : () -> ()\n  ^\n\
+            "{input}:3:3: error: unexpected error: boom\n  \"dummy.op\"() {{test.error = \"boom\"}} : () -> ()\n  ^\n\
              {input}:2:6: error: expected error \"not this\" was not produced\n  // expected-error @+1 {{{{not this}}}}\n     ^\n\
              {input}:7:4: error: expected error \"never\" was not produced\n// expected-error @+1 {{{{never}}}}\n   ^\n"
         )
@@ -505,7 +505,7 @@ fn tracing_logs_passes() {
 fn hostile_inputs_do_not_crash() {
     let deep = format!(
         "{}{}",
-        "\"test.op\"() ({\n".repeat(20_000),
+        "\"dummy.op\"() ({\n".repeat(20_000),
         "}) : () -> ()\n".repeat(20_000)
     );
     let cases: Vec<Vec<u8>> = vec![
