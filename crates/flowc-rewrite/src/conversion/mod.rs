@@ -125,8 +125,11 @@ pub struct ConversionStats {
 /// The bookkeeping shared by the driver and the rewriter.
 #[derive(Default)]
 struct ConversionState {
-    /// Ops created (or inserted) by the current pattern application, in order.
+    /// Ops created (or inserted) by the current pattern application and the ops nested in
+    /// them (which may be moved from elsewhere), in order.
     created: Vec<Op>,
+    /// The ops the current pattern application inserted itself (not the ones nested in them).
+    inserted: Vec<Op>,
     /// Ops modified in place by the current pattern application.
     modified: Vec<Op>,
     /// Casts created as materializations.
@@ -181,6 +184,7 @@ impl<'a> ConversionRewriter<'a> {
                 self.insert = Some(InsertPoint::After(op));
             }
         }
+        self.state.inserted.push(op);
         let nested = self.ctx.walk(op, WalkOrder::Pre);
         self.state.created.extend(nested);
     }
@@ -470,6 +474,7 @@ impl ConversionDriver<'_, '_, '_> {
             let pattern = &self.patterns.patterns[index];
             let operands = self.adaptor_operands(ctx, op);
             self.state.created.clear();
+            self.state.inserted.clear();
             self.state.modified.clear();
             let applied = {
                 let mut rewriter = ConversionRewriter {
@@ -487,7 +492,9 @@ impl ConversionDriver<'_, '_, '_> {
             self.stats.patterns_applied += 1;
             let created = std::mem::take(&mut self.state.created);
             let modified = std::mem::take(&mut self.state.modified);
-            for &c in &created {
+            // Only the ops the pattern inserted are its products: ops nested in them may have
+            // been moved there from the original IR and are fair game for the same pattern.
+            for c in std::mem::take(&mut self.state.inserted) {
                 self.created_by.insert(c, index);
             }
             for c in created {

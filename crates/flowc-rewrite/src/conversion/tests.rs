@@ -254,3 +254,53 @@ fn recursively_legal_ops_are_not_entered() {
     apply_full_conversion(&mut ctx, module, &t, &ConversionPatternSet::new(), &tc).unwrap();
     assert_eq!(names(&ctx, inner), ["tst.source"]);
 }
+
+/// Rebuilds `tst.region` ops (moving their region) as long as they lack the `done` attribute.
+struct RebuildRegion;
+impl ConversionPattern for RebuildRegion {
+    fn root(&self) -> Option<&str> {
+        Some("tst.region")
+    }
+    fn match_and_rewrite(
+        &self,
+        op: Op,
+        operands: &[Value],
+        rewriter: &mut ConversionRewriter<'_>,
+    ) -> bool {
+        let ctx = &mut *rewriter.ctx;
+        let region = ctx.create_region();
+        ctx.take_region_body(ctx.region(op, 0), region);
+        let unit = ctx.unit_attr();
+        let mut state = OperationState::new(ctx, "tst.region", Location::UNKNOWN)
+            .operands(operands)
+            .attr(ctx, "done", unit);
+        state.regions.push(region);
+        rewriter.replace_op_with_new(op, state);
+        true
+    }
+}
+
+#[test]
+fn ops_moved_into_a_pattern_product_can_match_the_same_pattern() {
+    let mut ctx = new_ctx();
+    let (module, _func, body) = module_with_func(&mut ctx, &[]);
+    let (outer, outer_body) = region_op(&mut ctx, "tst.region", &[], &[], &[]);
+    ctx.append_op(body, outer);
+    let (inner, inner_body) = region_op(&mut ctx, "tst.region", &[], &[], &[]);
+    ctx.append_op(outer_body, inner);
+    push(&mut ctx, inner_body, "tst.print", &[], &[]);
+    let mut t = target();
+    t.add_dynamically_legal_op("tst.region", |ctx, op| ctx.has_attr(op, "done"));
+    let mut p = ConversionPatternSet::new();
+    p.add(Box::new(RebuildRegion));
+    let tc = TypeConverter::new();
+    let stats = apply_conversion(&mut ctx, module, &t, &p, &tc, ConversionMode::Full).unwrap();
+    assert_eq!(stats.patterns_applied, 2);
+    let regions: Vec<Op> = ctx
+        .nested_ops(module)
+        .into_iter()
+        .filter(|&o| ctx.op_name(o) == "tst.region")
+        .collect();
+    assert_eq!(regions.len(), 2);
+    assert!(regions.iter().all(|&r| ctx.has_attr(r, "done")));
+}
