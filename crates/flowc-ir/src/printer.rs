@@ -207,10 +207,10 @@ impl<'c> PrinterState<'c> {
         let custom = if self.opts.generic { None } else { ctx.op_def(op).and_then(|d| d.print) };
         match custom {
             Some(print) => {
+                // MLIR drops the prefix of an op's default dialect; flowc prints every name in
+                // full, which every parser accepts, except `module` as MLIR writes it.
                 let name = ctx.op_name(op);
-                // Inside an op with a default dialect, MLIR drops the prefix; we always print it
-                // in full, which every parser accepts.
-                self.out.push_str(name.strip_prefix("builtin.").unwrap_or(name));
+                self.out.push_str(if name == "builtin.module" { "module" } else { name });
                 print(&mut OpPrinter { state: self }, op);
             }
             None => self.print_generic(op),
@@ -558,7 +558,7 @@ pub(crate) fn write_type(ctx: &Context, out: &mut String, ty: Type) {
             }
             if let Some(m) = memory_space {
                 out.push_str(", ");
-                write_attr(ctx, out, *m, true);
+                write_attr_eliding_default_type(ctx, out, *m);
             }
             out.push('>');
         }
@@ -567,7 +567,7 @@ pub(crate) fn write_type(ctx: &Context, out: &mut String, ty: Type) {
             write_type(ctx, out, *element);
             if let Some(m) = memory_space {
                 out.push_str(", ");
-                write_attr(ctx, out, *m, true);
+                write_attr_eliding_default_type(ctx, out, *m);
             }
             out.push('>');
         }
@@ -723,8 +723,8 @@ pub(crate) fn write_attr(ctx: &Context, out: &mut String, attr: Attribute, with_
         AttrData::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         AttrData::Integer { value, ty } => {
             write_int_value(ctx, out, *value, *ty);
-            // `i64` is the default integer type and `i1` prints as `true` / `false`.
-            if with_type && !ctx.is_signless_int_of_width(*ty, 64) && !ctx.is_signless_int_of_width(*ty, 1) {
+            // `i1` prints as `true` / `false`.
+            if with_type && !ctx.is_signless_int_of_width(*ty, 1) {
                 out.push_str(" : ");
                 write_type(ctx, out, *ty);
             }
@@ -732,7 +732,7 @@ pub(crate) fn write_attr(ctx: &Context, out: &mut String, attr: Attribute, with_
         AttrData::Float { bits, ty } => {
             let kind = ctx.float_kind(*ty).unwrap_or(FloatKind::F64);
             write_float_value(out, kind, *bits);
-            if with_type && kind != FloatKind::F64 {
+            if with_type {
                 out.push_str(" : ");
                 write_type(ctx, out, *ty);
             }
@@ -751,7 +751,7 @@ pub(crate) fn write_attr(ctx: &Context, out: &mut String, attr: Attribute, with_
                 if i > 0 {
                     out.push_str(", ");
                 }
-                write_attr(ctx, out, e, true);
+                write_attr_eliding_default_type(ctx, out, e);
             }
             out.push(']');
         }
@@ -830,6 +830,16 @@ pub(crate) fn write_attr(ctx: &Context, out: &mut String, attr: Attribute, with_
         }
         AttrData::Location(l) => out.push_str(&ctx.print_location(*l)),
     }
+}
+
+/// Inside arrays and memref memory spaces MLIR elides the default types (`i64`, `f64`).
+fn write_attr_eliding_default_type(ctx: &Context, out: &mut String, attr: Attribute) {
+    let elide = match ctx.attr_data(attr) {
+        AttrData::Integer { ty, .. } => ctx.is_signless_int_of_width(*ty, 64),
+        AttrData::Float { ty, .. } => ctx.float_kind(*ty) == Some(FloatKind::F64),
+        _ => false,
+    };
+    write_attr(ctx, out, attr, !elide);
 }
 
 fn write_dim(out: &mut String, d: i64) {
