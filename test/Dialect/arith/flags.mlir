@@ -41,7 +41,7 @@ func.func @fastmath(%x: f32, %y: f32, %d: f64) {
   // CHECK: arith.negf %{{.*}} fastmath<nsz> : f32
   %3 = arith.negf %x fastmath<nsz> : f32
   // CHECK: arith.cmpf olt, %{{.*}}, %{{.*}} fastmath<nnan> : f32
-  // GENERIC: "arith.cmpf"(%{{.*}}, %{{.*}}) <{fastmath = #arith.fastmath<nnan>, predicate = 4}> : (f32, f32) -> i1
+  // GENERIC: "arith.cmpf"(%{{.*}}, %{{.*}}) <{fastmath = #arith.fastmath<nnan>, predicate = 4 : i64}> : (f32, f32) -> i1
   %4 = arith.cmpf olt, %x, %y fastmath<nnan> : f32
   // CHECK: arith.extf %{{.*}} fastmath<contract> : f32 to f64
   %5 = arith.extf %x fastmath<contract> : f32 to f64

@@ -11,7 +11,7 @@ func.func @ops(%a: i32, %c: i1) {
   %p:2 = "test.pure"(%x) : (f32) -> (i32, i32)
   // CHECK: "test.i32_operand"(%[[A]]) : (i32) -> ()
   "test.i32_operand"(%a) : (i32) -> ()
-  // CHECK: "test.attr_i64"() <{value = 3}> : () -> ()
+  // CHECK: "test.attr_i64"() <{value = 3 : i64}> : () -> ()
   "test.attr_i64"() {value = 3 : i64} : () -> ()
   // CHECK: "test.same_types"(%[[A]], %[[A]]) : (i32, i32) -> i32
   %s = "test.same_types"(%a, %a) : (i32, i32) -> i32
