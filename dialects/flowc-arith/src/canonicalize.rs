@@ -10,9 +10,13 @@
 //! - extension and truncation chains: `extsi(extsi(x))`, `extui(extui(x))`, `extsi(extui(x))`,
 //!   `trunci(trunci(x))`, `trunci(ext(x))`.
 //!
+//! - flags equal to their default (`overflow<none>`, `fastmath<none>`) are dropped, so ops
+//!   read from mlir-opt's generic form (which spells them out) match ops written without them.
+//!
 //! Rewritten ops drop their overflow flags, which is always correct.
 
 use crate::elements::{Elements, int_attr, int_elements, splat_int, wrap};
+use crate::flags::{FastMathFlags, OverflowFlags};
 use crate::{ConstantOp, create_op};
 use flowc_ir::pattern::{InsertPoint, RewritePattern, Rewriter};
 use flowc_ir::{Attribute, Context, Op, Traits, Type, Value};
@@ -83,9 +87,9 @@ impl RewritePattern for ConstantToRight {
 macro_rules! swap_only_patterns {
     ($($f:ident = $name:literal),* $(,)?) => {
         $(
-            #[doc = concat!("Patterns of `", $name, "`: constants to the right.")]
+            #[doc = concat!("Patterns of `", $name, "`: constants to the right, default flags dropped.")]
             pub fn $f() -> Patterns {
-                vec![Box::new(ConstantToRight($name))]
+                vec![Box::new(ConstantToRight($name)), Box::new(DropDefaultFlags($name))]
             }
         )*
     };
@@ -472,23 +476,91 @@ impl RewritePattern for TruncIOfCast {
     }
 }
 
+// ===== Default flags =====
+
+/// Drops `overflowFlags = #arith.overflow<none>` and `fastmath = #arith.fastmath<none>`: the
+/// defaults, which mlir-opt's generic form spells out. Without them, an op read from
+/// mlir-opt's output and the same op written in custom syntax are equal for CSE.
+struct DropDefaultFlags(&'static str);
+
+impl RewritePattern for DropDefaultFlags {
+    fn name(&self) -> &str {
+        "arith-drop-default-flags"
+    }
+    fn root(&self) -> Option<&str> {
+        Some(self.0)
+    }
+    fn match_and_rewrite(&self, op: Op, rw: &mut Rewriter<'_>) -> bool {
+        let ctx = &*rw.ctx;
+        let default = |name: &str| {
+            let Some(a) = ctx.attr(op, name) else {
+                return false;
+            };
+            match name {
+                "overflowFlags" => OverflowFlags::from_attr(ctx, a) == Some(OverflowFlags::NONE),
+                _ => FastMathFlags::from_attr(ctx, a) == Some(FastMathFlags::NONE),
+            }
+        };
+        let names: Vec<&'static str> = ["overflowFlags", "fastmath"]
+            .into_iter()
+            .filter(|n| default(n))
+            .collect();
+        if names.is_empty() {
+            return false;
+        }
+        rw.modify_in_place(op, |ctx| {
+            for n in names {
+                ctx.remove_attr(op, n);
+            }
+        });
+        true
+    }
+}
+
+macro_rules! flags_only_patterns {
+    ($($f:ident = $name:literal),* $(,)?) => {
+        $(
+            #[doc = concat!("Patterns of `", $name, "`: default flags dropped.")]
+            pub fn $f() -> Patterns {
+                vec![Box::new(DropDefaultFlags($name))]
+            }
+        )*
+    };
+}
+
+flags_only_patterns!(
+    shli_patterns = "arith.shli",
+    subf_patterns = "arith.subf",
+    divf_patterns = "arith.divf",
+    remf_patterns = "arith.remf",
+    negf_patterns = "arith.negf",
+    cmpf_patterns = "arith.cmpf",
+    extf_patterns = "arith.extf",
+    truncf_patterns = "arith.truncf",
+);
+
 // ===== Per-op pattern lists =====
 
 pub fn addi_patterns() -> Patterns {
     vec![
         Box::new(ConstantToRight("arith.addi")),
         Box::new(ReassociateAddSubConstants("arith.addi")),
+        Box::new(DropDefaultFlags("arith.addi")),
     ]
 }
 
 pub fn subi_patterns() -> Patterns {
-    vec![Box::new(ReassociateAddSubConstants("arith.subi"))]
+    vec![
+        Box::new(ReassociateAddSubConstants("arith.subi")),
+        Box::new(DropDefaultFlags("arith.subi")),
+    ]
 }
 
 pub fn muli_patterns() -> Patterns {
     vec![
         Box::new(ConstantToRight("arith.muli")),
         Box::new(ReassociateMulConstants),
+        Box::new(DropDefaultFlags("arith.muli")),
     ]
 }
 
@@ -516,5 +588,8 @@ pub fn extui_patterns() -> Patterns {
 }
 
 pub fn trunci_patterns() -> Patterns {
-    vec![Box::new(TruncIOfCast)]
+    vec![
+        Box::new(TruncIOfCast),
+        Box::new(DropDefaultFlags("arith.trunci")),
+    ]
 }

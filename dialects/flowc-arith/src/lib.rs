@@ -458,7 +458,7 @@ pub fn dialect() -> DialectDef {
         int_bin(AndIOp::base_def(), f::fold_andi).canonicalizer(canon::andi_patterns),
         int_bin(OrIOp::base_def(), f::fold_ori).canonicalizer(canon::ori_patterns),
         int_bin(XOrIOp::base_def(), f::fold_xori).canonicalizer(canon::xori_patterns),
-        int_ovf(ShLIOp::base_def(), f::fold_shli),
+        int_ovf(ShLIOp::base_def(), f::fold_shli).canonicalizer(canon::shli_patterns),
         int_bin(ShRSIOp::base_def(), f::fold_shrsi),
         int_bin(ShRUIOp::base_def(), f::fold_shrui),
         int_bin(MaxSIOp::base_def(), f::fold_maxsi).canonicalizer(canon::maxsi_patterns),
@@ -466,16 +466,17 @@ pub fn dialect() -> DialectDef {
         int_bin(MinSIOp::base_def(), f::fold_minsi).canonicalizer(canon::minsi_patterns),
         int_bin(MinUIOp::base_def(), f::fold_minui).canonicalizer(canon::minui_patterns),
         float_bin(AddFOp::base_def(), f::fold_addf).canonicalizer(canon::addf_patterns),
-        float_bin(SubFOp::base_def(), f::fold_subf),
+        float_bin(SubFOp::base_def(), f::fold_subf).canonicalizer(canon::subf_patterns),
         float_bin(MulFOp::base_def(), f::fold_mulf).canonicalizer(canon::mulf_patterns),
-        float_bin(DivFOp::base_def(), f::fold_divf),
-        float_bin(RemFOp::base_def(), f::fold_remf),
+        float_bin(DivFOp::base_def(), f::fold_divf).canonicalizer(canon::divf_patterns),
+        float_bin(RemFOp::base_def(), f::fold_remf).canonicalizer(canon::remf_patterns),
         float_bin(MaximumFOp::base_def(), f::fold_maximumf).canonicalizer(canon::maximumf_patterns),
         float_bin(MinimumFOp::base_def(), f::fold_minimumf).canonicalizer(canon::minimumf_patterns),
         float_bin(MaxNumFOp::base_def(), f::fold_maxnumf).canonicalizer(canon::maxnumf_patterns),
         float_bin(MinNumFOp::base_def(), f::fold_minnumf).canonicalizer(canon::minnumf_patterns),
         NegFOp::base_def()
             .folder(f::fold_negf)
+            .canonicalizer(canon::negf_patterns)
             .assembly(s::print_unary, s::parse_unary_fastmath),
         CmpIOp::base_def()
             .verifier(verify::verify_cmp)
@@ -485,6 +486,7 @@ pub fn dialect() -> DialectDef {
         CmpFOp::base_def()
             .verifier(verify::verify_cmp)
             .folder(f::fold_cmpf)
+            .canonicalizer(canon::cmpf_patterns)
             .assembly(s::print_cmp, s::parse_cmpf),
         SelectOp::base_def()
             .verifier(verify::verify_select)
@@ -498,8 +500,8 @@ pub fn dialect() -> DialectDef {
         cast(UIToFPOp::base_def(), f::fold_uitofp),
         cast(FPToSIOp::base_def(), f::fold_fptosi),
         cast(FPToUIOp::base_def(), f::fold_fptoui),
-        cast(ExtFOp::base_def(), f::fold_extf),
-        cast(TruncFOp::base_def(), f::fold_truncf),
+        cast(ExtFOp::base_def(), f::fold_extf).canonicalizer(canon::extf_patterns),
+        cast(TruncFOp::base_def(), f::fold_truncf).canonicalizer(canon::truncf_patterns),
         cast(BitcastOp::base_def(), f::fold_bitcast),
         cast(IndexCastOp::base_def(), f::fold_index_cast),
         cast(IndexCastUIOp::base_def(), f::fold_index_castui),

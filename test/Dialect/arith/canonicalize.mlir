@@ -1,4 +1,4 @@
-// RUN: flowc-opt %s --canonicalize --split-input-file | FileCheck %s
+// RUN: flowc-opt %s --canonicalize --cse --split-input-file | FileCheck %s
 
 // Constants move to the right of commutative ops.
 // CHECK-LABEL: func.func @constant_to_the_right(
@@ -130,4 +130,20 @@ func.func @add_add_vector(%x: vector<4xi32>) -> vector<4xi32> {
   %a = arith.addi %x, %c1 : vector<4xi32>
   %r = arith.addi %a, %c2 : vector<4xi32>
   return %r : vector<4xi32>
+}
+
+// -----
+
+// Flags equal to their defaults, as mlir-opt's generic form spells them, are dropped, so that
+// CSE sees the two additions as one.
+// CHECK-LABEL: func.func @default_flags(
+// CHECK-SAME:      %[[A:.*]]: i32, %[[X:.*]]: f32)
+// CHECK:         %[[S:.*]] = arith.addi %[[A]], %[[A]] : i32
+// CHECK:         %[[F:.*]] = arith.addf %[[X]], %[[X]] : f32
+// CHECK:         return %[[S]], %[[S]], %[[F]]
+func.func @default_flags(%a: i32, %x: f32) -> (i32, i32, f32) {
+  %0 = "arith.addi"(%a, %a) <{overflowFlags = #arith.overflow<none>}> : (i32, i32) -> i32
+  %1 = arith.addi %a, %a : i32
+  %2 = "arith.addf"(%x, %x) <{fastmath = #arith.fastmath<none>}> : (f32, f32) -> f32
+  return %0, %1, %2 : i32, i32, f32
 }

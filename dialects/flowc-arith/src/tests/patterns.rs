@@ -252,3 +252,23 @@ fn extension_and_truncation_chains() {
     let e2 = t.op("arith.extui", &[t.ctx.result(e1, 0)], i64t, &[]);
     assert!(!canonicalize(&mut t, e2));
 }
+
+#[test]
+fn default_flags_are_dropped() {
+    let mut t = Fixture::new();
+    let i32t = t.ctx.i32_type();
+    let f32t = t.ctx.f32_type();
+    let a = t.value(i32t);
+    let x = t.value(f32t);
+    let none = crate::flags::OverflowFlags::NONE.to_attr(&mut t.ctx);
+    let nsw = crate::flags::OverflowFlags::NSW.to_attr(&mut t.ctx);
+    let fm_none = crate::flags::FastMathFlags::NONE.to_attr(&mut t.ctx);
+    let add = t.op("arith.addi", &[a, a], i32t, &[("overflowFlags", none)]);
+    assert!(canonicalize(&mut t, add));
+    assert!(!t.ctx.has_attr(add, "overflowFlags"));
+    let add = t.op("arith.addi", &[a, a], i32t, &[("overflowFlags", nsw)]);
+    assert!(!canonicalize(&mut t, add));
+    let neg = t.op("arith.negf", &[x], f32t, &[("fastmath", fm_none)]);
+    assert!(canonicalize(&mut t, neg));
+    assert!(!t.ctx.has_attr(neg, "fastmath"));
+}
