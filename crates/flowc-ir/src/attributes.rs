@@ -23,31 +23,62 @@ pub enum AttrData {
     Bool(bool),
     /// `42 : i32`. The value is sign-extended for signless / signed types and zero-extended for
     /// unsigned ones; `index` values are 64-bit.
-    Integer { value: i128, ty: Type },
+    Integer {
+        value: i128,
+        ty: Type,
+    },
     /// `1.5 : f32`. `bits` is the value in the type's own encoding (f16 bits for `f16`), so NaN
     /// payloads and signed zeros survive.
-    Float { bits: u64, ty: Type },
+    Float {
+        bits: u64,
+        ty: Type,
+    },
     /// `"text"`, optionally typed (`"text" : i32`).
-    String { value: String, ty: Option<Type> },
+    String {
+        value: String,
+        ty: Option<Type>,
+    },
     /// A type used as an attribute, e.g. `function_type = (i32) -> i32`.
     Type(Type),
     Array(Vec<Attribute>),
     /// `{a = 1, b}`: kept sorted by name, no duplicates.
     Dictionary(Vec<NamedAttr>),
     /// `@root::@nested::@leaf`
-    SymbolRef { root: Ident, nested: Vec<Ident> },
+    SymbolRef {
+        root: Ident,
+        nested: Vec<Ident>,
+    },
     /// `dense<...> : tensor<...>`: splat data holds one element.
-    DenseElements { ty: Type, splat: bool, data: Vec<u8> },
+    DenseElements {
+        ty: Type,
+        splat: bool,
+        data: Vec<u8>,
+    },
     /// `array<i64: 1, 2>`: element bytes as for dense elements.
-    DenseArray { element: Type, data: Vec<u8> },
+    DenseArray {
+        element: Type,
+        data: Vec<u8>,
+    },
     /// `dense_resource<name> : tensor<...>`: the bytes live in the context's resource table.
-    DenseResource { name: String, ty: Type },
+    DenseResource {
+        name: String,
+        ty: Type,
+    },
     /// `strided<[s0, s1], offset: o>`: a memref layout; `DYNAMIC` for `?`.
-    StridedLayout { strides: Vec<i64>, offset: i64 },
+    StridedLayout {
+        strides: Vec<i64>,
+        offset: i64,
+    },
     /// `affine_map<...>` / `affine_set<...>`, kept as text between the angle brackets.
-    Affine { is_set: bool, body: String },
+    Affine {
+        is_set: bool,
+        body: String,
+    },
     /// A dialect attribute kept as text: `#dialect.body`.
-    Dialect { dialect: Ident, body: String },
+    Dialect {
+        dialect: Ident,
+        body: String,
+    },
     /// A location used as an attribute (`loc(...)` inside an attribute dictionary).
     Location(crate::Location),
 }
@@ -97,7 +128,9 @@ impl Context {
     /// Wraps `value` to the width of `ty` (sign-extending signless and signed types).
     pub fn normalize_int(&self, ty: Type, value: i128) -> i128 {
         let (width, unsigned) = match self.type_data(ty) {
-            TypeData::Integer { width, signedness } => (*width, *signedness == crate::Signedness::Unsigned),
+            TypeData::Integer { width, signedness } => {
+                (*width, *signedness == crate::Signedness::Unsigned)
+            }
             TypeData::Index => (64, false),
             _ => return value,
         };
@@ -105,7 +138,11 @@ impl Context {
             return value;
         }
         let shift = 128 - width;
-        if unsigned { ((value << shift) as u128 >> shift) as i128 } else { (value << shift) >> shift }
+        if unsigned {
+            ((value << shift) as u128 >> shift) as i128
+        } else {
+            (value << shift) >> shift
+        }
     }
 
     /// A float attribute from an `f64`, rounded to the type's format.
@@ -118,7 +155,10 @@ impl Context {
     }
 
     pub fn string_attr(&mut self, value: impl Into<String>) -> Attribute {
-        self.intern_attr(AttrData::String { value: value.into(), ty: None })
+        self.intern_attr(AttrData::String {
+            value: value.into(),
+            ty: None,
+        })
     }
 
     pub fn type_attr(&mut self, ty: Type) -> Attribute {
@@ -145,7 +185,10 @@ impl Context {
 
     pub fn symbol_ref_attr(&mut self, root: &str) -> Attribute {
         let root = self.ident(root);
-        self.intern_attr(AttrData::SymbolRef { root, nested: Vec::new() })
+        self.intern_attr(AttrData::SymbolRef {
+            root,
+            nested: Vec::new(),
+        })
     }
 
     pub fn dense_i32_array_attr(&mut self, values: &[i32]) -> Attribute {
@@ -165,7 +208,11 @@ impl Context {
     pub fn splat_attr(&mut self, ty: Type, element: Attribute) -> Option<Attribute> {
         let elem_ty = self.element_type(ty)?;
         let data = self.scalar_bytes(elem_ty, element)?;
-        Some(self.intern_attr(AttrData::DenseElements { ty, splat: true, data }))
+        Some(self.intern_attr(AttrData::DenseElements {
+            ty,
+            splat: true,
+            data,
+        }))
     }
 
     /// The little-endian bytes of a scalar integer / float / bool attribute stored as `elem_ty`.
@@ -225,7 +272,9 @@ impl Context {
     /// The leaf name of a flat symbol reference (`@foo` gives `foo`).
     pub fn flat_symbol(&self, attr: Attribute) -> Option<&str> {
         match self.attr_data(attr) {
-            AttrData::SymbolRef { root, nested } if nested.is_empty() => Some(self.ident_str(*root)),
+            AttrData::SymbolRef { root, nested } if nested.is_empty() => {
+                Some(self.ident_str(*root))
+            }
             _ => None,
         }
     }
@@ -246,7 +295,11 @@ impl Context {
                             b[..width].copy_from_slice(c);
                             let v = i64::from_le_bytes(b);
                             let shift = 64 - 8 * width as u32;
-                            if shift == 64 { 0 } else { (v << shift) >> shift }
+                            if shift == 64 {
+                                0
+                            } else {
+                                (v << shift) >> shift
+                            }
                         })
                         .collect(),
                 )
@@ -270,7 +323,11 @@ impl Context {
     /// For a splat dense attribute, the scalar element as an integer or float attribute.
     pub fn splat_value(&mut self, attr: Attribute) -> Option<Attribute> {
         let (ty, data) = match self.attr_data(attr) {
-            AttrData::DenseElements { ty, splat: true, data } => (*ty, data.clone()),
+            AttrData::DenseElements {
+                ty,
+                splat: true,
+                data,
+            } => (*ty, data.clone()),
             _ => return None,
         };
         let elem = self.element_type(ty)?;
@@ -287,7 +344,10 @@ impl Context {
         b[..width].copy_from_slice(&bytes[..width]);
         let raw = u64::from_le_bytes(b);
         if self.is_float(elem) {
-            Some(self.intern_attr(AttrData::Float { bits: raw, ty: elem }))
+            Some(self.intern_attr(AttrData::Float {
+                bits: raw,
+                ty: elem,
+            }))
         } else {
             Some(self.integer_attr(elem, raw as i128))
         }

@@ -38,9 +38,12 @@ crate::op! {
 }
 
 pub fn dialect() -> DialectDef {
-    DialectDef::new("builtin", "Types, attributes and the module operation of the IR core")
-        .op(ModuleOp::base_def().assembly(print_module, parse_module))
-        .op(UnrealizedConversionCastOp::base_def().assembly(print_cast, parse_cast))
+    DialectDef::new(
+        "builtin",
+        "Types, attributes and the module operation of the IR core",
+    )
+    .op(ModuleOp::base_def().assembly(print_module, parse_module))
+    .op(UnrealizedConversionCastOp::base_def().assembly(print_cast, parse_cast))
 }
 
 impl ModuleOp {
@@ -55,19 +58,31 @@ impl ModuleOp {
     }
 
     pub fn body_block(self, ctx: &Context) -> crate::Block {
-        ctx.region_entry(self.body(ctx)).expect("module without a block")
+        ctx.region_entry(self.body(ctx))
+            .expect("module without a block")
     }
 }
 
 /// Creates `builtin.unrealized_conversion_cast` ops (detached).
-pub fn create_cast(ctx: &mut Context, inputs: &[crate::Value], outputs: &[crate::Type], loc: Location) -> Op {
-    let state = OperationState::new(ctx, UnrealizedConversionCastOp::NAME, loc).operands(inputs).results(outputs);
+pub fn create_cast(
+    ctx: &mut Context,
+    inputs: &[crate::Value],
+    outputs: &[crate::Type],
+    loc: Location,
+) -> Op {
+    let state = OperationState::new(ctx, UnrealizedConversionCastOp::NAME, loc)
+        .operands(inputs)
+        .results(outputs);
     ctx.create_op(state)
 }
 
 // module @name attributes {...} { ... }
 fn print_module(p: &mut OpPrinter<'_, '_>, op: Op) {
-    if let Some(name) = p.ctx().attr(op, "sym_name").and_then(|a| p.ctx().str_value(a).map(str::to_owned)) {
+    if let Some(name) = p
+        .ctx()
+        .attr(op, "sym_name")
+        .and_then(|a| p.ctx().str_value(a).map(str::to_owned))
+    {
         p.write(" ");
         p.print_symbol_name(&name);
     }

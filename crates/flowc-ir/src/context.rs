@@ -70,7 +70,9 @@ impl Context {
 
     /// The identifier for `s` if it was ever interned (a cheap negative answer for lookups).
     pub fn lookup_ident(&self, s: &str) -> Option<Ident> {
-        self.strings.lookup(s).map(|i| Ident::from_index(i as usize))
+        self.strings
+            .lookup(s)
+            .map(|i| Ident::from_index(i as usize))
     }
 
     #[inline]
@@ -86,7 +88,9 @@ impl Context {
 
     /// Whether an error has been emitted and not yet drained.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == crate::Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == crate::Severity::Error)
     }
 
     pub fn take_diagnostics(&mut self) -> Vec<crate::Diagnostic> {

@@ -33,20 +33,40 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(loc: Location, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, loc, message: message.into(), notes: Vec::new() }
+        Diagnostic {
+            severity: Severity::Error,
+            loc,
+            message: message.into(),
+            notes: Vec::new(),
+        }
     }
 
     pub fn warning(loc: Location, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, loc, message: message.into(), notes: Vec::new() }
+        Diagnostic {
+            severity: Severity::Warning,
+            loc,
+            message: message.into(),
+            notes: Vec::new(),
+        }
     }
 
     pub fn remark(loc: Location, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Remark, loc, message: message.into(), notes: Vec::new() }
+        Diagnostic {
+            severity: Severity::Remark,
+            loc,
+            message: message.into(),
+            notes: Vec::new(),
+        }
     }
 
     /// Attaches a note.
     pub fn with_note(mut self, loc: Location, message: impl Into<String>) -> Self {
-        self.notes.push(Diagnostic { severity: Severity::Note, loc, message: message.into(), notes: Vec::new() });
+        self.notes.push(Diagnostic {
+            severity: Severity::Note,
+            loc,
+            message: message.into(),
+            notes: Vec::new(),
+        });
         self
     }
 
@@ -76,7 +96,10 @@ impl Diagnostic {
 
 /// Builds the `'op.name' op <message>` error MLIR's verifiers emit for an operation.
 pub fn op_error(ctx: &Context, op: Op, message: impl fmt::Display) -> Diagnostic {
-    Diagnostic::error(ctx.op_loc(op), format!("'{}' op {}", ctx.op_name(op), message))
+    Diagnostic::error(
+        ctx.op_loc(op),
+        format!("'{}' op {}", ctx.op_name(op), message),
+    )
 }
 
 /// Result of a fallible IR operation that reports through diagnostics.

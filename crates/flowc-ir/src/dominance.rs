@@ -33,7 +33,9 @@ impl DominanceInfo {
     }
 
     fn tree(&mut self, ctx: &Context, region: Region) -> &DomTree {
-        self.trees.entry(region).or_insert_with(|| compute_tree(ctx, region))
+        self.trees
+            .entry(region)
+            .or_insert_with(|| compute_tree(ctx, region))
     }
 
     /// Whether block `a` dominates block `b` (both in the same region).
@@ -41,7 +43,9 @@ impl DominanceInfo {
         if a == b {
             return true;
         }
-        let Some(region) = ctx.block_parent_region(a) else { return false };
+        let Some(region) = ctx.block_parent_region(a) else {
+            return false;
+        };
         if ctx.block_parent_region(b) != Some(region) {
             return false;
         }
@@ -64,7 +68,9 @@ impl DominanceInfo {
 
     /// Whether `b` is reachable from its region's entry.
     pub fn is_reachable(&mut self, ctx: &Context, b: Block) -> bool {
-        let Some(region) = ctx.block_parent_region(b) else { return false };
+        let Some(region) = ctx.block_parent_region(b) else {
+            return false;
+        };
         self.tree(ctx, region).idom.contains_key(&b)
     }
 
@@ -72,7 +78,10 @@ impl DominanceInfo {
     pub fn position(&mut self, ctx: &Context, op: Op) -> u32 {
         let block = ctx.op_parent_block(op).expect("op not in a block");
         let map = self.positions.entry(block).or_insert_with(|| {
-            ctx.block_ops(block).enumerate().map(|(i, o)| (o, i as u32)).collect()
+            ctx.block_ops(block)
+                .enumerate()
+                .map(|(i, o)| (o, i as u32))
+                .collect()
         });
         map[&op]
     }
@@ -85,14 +94,24 @@ impl DominanceInfo {
     /// Whether the definition of `value` dominates `user`: the value is visible at `user`.
     /// Graph regions are not special-cased here; callers decide where dominance applies.
     pub fn value_dominates(&mut self, ctx: &Context, value: Value, user: Op) -> bool {
-        let Some(def_block) = ctx.value_parent_block(value) else { return false };
-        let Some(def_region) = ctx.block_parent_region(def_block) else { return false };
-        let Some(ancestor) = ctx.ancestor_in_region(def_region, user) else { return false };
-        let use_block = ctx.op_parent_block(ancestor).expect("ancestor in a region is in a block");
+        let Some(def_block) = ctx.value_parent_block(value) else {
+            return false;
+        };
+        let Some(def_region) = ctx.block_parent_region(def_block) else {
+            return false;
+        };
+        let Some(ancestor) = ctx.ancestor_in_region(def_region, user) else {
+            return false;
+        };
+        let use_block = ctx
+            .op_parent_block(ancestor)
+            .expect("ancestor in a region is in a block");
         if use_block == def_block {
             return match ctx.value_def(value) {
                 ValueDef::BlockArg { .. } => true,
-                ValueDef::Result { op, .. } => op != ancestor && self.is_before_in_block(ctx, op, ancestor),
+                ValueDef::Result { op, .. } => {
+                    op != ancestor && self.is_before_in_block(ctx, op, ancestor)
+                }
                 ValueDef::Placeholder => false,
             };
         }
@@ -110,7 +129,9 @@ fn successors(ctx: &Context, b: Block) -> &[Block] {
 fn compute_tree(ctx: &Context, region: Region) -> DomTree {
     let mut idom = FxHashMap::default();
     let mut rpo_index = FxHashMap::default();
-    let Some(entry) = ctx.region_entry(region) else { return DomTree { idom } };
+    let Some(entry) = ctx.region_entry(region) else {
+        return DomTree { idom };
+    };
 
     // Reverse post-order by an iterative DFS.
     let mut post: Vec<Block> = Vec::new();
@@ -168,7 +189,12 @@ fn compute_tree(ctx: &Context, region: Region) -> DomTree {
     DomTree { idom }
 }
 
-fn intersect(idom: &FxHashMap<Block, Block>, rpo: &FxHashMap<Block, usize>, mut a: Block, mut b: Block) -> Block {
+fn intersect(
+    idom: &FxHashMap<Block, Block>,
+    rpo: &FxHashMap<Block, usize>,
+    mut a: Block,
+    mut b: Block,
+) -> Block {
     while a != b {
         while rpo[&a] > rpo[&b] {
             a = idom[&a];

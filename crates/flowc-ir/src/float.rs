@@ -54,15 +54,27 @@ pub fn round_f64_to_format(value: f64, exp_bits: u32, man_bits: u32) -> u64 {
         0
     } else {
         let kept = if shift == 64 { 0 } else { m >> shift };
-        let rem = if shift == 64 { m } else { m & ((1u64 << shift) - 1) };
+        let rem = if shift == 64 {
+            m
+        } else {
+            m & ((1u64 << shift) - 1)
+        };
         let half = 1u64 << (shift - 1);
-        if rem > half || (rem == half && kept & 1 == 1) { kept + 1 } else { kept }
+        if rem > half || (rem == half && kept & 1 == 1) {
+            kept + 1
+        } else {
+            kept
+        }
     };
     if lead < emin {
         // Subnormal (or rounded up to the smallest normal, whose encoding follows naturally).
         return sign | n;
     }
-    let (n, lead) = if n == 1u64 << (man_bits + 1) { (n >> 1, lead + 1) } else { (n, lead) };
+    let (n, lead) = if n == 1u64 << (man_bits + 1) {
+        (n >> 1, lead + 1)
+    } else {
+        (n, lead)
+    };
     let biased = lead + bias;
     if biased >= exp_all_ones as i64 {
         return sign | (exp_all_ones << man_bits);
@@ -99,8 +111,16 @@ mod tests {
             if v.is_nan() {
                 continue;
             }
-            assert_eq!(bits_from_f64(FloatKind::F16, v as f64), f16::from_f32(v).to_bits() as u64, "{v:e}");
-            assert_eq!(bits_from_f64(FloatKind::BF16, v as f64), bf16::from_f32(v).to_bits() as u64, "{v:e}");
+            assert_eq!(
+                bits_from_f64(FloatKind::F16, v as f64),
+                f16::from_f32(v).to_bits() as u64,
+                "{v:e}"
+            );
+            assert_eq!(
+                bits_from_f64(FloatKind::BF16, v as f64),
+                bf16::from_f32(v).to_bits() as u64,
+                "{v:e}"
+            );
         }
     }
 

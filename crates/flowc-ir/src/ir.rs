@@ -30,8 +30,14 @@ crate::entity_id! {
 /// Where a value comes from.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum ValueDef {
-    Result { op: Op, index: u32 },
-    BlockArg { block: Block, index: u32 },
+    Result {
+        op: Op,
+        index: u32,
+    },
+    BlockArg {
+        block: Block,
+        index: u32,
+    },
     /// A value referenced before its definition while parsing; replaced once defined.
     Placeholder,
 }
@@ -196,7 +202,8 @@ impl Context {
             sorted_insert(self, &mut properties, name, value);
         }
         for (name, value) in state.attributes {
-            let inherent = def.is_some_and(|d| self.registry.op(d).declares_attr(self.ident_str(name)));
+            let inherent =
+                def.is_some_and(|d| self.registry.op(d).declares_attr(self.ident_str(name)));
             if inherent {
                 sorted_insert(self, &mut properties, name, value);
             } else {
@@ -207,10 +214,22 @@ impl Context {
             .result_types
             .iter()
             .enumerate()
-            .map(|(i, &ty)| self.new_value(ty, ValueDef::Result { op, index: i as u32 }, state.loc))
+            .map(|(i, &ty)| {
+                self.new_value(
+                    ty,
+                    ValueDef::Result {
+                        op,
+                        index: i as u32,
+                    },
+                    state.loc,
+                )
+            })
             .collect();
         for &r in &state.regions {
-            debug_assert!(self.regions[r.index()].parent.is_none(), "region is already attached");
+            debug_assert!(
+                self.regions[r.index()].parent.is_none(),
+                "region is already attached"
+            );
             self.regions[r.index()].parent = Some(op);
         }
         self.ops.push(OperationData {
@@ -236,7 +255,12 @@ impl Context {
 
     fn new_value(&mut self, ty: Type, def: ValueDef, loc: Location) -> Value {
         let v = Value::from_index(self.values.len());
-        self.values.push(ValueData { ty, def, loc, uses: Vec::new() });
+        self.values.push(ValueData {
+            ty,
+            def,
+            loc,
+            uses: Vec::new(),
+        });
         v
     }
 
@@ -254,7 +278,10 @@ impl Context {
     /// Creates a detached block with arguments of the given types and locations.
     pub fn create_block(&mut self, args: &[(Type, Location)]) -> Block {
         let b = Block::from_index(self.blocks.len());
-        self.blocks.push(BlockData { alive: true, ..Default::default() });
+        self.blocks.push(BlockData {
+            alive: true,
+            ..Default::default()
+        });
         for &(ty, loc) in args {
             self.add_block_arg(b, ty, loc);
         }
@@ -271,9 +298,20 @@ impl Context {
     /// Removes an unused block argument, renumbering the later ones.
     pub fn erase_block_arg(&mut self, block: Block, index: usize) {
         let v = self.blocks[block.index()].args.remove(index);
-        assert!(self.values[v.index()].uses.is_empty(), "erasing a block argument that still has uses");
-        for (i, &a) in self.blocks[block.index()].args.iter().enumerate().skip(index) {
-            self.values[a.index()].def = ValueDef::BlockArg { block, index: i as u32 };
+        assert!(
+            self.values[v.index()].uses.is_empty(),
+            "erasing a block argument that still has uses"
+        );
+        for (i, &a) in self.blocks[block.index()]
+            .args
+            .iter()
+            .enumerate()
+            .skip(index)
+        {
+            self.values[a.index()].def = ValueDef::BlockArg {
+                block,
+                index: i as u32,
+            };
         }
     }
 
@@ -338,7 +376,10 @@ impl Context {
     }
 
     pub fn result_types(&self, op: Op) -> Vec<Type> {
-        self.results(op).iter().map(|&v| self.value_type(v)).collect()
+        self.results(op)
+            .iter()
+            .map(|&v| self.value_type(v))
+            .collect()
     }
 
     pub fn operand_types(&self, op: Op) -> Vec<Type> {
@@ -385,7 +426,11 @@ impl Context {
 
     pub fn attr_by_ident(&self, op: Op, name: Ident) -> Option<Attribute> {
         let d = &self.ops[op.index()];
-        d.properties.iter().chain(d.attributes.iter()).find(|(n, _)| *n == name).map(|(_, a)| *a)
+        d.properties
+            .iter()
+            .chain(d.attributes.iter())
+            .find(|(n, _)| *n == name)
+            .map(|(_, a)| *a)
     }
 
     pub fn has_attr(&self, op: Op, name: &str) -> bool {
@@ -399,7 +444,9 @@ impl Context {
     }
 
     pub fn set_attr_by_ident(&mut self, op: Op, name: Ident, value: Attribute) {
-        let inherent = self.ops[op.index()].def.is_some_and(|d| self.registry.op(d).declares_attr(self.ident_str(name)));
+        let inherent = self.ops[op.index()]
+            .def
+            .is_some_and(|d| self.registry.op(d).declares_attr(self.ident_str(name)));
         let mut list = if inherent {
             std::mem::take(&mut self.ops[op.index()].properties)
         } else {
@@ -415,7 +462,9 @@ impl Context {
 
     /// Removes an attribute; returns whether it was present.
     pub fn remove_attr(&mut self, op: Op, name: &str) -> bool {
-        let Some(id) = self.lookup_ident(name) else { return false };
+        let Some(id) = self.lookup_ident(name) else {
+            return false;
+        };
         let d = &mut self.ops[op.index()];
         let before = d.properties.len() + d.attributes.len();
         d.properties.retain(|(n, _)| *n != id);
@@ -477,7 +526,10 @@ impl Context {
     }
 
     pub fn block_ops(&self, block: Block) -> BlockOps<'_> {
-        BlockOps { ctx: self, next: self.blocks[block.index()].first }
+        BlockOps {
+            ctx: self,
+            next: self.blocks[block.index()].first,
+        }
     }
 
     pub fn block_first_op(&self, block: Block) -> Option<Op> {
@@ -522,7 +574,10 @@ impl Context {
             if region == ancestor {
                 return true;
             }
-            match self.region_parent_op(region).and_then(|op| self.op_parent_region(op)) {
+            match self
+                .region_parent_op(region)
+                .and_then(|op| self.op_parent_region(op))
+            {
                 Some(r) => region = r,
                 None => return false,
             }
@@ -543,7 +598,9 @@ impl Context {
 
     /// The predecessors of a block: the blocks whose terminator lists it as a successor.
     pub fn block_predecessors(&self, block: Block) -> Vec<Block> {
-        let Some(region) = self.block_parent_region(block) else { return Vec::new() };
+        let Some(region) = self.block_parent_region(block) else {
+            return Vec::new();
+        };
         let mut preds = Vec::new();
         for &b in self.region_blocks(region) {
             if let Some(term) = self.block_last_op(b)
@@ -631,7 +688,9 @@ impl Context {
     fn push_operand(&mut self, op: Op, v: Value) {
         let operand = self.ops[op.index()].operands.len() as u32;
         let use_pos = self.add_use(v, Use { op, operand });
-        self.ops[op.index()].operands.push(Operand { value: v, use_pos });
+        self.ops[op.index()]
+            .operands
+            .push(Operand { value: v, use_pos });
     }
 
     fn add_use(&mut self, v: Value, u: Use) -> u32 {
@@ -652,7 +711,13 @@ impl Context {
 
     pub fn set_operand(&mut self, op: Op, index: usize, v: Value) {
         self.remove_use(op, index);
-        let use_pos = self.add_use(v, Use { op, operand: index as u32 });
+        let use_pos = self.add_use(
+            v,
+            Use {
+                op,
+                operand: index as u32,
+            },
+        );
         self.ops[op.index()].operands[index] = Operand { value: v, use_pos };
     }
 
@@ -682,7 +747,12 @@ impl Context {
     }
 
     /// Replaces the uses of `from` for which `pred` holds.
-    pub fn replace_uses_if(&mut self, from: Value, to: Value, mut pred: impl FnMut(&Context, Use) -> bool) {
+    pub fn replace_uses_if(
+        &mut self,
+        from: Value,
+        to: Value,
+        mut pred: impl FnMut(&Context, Use) -> bool,
+    ) {
         let uses: Vec<Use> = self.uses(from).to_vec();
         for u in uses {
             if pred(self, u) {
@@ -694,7 +764,11 @@ impl Context {
     /// Replaces all uses of `op`'s results with `values`, one for one.
     pub fn replace_all_op_uses(&mut self, op: Op, values: &[Value]) {
         let results = self.results(op).to_vec();
-        assert_eq!(results.len(), values.len(), "replacement value count differs from result count");
+        assert_eq!(
+            results.len(),
+            values.len(),
+            "replacement value count differs from result count"
+        );
         for (r, &v) in results.into_iter().zip(values) {
             self.replace_all_uses(r, v);
         }
@@ -704,7 +778,9 @@ impl Context {
 
     /// Unlinks `op` from its block without destroying it.
     pub fn detach_op(&mut self, op: Op) {
-        let Some(block) = self.ops[op.index()].parent else { return };
+        let Some(block) = self.ops[op.index()].parent else {
+            return;
+        };
         let (prev, next) = (self.ops[op.index()].prev, self.ops[op.index()].next);
         match prev {
             Some(p) => self.ops[p.index()].next = next,
@@ -721,7 +797,10 @@ impl Context {
     }
 
     fn link_op(&mut self, block: Block, op: Op, prev: Option<Op>, next: Option<Op>) {
-        debug_assert!(self.ops[op.index()].parent.is_none(), "op is already in a block");
+        debug_assert!(
+            self.ops[op.index()].parent.is_none(),
+            "op is already in a block"
+        );
         let d = &mut self.ops[op.index()];
         d.parent = Some(block);
         d.prev = prev;
@@ -750,14 +829,18 @@ impl Context {
 
     /// Inserts a detached op right before `anchor`.
     pub fn insert_op_before(&mut self, anchor: Op, op: Op) {
-        let block = self.ops[anchor.index()].parent.expect("anchor op is not in a block");
+        let block = self.ops[anchor.index()]
+            .parent
+            .expect("anchor op is not in a block");
         let prev = self.ops[anchor.index()].prev;
         self.link_op(block, op, prev, Some(anchor));
     }
 
     /// Inserts a detached op right after `anchor`.
     pub fn insert_op_after(&mut self, anchor: Op, op: Op) {
-        let block = self.ops[anchor.index()].parent.expect("anchor op is not in a block");
+        let block = self.ops[anchor.index()]
+            .parent
+            .expect("anchor op is not in a block");
         let next = self.ops[anchor.index()].next;
         self.link_op(block, op, Some(anchor), next);
     }
@@ -823,8 +906,14 @@ impl Context {
     /// after `block` in the same region. Returns the new block.
     pub fn split_block(&mut self, block: Block, op: Op) -> Block {
         let new = self.create_block(&[]);
-        let region = self.block_parent_region(block).expect("splitting a detached block");
-        let pos = self.region_blocks(region).iter().position(|&b| b == block).unwrap();
+        let region = self
+            .block_parent_region(block)
+            .expect("splitting a detached block");
+        let pos = self
+            .region_blocks(region)
+            .iter()
+            .position(|&b| b == block)
+            .unwrap();
         self.insert_block(region, pos + 1, new);
         let mut cur = Some(op);
         while let Some(o) = cur {

@@ -36,7 +36,7 @@ pub use diagnostics::{DiagResult, Diagnostic, Severity, op_error};
 pub use ir::{Block, BlockOps, Op, OperationState, Region, Use, Value, ValueDef, WalkOrder};
 pub use location::{LocData, Location};
 pub use registry::{
-    ArgDef, Arity, AttrConstraint, AttrDef, DialectDef, FoldFn, FoldResult, MaterializeFn, OpDef, ParseFn, PatternsFn,
-    PrintFn, RegionDef, Traits, TypeConstraint, VerifyFn,
+    ArgDef, Arity, AttrConstraint, AttrDef, DialectDef, FoldFn, FoldResult, MaterializeFn, OpDef,
+    ParseFn, PatternsFn, PrintFn, RegionDef, SymbolUseVerifyFn, Traits, TypeConstraint, VerifyFn,
 };
 pub use types::{DYNAMIC, FloatKind, Signedness, Type, TypeData};

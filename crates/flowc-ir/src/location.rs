@@ -16,13 +16,26 @@ impl Location {
 pub enum LocData {
     Unknown,
     /// `loc("file.mlir":3:7)`
-    FileLineCol { file: Ident, line: u32, col: u32 },
+    FileLineCol {
+        file: Ident,
+        line: u32,
+        col: u32,
+    },
     /// `loc("name")` or `loc("name"(child))`
-    Name { name: Ident, child: Option<Location> },
+    Name {
+        name: Ident,
+        child: Option<Location>,
+    },
     /// `loc(callsite(callee at caller))`
-    CallSite { callee: Location, caller: Location },
+    CallSite {
+        callee: Location,
+        caller: Location,
+    },
     /// `loc(fused[a, b])` or `loc(fused<#meta>[a, b])`
-    Fused { locs: Vec<Location>, metadata: Option<Attribute> },
+    Fused {
+        locs: Vec<Location>,
+        metadata: Option<Attribute>,
+    },
 }
 
 impl Context {
@@ -52,7 +65,10 @@ impl Context {
         for &l in locs {
             match self.loc_data(l) {
                 LocData::Unknown => {}
-                LocData::Fused { locs: inner, metadata: None } => {
+                LocData::Fused {
+                    locs: inner,
+                    metadata: None,
+                } => {
                     for &i in inner.clone().iter() {
                         if !flat.contains(&i) {
                             flat.push(i);
@@ -69,7 +85,10 @@ impl Context {
         match (flat.len(), metadata) {
             (0, None) => Location::UNKNOWN,
             (1, None) => flat[0],
-            _ => self.intern_loc(LocData::Fused { locs: flat, metadata }),
+            _ => self.intern_loc(LocData::Fused {
+                locs: flat,
+                metadata,
+            }),
         }
     }
 
@@ -79,7 +98,9 @@ impl Context {
         let mut stack = vec![loc];
         while let Some(l) = stack.pop() {
             match self.loc_data(l) {
-                LocData::FileLineCol { file, line, col } => return Some((self.ident_str(*file), *line, *col)),
+                LocData::FileLineCol { file, line, col } => {
+                    return Some((self.ident_str(*file), *line, *col));
+                }
                 LocData::Name { child: Some(c), .. } => stack.push(*c),
                 LocData::CallSite { callee, .. } => stack.push(*callee),
                 LocData::Fused { locs, .. } => stack.extend(locs.iter().rev()),

@@ -54,7 +54,11 @@ pub struct Rewriter<'a> {
 
 impl<'a> Rewriter<'a> {
     pub fn new(ctx: &'a mut Context, listener: &'a mut dyn RewriteListener) -> Self {
-        Rewriter { ctx, listener, insert: None }
+        Rewriter {
+            ctx,
+            listener,
+            insert: None,
+        }
     }
 
     pub fn set_insertion_point(&mut self, ip: InsertPoint) {
@@ -117,7 +121,11 @@ impl<'a> Rewriter<'a> {
             self.listener.op_erased(self.ctx, o);
         }
         // The ops feeding `op` may become dead.
-        let defs: Vec<Op> = self.ctx.operands(op).filter_map(|v| self.ctx.defining_op(v)).collect();
+        let defs: Vec<Op> = self
+            .ctx
+            .operands(op)
+            .filter_map(|v| self.ctx.defining_op(v))
+            .collect();
         self.ctx.erase_op(op);
         for d in defs {
             if self.ctx.is_op_alive(d) {

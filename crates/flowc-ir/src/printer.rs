@@ -5,7 +5,10 @@
 //! builtin / func / arith forms and the generic form are accepted by upstream `mlir-opt`.
 
 use crate::float::{bits_from_f64, f64_from_bits};
-use crate::{AttrData, Attribute, Block, Context, FloatKind, LocData, Location, Op, Region, Signedness, Type, TypeData, Value, DYNAMIC};
+use crate::{
+    AttrData, Attribute, Block, Context, DYNAMIC, FloatKind, LocData, Location, Op, Region,
+    Signedness, Type, TypeData, Value,
+};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -89,7 +92,11 @@ impl ValueNames {
         // Worklist of (region, counters at region start). Values of an op's nested regions are
         // numbered after the enclosing region's own values; sibling regions start from the same
         // counters; isolated ops restart from zero, as in MLIR.
-        let mut counters = Counters { value: 0, arg: 0, block: 0 };
+        let mut counters = Counters {
+            value: 0,
+            arg: 0,
+            block: 0,
+        };
         self.number_results(ctx, root, &mut counters);
         let mut work: Vec<(Region, (usize, usize, usize))> = Vec::new();
         let start = (0, 0, 0);
@@ -98,7 +105,11 @@ impl ValueNames {
         }
         while let Some((region, (v, a, _))) = work.pop() {
             // Block labels are numbered per region, as in MLIR.
-            let mut c = Counters { value: v, arg: a, block: 0 };
+            let mut c = Counters {
+                value: v,
+                arg: a,
+                block: 0,
+            };
             let blocks = ctx.region_blocks(region);
             let mut nested = Vec::new();
             for (i, &block) in blocks.iter().enumerate() {
@@ -122,7 +133,11 @@ impl ValueNames {
             }
             for op in nested.into_iter().rev() {
                 let isolated = ctx.has_trait(op, crate::Traits::ISOLATED_FROM_ABOVE);
-                let s = if isolated { (0, 0, 0) } else { (c.value, c.arg, c.block) };
+                let s = if isolated {
+                    (0, 0, 0)
+                } else {
+                    (c.value, c.arg, c.block)
+                };
                 for &r in ctx.regions(op).iter().rev() {
                     work.push((r, s));
                 }
@@ -167,7 +182,14 @@ pub struct OpPrinter<'p, 'c> {
 
 impl<'c> PrinterState<'c> {
     fn new(ctx: &'c Context, opts: PrintOptions) -> Self {
-        PrinterState { ctx, opts, out: String::new(), names: ValueNames::default(), indent: 0, resources: BTreeSet::new() }
+        PrinterState {
+            ctx,
+            opts,
+            out: String::new(),
+            names: ValueNames::default(),
+            indent: 0,
+            resources: BTreeSet::new(),
+        }
     }
 
     fn newline(&mut self) {
@@ -204,13 +226,21 @@ impl<'c> PrinterState<'c> {
             }
             self.out.push_str(" = ");
         }
-        let custom = if self.opts.generic { None } else { ctx.op_def(op).and_then(|d| d.print) };
+        let custom = if self.opts.generic {
+            None
+        } else {
+            ctx.op_def(op).and_then(|d| d.print)
+        };
         match custom {
             Some(print) => {
                 // MLIR drops the prefix of an op's default dialect; flowc prints every name in
                 // full, which every parser accepts, except `module` as MLIR writes it.
                 let name = ctx.op_name(op);
-                self.out.push_str(if name == "builtin.module" { "module" } else { name });
+                self.out.push_str(if name == "builtin.module" {
+                    "module"
+                } else {
+                    name
+                });
                 print(&mut OpPrinter { state: self }, op);
             }
             None => self.print_generic(op),
@@ -289,7 +319,10 @@ impl<'c> PrinterState<'c> {
     /// `{a = 1 : i32, b}`, skipping `elided` names; prints nothing when empty.
     fn print_attr_dict_entries(&mut self, attrs: &[crate::NamedAttr], elided: &[&str]) {
         let ctx = self.ctx;
-        let shown: Vec<_> = attrs.iter().filter(|(n, _)| !elided.contains(&ctx.ident_str(*n))).collect();
+        let shown: Vec<_> = attrs
+            .iter()
+            .filter(|(n, _)| !elided.contains(&ctx.ident_str(*n)))
+            .collect();
         self.out.push('{');
         for (i, (name, value)) in shown.iter().enumerate() {
             if i > 0 {
@@ -366,11 +399,15 @@ impl<'c> PrinterState<'c> {
 
     fn print_resources(&mut self) {
         let used: Vec<String> = self.resources.iter().cloned().collect();
-        let blobs: Vec<_> = used.iter().filter_map(|n| self.ctx.resource(n).map(|b| (n, b))).collect();
+        let blobs: Vec<_> = used
+            .iter()
+            .filter_map(|n| self.ctx.resource(n).map(|b| (n, b)))
+            .collect();
         if blobs.is_empty() {
             return;
         }
-        self.out.push_str("\n{-#\n  dialect_resources: {\n    builtin: {\n");
+        self.out
+            .push_str("\n{-#\n  dialect_resources: {\n    builtin: {\n");
         for (i, (name, blob)) in blobs.iter().enumerate() {
             self.out.push_str("      ");
             write_attr_name(&mut self.out, name);
@@ -460,9 +497,17 @@ impl<'c> OpPrinter<'_, 'c> {
     }
 
     /// Prints a dictionary's entries as ` {...}` (or ` attributes {...}`) unless all are elided.
-    pub fn print_attr_entries(&mut self, attrs: &[crate::NamedAttr], elided: &[&str], keyword: bool) {
+    pub fn print_attr_entries(
+        &mut self,
+        attrs: &[crate::NamedAttr],
+        elided: &[&str],
+        keyword: bool,
+    ) {
         let ctx = self.state.ctx;
-        if attrs.iter().all(|(n, _)| elided.contains(&ctx.ident_str(*n))) {
+        if attrs
+            .iter()
+            .all(|(n, _)| elided.contains(&ctx.ident_str(*n)))
+        {
             return;
         }
         self.write(if keyword { " attributes " } else { " " });
@@ -470,8 +515,14 @@ impl<'c> OpPrinter<'_, 'c> {
     }
 
     /// `{ ... }` with the region's blocks.
-    pub fn print_region(&mut self, region: Region, print_entry_args: bool, print_empty_block: bool) {
-        self.state.print_region(region, print_entry_args, print_empty_block);
+    pub fn print_region(
+        &mut self,
+        region: Region,
+        print_entry_args: bool,
+        print_empty_block: bool,
+    ) {
+        self.state
+            .print_region(region, print_entry_args, print_empty_block);
     }
 
     pub fn print_successor(&mut self, block: Block) {
@@ -533,7 +584,11 @@ pub(crate) fn write_type(ctx: &Context, out: &mut String, ty: Type) {
             out.push('>');
         }
         TypeData::Function { inputs, results } => write_function_type(ctx, out, inputs, results),
-        TypeData::RankedTensor { shape, element, encoding } => {
+        TypeData::RankedTensor {
+            shape,
+            element,
+            encoding,
+        } => {
             out.push_str("tensor<");
             write_shape(out, shape, None);
             write_type(ctx, out, *element);
@@ -548,7 +603,12 @@ pub(crate) fn write_type(ctx: &Context, out: &mut String, ty: Type) {
             write_type(ctx, out, *element);
             out.push('>');
         }
-        TypeData::MemRef { shape, element, layout, memory_space } => {
+        TypeData::MemRef {
+            shape,
+            element,
+            layout,
+            memory_space,
+        } => {
             out.push_str("memref<");
             write_shape(out, shape, None);
             write_type(ctx, out, *element);
@@ -562,7 +622,10 @@ pub(crate) fn write_type(ctx: &Context, out: &mut String, ty: Type) {
             }
             out.push('>');
         }
-        TypeData::UnrankedMemRef { element, memory_space } => {
+        TypeData::UnrankedMemRef {
+            element,
+            memory_space,
+        } => {
             out.push_str("memref<*x");
             write_type(ctx, out, *element);
             if let Some(m) = memory_space {
@@ -571,7 +634,11 @@ pub(crate) fn write_type(ctx: &Context, out: &mut String, ty: Type) {
             }
             out.push('>');
         }
-        TypeData::Vector { shape, scalable, element } => {
+        TypeData::Vector {
+            shape,
+            scalable,
+            element,
+        } => {
             out.push_str("vector<");
             write_shape(out, shape, Some(scalable));
             write_type(ctx, out, *element);
@@ -611,7 +678,8 @@ fn write_type_list(ctx: &Context, out: &mut String, types: &[Type]) {
 }
 
 fn write_result_types(ctx: &Context, out: &mut String, results: &[Type]) {
-    let single_plain = results.len() == 1 && !matches!(ctx.type_data(results[0]), TypeData::Function { .. });
+    let single_plain =
+        results.len() == 1 && !matches!(ctx.type_data(results[0]), TypeData::Function { .. });
     if single_plain {
         write_type(ctx, out, results[0]);
     } else {
@@ -621,7 +689,12 @@ fn write_result_types(ctx: &Context, out: &mut String, results: &[Type]) {
     }
 }
 
-pub(crate) fn write_function_type(ctx: &Context, out: &mut String, inputs: &[Type], results: &[Type]) {
+pub(crate) fn write_function_type(
+    ctx: &Context,
+    out: &mut String,
+    inputs: &[Type],
+    results: &[Type],
+) {
     out.push('(');
     write_type_list(ctx, out, inputs);
     out.push_str(") -> ");
@@ -692,9 +765,17 @@ fn format_float(kind: FloatKind, bits: u64) -> Option<String> {
     };
     // Rust writes `1e0` / `1.5e-7`; MLIR's lexer needs a `.` and likes a signed exponent.
     let (mantissa, exp) = candidate.split_once('e')?;
-    let mantissa = if mantissa.contains('.') { mantissa.to_string() } else { format!("{mantissa}.0") };
+    let mantissa = if mantissa.contains('.') {
+        mantissa.to_string()
+    } else {
+        format!("{mantissa}.0")
+    };
     let exp: i32 = exp.parse().ok()?;
-    let text = format!("{mantissa}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
+    let text = format!(
+        "{mantissa}e{}{:02}",
+        if exp < 0 { '-' } else { '+' },
+        exp.abs()
+    );
     (bits_from_f64(kind, text.parse::<f64>().ok()?) == bits).then_some(text)
 }
 
@@ -821,7 +902,11 @@ pub(crate) fn write_attr(ctx: &Context, out: &mut String, attr: Attribute, with_
             out.push('>');
         }
         AttrData::Affine { is_set, body } => {
-            out.push_str(if *is_set { "affine_set<" } else { "affine_map<" });
+            out.push_str(if *is_set {
+                "affine_set<"
+            } else {
+                "affine_map<"
+            });
             out.push_str(body);
             out.push('>');
         }
@@ -887,7 +972,15 @@ fn write_dense_body(ctx: &Context, out: &mut String, ty: Type, splat: bool, data
     write_dense_nested(ctx, out, elem, data, width, &shape, &mut idx);
 }
 
-fn write_dense_nested(ctx: &Context, out: &mut String, elem: Type, data: &[u8], width: usize, shape: &[i64], idx: &mut usize) {
+fn write_dense_nested(
+    ctx: &Context,
+    out: &mut String,
+    elem: Type,
+    data: &[u8],
+    width: usize,
+    shape: &[i64],
+    idx: &mut usize,
+) {
     out.push('[');
     let n = shape[0].max(0) as usize;
     for i in 0..n {

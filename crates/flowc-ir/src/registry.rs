@@ -93,7 +93,10 @@ impl Traits {
             "FunctionOpInterface",
             "SameOperandsAndResultShape",
         ];
-        (0..NAMES.len()).filter(|i| self.0 & (1 << i) != 0).map(|i| NAMES[i]).collect()
+        (0..NAMES.len())
+            .filter(|i| self.0 & (1 << i) != 0)
+            .map(|i| NAMES[i])
+            .collect()
     }
 }
 
@@ -166,6 +169,10 @@ pub enum FoldResult {
 pub type FoldFn = fn(&mut Context, Op, &[Option<Attribute>]) -> Option<Vec<FoldResult>>;
 /// Op-specific verification, run after the generic checks of the definition.
 pub type VerifyFn = fn(&Context, Op) -> Result<(), Diagnostic>;
+/// Verification of the symbols an op references (MLIR's `verifySymbolUses`), given a cache of
+/// symbol tables shared by the whole verification.
+pub type SymbolUseVerifyFn =
+    fn(&Context, Op, &mut crate::symbol::SymbolTableCollection) -> Result<(), Diagnostic>;
 /// Custom assembly printer: prints everything after `op-name ` (results are printed already).
 pub type PrintFn = fn(&mut OpPrinter<'_, '_>, Op);
 /// Custom assembly parser: parses everything after the op name into the state.
@@ -189,6 +196,7 @@ pub struct OpDef {
     pub successors: Option<usize>,
     pub traits: Traits,
     pub verify: Option<VerifyFn>,
+    pub verify_symbol_uses: Option<SymbolUseVerifyFn>,
     pub fold: Option<FoldFn>,
     pub canonicalize: Option<PatternsFn>,
     pub print: Option<PrintFn>,
@@ -210,6 +218,7 @@ impl OpDef {
             successors: Some(0),
             traits: Traits::NONE,
             verify: None,
+            verify_symbol_uses: None,
             fold: None,
             canonicalize: None,
             print: None,
@@ -229,17 +238,34 @@ impl OpDef {
     }
 
     pub fn operand(mut self, name: &'static str, arity: Arity, constraint: TypeConstraint) -> Self {
-        self.operands.push(ArgDef { name, arity, constraint });
+        self.operands.push(ArgDef {
+            name,
+            arity,
+            constraint,
+        });
         self
     }
 
     pub fn result(mut self, name: &'static str, arity: Arity, constraint: TypeConstraint) -> Self {
-        self.results.push(ArgDef { name, arity, constraint });
+        self.results.push(ArgDef {
+            name,
+            arity,
+            constraint,
+        });
         self
     }
 
-    pub fn attribute(mut self, name: &'static str, optional: bool, constraint: AttrConstraint) -> Self {
-        self.attributes.push(AttrDef { name, optional, constraint });
+    pub fn attribute(
+        mut self,
+        name: &'static str,
+        optional: bool,
+        constraint: AttrConstraint,
+    ) -> Self {
+        self.attributes.push(AttrDef {
+            name,
+            optional,
+            constraint,
+        });
         self
     }
 
@@ -260,6 +286,11 @@ impl OpDef {
 
     pub fn verifier(mut self, f: VerifyFn) -> Self {
         self.verify = Some(f);
+        self
+    }
+
+    pub fn symbol_use_verifier(mut self, f: SymbolUseVerifyFn) -> Self {
+        self.verify_symbol_uses = Some(f);
         self
     }
 
@@ -290,7 +321,8 @@ impl OpDef {
 
     pub fn declares_attr(&self, name: &str) -> bool {
         self.attributes.iter().any(|a| a.name == name)
-            || (name == "operandSegmentSizes" && self.traits.contains(Traits::ATTR_SIZED_OPERAND_SEGMENTS))
+            || (name == "operandSegmentSizes"
+                && self.traits.contains(Traits::ATTR_SIZED_OPERAND_SEGMENTS))
     }
 
     pub fn dialect(&self) -> &'static str {
@@ -313,7 +345,14 @@ pub struct DialectDef {
 
 impl DialectDef {
     pub fn new(name: &'static str, summary: &'static str) -> Self {
-        DialectDef { name, summary, ops: Vec::new(), materialize_constant: None, verify_type: None, verify_attr: None }
+        DialectDef {
+            name,
+            summary,
+            ops: Vec::new(),
+            materialize_constant: None,
+            verify_type: None,
+            verify_attr: None,
+        }
     }
 
     pub fn op(mut self, def: OpDef) -> Self {
@@ -378,7 +417,12 @@ impl Context {
 
     /// Registered dialects as `(name, summary)`, sorted by name.
     pub fn registered_dialects(&self) -> Vec<(&'static str, &'static str)> {
-        let mut v: Vec<_> = self.registry.dialects.iter().map(|(n, d)| (*n, d.summary)).collect();
+        let mut v: Vec<_> = self
+            .registry
+            .dialects
+            .iter()
+            .map(|(n, d)| (*n, d.summary))
+            .collect();
         v.sort();
         v
     }
@@ -423,19 +467,30 @@ impl Context {
         if !self.has_trait(op, Traits::PURE) {
             return false;
         }
-        self.nested_ops(op).into_iter().all(|o| self.has_trait(o, Traits::PURE) || self.has_trait(o, Traits::TERMINATOR))
+        self.nested_ops(op)
+            .into_iter()
+            .all(|o| self.has_trait(o, Traits::PURE) || self.has_trait(o, Traits::TERMINATOR))
     }
 
     /// The dialect-level constant materializer for the dialect of `op`.
     pub fn materializer(&self, dialect: &str) -> Option<MaterializeFn> {
-        self.registry.dialects.get(dialect).and_then(|d| d.materialize_constant)
+        self.registry
+            .dialects
+            .get(dialect)
+            .and_then(|d| d.materialize_constant)
     }
 
-    pub(crate) fn dialect_type_verifier(&self, dialect: &str) -> Option<Option<fn(&str) -> Result<(), String>>> {
+    pub(crate) fn dialect_type_verifier(
+        &self,
+        dialect: &str,
+    ) -> Option<Option<fn(&str) -> Result<(), String>>> {
         self.registry.dialects.get(dialect).map(|d| d.verify_type)
     }
 
-    pub(crate) fn dialect_attr_verifier(&self, dialect: &str) -> Option<Option<fn(&str) -> Result<(), String>>> {
+    pub(crate) fn dialect_attr_verifier(
+        &self,
+        dialect: &str,
+    ) -> Option<Option<fn(&str) -> Result<(), String>>> {
         self.registry.dialects.get(dialect).map(|d| d.verify_attr)
     }
 
@@ -443,7 +498,9 @@ impl Context {
     /// an optional one (0 or 1) or a variadic group. With one variadic group its size is what
     /// the others leave; with several, `operandSegmentSizes` gives the sizes.
     pub fn operand_segment(&self, op: Op, group: usize) -> Range<usize> {
-        let def = self.op_def(op).expect("operand_segment on an unregistered op");
+        let def = self
+            .op_def(op)
+            .expect("operand_segment on an unregistered op");
         let total = self.num_operands(op);
         segment(self, op, &def.operands, group, total, "operandSegmentSizes")
     }
@@ -454,16 +511,28 @@ impl Context {
     }
 
     pub fn result_segment(&self, op: Op, group: usize) -> Range<usize> {
-        let def = self.op_def(op).expect("result_segment on an unregistered op");
+        let def = self
+            .op_def(op)
+            .expect("result_segment on an unregistered op");
         let total = self.num_results(op);
         segment(self, op, &def.results, group, total, "resultSegmentSizes")
     }
 }
 
-fn segment(ctx: &Context, op: Op, groups: &[ArgDef], group: usize, total: usize, sizes_attr: &str) -> Range<usize> {
+fn segment(
+    ctx: &Context,
+    op: Op,
+    groups: &[ArgDef],
+    group: usize,
+    total: usize,
+    sizes_attr: &str,
+) -> Range<usize> {
     let non_single = groups.iter().filter(|g| g.arity != Arity::Single).count();
     if non_single > 1 {
-        if let Some(sizes) = ctx.attr(op, sizes_attr).and_then(|a| ctx.dense_array_i64(a)) {
+        if let Some(sizes) = ctx
+            .attr(op, sizes_attr)
+            .and_then(|a| ctx.dense_array_i64(a))
+        {
             let start: i64 = sizes.iter().take(group).sum();
             let len = sizes.get(group).copied().unwrap_or(0);
             let start = (start.max(0) as usize).min(total);

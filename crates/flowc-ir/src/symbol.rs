@@ -653,3 +653,40 @@ mod tests {
         assert_eq!(table.len(), 2);
     }
 }
+
+/// Lazily built [`SymbolTable`]s for many lookups over unchanging IR (MLIR's
+/// `SymbolTableCollection`): the verifier hands one to every symbol-use check, so verifying
+/// n calls into a table of n functions is linear, not quadratic.
+#[derive(Default)]
+pub struct SymbolTableCollection {
+    tables: FxHashMap<Op, SymbolTable>,
+}
+
+impl SymbolTableCollection {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The table of `table_op`, built on first use.
+    pub fn table(&mut self, ctx: &Context, table_op: Op) -> &SymbolTable {
+        self.tables
+            .entry(table_op)
+            .or_insert_with(|| SymbolTable::new(ctx, table_op))
+    }
+
+    /// Like [`lookup_symbol_in_nearest_table`], through cached tables.
+    pub fn lookup_nearest(&mut self, ctx: &Context, from_op: Op, name: &str) -> Option<Op> {
+        let table = nearest_symbol_table(ctx, from_op)?;
+        let mut parts = name.split("::");
+        let mut sym = self
+            .table(ctx, table)
+            .lookup(parts.next()?.trim_start_matches('@'))?;
+        for part in parts {
+            if !is_symbol_table(ctx, sym) {
+                return None;
+            }
+            sym = self.table(ctx, sym).lookup(part.trim_start_matches('@'))?;
+        }
+        Some(sym)
+    }
+}

@@ -52,26 +52,53 @@ impl FloatKind {
 /// The structure of a type. Shapes use [`DYNAMIC`] for `?` dimensions.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TypeData {
-    Integer { width: u32, signedness: Signedness },
+    Integer {
+        width: u32,
+        signedness: Signedness,
+    },
     Index,
     Float(FloatKind),
     None,
     Complex(Type),
     Tuple(Vec<Type>),
-    Function { inputs: Vec<Type>, results: Vec<Type> },
+    Function {
+        inputs: Vec<Type>,
+        results: Vec<Type>,
+    },
     /// `tensor<2x?xf32>`, `tensor<f32>` (rank 0), optionally with an encoding attribute.
-    RankedTensor { shape: Vec<i64>, element: Type, encoding: Option<Attribute> },
+    RankedTensor {
+        shape: Vec<i64>,
+        element: Type,
+        encoding: Option<Attribute>,
+    },
     /// `tensor<*xf32>`
-    UnrankedTensor { element: Type },
+    UnrankedTensor {
+        element: Type,
+    },
     /// `memref<4x?xf32, strided<[?, 1], offset: ?>, 1>`
-    MemRef { shape: Vec<i64>, element: Type, layout: Option<Attribute>, memory_space: Option<Attribute> },
+    MemRef {
+        shape: Vec<i64>,
+        element: Type,
+        layout: Option<Attribute>,
+        memory_space: Option<Attribute>,
+    },
     /// `memref<*xf32>`
-    UnrankedMemRef { element: Type, memory_space: Option<Attribute> },
+    UnrankedMemRef {
+        element: Type,
+        memory_space: Option<Attribute>,
+    },
     /// `vector<4x[8]xf32>`: `scalable[i]` marks a scalable dimension.
-    Vector { shape: Vec<i64>, scalable: Vec<bool>, element: Type },
+    Vector {
+        shape: Vec<i64>,
+        scalable: Vec<bool>,
+        element: Type,
+    },
     /// A dialect type kept as text: `!dialect.body`. `body` holds everything after the dot,
     /// e.g. `token` or `ptr<i32>`.
-    Dialect { dialect: Ident, body: String },
+    Dialect {
+        dialect: Ident,
+        body: String,
+    },
 }
 
 impl Context {
@@ -91,7 +118,10 @@ impl Context {
     }
 
     pub fn integer_type(&mut self, width: u32) -> Type {
-        self.intern_type(TypeData::Integer { width, signedness: Signedness::Signless })
+        self.intern_type(TypeData::Integer {
+            width,
+            signedness: Signedness::Signless,
+        })
     }
 
     pub fn integer_type_with_sign(&mut self, width: u32, signedness: Signedness) -> Type {
@@ -135,16 +165,29 @@ impl Context {
     }
 
     pub fn tensor_type(&mut self, shape: Vec<i64>, element: Type) -> Type {
-        self.intern_type(TypeData::RankedTensor { shape, element, encoding: None })
+        self.intern_type(TypeData::RankedTensor {
+            shape,
+            element,
+            encoding: None,
+        })
     }
 
     pub fn vector_type(&mut self, shape: Vec<i64>, element: Type) -> Type {
         let scalable = vec![false; shape.len()];
-        self.intern_type(TypeData::Vector { shape, scalable, element })
+        self.intern_type(TypeData::Vector {
+            shape,
+            scalable,
+            element,
+        })
     }
 
     pub fn memref_type(&mut self, shape: Vec<i64>, element: Type) -> Type {
-        self.intern_type(TypeData::MemRef { shape, element, layout: None, memory_space: None })
+        self.intern_type(TypeData::MemRef {
+            shape,
+            element,
+            layout: None,
+            memory_space: None,
+        })
     }
 
     // ----- Queries -----
@@ -162,7 +205,13 @@ impl Context {
     }
 
     pub fn is_signless_integer(&self, ty: Type) -> bool {
-        matches!(self.type_data(ty), TypeData::Integer { signedness: Signedness::Signless, .. })
+        matches!(
+            self.type_data(ty),
+            TypeData::Integer {
+                signedness: Signedness::Signless,
+                ..
+            }
+        )
     }
 
     pub fn is_signless_int_of_width(&self, ty: Type, w: u32) -> bool {
@@ -209,15 +258,18 @@ impl Context {
     /// The shape of a ranked shaped type.
     pub fn shape(&self, ty: Type) -> Option<&[i64]> {
         match self.type_data(ty) {
-            TypeData::RankedTensor { shape, .. } | TypeData::MemRef { shape, .. } | TypeData::Vector { shape, .. } => {
-                Some(shape)
-            }
+            TypeData::RankedTensor { shape, .. }
+            | TypeData::MemRef { shape, .. }
+            | TypeData::Vector { shape, .. } => Some(shape),
             _ => None,
         }
     }
 
     pub fn is_tensor(&self, ty: Type) -> bool {
-        matches!(self.type_data(ty), TypeData::RankedTensor { .. } | TypeData::UnrankedTensor { .. })
+        matches!(
+            self.type_data(ty),
+            TypeData::RankedTensor { .. } | TypeData::UnrankedTensor { .. }
+        )
     }
 
     pub fn is_vector(&self, ty: Type) -> bool {
@@ -228,13 +280,36 @@ impl Context {
     /// scalars map to `element`. Used by ops such as `arith.cmpi` whose result is `i1`-like.
     pub fn with_element_type(&mut self, like: Type, element: Type) -> Type {
         let data = match self.type_data(like).clone() {
-            TypeData::RankedTensor { shape, encoding, .. } => TypeData::RankedTensor { shape, element, encoding },
+            TypeData::RankedTensor {
+                shape, encoding, ..
+            } => TypeData::RankedTensor {
+                shape,
+                element,
+                encoding,
+            },
             TypeData::UnrankedTensor { .. } => TypeData::UnrankedTensor { element },
-            TypeData::Vector { shape, scalable, .. } => TypeData::Vector { shape, scalable, element },
-            TypeData::MemRef { shape, layout, memory_space, .. } => {
-                TypeData::MemRef { shape, element, layout, memory_space }
-            }
-            TypeData::UnrankedMemRef { memory_space, .. } => TypeData::UnrankedMemRef { element, memory_space },
+            TypeData::Vector {
+                shape, scalable, ..
+            } => TypeData::Vector {
+                shape,
+                scalable,
+                element,
+            },
+            TypeData::MemRef {
+                shape,
+                layout,
+                memory_space,
+                ..
+            } => TypeData::MemRef {
+                shape,
+                element,
+                layout,
+                memory_space,
+            },
+            TypeData::UnrankedMemRef { memory_space, .. } => TypeData::UnrankedMemRef {
+                element,
+                memory_space,
+            },
             _ => return element,
         };
         self.intern_type(data)
@@ -243,7 +318,9 @@ impl Context {
     /// Number of bytes one element of this scalar type takes in dense storage (`i1` takes a byte).
     pub fn scalar_byte_width(&self, ty: Type) -> Option<usize> {
         match self.type_data(ty) {
-            TypeData::Integer { width, .. } if *width <= 64 => Some((*width as usize).div_ceil(8).next_power_of_two()),
+            TypeData::Integer { width, .. } if *width <= 64 => {
+                Some((*width as usize).div_ceil(8).next_power_of_two())
+            }
             TypeData::Index => Some(8),
             TypeData::Float(k) => Some(k.width() as usize / 8),
             TypeData::Complex(e) => self.scalar_byte_width(*e).map(|w| 2 * w),

@@ -15,7 +15,11 @@ pub(crate) struct Uniquer<T> {
 
 impl<T: Hash + Eq> Uniquer<T> {
     pub(crate) fn new() -> Self {
-        Uniquer { items: Vec::new(), by_hash: FxHashMap::default(), hasher: rustc_hash::FxBuildHasher }
+        Uniquer {
+            items: Vec::new(),
+            by_hash: FxHashMap::default(),
+            hasher: rustc_hash::FxBuildHasher,
+        }
     }
 
     /// Returns the id of `value`, storing it if it is new.
@@ -34,7 +38,11 @@ impl<T: Hash + Eq> Uniquer<T> {
     /// Returns the id of `value` if it was interned before.
     pub(crate) fn lookup(&self, value: &T) -> Option<u32> {
         let hash = self.hasher.hash_one(value);
-        self.by_hash.get(&hash)?.iter().copied().find(|&id| self.items[id as usize] == *value)
+        self.by_hash
+            .get(&hash)?
+            .iter()
+            .copied()
+            .find(|&id| self.items[id as usize] == *value)
     }
 
     #[inline]
@@ -51,7 +59,10 @@ pub(crate) struct StringInterner {
 
 impl StringInterner {
     pub(crate) fn new() -> Self {
-        StringInterner { strings: Vec::new(), map: FxHashMap::default() }
+        StringInterner {
+            strings: Vec::new(),
+            map: FxHashMap::default(),
+        }
     }
 
     pub(crate) fn intern(&mut self, s: &str) -> u32 {

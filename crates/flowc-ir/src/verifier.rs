@@ -8,22 +8,33 @@
 
 use crate::dominance::DominanceInfo;
 use crate::registry::{ArgDef, Arity, OpDef};
+use crate::symbol::SymbolTableCollection;
 use crate::{Context, Diagnostic, Op, Traits, Type, ValueDef, WalkOrder, op_error};
 use rustc_hash::FxHashMap;
 
 /// Verifies `root` and everything nested in it. Returns every error found (verification of an
 /// op's body continues after an error in the op itself, as far as it is meaningful).
 pub fn verify(ctx: &Context, root: Op) -> Result<(), Vec<Diagnostic>> {
-    let mut v = Verifier { ctx, dom: DominanceInfo::new(), errors: Vec::new() };
+    let mut v = Verifier {
+        ctx,
+        dom: DominanceInfo::new(),
+        symbols: SymbolTableCollection::new(),
+        errors: Vec::new(),
+    };
     for op in ctx.walk(root, WalkOrder::Pre) {
         v.verify_op(op);
     }
-    if v.errors.is_empty() { Ok(()) } else { Err(v.errors) }
+    if v.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(v.errors)
+    }
 }
 
 struct Verifier<'c> {
     ctx: &'c Context,
     dom: DominanceInfo,
+    symbols: SymbolTableCollection,
     errors: Vec<Diagnostic>,
 }
 
@@ -37,6 +48,12 @@ impl Verifier<'_> {
             if self.errors.len() == before
                 && let Some(hook) = def.verify
                 && let Err(d) = hook(self.ctx, op)
+            {
+                self.errors.push(d);
+            }
+            if self.errors.len() == before
+                && let Some(hook) = def.verify_symbol_uses
+                && let Err(d) = hook(self.ctx, op, &mut self.symbols)
             {
                 self.errors.push(d);
             }
@@ -60,29 +77,48 @@ impl Verifier<'_> {
             }
             for (bi, &block) in blocks.iter().enumerate() {
                 if bi == 0 && !ctx.block_predecessors(block).is_empty() {
-                    self.error(op, format!("entry block of region #{ri} may not have predecessors"));
+                    self.error(
+                        op,
+                        format!("entry block of region #{ri} may not have predecessors"),
+                    );
                 }
                 match ctx.block_last_op(block) {
                     None if needs_terminator => {
-                        self.errors.push(Diagnostic::error(ctx.op_loc(op), "empty block: expect at least a terminator"));
+                        self.errors.push(Diagnostic::error(
+                            ctx.op_loc(op),
+                            "empty block: expect at least a terminator",
+                        ));
                     }
-                    Some(last) if needs_terminator && ctx.is_registered(last) && !ctx.has_trait(last, Traits::TERMINATOR) => {
+                    Some(last)
+                        if needs_terminator
+                            && ctx.is_registered(last)
+                            && !ctx.has_trait(last, Traits::TERMINATOR) =>
+                    {
                         self.errors.push(
-                            Diagnostic::error(ctx.op_loc(last), "block with no terminator, has ".to_string() + &describe(ctx, last))
-                                .with_note(ctx.op_loc(op), "in region of this operation"),
+                            Diagnostic::error(
+                                ctx.op_loc(last),
+                                "block with no terminator, has ".to_string() + &describe(ctx, last),
+                            )
+                            .with_note(ctx.op_loc(op), "in region of this operation"),
                         );
                     }
                     _ => {}
                 }
             }
         }
-        if ctx.has_trait(op, Traits::TERMINATOR) && ctx.op_parent_block(op).is_some() && ctx.next_op(op).is_some() {
+        if ctx.has_trait(op, Traits::TERMINATOR)
+            && ctx.op_parent_block(op).is_some()
+            && ctx.next_op(op).is_some()
+        {
             self.error(op, "must be the last operation in the parent block");
         }
         let parent_region = ctx.op_parent_region(op);
         for (i, &succ) in ctx.successors(op).iter().enumerate() {
             if !ctx.is_block_alive(succ) || ctx.block_parent_region(succ) != parent_region {
-                self.error(op, format!("reference to block defined in another region (successor #{i})"));
+                self.error(
+                    op,
+                    format!("reference to block defined in another region (successor #{i})"),
+                );
             }
         }
     }
@@ -91,15 +127,32 @@ impl Verifier<'_> {
         let ctx = self.ctx;
         let operand_types = ctx.operand_types(op);
         let result_types = ctx.result_types(op);
-        self.verify_groups(op, def, &def.operands, &operand_types, "operand", "operandSegmentSizes");
-        self.verify_groups(op, def, &def.results, &result_types, "result", "resultSegmentSizes");
+        self.verify_groups(
+            op,
+            def,
+            &def.operands,
+            &operand_types,
+            "operand",
+            "operandSegmentSizes",
+        );
+        self.verify_groups(
+            op,
+            def,
+            &def.results,
+            &result_types,
+            "result",
+            "resultSegmentSizes",
+        );
 
         for a in &def.attributes {
             match ctx.attr(op, a.name) {
                 None if !a.optional => self.error(op, format!("requires attribute '{}'", a.name)),
                 Some(value) if !(a.constraint.check)(ctx, value) => self.error(
                     op,
-                    format!("attribute '{}' failed to satisfy constraint: {}", a.name, a.constraint.description),
+                    format!(
+                        "attribute '{}' failed to satisfy constraint: {}",
+                        a.name, a.constraint.description
+                    ),
                 ),
                 _ => {}
             }
@@ -107,7 +160,13 @@ impl Verifier<'_> {
 
         let nregions = ctx.regions(op).len();
         if nregions != def.regions.len() {
-            self.error(op, format!("requires {} regions, but found {nregions}", def.regions.len()));
+            self.error(
+                op,
+                format!(
+                    "requires {} regions, but found {nregions}",
+                    def.regions.len()
+                ),
+            );
         }
         if let Some(n) = def.successors {
             let found = ctx.successors(op).len();
@@ -117,11 +176,17 @@ impl Verifier<'_> {
         }
 
         let t = def.traits;
-        let all: Vec<Type> = operand_types.iter().chain(result_types.iter()).copied().collect();
-        if t.contains(Traits::SAME_OPERANDS_AND_RESULT_TYPE) && all.windows(2).any(|w| w[0] != w[1]) {
+        let all: Vec<Type> = operand_types
+            .iter()
+            .chain(result_types.iter())
+            .copied()
+            .collect();
+        if t.contains(Traits::SAME_OPERANDS_AND_RESULT_TYPE) && all.windows(2).any(|w| w[0] != w[1])
+        {
             self.error(op, "requires the same type for all operands and results");
         }
-        if t.contains(Traits::SAME_TYPE_OPERANDS) && operand_types.windows(2).any(|w| w[0] != w[1]) {
+        if t.contains(Traits::SAME_TYPE_OPERANDS) && operand_types.windows(2).any(|w| w[0] != w[1])
+        {
             self.error(op, "requires all operands to have the same type");
         }
         if t.contains(Traits::SAME_OPERANDS_AND_RESULT_SHAPE) {
@@ -138,7 +203,10 @@ impl Verifier<'_> {
             if let Some(vis) = ctx.attr(op, "sym_visibility")
                 && !matches!(ctx.str_value(vis), Some("public" | "private" | "nested"))
             {
-                self.error(op, "visibility expected to be one of [\"public\", \"private\", \"nested\"]");
+                self.error(
+                    op,
+                    "visibility expected to be one of [\"public\", \"private\", \"nested\"]",
+                );
             }
         }
         if t.contains(Traits::SYMBOL_TABLE) {
@@ -153,56 +221,96 @@ impl Verifier<'_> {
     }
 
     /// Counts and type constraints of operand or result groups.
-    fn verify_groups(&mut self, op: Op, def: &OpDef, groups: &[ArgDef], types: &[Type], what: &str, sizes_attr: &str) {
+    fn verify_groups(
+        &mut self,
+        op: Op,
+        def: &OpDef,
+        groups: &[ArgDef],
+        types: &[Type],
+        what: &str,
+        sizes_attr: &str,
+    ) {
         let ctx = self.ctx;
         let singles = groups.iter().filter(|g| g.arity == Arity::Single).count();
         let optionals = groups.iter().filter(|g| g.arity == Arity::Optional).count();
         let variadics = groups.iter().filter(|g| g.arity == Arity::Variadic).count();
         let segmented = optionals + variadics > 1;
         if segmented {
-            let attr_sized = if what == "operand" { def.traits.contains(Traits::ATTR_SIZED_OPERAND_SEGMENTS) } else { true };
-            let sizes = ctx.attr(op, sizes_attr).and_then(|a| ctx.dense_array_i64(a));
+            let attr_sized = if what == "operand" {
+                def.traits.contains(Traits::ATTR_SIZED_OPERAND_SEGMENTS)
+            } else {
+                true
+            };
+            let sizes = ctx
+                .attr(op, sizes_attr)
+                .and_then(|a| ctx.dense_array_i64(a));
             match sizes {
                 Some(sizes) => {
                     if sizes.len() != groups.len() {
                         self.error(op, format!("'{sizes_attr}' attribute for specifying {what} segments must have {} elements, but got {}", groups.len(), sizes.len()));
                         return;
                     }
-                    if sizes.iter().any(|&s| s < 0) || sizes.iter().sum::<i64>() != types.len() as i64 {
+                    if sizes.iter().any(|&s| s < 0)
+                        || sizes.iter().sum::<i64>() != types.len() as i64
+                    {
                         self.error(op, format!("{what} count ({}) does not match with the total size ({}) specified in attribute '{sizes_attr}'", types.len(), sizes.iter().sum::<i64>()));
                         return;
                     }
                     for (g, &s) in groups.iter().zip(&sizes) {
-                        if (g.arity == Arity::Single && s != 1) || (g.arity == Arity::Optional && s > 1) {
+                        if (g.arity == Arity::Single && s != 1)
+                            || (g.arity == Arity::Optional && s > 1)
+                        {
                             self.error(op, format!("{what} group '{}' has {s} values", g.name));
                             return;
                         }
                     }
                 }
                 None if attr_sized => {
-                    self.error(op, format!("requires dense i32 array attribute '{sizes_attr}'"));
+                    self.error(
+                        op,
+                        format!("requires dense i32 array attribute '{sizes_attr}'"),
+                    );
                     return;
                 }
                 None => {}
             }
         } else {
             let n = types.len();
-            let ok = if variadics == 1 { n >= singles } else { n >= singles && n <= singles + optionals };
+            let ok = if variadics == 1 {
+                n >= singles
+            } else {
+                n >= singles && n <= singles + optionals
+            };
             if !ok {
-                let expected = if variadics == 1 || optionals == 1 { format!("at least {singles}") } else { singles.to_string() };
+                let expected = if variadics == 1 || optionals == 1 {
+                    format!("at least {singles}")
+                } else {
+                    singles.to_string()
+                };
                 self.error(op, format!("expected {expected} {what}s, but found {n}"));
                 return;
             }
         }
         for (gi, g) in groups.iter().enumerate() {
-            let range = if what == "operand" { ctx.operand_segment(op, gi) } else { ctx.result_segment(op, gi) };
+            let range = if what == "operand" {
+                ctx.operand_segment(op, gi)
+            } else {
+                ctx.result_segment(op, gi)
+            };
             for i in range {
                 let Some(&ty) = types.get(i) else { continue };
                 if !(g.constraint.check)(ctx, ty) {
                     let desc = g.constraint.description;
                     let ty = ctx.print_type(ty);
-                    let kind = if g.arity == Arity::Variadic { "variadic of " } else { "" };
-                    self.error(op, format!("{what} #{i} must be {kind}{desc}, but got '{ty}'"));
+                    let kind = if g.arity == Arity::Variadic {
+                        "variadic of "
+                    } else {
+                        ""
+                    };
+                    self.error(
+                        op,
+                        format!("{what} #{i} must be {kind}{desc}, but got '{ty}'"),
+                    );
                 }
             }
         }
@@ -212,14 +320,19 @@ impl Verifier<'_> {
         let ctx = self.ctx;
         let mut seen: FxHashMap<&str, Op> = FxHashMap::default();
         for child in ctx.child_ops(op) {
-            let Some(name) = ctx.attr(child, "sym_name").and_then(|a| ctx.str_value(a)) else { continue };
+            let Some(name) = ctx.attr(child, "sym_name").and_then(|a| ctx.str_value(a)) else {
+                continue;
+            };
             if !ctx.has_trait(child, Traits::SYMBOL) && ctx.is_registered(child) {
                 continue;
             }
             if let Some(&first) = seen.get(name) {
                 self.errors.push(
-                    Diagnostic::error(ctx.op_loc(child), format!("redefinition of symbol named '{name}'"))
-                        .with_note(ctx.op_loc(first), "see existing symbol definition here"),
+                    Diagnostic::error(
+                        ctx.op_loc(child),
+                        format!("redefinition of symbol named '{name}'"),
+                    )
+                    .with_note(ctx.op_loc(first), "see existing symbol definition here"),
                 );
             } else {
                 seen.insert(name, child);
@@ -234,13 +347,19 @@ impl Verifier<'_> {
             for (i, v) in ctx.operands(inner).enumerate() {
                 let defined_inside = match ctx.value_def(v) {
                     ValueDef::Result { op: d, .. } => ctx.is_ancestor(op, d) && d != op,
-                    ValueDef::BlockArg { block, .. } => ctx.block_parent_op(block).is_some_and(|p| ctx.is_ancestor(op, p)),
+                    ValueDef::BlockArg { block, .. } => ctx
+                        .block_parent_op(block)
+                        .is_some_and(|p| ctx.is_ancestor(op, p)),
                     ValueDef::Placeholder => true, // reported by the dominance check
                 };
                 if !defined_inside {
                     self.errors.push(
-                        op_error(ctx, inner, format!("using value defined outside the region (operand #{i})"))
-                            .with_note(ctx.op_loc(op), "required by region isolation constraints"),
+                        op_error(
+                            ctx,
+                            inner,
+                            format!("using value defined outside the region (operand #{i})"),
+                        )
+                        .with_note(ctx.op_loc(op), "required by region isolation constraints"),
                     );
                 }
             }
@@ -258,7 +377,10 @@ impl Verifier<'_> {
             if ctx.ancestor_in_region(def_region, op).is_none() {
                 self.errors.push(
                     op_error(ctx, op, format!("operand #{i} does not dominate this use"))
-                        .with_note(ctx.value_loc(v), "operand defined here (in a region that does not enclose the use)"),
+                        .with_note(
+                            ctx.value_loc(v),
+                            "operand defined here (in a region that does not enclose the use)",
+                        ),
                 );
                 continue;
             }

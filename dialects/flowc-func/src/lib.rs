@@ -132,12 +132,12 @@ pub fn dialect() -> DialectDef {
         .default_dialect("func")
         .verifier(verify_func);
     let ret = ReturnOp::base_def().verifier(verify_return);
-    let call = CallOp::base_def().verifier(verify_call);
+    let call = CallOp::base_def().symbol_use_verifier(verify_call);
     let call_indirect = CallIndirectOp::base_def()
         .verifier(verify_call_indirect)
         .canonicalizer(call_indirect_patterns);
     let constant = ConstantOp::base_def()
-        .verifier(verify_constant)
+        .symbol_use_verifier(verify_constant)
         .folder(fold_constant);
     let mut d = DialectDef::new("func", "Functions, calls and returns")
         .op(func.assembly(print_func, parse_func))
@@ -389,12 +389,19 @@ fn verify_return(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-fn verify_call(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+fn verify_call(
+    ctx: &Context,
+    op: Op,
+    symbols: &mut flowc_ir::symbol::SymbolTableCollection,
+) -> Result<(), Diagnostic> {
     let call = CallOp(op);
     let Some(name) = call.callee_name(ctx) else {
         return Ok(());
     };
-    let Some(func) = lookup_function(ctx, op, name) else {
+    let func = symbols
+        .lookup_nearest(ctx, op, name)
+        .and_then(|f| FuncOp::cast(ctx, f));
+    let Some(func) = func else {
         return Err(op_error(
             ctx,
             op,
@@ -480,11 +487,18 @@ fn verify_call_indirect(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-fn verify_constant(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+fn verify_constant(
+    ctx: &Context,
+    op: Op,
+    symbols: &mut flowc_ir::symbol::SymbolTableCollection,
+) -> Result<(), Diagnostic> {
     let Some(name) = ConstantOp(op).value(ctx).and_then(|a| ctx.flat_symbol(a)) else {
         return Ok(());
     };
-    let Some(func) = lookup_function(ctx, op, name) else {
+    let func = symbols
+        .lookup_nearest(ctx, op, name)
+        .and_then(|f| FuncOp::cast(ctx, f));
+    let Some(func) = func else {
         return Err(op_error(
             ctx,
             op,

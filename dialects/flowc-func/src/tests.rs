@@ -11,12 +11,20 @@ fn setup() -> (Context, ModuleOp) {
     (ctx, module)
 }
 
-fn verify_op(ctx: &Context, op: Op) -> Result<(), String> {
+/// Runs the op's own verifier and its symbol-use verifier.
+fn verify_op_diag(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
     let def = ctx.op_def(op).expect("registered");
-    match def.verify {
-        Some(f) => f(ctx, op).map_err(|d| d.message),
-        None => Ok(()),
+    if let Some(f) = def.verify {
+        f(ctx, op)?;
     }
+    if let Some(f) = def.verify_symbol_uses {
+        f(ctx, op, &mut flowc_ir::symbol::SymbolTableCollection::new())?;
+    }
+    Ok(())
+}
+
+fn verify_op(ctx: &Context, op: Op) -> Result<(), String> {
+    verify_op_diag(ctx, op).map_err(|d| d.message)
 }
 
 /// `@callee(i32) -> i32` (a declaration) and `@caller(%arg0: i32) -> i32` calling it.
@@ -143,8 +151,7 @@ fn call_result_type_mismatch_has_notes() {
     let f32t = ctx.f32_type();
     let i32t = ctx.i32_type();
     let (_, call, _) = build_call(&mut ctx, module, i32t, f32t);
-    let diag = CallOp(call).op();
-    let d = (ctx.op_def(diag).unwrap().verify.unwrap())(&ctx, call).unwrap_err();
+    let d = verify_op_diag(&ctx, call).unwrap_err();
     assert_eq!(d.message, "'func.call' op result type mismatch at index 0");
     assert_eq!(d.notes[0].message, "      op result types: 'f32'");
     assert_eq!(d.notes[1].message, "function result types: 'i32'");

@@ -93,7 +93,11 @@ impl<'s> Lexer<'s> {
     }
 
     fn tok(&self, kind: Kind, start: usize) -> Token<'s> {
-        Token { kind, text: &self.src[start..self.pos], pos: start }
+        Token {
+            kind,
+            text: &self.src[start..self.pos],
+            pos: start,
+        }
     }
 
     pub(crate) fn next_token(&mut self) -> Token<'s> {
@@ -101,7 +105,11 @@ impl<'s> Lexer<'s> {
         let start = self.pos;
         let b = self.bytes();
         if start >= b.len() {
-            return Token { kind: Kind::Eof, text: "", pos: start };
+            return Token {
+                kind: Kind::Eof,
+                text: "",
+                pos: start,
+            };
         }
         let c = b[start];
         self.pos += 1;
@@ -205,7 +213,9 @@ impl<'s> Lexer<'s> {
     fn lex_suffix_id(&mut self, kind: Kind, start: usize, letters_only_start: bool) -> Token<'s> {
         let first = self.peek_at(self.pos);
         let ok_start = if letters_only_start {
-            first.is_ascii_alphabetic() || matches!(first, b'_' | b'$' | b'.' | b'-') || first.is_ascii_digit()
+            first.is_ascii_alphabetic()
+                || matches!(first, b'_' | b'$' | b'.' | b'-')
+                || first.is_ascii_digit()
         } else {
             is_suffix_char(first)
         };
@@ -230,7 +240,10 @@ impl<'s> Lexer<'s> {
 
     fn lex_number(&mut self, start: usize) -> Token<'s> {
         let b = self.bytes();
-        if b[start] == b'0' && self.peek_at(self.pos) == b'x' && self.peek_at(self.pos + 1).is_ascii_hexdigit() {
+        if b[start] == b'0'
+            && self.peek_at(self.pos) == b'x'
+            && self.peek_at(self.pos + 1).is_ascii_hexdigit()
+        {
             self.pos += 1;
             while self.peek_at(self.pos).is_ascii_hexdigit() {
                 self.pos += 1;
@@ -328,7 +341,9 @@ pub(crate) fn unescape(text: &str) -> Result<Vec<u8>, String> {
             i += 1;
             continue;
         }
-        let Some(&e) = inner.get(i + 1) else { return Err("unterminated escape".into()) };
+        let Some(&e) = inner.get(i + 1) else {
+            return Err("unterminated escape".into());
+        };
         match e {
             b'"' | b'\\' => {
                 out.push(e);
@@ -343,9 +358,12 @@ pub(crate) fn unescape(text: &str) -> Result<Vec<u8>, String> {
                 i += 2;
             }
             _ => {
-                let hex = inner.get(i + 1..i + 3).ok_or("unknown escape in string literal")?;
+                let hex = inner
+                    .get(i + 1..i + 3)
+                    .ok_or("unknown escape in string literal")?;
                 let s = std::str::from_utf8(hex).map_err(|_| "unknown escape in string literal")?;
-                let v = u8::from_str_radix(s, 16).map_err(|_| "unknown escape in string literal")?;
+                let v =
+                    u8::from_str_radix(s, 16).map_err(|_| "unknown escape in string literal")?;
                 out.push(v);
                 i += 3;
             }

@@ -9,7 +9,10 @@ mod lexer;
 mod syntax;
 
 use crate::builtin::ModuleOp;
-use crate::{Attribute, Block, Context, Diagnostic, Location, NamedAttr, Op, OperationState, Region, Type, Value};
+use crate::{
+    Attribute, Block, Context, Diagnostic, Location, NamedAttr, Op, OperationState, Region, Type,
+    Value,
+};
 use lexer::{Kind, Lexer, Token};
 use rustc_hash::FxHashMap;
 
@@ -40,7 +43,12 @@ const MAX_DEPTH: usize = 256;
 /// Parses a whole source buffer into a `builtin.module` (top-level ops not in a single module are
 /// wrapped in one, as MLIR does). `filename` is used for locations; `line_offset` is added to
 /// every line number (for `--split-input-file` chunks). On failure, returns the diagnostics.
-pub fn parse_source(ctx: &mut Context, source: &str, filename: &str, line_offset: u32) -> Result<Op, Vec<Diagnostic>> {
+pub fn parse_source(
+    ctx: &mut Context,
+    source: &str,
+    filename: &str,
+    line_offset: u32,
+) -> Result<Op, Vec<Diagnostic>> {
     let mut p = Parser::new(ctx, source, filename, line_offset);
     p.parse_top_level().map_err(|d| vec![d])
 }
@@ -109,7 +117,12 @@ impl<'s> Parser<'s> {
         let mut lex = Lexer::new(src);
         let tok = lex.next_token();
         let mut line_starts = vec![0];
-        line_starts.extend(src.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+        line_starts.extend(
+            src.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
         Parser {
             ctx,
             lex,
@@ -169,7 +182,11 @@ impl<'s> Parser<'s> {
         let col = pos - self.line_starts[line - 1] + 1;
         let line = (line as u32).saturating_add(self.line_offset);
         let file = self.filename;
-        self.ctx.intern_loc(crate::LocData::FileLineCol { file, line, col: col as u32 })
+        self.ctx.intern_loc(crate::LocData::FileLineCol {
+            file,
+            line,
+            col: col as u32,
+        })
     }
 
     fn cur_loc(&mut self) -> Location {
@@ -194,7 +211,11 @@ impl<'s> Parser<'s> {
     }
 
     fn expect(&mut self, kind: Kind, what: &str) -> ParseResult<Token<'s>> {
-        if self.at(kind) { Ok(self.advance()) } else { self.err(format!("expected {what}")) }
+        if self.at(kind) {
+            Ok(self.advance())
+        } else {
+            self.err(format!("expected {what}"))
+        }
     }
 
     fn expect_punct(&mut self, kind: Kind, text: &str) -> ParseResult<()> {
@@ -262,7 +283,11 @@ impl<'s> Parser<'s> {
             return Ok(ops[0]);
         }
         let file = self.filename;
-        let loc = self.ctx.intern_loc(crate::LocData::FileLineCol { file, line: 1 + self.line_offset, col: 1 });
+        let loc = self.ctx.intern_loc(crate::LocData::FileLineCol {
+            file,
+            line: 1 + self.line_offset,
+            col: 1,
+        });
         let module = ModuleOp::create(self.ctx, loc);
         let body = module.body_block(self.ctx);
         for op in ops {
@@ -281,7 +306,10 @@ impl<'s> Parser<'s> {
         self.expect_punct(Kind::Equal, "=")?;
         if self.attr_aliases.contains_key(name) {
             let loc = self.loc_at(tok.pos);
-            return Err(Diagnostic::error(loc, format!("redefinition of attribute alias id '{name}'")));
+            return Err(Diagnostic::error(
+                loc,
+                format!("redefinition of attribute alias id '{name}'"),
+            ));
         }
         let attr = self.parse_attribute(None)?;
         self.attr_aliases.insert(name, attr);
@@ -292,12 +320,17 @@ impl<'s> Parser<'s> {
         let tok = self.advance();
         let name = &tok.text[1..];
         if name.contains('.') {
-            return self.err("expected '=' in type alias definition (dialect types cannot be defined here)");
+            return self.err(
+                "expected '=' in type alias definition (dialect types cannot be defined here)",
+            );
         }
         self.expect_punct(Kind::Equal, "=")?;
         if self.type_aliases.contains_key(name) {
             let loc = self.loc_at(tok.pos);
-            return Err(Diagnostic::error(loc, format!("redefinition of type alias id '{name}'")));
+            return Err(Diagnostic::error(
+                loc,
+                format!("redefinition of type alias id '{name}'"),
+            ));
         }
         self.consume_keyword("type");
         let ty = self.parse_type()?;
@@ -310,7 +343,8 @@ impl<'s> Parser<'s> {
         self.advance();
         if !self.at(Kind::FileMetadataEnd) {
             self.comma_list(|p| {
-                let section = p.expect(Kind::BareId, "'dialect_resources' or 'external_resources'")?;
+                let section =
+                    p.expect(Kind::BareId, "'dialect_resources' or 'external_resources'")?;
                 p.expect_punct(Kind::Colon, ":")?;
                 p.expect_punct(Kind::LBrace, "{")?;
                 let is_dialect = match section.text {
@@ -341,20 +375,37 @@ impl<'s> Parser<'s> {
             let key = match key_tok.kind {
                 Kind::BareId => key_tok.text.to_string(),
                 Kind::String => p.string_value(key_tok)?,
-                _ => return Err(Diagnostic::error(p.loc_at(key_tok.pos), "expected resource key")),
+                _ => {
+                    return Err(Diagnostic::error(
+                        p.loc_at(key_tok.pos),
+                        "expected resource key",
+                    ));
+                }
             };
             p.expect_punct(Kind::Colon, ":")?;
             if is_dialect && owner.text == "builtin" {
                 let blob_tok = p.expect(Kind::String, "a hex string for the resource blob")?;
                 let hex = p.string_value(blob_tok)?;
                 let bytes = decode_hex(&hex).ok_or_else(|| {
-                    Diagnostic::error(p.loc_at(blob_tok.pos), "expected hex string blob for key '".to_string() + &key + "'")
+                    Diagnostic::error(
+                        p.loc_at(blob_tok.pos),
+                        "expected hex string blob for key '".to_string() + &key + "'",
+                    )
                 })?;
                 if bytes.len() < 4 {
-                    return Err(Diagnostic::error(p.loc_at(blob_tok.pos), "resource blob is missing its alignment"));
+                    return Err(Diagnostic::error(
+                        p.loc_at(blob_tok.pos),
+                        "resource blob is missing its alignment",
+                    ));
                 }
                 let alignment = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
-                p.ctx.set_resource(key, crate::ResourceBlob { alignment, data: bytes[4..].to_vec() });
+                p.ctx.set_resource(
+                    key,
+                    crate::ResourceBlob {
+                        alignment,
+                        data: bytes[4..].to_vec(),
+                    },
+                );
             } else {
                 // Resources of other dialects and external resources are not used by flowc.
                 p.parse_attribute(None)?;
@@ -378,7 +429,12 @@ impl<'s> Parser<'s> {
                     let n = self.expect(Kind::Integer, "integer number of results")?;
                     count = match n.text.parse::<usize>() {
                         Ok(c) if c >= 1 => c,
-                        _ => return Err(Diagnostic::error(self.loc_at(n.pos), "expected named operation to have at least 1 result")),
+                        _ => {
+                            return Err(Diagnostic::error(
+                                self.loc_at(n.pos),
+                                "expected named operation to have at least 1 result",
+                            ));
+                        }
                     };
                 }
                 results.push((&t.text[1..], count, t.pos));
@@ -415,7 +471,11 @@ impl<'s> Parser<'s> {
     }
 
     fn parse_trailing_location(&mut self) -> ParseResult<Option<Location>> {
-        if self.at_keyword("loc") { self.parse_location().map(Some) } else { Ok(None) }
+        if self.at_keyword("loc") {
+            self.parse_location().map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
     fn check_op_name_allowed(&mut self, name: &str, pos: usize) -> ParseResult<()> {
@@ -427,7 +487,9 @@ impl<'s> Parser<'s> {
         if self.ctx.is_dialect_registered(dialect) {
             Err(Diagnostic::error(
                 loc,
-                format!("unregistered operation '{name}' found in dialect ('{dialect}') that does not allow unknown operations"),
+                format!(
+                    "unregistered operation '{name}' found in dialect ('{dialect}') that does not allow unknown operations"
+                ),
             ))
         } else {
             Err(Diagnostic::error(
@@ -441,11 +503,17 @@ impl<'s> Parser<'s> {
         let name_tok = self.advance();
         let name = self.string_value(name_tok)?;
         if name.is_empty() {
-            return Err(Diagnostic::error(self.loc_at(name_tok.pos), "empty operation name is invalid"));
+            return Err(Diagnostic::error(
+                self.loc_at(name_tok.pos),
+                "empty operation name is invalid",
+            ));
         }
         self.check_op_name_allowed(&name, name_tok.pos)?;
         let mut state = OperationState::new(self.ctx, &name, loc);
-        let def = self.ctx.lookup_op_def(&name).map(|d| (d.traits, d.default_dialect));
+        let def = self
+            .ctx
+            .lookup_op_def(&name)
+            .map(|d| (d.traits, d.default_dialect));
 
         self.expect_punct(Kind::LParen, "(")?;
         let mut operands = Vec::new();
@@ -491,13 +559,22 @@ impl<'s> Parser<'s> {
         self.expect_punct(Kind::Colon, ":")?;
         let fn_loc = self.cur_loc();
         let fty = self.parse_type()?;
-        let Some((ins, outs)) = self.ctx.function_signature(fty).map(|(i, o)| (i.to_vec(), o.to_vec())) else {
+        let Some((ins, outs)) = self
+            .ctx
+            .function_signature(fty)
+            .map(|(i, o)| (i.to_vec(), o.to_vec()))
+        else {
             return Err(Diagnostic::error(fn_loc, "expected function type"));
         };
         if ins.len() != operands.len() {
             return Err(Diagnostic::error(
                 fn_loc,
-                format!("expected {} operand type{} but had {}", operands.len(), if operands.len() == 1 { "" } else { "s" }, ins.len()),
+                format!(
+                    "expected {} operand type{} but had {}",
+                    operands.len(),
+                    if operands.len() == 1 { "" } else { "s" },
+                    ins.len()
+                ),
             ));
         }
         for (u, ty) in operands.iter().zip(&ins) {
@@ -532,13 +609,19 @@ impl<'s> Parser<'s> {
         let Some(full) = self.resolve_custom_name(name_tok.text) else {
             let dialect = name_tok.text.split_once('.').map_or("", |(d, _)| d);
             let msg = if !dialect.is_empty() && !self.ctx.is_dialect_registered(dialect) {
-                format!("Dialect `{dialect}' not found for custom op '{}' ", name_tok.text)
+                format!(
+                    "Dialect `{dialect}' not found for custom op '{}' ",
+                    name_tok.text
+                )
             } else {
                 format!("custom op '{}' is unknown", name_tok.text)
             };
             return Err(Diagnostic::error(self.loc_at(name_tok.pos), msg));
         };
-        let def = self.ctx.lookup_op_def(full).expect("resolved name is registered");
+        let def = self
+            .ctx
+            .lookup_op_def(full)
+            .expect("resolved name is registered");
         let (parse, traits, default_dialect) = (def.parse, def.traits, def.default_dialect);
         let Some(parse) = parse else {
             return Err(Diagnostic::error(
@@ -548,7 +631,8 @@ impl<'s> Parser<'s> {
         };
         let mut state = OperationState::new(self.ctx, full, loc);
         self.default_dialects.push(default_dialect);
-        self.next_region_isolated.push(traits.contains(crate::Traits::ISOLATED_FROM_ABOVE));
+        self.next_region_isolated
+            .push(traits.contains(crate::Traits::ISOLATED_FROM_ABOVE));
         let saved = std::mem::replace(&mut self.num_results, num_results);
         let r = parse(&mut OpParser { p: self }, &mut state);
         self.num_results = saved;
@@ -567,22 +651,36 @@ impl<'s> Parser<'s> {
         if self.at(Kind::HashId) {
             // `%0#1` lexes as `%0` then `#1`.
             let h = self.advance();
-            number = h.text[1..]
-                .parse::<usize>()
-                .map_err(|_| Diagnostic::error(self.loc_at(h.pos), "invalid SSA value result number"))?;
+            number = h.text[1..].parse::<usize>().map_err(|_| {
+                Diagnostic::error(self.loc_at(h.pos), "invalid SSA value result number")
+            })?;
         }
-        Ok(UnresolvedOperand { name: t.text[1..].to_string(), number, loc, pos: t.pos })
+        Ok(UnresolvedOperand {
+            name: t.text[1..].to_string(),
+            number,
+            loc,
+            pos: t.pos,
+        })
     }
 
     fn lookup(&self, name: &str) -> Option<&Binding> {
         let start = self.isolated.last().map_or(0, |s| s.0);
-        self.names[start..].iter().rev().find_map(|scope| scope.get(name))
+        self.names[start..]
+            .iter()
+            .rev()
+            .find_map(|scope| scope.get(name))
     }
 
     fn resolve(&mut self, u: &UnresolvedOperand, ty: Type) -> ParseResult<Value> {
         if let Some(b) = self.lookup(&u.name) {
             let Some(&v) = b.values.get(u.number) else {
-                return Err(Diagnostic::error(u.loc, format!("reference to invalid result number %{}#{}", u.name, u.number)));
+                return Err(Diagnostic::error(
+                    u.loc,
+                    format!(
+                        "reference to invalid result number %{}#{}",
+                        u.name, u.number
+                    ),
+                ));
             };
             let actual = self.ctx.value_type(v);
             if actual != ty {
@@ -600,7 +698,11 @@ impl<'s> Parser<'s> {
         }
         // A forward reference: reuse the placeholder for this name and number, or make one.
         let key: &'s str = self.source_name(u);
-        let scope = &mut self.isolated.last_mut().expect("an isolated scope is open").1;
+        let scope = &mut self
+            .isolated
+            .last_mut()
+            .expect("an isolated scope is open")
+            .1;
         let entries = scope.forward.entry(key).or_default();
         if let Some(&(_, v, _)) = entries.iter().find(|(n, _, _)| *n == u.number) {
             let actual = self.ctx.value_type(v);
@@ -618,8 +720,16 @@ impl<'s> Parser<'s> {
             return Ok(v);
         }
         let v = self.ctx.create_placeholder(ty, u.loc);
-        let scope = &mut self.isolated.last_mut().expect("an isolated scope is open").1;
-        scope.forward.entry(key).or_default().push((u.number, v, u.loc));
+        let scope = &mut self
+            .isolated
+            .last_mut()
+            .expect("an isolated scope is open")
+            .1;
+        scope
+            .forward
+            .entry(key)
+            .or_default()
+            .push((u.number, v, u.loc));
         Ok(v)
     }
 
@@ -632,14 +742,26 @@ impl<'s> Parser<'s> {
     fn define_values(&mut self, name: &'s str, values: Vec<Value>, pos: usize) -> ParseResult<()> {
         if self.lookup(name).is_some() {
             let loc = self.loc_at(pos);
-            return Err(Diagnostic::error(loc, format!("redefinition of SSA value '%{name}'")));
+            return Err(Diagnostic::error(
+                loc,
+                format!("redefinition of SSA value '%{name}'"),
+            ));
         }
         // Resolve forward references to this name.
-        let pending = self.isolated.last_mut().expect("an isolated scope is open").1.forward.remove(name);
+        let pending = self
+            .isolated
+            .last_mut()
+            .expect("an isolated scope is open")
+            .1
+            .forward
+            .remove(name);
         if let Some(pending) = pending {
             for (number, placeholder, loc) in pending {
                 let Some(&v) = values.get(number) else {
-                    return Err(Diagnostic::error(loc, format!("reference to invalid result number %{name}#{number}")));
+                    return Err(Diagnostic::error(
+                        loc,
+                        format!("reference to invalid result number %{name}#{number}"),
+                    ));
                 };
                 let (pt, vt) = (self.ctx.value_type(placeholder), self.ctx.value_type(v));
                 if pt != vt {
@@ -655,13 +777,21 @@ impl<'s> Parser<'s> {
                 self.ctx.replace_all_uses(placeholder, v);
             }
         }
-        self.names.last_mut().expect("a name scope is open").insert(name, Binding { values });
+        self.names
+            .last_mut()
+            .expect("a name scope is open")
+            .insert(name, Binding { values });
         Ok(())
     }
 
     fn finish_isolated_scope(&mut self) -> ParseResult<()> {
         let scope = &self.isolated.last().expect("an isolated scope is open").1;
-        let first = scope.forward.values().flatten().min_by_key(|(_, v, _)| v.index()).copied();
+        let first = scope
+            .forward
+            .values()
+            .flatten()
+            .min_by_key(|(_, v, _)| v.index())
+            .copied();
         if let Some((_, _, loc)) = first {
             return Err(Diagnostic::error(loc, "use of undeclared SSA value name"));
         }
@@ -674,21 +804,34 @@ impl<'s> Parser<'s> {
         let t = self.expect(Kind::CaretId, "block name")?;
         let loc = self.loc_at(t.pos);
         let Some(scope) = self.blocks.last_mut() else {
-            return Err(Diagnostic::error(loc, "successors are only allowed inside a region"));
+            return Err(Diagnostic::error(
+                loc,
+                "successors are only allowed inside a region",
+            ));
         };
         if let Some(&(b, _, _)) = scope.blocks.get(t.text) {
             return Ok(b);
         }
         let b = self.ctx.create_block(&[]);
-        self.blocks.last_mut().expect("checked above").blocks.insert(t.text, (b, false, loc));
+        self.blocks
+            .last_mut()
+            .expect("checked above")
+            .blocks
+            .insert(t.text, (b, false, loc));
         Ok(b)
     }
 
-    fn parse_region_impl(&mut self, region: Region, entry_args: &[Argument], isolated: bool) -> ParseResult<()> {
+    fn parse_region_impl(
+        &mut self,
+        region: Region,
+        entry_args: &[Argument],
+        isolated: bool,
+    ) -> ParseResult<()> {
         self.enter()?;
         self.expect_punct(Kind::LBrace, "{")?;
         if isolated {
-            self.isolated.push((self.names.len(), IsolatedScope::default()));
+            self.isolated
+                .push((self.names.len(), IsolatedScope::default()));
         }
         self.names.push(FxHashMap::default());
         self.blocks.push(BlockScope::default());
@@ -696,7 +839,11 @@ impl<'s> Parser<'s> {
         self.blocks.pop();
         self.names.pop();
         if isolated {
-            let check = if r.is_ok() { self.finish_isolated_scope() } else { Ok(()) };
+            let check = if r.is_ok() {
+                self.finish_isolated_scope()
+            } else {
+                Ok(())
+            };
             self.isolated.pop();
             check?;
         }
@@ -750,8 +897,16 @@ impl<'s> Parser<'s> {
             }
         }
         let scope = self.blocks.last().expect("block scope open");
-        if let Some((name, (_, _, loc))) = scope.blocks.iter().filter(|(_, (_, defined, _))| !defined).min_by_key(|(_, (b, _, _))| b.index()) {
-            return Err(Diagnostic::error(*loc, format!("reference to an undefined block '{name}'")));
+        if let Some((name, (_, _, loc))) = scope
+            .blocks
+            .iter()
+            .filter(|(_, (_, defined, _))| !defined)
+            .min_by_key(|(_, (b, _, _))| b.index())
+        {
+            return Err(Diagnostic::error(
+                *loc,
+                format!("reference to an undefined block '{name}'"),
+            ));
         }
         Ok(())
     }
@@ -762,11 +917,20 @@ impl<'s> Parser<'s> {
         let loc = self.loc_at(t.pos);
         let scope = self.blocks.last_mut().expect("block scope open");
         let block = match scope.blocks.get(t.text).copied() {
-            Some((_, true, _)) => return Err(Diagnostic::error(loc, format!("redefinition of block '{}'", t.text))),
+            Some((_, true, _)) => {
+                return Err(Diagnostic::error(
+                    loc,
+                    format!("redefinition of block '{}'", t.text),
+                ));
+            }
             Some((b, false, _)) => b,
             None => self.ctx.create_block(&[]),
         };
-        self.blocks.last_mut().expect("block scope open").blocks.insert(t.text, (block, true, loc));
+        self.blocks
+            .last_mut()
+            .expect("block scope open")
+            .blocks
+            .insert(t.text, (block, true, loc));
         self.ctx.append_block(region, block);
         if self.consume_if(Kind::LParen) && !self.consume_if(Kind::RParen) {
             self.comma_list(|p| {
@@ -799,15 +963,30 @@ impl<'s> Parser<'s> {
             let key = match key_tok.kind {
                 Kind::BareId => key_tok.text.to_string(),
                 Kind::String => p.string_value(key_tok)?,
-                _ => return Err(Diagnostic::error(p.loc_at(key_tok.pos), "expected attribute name")),
+                _ => {
+                    return Err(Diagnostic::error(
+                        p.loc_at(key_tok.pos),
+                        "expected attribute name",
+                    ));
+                }
             };
             if key.is_empty() {
-                return Err(Diagnostic::error(p.loc_at(key_tok.pos), "expected valid attribute name"));
+                return Err(Diagnostic::error(
+                    p.loc_at(key_tok.pos),
+                    "expected valid attribute name",
+                ));
             }
-            let value = if p.consume_if(Kind::Equal) { p.parse_attribute(None)? } else { p.ctx.unit_attr() };
+            let value = if p.consume_if(Kind::Equal) {
+                p.parse_attribute(None)?
+            } else {
+                p.ctx.unit_attr()
+            };
             let id = p.ctx.ident(&key);
             if out.iter().any(|(n, _)| *n == id) {
-                return Err(Diagnostic::error(p.loc_at(key_tok.pos), format!("attribute '{key}' occurs more than once in the attribute list")));
+                return Err(Diagnostic::error(
+                    p.loc_at(key_tok.pos),
+                    format!("attribute '{key}' occurs more than once in the attribute list"),
+                ));
             }
             out.push((id, value));
             Ok(())
@@ -902,13 +1081,19 @@ impl<'s> Parser<'s> {
                 if let Some(&a) = self.attr_aliases.get(name) {
                     return match self.ctx.attr_data(a) {
                         crate::AttrData::Location(l) => Ok(*l),
-                        _ => Err(Diagnostic::error(self.loc_at(t.pos), "expected location attribute, but got a different alias")),
+                        _ => Err(Diagnostic::error(
+                            self.loc_at(t.pos),
+                            "expected location attribute, but got a different alias",
+                        )),
                     };
                 }
                 // Defined later (mlir-opt prints location aliases at the end of the file).
                 // A marker location unique to the alias, replaced once the file is parsed.
                 let key = self.ctx.ident(&format!("\u{0}forward-location#{name}"));
-                let marker = self.ctx.intern_loc(LocData::Name { name: key, child: None });
+                let marker = self.ctx.intern_loc(LocData::Name {
+                    name: key,
+                    child: None,
+                });
                 self.loc_forward.insert(marker, name);
                 Ok(marker)
             }
@@ -918,7 +1103,9 @@ impl<'s> Parser<'s> {
 
     fn parse_u32(&mut self, what: &str) -> ParseResult<u32> {
         let t = self.expect(Kind::Integer, what)?;
-        t.text.parse::<u32>().map_err(|_| Diagnostic::error(self.loc_at(t.pos), format!("expected {what}")))
+        t.text
+            .parse::<u32>()
+            .map_err(|_| Diagnostic::error(self.loc_at(t.pos), format!("expected {what}")))
     }
 
     /// Replaces forward-referenced location aliases in every op and block argument.
@@ -933,7 +1120,10 @@ impl<'s> Parser<'s> {
                     resolved.insert(marker, *l);
                 }
                 _ => {
-                    return Err(Diagnostic::error(Location::UNKNOWN, format!("undefined symbol alias id '{name}'")));
+                    return Err(Diagnostic::error(
+                        Location::UNKNOWN,
+                        format!("undefined symbol alias id '{name}'"),
+                    ));
                 }
             }
         }
@@ -964,16 +1154,35 @@ impl<'s> Parser<'s> {
             return l;
         }
         match self.ctx.loc_data(loc).clone() {
-            LocData::Name { name, child: Some(c) } => {
+            LocData::Name {
+                name,
+                child: Some(c),
+            } => {
                 let nc = self.substitute_loc(c, map);
-                if nc == c { loc } else { self.ctx.intern_loc(LocData::Name { name, child: Some(nc) }) }
+                if nc == c {
+                    loc
+                } else {
+                    self.ctx.intern_loc(LocData::Name {
+                        name,
+                        child: Some(nc),
+                    })
+                }
             }
             LocData::CallSite { callee, caller } => {
-                let (a, b) = (self.substitute_loc(callee, map), self.substitute_loc(caller, map));
-                self.ctx.intern_loc(LocData::CallSite { callee: a, caller: b })
+                let (a, b) = (
+                    self.substitute_loc(callee, map),
+                    self.substitute_loc(caller, map),
+                );
+                self.ctx.intern_loc(LocData::CallSite {
+                    callee: a,
+                    caller: b,
+                })
             }
             LocData::Fused { locs, metadata } => {
-                let locs = locs.into_iter().map(|l| self.substitute_loc(l, map)).collect();
+                let locs = locs
+                    .into_iter()
+                    .map(|l| self.substitute_loc(l, map))
+                    .collect();
                 self.ctx.intern_loc(LocData::Fused { locs, metadata })
             }
             _ => loc,
@@ -1023,7 +1232,11 @@ impl OpParser<'_, '_> {
     }
 
     pub fn parse_optional_operand(&mut self) -> ParseResult<Option<UnresolvedOperand>> {
-        if self.p.at(Kind::PercentId) { self.p.parse_operand_ref().map(Some) } else { Ok(None) }
+        if self.p.at(Kind::PercentId) {
+            self.p.parse_operand_ref().map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
     /// Zero or more comma-separated operands (no delimiters).
@@ -1045,10 +1258,22 @@ impl OpParser<'_, '_> {
     }
 
     /// Resolves operands one for one against types, appending to `out`; errors on count mismatch.
-    pub fn resolve_operands(&mut self, operands: &[UnresolvedOperand], types: &[Type], out: &mut Vec<Value>) -> ParseResult<()> {
+    pub fn resolve_operands(
+        &mut self,
+        operands: &[UnresolvedOperand],
+        types: &[Type],
+        out: &mut Vec<Value>,
+    ) -> ParseResult<()> {
         if operands.len() != types.len() {
             let loc = operands.first().map_or_else(|| self.p.cur_loc(), |o| o.loc);
-            return Err(Diagnostic::error(loc, format!("{} operands present, but expected {}", operands.len(), types.len())));
+            return Err(Diagnostic::error(
+                loc,
+                format!(
+                    "{} operands present, but expected {}",
+                    operands.len(),
+                    types.len()
+                ),
+            ));
         }
         for (o, &t) in operands.iter().zip(types) {
             out.push(self.p.resolve(o, t)?);
@@ -1103,16 +1328,31 @@ impl OpParser<'_, '_> {
 
     /// `{a = 1, b}` if present, appended to `out`.
     pub fn parse_optional_attr_dict(&mut self, out: &mut Vec<NamedAttr>) -> ParseResult<()> {
-        if self.p.at(Kind::LBrace) { self.p.parse_attr_dict_into(out) } else { Ok(()) }
+        if self.p.at(Kind::LBrace) {
+            self.p.parse_attr_dict_into(out)
+        } else {
+            Ok(())
+        }
     }
 
     /// `attributes {a = 1}` if present.
-    pub fn parse_optional_attr_dict_with_keyword(&mut self, out: &mut Vec<NamedAttr>) -> ParseResult<()> {
-        if self.p.consume_keyword("attributes") { self.p.parse_attr_dict_into(out) } else { Ok(()) }
+    pub fn parse_optional_attr_dict_with_keyword(
+        &mut self,
+        out: &mut Vec<NamedAttr>,
+    ) -> ParseResult<()> {
+        if self.p.consume_keyword("attributes") {
+            self.p.parse_attr_dict_into(out)
+        } else {
+            Ok(())
+        }
     }
 
     pub fn parse_keyword(&mut self, keyword: &str) -> ParseResult<()> {
-        if self.p.consume_keyword(keyword) { Ok(()) } else { self.p.err(format!("expected '{keyword}'")) }
+        if self.p.consume_keyword(keyword) {
+            Ok(())
+        } else {
+            self.p.err(format!("expected '{keyword}'"))
+        }
     }
 
     pub fn parse_optional_keyword(&mut self, keyword: &str) -> bool {
@@ -1121,12 +1361,20 @@ impl OpParser<'_, '_> {
 
     /// Any bare identifier, if next.
     pub fn parse_optional_any_keyword(&mut self) -> Option<String> {
-        if self.p.at(Kind::BareId) { Some(self.p.advance().text.to_string()) } else { None }
+        if self.p.at(Kind::BareId) {
+            Some(self.p.advance().text.to_string())
+        } else {
+            None
+        }
     }
 
     /// Punctuation: one of `( ) [ ] { } < > , : :: = -> ? * + - ... |`.
     pub fn parse_punct(&mut self, punct: &str) -> ParseResult<()> {
-        if self.parse_optional_punct(punct) { Ok(()) } else { self.p.err(format!("expected '{punct}'")) }
+        if self.parse_optional_punct(punct) {
+            Ok(())
+        } else {
+            self.p.err(format!("expected '{punct}'"))
+        }
     }
 
     pub fn parse_optional_punct(&mut self, punct: &str) -> bool {
@@ -1149,7 +1397,10 @@ impl OpParser<'_, '_> {
         let v = syntax::parse_int_literal(t.text).and_then(|v| i64::try_from(v).ok());
         match v {
             Some(v) => Ok(if neg { -v } else { v }),
-            None => Err(Diagnostic::error(self.p.loc_at(t.pos), "integer value too large")),
+            None => Err(Diagnostic::error(
+                self.p.loc_at(t.pos),
+                "integer value too large",
+            )),
         }
     }
 
@@ -1195,7 +1446,12 @@ impl OpParser<'_, '_> {
                 n
             } else {
                 let loc = p.cur_loc();
-                UnresolvedOperand { name: String::new(), number: 0, loc, pos: p.tok.pos }
+                UnresolvedOperand {
+                    name: String::new(),
+                    number: 0,
+                    loc,
+                    pos: p.tok.pos,
+                }
             };
             let ty = p.parse_type()?;
             let attrs = if allow_attrs && p.at(Kind::LBrace) {
@@ -1206,7 +1462,12 @@ impl OpParser<'_, '_> {
                 None
             };
             let loc = p.parse_trailing_location()?;
-            out.push(Argument { name, ty, attrs, loc });
+            out.push(Argument {
+                name,
+                ty,
+                attrs,
+                loc,
+            });
             Ok(())
         })?;
         self.p.expect_punct(Kind::RParen, ")")?;
@@ -1217,14 +1478,23 @@ impl OpParser<'_, '_> {
     /// text may not label its entry block). Names from enclosing regions stay visible unless the
     /// op is isolated from above; `enable_name_shadowing` is accepted for MLIR parity (flowc
     /// always reports redefinitions).
-    pub fn parse_region(&mut self, region: Region, entry_args: &[Argument], enable_name_shadowing: bool) -> ParseResult<()> {
+    pub fn parse_region(
+        &mut self,
+        region: Region,
+        entry_args: &[Argument],
+        enable_name_shadowing: bool,
+    ) -> ParseResult<()> {
         let _ = enable_name_shadowing;
         let isolated = self.p.next_region_isolated.last().copied().unwrap_or(false);
         self.p.parse_region_impl(region, entry_args, isolated)
     }
 
     /// Parses a region if the next token is `{`.
-    pub fn parse_optional_region(&mut self, region: Region, entry_args: &[Argument]) -> ParseResult<bool> {
+    pub fn parse_optional_region(
+        &mut self,
+        region: Region,
+        entry_args: &[Argument],
+    ) -> ParseResult<bool> {
         if !self.p.at(Kind::LBrace) {
             return Ok(false);
         }

@@ -3,7 +3,7 @@
 use super::lexer::{Kind, Token};
 use super::{ParseResult, Parser};
 use crate::float::bits_from_f64;
-use crate::{AttrData, Attribute, Diagnostic, FloatKind, Signedness, Type, TypeData, DYNAMIC};
+use crate::{AttrData, Attribute, DYNAMIC, Diagnostic, FloatKind, Signedness, Type, TypeData};
 
 /// Widest integer type MLIR accepts.
 const MAX_INT_WIDTH: u32 = 16_777_215;
@@ -21,7 +21,11 @@ pub(crate) fn parse_int_literal(text: &str) -> Option<u128> {
 /// One element of a dense literal, before the element type is known.
 #[derive(Clone, Debug)]
 enum Lit {
-    Int { neg: bool, magnitude: u128, hex: bool },
+    Int {
+        neg: bool,
+        magnitude: u128,
+        hex: bool,
+    },
     Float(f64),
     Bool(bool),
     Complex(Box<Lit>, Box<Lit>),
@@ -95,7 +99,10 @@ impl<'s> Parser<'s> {
         match name.split_once('.') {
             None => match self.type_aliases.get(name) {
                 Some(&ty) => Ok(ty),
-                None => Err(Diagnostic::error(self.loc_at(t.pos), format!("undefined symbol alias id '{name}'"))),
+                None => Err(Diagnostic::error(
+                    self.loc_at(t.pos),
+                    format!("undefined symbol alias id '{name}'"),
+                )),
             },
             Some((dialect, rest)) => {
                 let body = self.dialect_body(t, rest)?;
@@ -112,13 +119,19 @@ impl<'s> Parser<'s> {
     /// `<` follows the name directly.
     fn dialect_body(&mut self, t: Token<'s>, rest: &str) -> ParseResult<String> {
         if rest.is_empty() {
-            return Err(Diagnostic::error(self.loc_at(t.pos), "expected dialect entity name after '.'"));
+            return Err(Diagnostic::error(
+                self.loc_at(t.pos),
+                "expected dialect entity name after '.'",
+            ));
         }
         let end = t.pos + t.text.len();
         let src = self.lex.source();
         if src.as_bytes().get(end) == Some(&b'<') && self.at(Kind::Less) {
             let Some(close) = self.lex.find_matching_greater(end + 1) else {
-                return Err(Diagnostic::error(self.loc_at(end), "unbalanced '<' in dialect type or attribute body"));
+                return Err(Diagnostic::error(
+                    self.loc_at(end),
+                    "unbalanced '<' in dialect type or attribute body",
+                ));
             };
             let body = format!("{rest}{}", &src[end..=close]);
             self.relex_from(close + 1);
@@ -128,7 +141,11 @@ impl<'s> Parser<'s> {
     }
 
     fn check_dialect_entity(&self, dialect: &str, body: &str, is_type: bool) -> Result<(), String> {
-        let verifier = if is_type { self.ctx.dialect_type_verifier(dialect) } else { self.ctx.dialect_attr_verifier(dialect) };
+        let verifier = if is_type {
+            self.ctx.dialect_type_verifier(dialect)
+        } else {
+            self.ctx.dialect_attr_verifier(dialect)
+        };
         match verifier {
             Some(Some(check)) => check(body),
             Some(None) => Ok(()),
@@ -160,9 +177,15 @@ impl<'s> Parser<'s> {
             self.advance();
             let width = digits.parse::<u32>().ok().filter(|w| *w <= MAX_INT_WIDTH);
             let Some(width) = width else {
-                return Err(Diagnostic::error(self.loc_at(t.pos), format!("integer bitwidth is limited to {MAX_INT_WIDTH} bits")));
+                return Err(Diagnostic::error(
+                    self.loc_at(t.pos),
+                    format!("integer bitwidth is limited to {MAX_INT_WIDTH} bits"),
+                ));
             };
-            return Ok(self.ctx.intern_type(TypeData::Integer { width, signedness: sign }));
+            return Ok(self.ctx.intern_type(TypeData::Integer {
+                width,
+                signedness: sign,
+            }));
         }
         match text {
             "tensor" => self.parse_tensor_type(),
@@ -188,7 +211,9 @@ impl<'s> Parser<'s> {
                 }
                 Ok(self.ctx.intern_type(TypeData::Tuple(elems)))
             }
-            _ if is_float_keyword(text) => self.err(format!("unsupported floating-point type '{text}'")),
+            _ if is_float_keyword(text) => {
+                self.err(format!("unsupported floating-point type '{text}'"))
+            }
             _ => self.err("expected non-function type"),
         }
     }
@@ -232,7 +257,9 @@ impl<'s> Parser<'s> {
                     Ok(d) => (d, t.pos + t.text.len()),
                     Err(_) => return self.err("invalid dimension"),
                 },
-                _ if is_scalable => return self.err("expected dimension size in scalable dimension"),
+                _ if is_scalable => {
+                    return self.err("expected dimension size in scalable dimension");
+                }
                 _ => return Ok(dims),
             };
             let end = if is_scalable {
@@ -265,14 +292,35 @@ impl<'s> Parser<'s> {
         let shape = self.parse_dims(None)?;
         let element = self.parse_type()?;
         self.check_element_type(element, "tensor")?;
-        let encoding = if self.consume_if(Kind::Comma) { Some(self.parse_attribute(None)?) } else { None };
+        let encoding = if self.consume_if(Kind::Comma) {
+            Some(self.parse_attribute(None)?)
+        } else {
+            None
+        };
         self.expect_punct(Kind::Greater, ">")?;
-        Ok(self.ctx.intern_type(TypeData::RankedTensor { shape, element, encoding }))
+        Ok(self.ctx.intern_type(TypeData::RankedTensor {
+            shape,
+            element,
+            encoding,
+        }))
     }
 
     fn check_element_type(&mut self, element: Type, what: &str) -> ParseResult<()> {
-        let bad = matches!(self.ctx.type_data(element), TypeData::Function { .. } | TypeData::RankedTensor { .. } | TypeData::UnrankedTensor { .. } | TypeData::MemRef { .. } | TypeData::UnrankedMemRef { .. } | TypeData::None | TypeData::Tuple(_));
-        if bad { self.err(format!("invalid {what} element type")) } else { Ok(()) }
+        let bad = matches!(
+            self.ctx.type_data(element),
+            TypeData::Function { .. }
+                | TypeData::RankedTensor { .. }
+                | TypeData::UnrankedTensor { .. }
+                | TypeData::MemRef { .. }
+                | TypeData::UnrankedMemRef { .. }
+                | TypeData::None
+                | TypeData::Tuple(_)
+        );
+        if bad {
+            self.err(format!("invalid {what} element type"))
+        } else {
+            Ok(())
+        }
     }
 
     fn parse_memref_type(&mut self) -> ParseResult<Type> {
@@ -290,7 +338,10 @@ impl<'s> Parser<'s> {
         let (mut layout, mut memory_space) = (None, None);
         while self.consume_if(Kind::Comma) {
             let a = self.parse_attribute(None)?;
-            let is_layout = matches!(self.ctx.attr_data(a), AttrData::StridedLayout { .. } | AttrData::Affine { is_set: false, .. });
+            let is_layout = matches!(
+                self.ctx.attr_data(a),
+                AttrData::StridedLayout { .. } | AttrData::Affine { is_set: false, .. }
+            );
             if is_layout && layout.is_none() && memory_space.is_none() && !unranked {
                 layout = Some(a);
             } else if memory_space.is_none() {
@@ -301,9 +352,17 @@ impl<'s> Parser<'s> {
         }
         self.expect_punct(Kind::Greater, ">")?;
         let data = if unranked {
-            TypeData::UnrankedMemRef { element, memory_space }
+            TypeData::UnrankedMemRef {
+                element,
+                memory_space,
+            }
         } else {
-            TypeData::MemRef { shape, element, layout, memory_space }
+            TypeData::MemRef {
+                shape,
+                element,
+                layout,
+                memory_space,
+            }
         };
         Ok(self.ctx.intern_type(data))
     }
@@ -317,12 +376,19 @@ impl<'s> Parser<'s> {
             return self.err("vector types must have positive constant sizes");
         }
         let element = self.parse_type()?;
-        let ok = matches!(self.ctx.type_data(element), TypeData::Integer { .. } | TypeData::Index | TypeData::Float(_));
+        let ok = matches!(
+            self.ctx.type_data(element),
+            TypeData::Integer { .. } | TypeData::Index | TypeData::Float(_)
+        );
         if !ok {
             return self.err("vector elements must be int/index/float type");
         }
         self.expect_punct(Kind::Greater, ">")?;
-        Ok(self.ctx.intern_type(TypeData::Vector { shape, scalable, element }))
+        Ok(self.ctx.intern_type(TypeData::Vector {
+            shape,
+            scalable,
+            element,
+        }))
     }
 
     // ===== Attributes =====
@@ -335,7 +401,11 @@ impl<'s> Parser<'s> {
     }
 
     fn parse_optional_colon_type(&mut self) -> ParseResult<Option<Type>> {
-        if self.consume_if(Kind::Colon) { self.parse_type().map(Some) } else { Ok(None) }
+        if self.consume_if(Kind::Colon) {
+            self.parse_type().map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
     fn parse_attribute_inner(&mut self, hint: Option<Type>) -> ParseResult<Attribute> {
@@ -391,7 +461,10 @@ impl<'s> Parser<'s> {
                 match name.split_once('.') {
                     None => match self.attr_aliases.get(name) {
                         Some(&a) => Ok(a),
-                        None => Err(Diagnostic::error(self.loc_at(t.pos), format!("undefined symbol alias id '{name}'"))),
+                        None => Err(Diagnostic::error(
+                            self.loc_at(t.pos),
+                            format!("undefined symbol alias id '{name}'"),
+                        )),
                     },
                     Some((dialect, rest)) => {
                         let body = self.dialect_body(t, rest)?;
@@ -421,7 +494,9 @@ impl<'s> Parser<'s> {
             "true" | "false" => {
                 let v = self.advance().text == "true";
                 match hint {
-                    Some(t) if self.ctx.is_signless_int_of_width(t, 1) => Ok(self.ctx.integer_attr(t, v as i128)),
+                    Some(t) if self.ctx.is_signless_int_of_width(t, 1) => {
+                        Ok(self.ctx.integer_attr(t, v as i128))
+                    }
                     _ => Ok(self.ctx.bool_attr(v)),
                 }
             }
@@ -433,7 +508,12 @@ impl<'s> Parser<'s> {
                 let name = match t.kind {
                     Kind::BareId => t.text.to_string(),
                     Kind::String => self.string_value(t)?,
-                    _ => return Err(Diagnostic::error(self.loc_at(t.pos), "expected resource handle")),
+                    _ => {
+                        return Err(Diagnostic::error(
+                            self.loc_at(t.pos),
+                            "expected resource handle",
+                        ));
+                    }
                 };
                 self.expect_punct(Kind::Greater, ">")?;
                 self.expect_punct(Kind::Colon, ":")?;
@@ -465,7 +545,9 @@ impl<'s> Parser<'s> {
                     offset = self.parse_dim_or_question()?;
                 }
                 self.expect_punct(Kind::Greater, ">")?;
-                Ok(self.ctx.intern_attr(AttrData::StridedLayout { strides, offset }))
+                Ok(self
+                    .ctx
+                    .intern_attr(AttrData::StridedLayout { strides, offset }))
             }
             "affine_map" | "affine_set" => {
                 let is_set = self.tok.text == "affine_set";
@@ -475,7 +557,10 @@ impl<'s> Parser<'s> {
                 }
                 let open = self.tok.pos;
                 let Some(close) = self.lex.find_matching_greater(open + 1) else {
-                    return Err(Diagnostic::error(self.loc_at(t.pos), "unbalanced '<' in affine map"));
+                    return Err(Diagnostic::error(
+                        self.loc_at(t.pos),
+                        "unbalanced '<' in affine map",
+                    ));
                 };
                 let body = self.lex.source()[open + 1..close].to_string();
                 self.relex_from(close + 1);
@@ -509,14 +594,18 @@ impl<'s> Parser<'s> {
         let v = parse_int_literal(t.text).and_then(|v| i64::try_from(v).ok());
         match v {
             Some(v) => Ok(if neg { -v } else { v }),
-            None => Err(Diagnostic::error(self.loc_at(t.pos), "integer value too large")),
+            None => Err(Diagnostic::error(
+                self.loc_at(t.pos),
+                "integer value too large",
+            )),
         }
     }
 
     pub(crate) fn symbol_text(&mut self, t: Token<'s>) -> ParseResult<String> {
         let body = &t.text[1..];
         if body.starts_with('"') {
-            let bytes = super::lexer::unescape(body).map_err(|m| Diagnostic::error(self.loc_at(t.pos), m))?;
+            let bytes = super::lexer::unescape(body)
+                .map_err(|m| Diagnostic::error(self.loc_at(t.pos), m))?;
             return Ok(String::from_utf8_lossy(&bytes).into_owned());
         }
         Ok(body.to_string())
@@ -524,39 +613,66 @@ impl<'s> Parser<'s> {
 
     /// An integer or float literal (`neg` when a `-` preceded it) of type `ty` (default `i64`
     /// for integers, `f64` for floats).
-    fn number_attr(&mut self, t: Token<'s>, neg: bool, ty: Option<Type>, pos: usize) -> ParseResult<Attribute> {
+    fn number_attr(
+        &mut self,
+        t: Token<'s>,
+        neg: bool,
+        ty: Option<Type>,
+        pos: usize,
+    ) -> ParseResult<Attribute> {
         let loc = self.loc_at(pos);
         if t.kind == Kind::Float {
-            let v: f64 = t.text.parse().map_err(|_| Diagnostic::error(loc, "invalid floating point literal"))?;
+            let v: f64 = t
+                .text
+                .parse()
+                .map_err(|_| Diagnostic::error(loc, "invalid floating point literal"))?;
             let v = if neg { -v } else { v };
             let ty = match ty {
                 Some(ty) => ty,
                 None => self.ctx.f64_type(),
             };
             let Some(kind) = self.ctx.float_kind(ty) else {
-                return Err(Diagnostic::error(loc, "floating point value not valid for specified type"));
+                return Err(Diagnostic::error(
+                    loc,
+                    "floating point value not valid for specified type",
+                ));
             };
             let bits = bits_from_f64(kind, v);
             return Ok(self.ctx.intern_attr(AttrData::Float { bits, ty }));
         }
         if t.kind != Kind::Integer {
-            return Err(Diagnostic::error(loc, "expected integer or floating point literal"));
+            return Err(Diagnostic::error(
+                loc,
+                "expected integer or floating point literal",
+            ));
         }
         let ty = match ty {
             Some(ty) => ty,
             None => self.ctx.i64_type(),
         };
-        let magnitude = parse_int_literal(t.text).ok_or_else(|| Diagnostic::error(loc, "integer constant out of range for attribute"))?;
+        let magnitude = parse_int_literal(t.text)
+            .ok_or_else(|| Diagnostic::error(loc, "integer constant out of range for attribute"))?;
         if let Some(kind) = self.ctx.float_kind(ty) {
             if !t.text.starts_with("0x") || neg {
-                return Err(Diagnostic::error(loc, "unexpected decimal integer literal for a floating point value (add a '.0' or use a hexadecimal bit pattern)"));
+                return Err(Diagnostic::error(
+                    loc,
+                    "unexpected decimal integer literal for a floating point value (add a '.0' or use a hexadecimal bit pattern)",
+                ));
             }
             if magnitude >> kind.width() != 0 {
-                return Err(Diagnostic::error(loc, "hexadecimal float constant out of range for type"));
+                return Err(Diagnostic::error(
+                    loc,
+                    "hexadecimal float constant out of range for type",
+                ));
             }
-            return Ok(self.ctx.intern_attr(AttrData::Float { bits: magnitude as u64, ty }));
+            return Ok(self.ctx.intern_attr(AttrData::Float {
+                bits: magnitude as u64,
+                ty,
+            }));
         }
-        let value = self.int_in_range(ty, neg, magnitude).map_err(|m| Diagnostic::error(loc, m))?;
+        let value = self
+            .int_in_range(ty, neg, magnitude)
+            .map_err(|m| Diagnostic::error(loc, m))?;
         Ok(self.ctx.integer_attr(ty, value))
     }
 
@@ -571,7 +687,11 @@ impl<'s> Parser<'s> {
         if magnitude > i128::MAX as u128 + neg as u128 {
             return Err(out_of_range());
         }
-        let value: i128 = if neg { (magnitude as i128).wrapping_neg() } else { magnitude as i128 };
+        let value: i128 = if neg {
+            (magnitude as i128).wrapping_neg()
+        } else {
+            magnitude as i128
+        };
         if width >= 127 {
             return Ok(value);
         }
@@ -605,7 +725,10 @@ impl<'s> Parser<'s> {
                 let t = self.advance();
                 let s = self.string_value(t)?;
                 let Some(bytes) = super::decode_hex(&s) else {
-                    return Err(Diagnostic::error(self.loc_at(t.pos), "expected hex string in dense elements literal"));
+                    return Err(Diagnostic::error(
+                        self.loc_at(t.pos),
+                        "expected hex string in dense elements literal",
+                    ));
                 };
                 Body::Hex(bytes, t.pos)
             }
@@ -620,23 +743,52 @@ impl<'s> Parser<'s> {
         self.expect_punct(Kind::Colon, ":")?;
         let ty_loc = self.cur_loc();
         let ty = self.parse_type()?;
-        let (Some(shape), Some(elem)) = (self.ctx.shape(ty).map(<[i64]>::to_vec), self.ctx.element_type(ty)) else {
-            return Err(Diagnostic::error(ty_loc, "elements literal type must be a ranked shaped type"));
+        let (Some(shape), Some(elem)) = (
+            self.ctx.shape(ty).map(<[i64]>::to_vec),
+            self.ctx.element_type(ty),
+        ) else {
+            return Err(Diagnostic::error(
+                ty_loc,
+                "elements literal type must be a ranked shaped type",
+            ));
         };
-        if shape.iter().any(|&d| d < 0) || !matches!(self.ctx.type_data(ty), TypeData::RankedTensor { .. } | TypeData::Vector { .. }) {
-            return Err(Diagnostic::error(ty_loc, "elements literal type must have static shape"));
+        if shape.iter().any(|&d| d < 0)
+            || !matches!(
+                self.ctx.type_data(ty),
+                TypeData::RankedTensor { .. } | TypeData::Vector { .. }
+            )
+        {
+            return Err(Diagnostic::error(
+                ty_loc,
+                "elements literal type must have static shape",
+            ));
         }
         let Some(width) = self.ctx.scalar_byte_width(elem) else {
-            return Err(Diagnostic::error(ty_loc, "unsupported element type in dense elements literal"));
+            return Err(Diagnostic::error(
+                ty_loc,
+                "unsupported element type in dense elements literal",
+            ));
         };
-        let count = self.ctx.num_elements(ty).filter(|&n| n.saturating_mul(width as u64) <= MAX_DENSE_BYTES);
+        let count = self
+            .ctx
+            .num_elements(ty)
+            .filter(|&n| n.saturating_mul(width as u64) <= MAX_DENSE_BYTES);
         let Some(count) = count else {
-            return Err(Diagnostic::error(ty_loc, "dense elements literal is too large"));
+            return Err(Diagnostic::error(
+                ty_loc,
+                "dense elements literal is too large",
+            ));
         };
         let (splat, data) = match body {
             Body::Empty => {
                 if count != 0 {
-                    return Err(Diagnostic::error(self.loc_at(kw.pos), format!("parsed zero elements, but type ({}) expected at least 1", self.ctx.print_type(ty))));
+                    return Err(Diagnostic::error(
+                        self.loc_at(kw.pos),
+                        format!(
+                            "parsed zero elements, but type ({}) expected at least 1",
+                            self.ctx.print_type(ty)
+                        ),
+                    ));
                 }
                 (false, Vec::new())
             }
@@ -646,29 +798,38 @@ impl<'s> Parser<'s> {
                 } else if bytes.len() as u64 == count * width as u64 {
                     (false, bytes)
                 } else {
-                    return Err(Diagnostic::error(self.loc_at(pos), "elements hex data size is invalid for provided type"));
+                    return Err(Diagnostic::error(
+                        self.loc_at(pos),
+                        "elements hex data size is invalid for provided type",
+                    ));
                 }
             }
             Body::Splat(lit) => {
                 let mut data = Vec::with_capacity(width);
-                self.encode_lit(&lit, elem, &mut data).map_err(|m| Diagnostic::error(self.loc_at(kw.pos), m))?;
+                self.encode_lit(&lit, elem, &mut data)
+                    .map_err(|m| Diagnostic::error(self.loc_at(kw.pos), m))?;
                 (true, data)
             }
             Body::List(lit_shape, flat) => {
                 if lit_shape != shape {
                     return Err(Diagnostic::error(
                         self.loc_at(kw.pos),
-                        format!("inferred shape of elements literal ({lit_shape:?}) does not match type ({shape:?})"),
+                        format!(
+                            "inferred shape of elements literal ({lit_shape:?}) does not match type ({shape:?})"
+                        ),
                     ));
                 }
                 let mut data = Vec::with_capacity(flat.len() * width);
                 for lit in &flat {
-                    self.encode_lit(lit, elem, &mut data).map_err(|m| Diagnostic::error(self.loc_at(kw.pos), m))?;
+                    self.encode_lit(lit, elem, &mut data)
+                        .map_err(|m| Diagnostic::error(self.loc_at(kw.pos), m))?;
                 }
                 (false, data)
             }
         };
-        Ok(self.ctx.intern_attr(AttrData::DenseElements { ty, splat, data }))
+        Ok(self
+            .ctx
+            .intern_attr(AttrData::DenseElements { ty, splat, data }))
     }
 
     /// `[[1, 2], [3, 4]]`: returns the literal's shape, elements appended to `flat`.
@@ -687,7 +848,11 @@ impl<'s> Parser<'s> {
                 };
                 match &inner {
                     None => inner = Some(shape),
-                    Some(s) if *s != shape => return self.err("tensor literal is invalid; ranks are not consistent between elements"),
+                    Some(s) if *s != shape => {
+                        return self.err(
+                            "tensor literal is invalid; ranks are not consistent between elements",
+                        );
+                    }
                     Some(_) => {}
                 }
                 n += 1;
@@ -705,7 +870,9 @@ impl<'s> Parser<'s> {
 
     fn parse_dense_lit(&mut self) -> ParseResult<Lit> {
         match self.tok.kind {
-            Kind::BareId if self.tok.text == "true" || self.tok.text == "false" => Ok(Lit::Bool(self.advance().text == "true")),
+            Kind::BareId if self.tok.text == "true" || self.tok.text == "false" => {
+                Ok(Lit::Bool(self.advance().text == "true"))
+            }
             Kind::LParen => {
                 self.enter()?;
                 self.advance();
@@ -721,14 +888,26 @@ impl<'s> Parser<'s> {
                 let t = self.advance();
                 match t.kind {
                     Kind::Integer => match parse_int_literal(t.text) {
-                        Some(magnitude) => Ok(Lit::Int { neg, magnitude, hex: t.text.starts_with("0x") }),
-                        None => Err(Diagnostic::error(self.loc_at(t.pos), "integer constant out of range")),
+                        Some(magnitude) => Ok(Lit::Int {
+                            neg,
+                            magnitude,
+                            hex: t.text.starts_with("0x"),
+                        }),
+                        None => Err(Diagnostic::error(
+                            self.loc_at(t.pos),
+                            "integer constant out of range",
+                        )),
                     },
                     Kind::Float => {
-                        let v: f64 = t.text.parse().map_err(|_| Diagnostic::error(self.loc_at(t.pos), "invalid floating point literal"))?;
+                        let v: f64 = t.text.parse().map_err(|_| {
+                            Diagnostic::error(self.loc_at(t.pos), "invalid floating point literal")
+                        })?;
                         Ok(Lit::Float(if neg { -v } else { v }))
                     }
-                    _ => Err(Diagnostic::error(self.loc_at(t.pos), "expected element literal of primitive type")),
+                    _ => Err(Diagnostic::error(
+                        self.loc_at(t.pos),
+                        "expected element literal of primitive type",
+                    )),
                 }
             }
         }
@@ -736,7 +915,10 @@ impl<'s> Parser<'s> {
 
     /// Appends the little-endian storage of `lit` as an element of type `elem`.
     fn encode_lit(&self, lit: &Lit, elem: Type, out: &mut Vec<u8>) -> Result<(), String> {
-        let width = self.ctx.scalar_byte_width(elem).ok_or("unsupported element type")?;
+        let width = self
+            .ctx
+            .scalar_byte_width(elem)
+            .ok_or("unsupported element type")?;
         match (self.ctx.type_data(elem), lit) {
             (TypeData::Complex(inner), Lit::Complex(re, im)) => {
                 self.encode_lit(re, *inner, out)?;
@@ -746,13 +928,21 @@ impl<'s> Parser<'s> {
             (TypeData::Float(kind), _) => {
                 let bits = match lit {
                     Lit::Float(v) => bits_from_f64(*kind, *v),
-                    Lit::Int { neg: false, magnitude, hex: true } => {
+                    Lit::Int {
+                        neg: false,
+                        magnitude,
+                        hex: true,
+                    } => {
                         if magnitude >> kind.width() != 0 {
                             return Err("hexadecimal float constant out of range for type".into());
                         }
                         *magnitude as u64
                     }
-                    Lit::Int { neg, magnitude, hex: false } => {
+                    Lit::Int {
+                        neg,
+                        magnitude,
+                        hex: false,
+                    } => {
                         let v = *magnitude as f64;
                         bits_from_f64(*kind, if *neg { -v } else { v })
                     }
@@ -765,7 +955,11 @@ impl<'s> Parser<'s> {
                 let value = match lit {
                     Lit::Int { neg, magnitude, .. } => self.int_in_range(elem, *neg, *magnitude)?,
                     Lit::Bool(b) if self.ctx.is_signless_int_of_width(elem, 1) => *b as i128,
-                    _ => return Err("expected integer elements, but parsed floating-point or bool".into()),
+                    _ => {
+                        return Err(
+                            "expected integer elements, but parsed floating-point or bool".into(),
+                        );
+                    }
                 };
                 out.extend_from_slice(&value.to_le_bytes()[..width]);
                 Ok(())
@@ -780,16 +974,26 @@ impl<'s> Parser<'s> {
         self.expect_punct(Kind::Less, "<")?;
         let elem_loc = self.cur_loc();
         let element = self.parse_type()?;
-        let ok = matches!(self.ctx.type_data(element), TypeData::Integer { width: 1 | 8 | 16 | 32 | 64, signedness: Signedness::Signless } | TypeData::Float(FloatKind::F32 | FloatKind::F64));
+        let ok = matches!(
+            self.ctx.type_data(element),
+            TypeData::Integer {
+                width: 1 | 8 | 16 | 32 | 64,
+                signedness: Signedness::Signless
+            } | TypeData::Float(FloatKind::F32 | FloatKind::F64)
+        );
         if !ok {
-            return Err(Diagnostic::error(elem_loc, "expected integer or float type for dense array"));
+            return Err(Diagnostic::error(
+                elem_loc,
+                "expected integer or float type for dense array",
+            ));
         }
         let mut data = Vec::new();
         if self.consume_if(Kind::Colon) {
             self.comma_list(|p| {
                 let pos = p.tok.pos;
                 let lit = p.parse_dense_lit()?;
-                p.encode_lit(&lit, element, &mut data).map_err(|m| Diagnostic::error(p.loc_at(pos), m))
+                p.encode_lit(&lit, element, &mut data)
+                    .map_err(|m| Diagnostic::error(p.loc_at(pos), m))
             })?;
         }
         self.expect_punct(Kind::Greater, ">")?;
@@ -811,11 +1015,26 @@ fn int_type_parts(text: &str) -> Option<(Signedness, &str)> {
 }
 
 fn is_float_keyword(text: &str) -> bool {
-    matches!(text, "tf32" | "f80" | "f128") || text.starts_with("f8E") || text.starts_with("f6E") || text.starts_with("f4E")
+    matches!(text, "tf32" | "f80" | "f128")
+        || text.starts_with("f8E")
+        || text.starts_with("f6E")
+        || text.starts_with("f4E")
 }
 
 fn is_type_keyword(text: &str) -> bool {
-    matches!(text, "index" | "f16" | "bf16" | "f32" | "f64" | "none" | "tensor" | "memref" | "vector" | "complex" | "tuple")
-        || int_type_parts(text).is_some()
+    matches!(
+        text,
+        "index"
+            | "f16"
+            | "bf16"
+            | "f32"
+            | "f64"
+            | "none"
+            | "tensor"
+            | "memref"
+            | "vector"
+            | "complex"
+            | "tuple"
+    ) || int_type_parts(text).is_some()
         || is_float_keyword(text)
 }
