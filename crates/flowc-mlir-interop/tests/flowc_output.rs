@@ -12,8 +12,17 @@ use std::path::Path;
 fn cases() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test");
     let mut out = Vec::new();
-    for dir in ["Dialect/func", "Dialect/arith", "Dialect/math", "Transforms", "Examples"] {
-        let mut files: Vec<_> = std::fs::read_dir(root.join(dir)).unwrap().map(|e| e.unwrap().path()).collect();
+    for dir in [
+        "Dialect/func",
+        "Dialect/arith",
+        "Dialect/math",
+        "Transforms",
+        "Examples",
+    ] {
+        let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         files.sort();
         for file in files {
             let name = file.file_name().unwrap().to_string_lossy().to_string();
@@ -38,18 +47,33 @@ fn flowc_output_is_accepted_by_upstream_mlir() {
     let mut checked = 0;
     for (name, chunk) in cases() {
         let mut ctx = flowc_init::context_with_all_dialects();
-        let Ok(module) = parse_source(&mut ctx, &chunk, &name, 0) else { continue };
+        let Ok(module) = parse_source(&mut ctx, &chunk, &name, 0) else {
+            continue;
+        };
         if verify(&ctx, module).is_err() {
             continue;
         }
         for generic in [false, true] {
-            let printed = ctx.print_op(module, &PrintOptions { generic, debug_info: true });
-            let upstream = parse_with_upstream_mlir(&printed)
-                .unwrap_or_else(|e| panic!("MLIR rejects flowc's output for {name} (generic: {generic}):\n{e}\n{printed}"));
+            let printed = ctx.print_op(
+                module,
+                &PrintOptions {
+                    generic,
+                    debug_info: true,
+                },
+            );
+            let upstream = parse_with_upstream_mlir(&printed).unwrap_or_else(|e| {
+                panic!(
+                    "MLIR rejects flowc's output for {name} (generic: {generic}):\n{e}\n{printed}"
+                )
+            });
             // And back: what MLIR prints, flowc reads.
             let mut back = flowc_init::context_with_all_dialects();
-            let m = parse_source(&mut back, &upstream, "upstream.mlir", 0)
-                .unwrap_or_else(|d| panic!("flowc rejects MLIR's output for {name}: {}\n{upstream}", d[0].render(&back)));
+            let m = parse_source(&mut back, &upstream, "upstream.mlir", 0).unwrap_or_else(|d| {
+                panic!(
+                    "flowc rejects MLIR's output for {name}: {}\n{upstream}",
+                    d[0].render(&back)
+                )
+            });
             verify(&back, m).unwrap_or_else(|d| panic!("{name}: {}", d[0].render(&back)));
             checked += 1;
         }
