@@ -108,7 +108,7 @@ impl Context {
         self.intern_attr(AttrData::Bool(value))
     }
 
-    /// An integer attribute, normalized to the type's width and signedness (`i1` 1 stays 1,
+    /// An integer attribute, normalized to the type's width and signedness (`i1` holds 0 or 1,
     /// `i8` 255 becomes -1).
     pub fn integer_attr(&mut self, ty: Type, value: i128) -> Attribute {
         let value = self.normalize_int(ty, value);
@@ -136,6 +136,10 @@ impl Context {
         };
         if width == 0 || width >= 128 {
             return value;
+        }
+        // `i1` holds a truth value: 0 or 1, not the sign-extended -1.
+        if width == 1 {
+            return value & 1;
         }
         let shift = 128 - width;
         if unsigned {
