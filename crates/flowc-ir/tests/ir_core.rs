@@ -91,11 +91,15 @@ fn build(ctx: &mut Context) -> (Op, Op, Op, Op) {
 
     let i32t = ctx.i32_type();
     let one = ctx.integer_attr(i32t, 1);
-    let st = OperationState::new(ctx, ConstOp::NAME, Location::UNKNOWN).results(&[i32t]).attr(ctx, "value", one);
+    let st = OperationState::new(ctx, ConstOp::NAME, Location::UNKNOWN)
+        .results(&[i32t])
+        .attr(ctx, "value", one);
     let c = ctx.create_op(st);
     ctx.append_op(block, c);
     let cv = ctx.result(c, 0);
-    let st = OperationState::new(ctx, AddOp::NAME, Location::UNKNOWN).operands(&[cv, cv]).results(&[i32t]);
+    let st = OperationState::new(ctx, AddOp::NAME, Location::UNKNOWN)
+        .operands(&[cv, cv])
+        .results(&[i32t]);
     let add = ctx.create_op(st);
     ctx.append_op(block, add);
     let st = OperationState::new(ctx, YieldOp::NAME, Location::UNKNOWN);
@@ -105,7 +109,11 @@ fn build(ctx: &mut Context) -> (Op, Op, Op, Op) {
 }
 
 fn messages(ctx: &Context, r: Result<(), Vec<Diagnostic>>) -> Vec<String> {
-    r.err().unwrap_or_default().iter().map(|d| d.render(ctx)).collect()
+    r.err()
+        .unwrap_or_default()
+        .iter()
+        .map(|d| d.render(ctx))
+        .collect()
 }
 
 #[test]
@@ -118,13 +126,27 @@ fn use_lists_follow_mutation() {
 
     let i32t = ctx.i32_type();
     let two = ctx.integer_attr(i32t, 2);
-    let st = OperationState::new(&mut ctx, ConstOp::NAME, Location::UNKNOWN).results(&[i32t]).attr(&mut ctx, "value", two);
+    let st = OperationState::new(&mut ctx, ConstOp::NAME, Location::UNKNOWN)
+        .results(&[i32t])
+        .attr(&mut ctx, "value", two);
     let c2 = ctx.create_op(st);
     ctx.insert_op_before(add, c2);
     let c2v = ctx.result(c2, 0);
     ctx.set_operand(add, 1, c2v);
-    assert_eq!(ctx.uses(cv), &[Use { op: add, operand: 0 }]);
-    assert_eq!(ctx.uses(c2v), &[Use { op: add, operand: 1 }]);
+    assert_eq!(
+        ctx.uses(cv),
+        &[Use {
+            op: add,
+            operand: 0
+        }]
+    );
+    assert_eq!(
+        ctx.uses(c2v),
+        &[Use {
+            op: add,
+            operand: 1
+        }]
+    );
 
     ctx.replace_all_uses(cv, c2v);
     assert!(!ctx.has_uses(cv));
@@ -157,8 +179,14 @@ fn walks_visit_in_order() {
     let mut ctx = context();
     let (module, c, add, y) = build(&mut ctx);
     let body = ctx.op_parent_op(c).unwrap();
-    assert_eq!(ctx.walk(module, WalkOrder::Pre), vec![module, body, c, add, y]);
-    assert_eq!(ctx.walk(module, WalkOrder::Post), vec![c, add, y, body, module]);
+    assert_eq!(
+        ctx.walk(module, WalkOrder::Pre),
+        vec![module, body, c, add, y]
+    );
+    assert_eq!(
+        ctx.walk(module, WalkOrder::Post),
+        vec![c, add, y, body, module]
+    );
 }
 
 #[test]
@@ -188,12 +216,22 @@ fn verifier_reports_definition_violations() {
     let file = ctx.file_loc("x.mlir", 3, 5);
     ctx.set_op_loc(add, file);
     let msgs = messages(&ctx, verify(&ctx, module));
-    assert!(msgs.iter().any(|m| m.contains("'t.const' op requires attribute 'value'")), "{msgs:?}");
     assert!(
-        msgs.iter().any(|m| m.starts_with("x.mlir:3:5: error: 't.add' op operand #0 must be signless-integer-like, but got 'f32'")),
+        msgs.iter()
+            .any(|m| m.contains("'t.const' op requires attribute 'value'")),
         "{msgs:?}"
     );
-    assert!(msgs.iter().any(|m| m.contains("requires the same type for all operands and results")), "{msgs:?}");
+    assert!(
+        msgs.iter().any(|m| m.starts_with(
+            "x.mlir:3:5: error: 't.add' op operand #0 must be signless-integer-like, but got 'f32'"
+        )),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("requires the same type for all operands and results")),
+        "{msgs:?}"
+    );
     let _ = c;
 }
 
@@ -204,14 +242,25 @@ fn verifier_checks_dominance_and_terminators() {
     // Use before definition in an SSA region.
     ctx.move_op_after(c, add);
     let msgs = messages(&ctx, verify(&ctx, module));
-    assert!(msgs.iter().any(|m| m.contains("'t.add' op operand #0 does not dominate this use")), "{msgs:?}");
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("'t.add' op operand #0 does not dominate this use")),
+        "{msgs:?}"
+    );
     ctx.move_op_before(c, add);
     assert!(verify(&ctx, module).is_ok());
     // A terminator in the middle of a block, and a block without terminator.
     ctx.move_op_before(y, add);
     let msgs = messages(&ctx, verify(&ctx, module));
-    assert!(msgs.iter().any(|m| m.contains("must be the last operation in the parent block")), "{msgs:?}");
-    assert!(msgs.iter().any(|m| m.contains("block with no terminator")), "{msgs:?}");
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("must be the last operation in the parent block")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter().any(|m| m.contains("block with no terminator")),
+        "{msgs:?}"
+    );
 }
 
 #[test]
@@ -225,7 +274,9 @@ fn verifier_checks_multi_block_dominance() {
     let b2 = ctx.split_block(b1, add);
     let i1 = ctx.i1_type();
     let t = ctx.integer_attr(i1, 1);
-    let st = OperationState::new(&mut ctx, ConstOp::NAME, Location::UNKNOWN).results(&[i1]).attr(&mut ctx, "value", t);
+    let st = OperationState::new(&mut ctx, ConstOp::NAME, Location::UNKNOWN)
+        .results(&[i1])
+        .attr(&mut ctx, "value", t);
     let cond = ctx.create_op(st);
     ctx.append_op(entry, cond);
     let cv = ctx.result(cond, 0);
@@ -256,7 +307,12 @@ fn verifier_reports_duplicate_symbols() {
         ctx.append_op(block, op);
     }
     let msgs = messages(&ctx, verify(&ctx, module.op()));
-    assert_eq!(msgs, vec!["s.mlir:2:1: error: redefinition of symbol named 'f'\ns.mlir:1:1: note: see existing symbol definition here\n"]);
+    assert_eq!(
+        msgs,
+        vec![
+            "s.mlir:2:1: error: redefinition of symbol named 'f'\ns.mlir:1:1: note: see existing symbol definition here\n"
+        ]
+    );
 }
 
 #[test]
@@ -267,7 +323,13 @@ fn printer_generic_and_properties() {
     ctx.set_op_loc(c, loc);
     let text = ctx.print_op(module, &PrintOptions::default());
     insta::assert_snapshot!("generic_module", text);
-    let text = ctx.print_op(module, &PrintOptions { generic: true, debug_info: true });
+    let text = ctx.print_op(
+        module,
+        &PrintOptions {
+            generic: true,
+            debug_info: true,
+        },
+    );
     insta::assert_snapshot!("generic_module_debuginfo", text);
 }
 
@@ -320,7 +382,10 @@ fn fused_locations_flatten_and_dedupe() {
     assert_eq!(ab, again);
     assert_eq!(ctx.fused_loc(&[a], None), a);
     assert_eq!(ctx.print_location(ab), "loc(fused[\"a\":1:1, \"b\"])");
-    let cs = ctx.intern_loc(LocData::CallSite { callee: b, caller: a });
+    let cs = ctx.intern_loc(LocData::CallSite {
+        callee: b,
+        caller: a,
+    });
     assert_eq!(ctx.file_line_col(cs), None);
     let named = ctx.name_loc("n", Some(a));
     assert_eq!(ctx.file_line_col(named), Some(("a", 1, 1)));

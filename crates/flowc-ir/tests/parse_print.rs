@@ -14,11 +14,13 @@ fn ctx() -> Context {
 /// Parses, verifies and prints; then checks that printing the reparsed text gives the same text.
 fn round_trip_with(src: &str, opts: &PrintOptions) -> String {
     let mut c = ctx();
-    let m = parse_source(&mut c, src, "in.mlir", 0).unwrap_or_else(|d| panic!("{}\n{src}", d[0].render(&c)));
+    let m = parse_source(&mut c, src, "in.mlir", 0)
+        .unwrap_or_else(|d| panic!("{}\n{src}", d[0].render(&c)));
     verify(&c, m).unwrap_or_else(|d| panic!("{}", d[0].render(&c)));
     let once = c.print_op(m, opts);
     let mut c2 = ctx();
-    let m2 = parse_source(&mut c2, &once, "out.mlir", 0).unwrap_or_else(|d| panic!("{}\n{once}", d[0].render(&c2)));
+    let m2 = parse_source(&mut c2, &once, "out.mlir", 0)
+        .unwrap_or_else(|d| panic!("{}\n{once}", d[0].render(&c2)));
     let twice = c2.print_op(m2, opts);
     assert_eq!(once, twice, "printing is not a fixed point");
     once
@@ -52,8 +54,14 @@ fn generic_ops_with_regions_successors_and_groups() {
 }) {sym_name = "f"} : () -> ()
 "#,
     );
-    assert!(out.contains("%0:2 = \"test.pair\"(%arg0) : (i32) -> (i32, i32)"), "{out}");
-    assert!(out.contains("\"test.br\"(%0#1)[^bb1, ^bb2] : (i32) -> ()"), "{out}");
+    assert!(
+        out.contains("%0:2 = \"test.pair\"(%arg0) : (i32) -> (i32, i32)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\"test.br\"(%0#1)[^bb1, ^bb2] : (i32) -> ()"),
+        "{out}"
+    );
     assert!(out.contains("^bb2(%1: i32):"), "{out}");
 }
 
@@ -73,11 +81,37 @@ module {
 #[test]
 fn every_type_round_trips() {
     for t in [
-        "i1", "i32", "si8", "ui64", "i128", "index", "f16", "bf16", "f32", "f64", "none", "complex<f32>", "tuple<i32, f32>",
-        "tuple<>", "(i32, f32) -> i64", "() -> ()", "(i32) -> (i32, i32)", "() -> ((i32) -> i32)", "tensor<2x?x3xf32>",
-        "tensor<f32>", "tensor<*xf32>", "tensor<0x4xi8>", "tensor<4xf32, \"enc\">", "memref<4x?xf32>",
-        "memref<4x8xf32, strided<[8, 1], offset: ?>>", "memref<4xf32, strided<[1]>, 1>", "memref<*xf32, 1>",
-        "memref<4xf32, affine_map<(d0) -> (d0 + 1)>>", "vector<4xf32>", "vector<2x[8]xi1>", "!test.opaque<a, \"b>\", <c>>",
+        "i1",
+        "i32",
+        "si8",
+        "ui64",
+        "i128",
+        "index",
+        "f16",
+        "bf16",
+        "f32",
+        "f64",
+        "none",
+        "complex<f32>",
+        "tuple<i32, f32>",
+        "tuple<>",
+        "(i32, f32) -> i64",
+        "() -> ()",
+        "(i32) -> (i32, i32)",
+        "() -> ((i32) -> i32)",
+        "tensor<2x?x3xf32>",
+        "tensor<f32>",
+        "tensor<*xf32>",
+        "tensor<0x4xi8>",
+        "tensor<4xf32, \"enc\">",
+        "memref<4x?xf32>",
+        "memref<4x8xf32, strided<[8, 1], offset: ?>>",
+        "memref<4xf32, strided<[1]>, 1>",
+        "memref<*xf32, 1>",
+        "memref<4xf32, affine_map<(d0) -> (d0 + 1)>>",
+        "vector<4xf32>",
+        "vector<2x[8]xi1>",
+        "!test.opaque<a, \"b>\", <c>>",
         "!test.token",
     ] {
         let mut c = ctx();
@@ -89,16 +123,47 @@ fn every_type_round_trips() {
 #[test]
 fn every_attribute_round_trips() {
     for a in [
-        "unit", "true", "false", "42 : i64", "[42, 4.200000e+01, 42 : i32]", "-7 : i8", "255 : ui8", "true", "1.500000e+00 : f32", "-0.000000e+00 : f64", "0x7FC00000 : f32",
-        "0xFC00 : f16", "\"a\\\"b\\n\\01\"", "\"typed\" : i32", "i32", "tensor<4xf32>", "[1, \"x\", [unit]]", "{a = 1 : i32, b, \"c d\" = []}",
-        "@sym", "@a::@b::@c", "@\"quoted sym\"", "dense<[[1, 2], [3, 4]]> : tensor<2x2xi32>", "dense<1.000000e+00> : tensor<4xf32>",
-        "dense<[true, false]> : tensor<2xi1>", "dense<> : tensor<0xf32>", "dense<[(1.000000e+00, 2.000000e+00)]> : tensor<1xcomplex<f32>>",
-        "dense<5> : tensor<i64>", "dense<[-1, 255]> : vector<2xi16>", "array<i64: 1, -2>", "array<i32>", "array<f32: 1.500000e+00>",
-        "array<i1: true, false>", "dense_resource<blob> : tensor<4xf32>", "strided<[?, 1], offset: 4>", "affine_map<(d0, d1) -> (d1, d0)>",
-        "#test.attr<x, [y]>", "loc(\"f.mlir\":3:4)",
+        "unit",
+        "true",
+        "false",
+        "42 : i64",
+        "[42, 4.200000e+01, 42 : i32]",
+        "-7 : i8",
+        "255 : ui8",
+        "true",
+        "1.500000e+00 : f32",
+        "-0.000000e+00 : f64",
+        "0x7FC00000 : f32",
+        "0xFC00 : f16",
+        "\"a\\\"b\\n\\01\"",
+        "\"typed\" : i32",
+        "i32",
+        "tensor<4xf32>",
+        "[1, \"x\", [unit]]",
+        "{a = 1 : i32, b, \"c d\" = []}",
+        "@sym",
+        "@a::@b::@c",
+        "@\"quoted sym\"",
+        "dense<[[1, 2], [3, 4]]> : tensor<2x2xi32>",
+        "dense<1.000000e+00> : tensor<4xf32>",
+        "dense<[true, false]> : tensor<2xi1>",
+        "dense<> : tensor<0xf32>",
+        "dense<[(1.000000e+00, 2.000000e+00)]> : tensor<1xcomplex<f32>>",
+        "dense<5> : tensor<i64>",
+        "dense<[-1, 255]> : vector<2xi16>",
+        "array<i64: 1, -2>",
+        "array<i32>",
+        "array<f32: 1.500000e+00>",
+        "array<i1: true, false>",
+        "dense_resource<blob> : tensor<4xf32>",
+        "strided<[?, 1], offset: 4>",
+        "affine_map<(d0, d1) -> (d1, d0)>",
+        "#test.attr<x, [y]>",
+        "loc(\"f.mlir\":3:4)",
     ] {
         let mut c = ctx();
-        let attr = parse_attribute_str(&mut c, a).unwrap_or_else(|d| panic!("{a}: {}", d.render(&c)));
+        let attr =
+            parse_attribute_str(&mut c, a).unwrap_or_else(|d| panic!("{a}: {}", d.render(&c)));
         let printed = c.print_attr(attr);
         let again = parse_attribute_str(&mut c, &printed).unwrap();
         assert_eq!(attr, again, "{a} printed as {printed}");
@@ -114,7 +179,9 @@ fn dense_values_are_stored_in_element_width() {
     let mut c = ctx();
     let a = parse_attribute_str(&mut c, "dense<[1.0, 2]> : tensor<2xf16>").unwrap();
     match c.attr_data(a) {
-        AttrData::DenseElements { data, splat: false, .. } => assert_eq!(data, &vec![0x00, 0x3C, 0x00, 0x40]),
+        AttrData::DenseElements {
+            data, splat: false, ..
+        } => assert_eq!(data, &vec![0x00, 0x3C, 0x00, 0x40]),
         other => panic!("{other:?}"),
     }
     let hex = parse_attribute_str(&mut c, "dense<\"0x0100000002000000\"> : tensor<2xi32>").unwrap();
@@ -131,10 +198,27 @@ fn locations_and_aliases() {
 "test.op"() : () -> () loc(callsite("callee" at "caller.mlir":5:6))
 #loc1 = loc("later.mlir":7:8)
 "#;
-    let out = round_trip_with(src, &PrintOptions { generic: false, debug_info: true });
-    assert!(out.contains("{m = affine_map<(d0) -> (d0)>} : () -> tensor<4xf32> loc(\"later.mlir\":7:8)"), "{out}");
-    assert!(out.contains("loc(fused[\"a.mlir\":1:2, \"name\"(\"b.mlir\":3:4)])"), "{out}");
-    assert!(out.contains("loc(callsite(\"callee\" at \"caller.mlir\":5:6))"), "{out}");
+    let out = round_trip_with(
+        src,
+        &PrintOptions {
+            generic: false,
+            debug_info: true,
+        },
+    );
+    assert!(
+        out.contains(
+            "{m = affine_map<(d0) -> (d0)>} : () -> tensor<4xf32> loc(\"later.mlir\":7:8)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("loc(fused[\"a.mlir\":1:2, \"name\"(\"b.mlir\":3:4)])"),
+        "{out}"
+    );
+    assert!(
+        out.contains("loc(callsite(\"callee\" at \"caller.mlir\":5:6))"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -163,42 +247,92 @@ fn resources_round_trip() {
     assert_eq!(blob.alignment, 4);
     assert_eq!(blob.data, vec![0, 0, 0x80, 0x3F, 0, 0, 0, 0x40]);
     let out = round_trip(src);
-    assert!(out.contains("weights: \"0x040000000000803F00000040\""), "{out}");
+    assert!(
+        out.contains("weights: \"0x040000000000803F00000040\""),
+        "{out}"
+    );
 }
 
 #[test]
 fn nested_modules_and_custom_module_syntax() {
     let out = round_trip("module @outer attributes {x = 1 : i64} {\n  module @inner {\n  }\n}\n");
-    assert_eq!(out, "module @outer attributes {x = 1 : i64} {\n  module @inner {\n  }\n}\n");
+    assert_eq!(
+        out,
+        "module @outer attributes {x = 1 : i64} {\n  module @inner {\n  }\n}\n"
+    );
     let out = round_trip("\"builtin.module\"() ({\n}) : () -> ()");
     assert_eq!(out, "module {\n}\n");
 }
 
 #[test]
 fn unrealized_casts_use_custom_syntax() {
-    let out = round_trip("%0 = \"test.a\"() : () -> i32\n%1 = builtin.unrealized_conversion_cast %0 : i32 to f32\n");
-    assert!(out.contains("%1 = builtin.unrealized_conversion_cast %0 : i32 to f32"), "{out}");
+    let out = round_trip(
+        "%0 = \"test.a\"() : () -> i32\n%1 = builtin.unrealized_conversion_cast %0 : i32 to f32\n",
+    );
+    assert!(
+        out.contains("%1 = builtin.unrealized_conversion_cast %0 : i32 to f32"),
+        "{out}"
+    );
 }
 
 #[test]
 fn errors_are_located_and_worded_like_mlir() {
     let cases = [
-        ("\"test.op\"(%x) : (i32) -> ()", "e.mlir:1:11: error: use of undeclared SSA value name"),
-        ("%0 = \"test.op\"() : () -> (i32, i32)", "e.mlir:1:1: error: operation defines 2 results but was provided 1 to bind"),
-        ("%0 = \"t.a\"() : () -> i32\n%0 = \"t.a\"() : () -> i32", "e.mlir:2:1: error: redefinition of SSA value '%0'"),
-        ("\"test.op\"() : () -> tensor<4xf32", "e.mlir:1:33: error: expected '>'"),
-        ("\"test.op\"() {a = 300 : i8} : () -> ()", "e.mlir:1:18: error: integer constant out of range for attribute"),
-        ("\"test.op\"() {a = dense<[1, 2]> : tensor<3xi32>} : () -> ()", "does not match type ([3])"),
-        ("foo.bar", "e.mlir:1:1: error: Dialect `foo' not found for custom op 'foo.bar'"),
-        ("\"test.op\"() : () -> i32 loc(#nope)", "undefined symbol alias id 'nope'"),
-        ("\"test.op\"() ({\n  \"test.br\"()[^missing] : () -> ()\n}) : () -> ()", "e.mlir:2:15: error: reference to an undefined block '^missing'"),
-        ("\"test.op\"() : () -> i32 \u{1}", "e.mlir:1:25: error: unexpected character"),
-        ("\"test.op\"() {s = \"unterminated} : () -> ()", "expected '\"' in string literal"),
-        ("%0 = \"t.a\"() : () -> i32\n\"t.b\"(%0) : (f32) -> ()", "use of value '%0' expects different type than prior uses: 'f32' vs 'i32'"),
+        (
+            "\"test.op\"(%x) : (i32) -> ()",
+            "e.mlir:1:11: error: use of undeclared SSA value name",
+        ),
+        (
+            "%0 = \"test.op\"() : () -> (i32, i32)",
+            "e.mlir:1:1: error: operation defines 2 results but was provided 1 to bind",
+        ),
+        (
+            "%0 = \"t.a\"() : () -> i32\n%0 = \"t.a\"() : () -> i32",
+            "e.mlir:2:1: error: redefinition of SSA value '%0'",
+        ),
+        (
+            "\"test.op\"() : () -> tensor<4xf32",
+            "e.mlir:1:33: error: expected '>'",
+        ),
+        (
+            "\"test.op\"() {a = 300 : i8} : () -> ()",
+            "e.mlir:1:18: error: integer constant out of range for attribute",
+        ),
+        (
+            "\"test.op\"() {a = dense<[1, 2]> : tensor<3xi32>} : () -> ()",
+            "does not match type ([3])",
+        ),
+        (
+            "foo.bar",
+            "e.mlir:1:1: error: Dialect `foo' not found for custom op 'foo.bar'",
+        ),
+        (
+            "\"test.op\"() : () -> i32 loc(#nope)",
+            "undefined symbol alias id 'nope'",
+        ),
+        (
+            "\"test.op\"() ({\n  \"test.br\"()[^missing] : () -> ()\n}) : () -> ()",
+            "e.mlir:2:15: error: reference to an undefined block '^missing'",
+        ),
+        (
+            "\"test.op\"() : () -> i32 \u{1}",
+            "e.mlir:1:25: error: unexpected character",
+        ),
+        (
+            "\"test.op\"() {s = \"unterminated} : () -> ()",
+            "expected '\"' in string literal",
+        ),
+        (
+            "%0 = \"t.a\"() : () -> i32\n\"t.b\"(%0) : (f32) -> ()",
+            "use of value '%0' expects different type than prior uses: 'f32' vs 'i32'",
+        ),
     ];
     for (src, expected) in cases {
         let got = parse_error(src);
-        assert!(got.contains(expected), "for {src:?}\n  got: {got}\n  expected: {expected}");
+        assert!(
+            got.contains(expected),
+            "for {src:?}\n  got: {got}\n  expected: {expected}"
+        );
     }
 }
 
@@ -206,7 +340,11 @@ fn errors_are_located_and_worded_like_mlir() {
 fn unregistered_ops_need_the_flag() {
     let mut c = Context::new();
     let err = parse_source(&mut c, "\"foo.bar\"() : () -> ()", "u.mlir", 0).unwrap_err();
-    assert!(err[0].message.contains("unregistered dialect"), "{}", err[0].message);
+    assert!(
+        err[0].message.contains("unregistered dialect"),
+        "{}",
+        err[0].message
+    );
 }
 
 #[test]
@@ -219,9 +357,20 @@ fn isolated_regions_hide_outer_values() {
 #[test]
 fn deep_nesting_is_an_error_not_a_crash() {
     let depth = 100_000;
-    for (open, close) in [("[", "]"), ("tensor<", ">"), ("\"t.r\"() ({", "}) : () -> ()")] {
-        let src = format!("\"t.op\"() {{a = {}1{}}} : () -> ()", open.repeat(depth), close.repeat(depth));
+    for (open, close) in [
+        ("[", "]"),
+        ("tensor<", ">"),
+        ("\"t.r\"() ({", "}) : () -> ()"),
+    ] {
+        let src = format!(
+            "\"t.op\"() {{a = {}1{}}} : () -> ()",
+            open.repeat(depth),
+            close.repeat(depth)
+        );
         let got = parse_error(&src);
-        assert!(got.contains("nesting too deep") || got.contains("expected"), "{got}");
+        assert!(
+            got.contains("nesting too deep") || got.contains("expected"),
+            "{got}"
+        );
     }
 }

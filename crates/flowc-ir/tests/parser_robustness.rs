@@ -35,7 +35,32 @@ impl Rng {
     }
 }
 
-const TOKENS: &[&str] = &["{", "}", "(", ")", "<", ">", "[", "]", "\"", "%0", "^bb0", ":", "->", "x", "?", "#", "!", "@", "dense<", "loc(", "-", "0x", "9999999999999999999999", "{-#"];
+const TOKENS: &[&str] = &[
+    "{",
+    "}",
+    "(",
+    ")",
+    "<",
+    ">",
+    "[",
+    "]",
+    "\"",
+    "%0",
+    "^bb0",
+    ":",
+    "->",
+    "x",
+    "?",
+    "#",
+    "!",
+    "@",
+    "dense<",
+    "loc(",
+    "-",
+    "0x",
+    "9999999999999999999999",
+    "{-#",
+];
 
 fn mutate(rng: &mut Rng, seed: &str) -> String {
     let mut bytes = seed.as_bytes().to_vec();
@@ -75,14 +100,25 @@ fn mutate(rng: &mut Rng, seed: &str) -> String {
 fn exercise(src: &str, allow_unregistered: bool) {
     let mut ctx = Context::new();
     ctx.allow_unregistered_dialects = allow_unregistered;
-    let Ok(module) = parse_source(&mut ctx, src, "fuzz.mlir", 0) else { return };
+    let Ok(module) = parse_source(&mut ctx, src, "fuzz.mlir", 0) else {
+        return;
+    };
     let _ = verify(&ctx, module);
     for generic in [false, true] {
-        let printed = ctx.print_op(module, &PrintOptions { generic, debug_info: true });
+        let printed = ctx.print_op(
+            module,
+            &PrintOptions {
+                generic,
+                debug_info: true,
+            },
+        );
         let mut again = Context::new();
         again.allow_unregistered_dialects = allow_unregistered;
         if let Err(d) = parse_source(&mut again, &printed, "printed.mlir", 0) {
-            panic!("printed form does not parse: {}\ninput:\n{src}\nprinted:\n{printed}", d[0].render(&again));
+            panic!(
+                "printed form does not parse: {}\ninput:\n{src}\nprinted:\n{printed}",
+                d[0].render(&again)
+            );
         }
     }
 }
@@ -113,10 +149,23 @@ fn mutants_never_panic() {
 fn hostile_inputs_get_errors() {
     let long_string = format!("\"t.a\"() {{s = \"{}\"}} : () -> ()", "x".repeat(1_000_000));
     let many_dims = format!("\"t.a\"() : () -> tensor<{}f32>", "1x".repeat(100_000));
-    let huge_dense = "\"t.a\"() {d = dense<1> : tensor<99999999999x99999999999xf32>} : () -> ()".to_string();
+    let huge_dense =
+        "\"t.a\"() {d = dense<1> : tensor<99999999999x99999999999xf32>} : () -> ()".to_string();
     let huge_width = "\"t.a\"() : () -> i99999999999".to_string();
-    let binary: String = (0..4096u32).map(|i| char::from_u32(i.wrapping_mul(2654435761) % 0x250).unwrap_or('x')).collect();
-    for src in [long_string, many_dims, huge_dense, huge_width, binary, "\0\0\0".into(), "%".into(), "\"".into(), "{-#".into()] {
+    let binary: String = (0..4096u32)
+        .map(|i| char::from_u32(i.wrapping_mul(2654435761) % 0x250).unwrap_or('x'))
+        .collect();
+    for src in [
+        long_string,
+        many_dims,
+        huge_dense,
+        huge_width,
+        binary,
+        "\0\0\0".into(),
+        "%".into(),
+        "\"".into(),
+        "{-#".into(),
+    ] {
         let mut ctx = Context::new();
         ctx.allow_unregistered_dialects = true;
         let _ = parse_source(&mut ctx, &src, "h.mlir", 0);
