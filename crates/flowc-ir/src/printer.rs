@@ -354,10 +354,12 @@ impl<'c> PrinterState<'c> {
         for (i, &b) in blocks.iter().enumerate() {
             let is_entry = i == 0;
             let has_args = !ctx.block_args(b).is_empty();
+            // The entry block's label is implied unless it has arguments to show, is branched
+            // to, or would otherwise vanish (an empty block in the generic form).
             let print_header = !is_entry
                 || (print_entry_args && has_args)
-                || (is_entry && !ctx.block_predecessors(b).is_empty())
-                || (is_entry && print_empty_block && ctx.block_is_empty(b) && !has_args);
+                || !ctx.block_predecessors(b).is_empty()
+                || (print_empty_block && ctx.block_is_empty(b) && !has_args);
             if print_header {
                 self.indent -= 1;
                 self.newline();

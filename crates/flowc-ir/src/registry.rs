@@ -179,6 +179,8 @@ pub type PrintFn = fn(&mut OpPrinter<'_, '_>, Op);
 pub type ParseFn = fn(&mut OpParser<'_, '_>, &mut OperationState) -> ParseResult<()>;
 /// Canonicalization patterns of an op.
 pub type PatternsFn = fn() -> Vec<Box<dyn RewritePattern>>;
+/// Checks the body of a dialect type (`!d.body`) or attribute (`#d.body`).
+pub type EntityVerifyFn = fn(&str) -> Result<(), String>;
 /// Makes a constant op of `ty` holding `value` (for folding), detached.
 pub type MaterializeFn = fn(&mut Context, Attribute, Type, Location) -> Option<Op>;
 
@@ -338,9 +340,9 @@ pub struct DialectDef {
     /// Builds a constant op for folded values of this dialect's ops.
     pub materialize_constant: Option<MaterializeFn>,
     /// Checks the body of `!dialect.body` types; `None` accepts any body.
-    pub verify_type: Option<fn(&str) -> Result<(), String>>,
+    pub verify_type: Option<EntityVerifyFn>,
     /// Checks the body of `#dialect.body` attributes; `None` accepts any body.
-    pub verify_attr: Option<fn(&str) -> Result<(), String>>,
+    pub verify_attr: Option<EntityVerifyFn>,
 }
 
 impl DialectDef {
@@ -366,8 +368,8 @@ pub(crate) type OpDefId = u32;
 pub(crate) struct DialectInfo {
     pub(crate) summary: &'static str,
     pub(crate) materialize_constant: Option<MaterializeFn>,
-    pub(crate) verify_type: Option<fn(&str) -> Result<(), String>>,
-    pub(crate) verify_attr: Option<fn(&str) -> Result<(), String>>,
+    pub(crate) verify_type: Option<EntityVerifyFn>,
+    pub(crate) verify_attr: Option<EntityVerifyFn>,
 }
 
 #[derive(Default)]
@@ -480,17 +482,11 @@ impl Context {
             .and_then(|d| d.materialize_constant)
     }
 
-    pub(crate) fn dialect_type_verifier(
-        &self,
-        dialect: &str,
-    ) -> Option<Option<fn(&str) -> Result<(), String>>> {
+    pub(crate) fn dialect_type_verifier(&self, dialect: &str) -> Option<Option<EntityVerifyFn>> {
         self.registry.dialects.get(dialect).map(|d| d.verify_type)
     }
 
-    pub(crate) fn dialect_attr_verifier(
-        &self,
-        dialect: &str,
-    ) -> Option<Option<fn(&str) -> Result<(), String>>> {
+    pub(crate) fn dialect_attr_verifier(&self, dialect: &str) -> Option<Option<EntityVerifyFn>> {
         self.registry.dialects.get(dialect).map(|d| d.verify_attr)
     }
 
@@ -528,16 +524,15 @@ fn segment(
     sizes_attr: &str,
 ) -> Range<usize> {
     let non_single = groups.iter().filter(|g| g.arity != Arity::Single).count();
-    if non_single > 1 {
-        if let Some(sizes) = ctx
+    if non_single > 1
+        && let Some(sizes) = ctx
             .attr(op, sizes_attr)
             .and_then(|a| ctx.dense_array_i64(a))
-        {
-            let start: i64 = sizes.iter().take(group).sum();
-            let len = sizes.get(group).copied().unwrap_or(0);
-            let start = (start.max(0) as usize).min(total);
-            return start..(start + len.max(0) as usize).min(total);
-        }
+    {
+        let start: i64 = sizes.iter().take(group).sum();
+        let len = sizes.get(group).copied().unwrap_or(0);
+        let start = (start.max(0) as usize).min(total);
+        return start..(start + len.max(0) as usize).min(total);
     }
     // At most one non-single group: its size is whatever the single groups leave.
     let singles = groups.len() - non_single;
