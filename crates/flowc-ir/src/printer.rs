@@ -730,16 +730,14 @@ fn write_symbol_body(out: &mut String, name: &str) {
     }
 }
 
-/// `"..."` with MLIR's escapes: `\"`, `\\`, `\n`, `\t`, and `\XX` for other non-printables.
+/// `"..."` escaped as MLIR (LLVM's `printEscapedString`) does: `\\` for a backslash and `\XX`
+/// for a quote and for every byte outside printable ASCII.
 pub fn write_string_literal(out: &mut String, s: &str) {
     out.push('"');
     for &b in s.as_bytes() {
         match b {
-            b'"' => out.push_str("\\\""),
             b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\t' => out.push_str("\\t"),
-            0x20..=0x7e => out.push(b as char),
+            0x20..=0x7e if b != b'"' => out.push(b as char),
             _ => {
                 let _ = write!(out, "\\{b:02X}");
             }

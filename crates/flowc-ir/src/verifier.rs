@@ -234,7 +234,12 @@ impl Verifier<'_> {
         let singles = groups.iter().filter(|g| g.arity == Arity::Single).count();
         let optionals = groups.iter().filter(|g| g.arity == Arity::Optional).count();
         let variadics = groups.iter().filter(|g| g.arity == Arity::Variadic).count();
-        let segmented = optionals + variadics > 1;
+        // Several optional groups without a variadic one are positional unless sized by the
+        // attribute (see `Context::operand_segment`).
+        let positional = variadics == 0
+            && ctx.attr(op, sizes_attr).is_none()
+            && !(what == "operand" && def.traits.contains(Traits::ATTR_SIZED_OPERAND_SEGMENTS));
+        let segmented = optionals + variadics > 1 && !positional;
         if segmented {
             let attr_sized = if what == "operand" {
                 def.traits.contains(Traits::ATTR_SIZED_OPERAND_SEGMENTS)
@@ -284,6 +289,8 @@ impl Verifier<'_> {
             if !ok {
                 let expected = if variadics == 1 || optionals == 1 {
                     format!("at least {singles}")
+                } else if optionals > 1 {
+                    format!("{singles} to {}", singles + optionals)
                 } else {
                     singles.to_string()
                 };
@@ -366,7 +373,8 @@ impl Verifier<'_> {
         }
     }
 
-    /// Every operand is defined, and in SSA regions its definition dominates the use.
+    /// Every operand is defined, and in SSA regions its definition dominates the use (the first
+    /// violating operand is reported).
     fn verify_operands_dominate(&mut self, op: Op) {
         let ctx = self.ctx;
         for (i, v) in ctx.operands(op).enumerate() {
@@ -392,6 +400,8 @@ impl Verifier<'_> {
                     op_error(ctx, op, format!("operand #{i} does not dominate this use"))
                         .with_note(ctx.value_loc(v), "operand defined here"),
                 );
+                // One report per op, as MLIR does.
+                return;
             }
         }
     }

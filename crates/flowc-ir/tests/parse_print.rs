@@ -135,7 +135,7 @@ fn every_attribute_round_trips() {
         "-0.000000e+00 : f64",
         "0x7FC00000 : f32",
         "0xFC00 : f16",
-        "\"a\\\"b\\n\\01\"",
+        "\"a\\22b\\0A\\01\"",
         "\"typed\" : i32",
         "i32",
         "tensor<4xf32>",
