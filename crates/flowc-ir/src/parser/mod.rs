@@ -682,19 +682,7 @@ impl<'s> Parser<'s> {
                     ),
                 ));
             };
-            let actual = self.ctx.value_type(v);
-            if actual != ty {
-                return Err(Diagnostic::error(
-                    u.loc,
-                    format!(
-                        "use of value '%{}' expects different type than prior uses: '{}' vs '{}'",
-                        u.name,
-                        self.ctx.print_type(ty),
-                        self.ctx.print_type(actual)
-                    ),
-                ));
-            }
-            return Ok(v);
+            return self.check_use_type(u, v, ty);
         }
         // A forward reference: reuse the placeholder for this name and number, or make one.
         let key: &'s str = self.source_name(u);
@@ -705,19 +693,7 @@ impl<'s> Parser<'s> {
             .1;
         let entries = scope.forward.entry(key).or_default();
         if let Some(&(_, v, _)) = entries.iter().find(|(n, _, _)| *n == u.number) {
-            let actual = self.ctx.value_type(v);
-            if actual != ty {
-                return Err(Diagnostic::error(
-                    u.loc,
-                    format!(
-                        "use of value '%{}' expects different type than prior uses: '{}' vs '{}'",
-                        u.name,
-                        self.ctx.print_type(ty),
-                        self.ctx.print_type(actual)
-                    ),
-                ));
-            }
-            return Ok(v);
+            return self.check_use_type(u, v, ty);
         }
         let v = self.ctx.create_placeholder(ty, u.loc);
         let scope = &mut self
@@ -731,6 +707,23 @@ impl<'s> Parser<'s> {
             .or_default()
             .push((u.number, v, u.loc));
         Ok(v)
+    }
+
+    /// `v` if it has the type this use expects.
+    fn check_use_type(&self, u: &UnresolvedOperand, v: Value, ty: Type) -> ParseResult<Value> {
+        let actual = self.ctx.value_type(v);
+        if actual == ty {
+            return Ok(v);
+        }
+        Err(Diagnostic::error(
+            u.loc,
+            format!(
+                "use of value '%{}' expects different type than prior uses: '{}' vs '{}'",
+                u.name,
+                self.ctx.print_type(ty),
+                self.ctx.print_type(actual)
+            ),
+        ))
     }
 
     /// The operand's name as a slice of the source (scopes key on source slices).
