@@ -1,0 +1,180 @@
+//! Kernels, grouped by op family, and the dispatch from op names to kernels.
+
+use crate::{KError, KResult, Node, bail};
+use flowc_tensor::{Element, Tensor};
+
+/// `match_float!(data, v => expr)`: `expr` with `v: &Vec<T>` for the float dtypes; other dtypes
+/// are an "unsupported element type" error.
+macro_rules! match_float {
+    ($data:expr, $v:ident => $body:expr) => {
+        match $data {
+            flowc_tensor::TensorData::F16($v) => $body,
+            flowc_tensor::TensorData::BF16($v) => $body,
+            flowc_tensor::TensorData::F32($v) => $body,
+            flowc_tensor::TensorData::F64($v) => $body,
+            other => $crate::bail!("unsupported element type {}", other.dtype()),
+        }
+    };
+}
+
+/// `match_int!(data, v => expr)`: the signed and unsigned integer dtypes.
+macro_rules! match_int {
+    ($data:expr, $v:ident => $body:expr) => {
+        match $data {
+            flowc_tensor::TensorData::I8($v) => $body,
+            flowc_tensor::TensorData::I16($v) => $body,
+            flowc_tensor::TensorData::I32($v) => $body,
+            flowc_tensor::TensorData::I64($v) => $body,
+            flowc_tensor::TensorData::U8($v) => $body,
+            flowc_tensor::TensorData::U16($v) => $body,
+            flowc_tensor::TensorData::U32($v) => $body,
+            flowc_tensor::TensorData::U64($v) => $body,
+            other => $crate::bail!("unsupported element type {}", other.dtype()),
+        }
+    };
+}
+
+/// `match_numeric!(data, v => expr)`: every dtype except bool.
+#[allow(unused_macros)]
+macro_rules! match_numeric {
+    ($data:expr, $v:ident => $body:expr) => {
+        match $data {
+            flowc_tensor::TensorData::F16($v) => $body,
+            flowc_tensor::TensorData::BF16($v) => $body,
+            flowc_tensor::TensorData::F32($v) => $body,
+            flowc_tensor::TensorData::F64($v) => $body,
+            flowc_tensor::TensorData::I8($v) => $body,
+            flowc_tensor::TensorData::I16($v) => $body,
+            flowc_tensor::TensorData::I32($v) => $body,
+            flowc_tensor::TensorData::I64($v) => $body,
+            flowc_tensor::TensorData::U8($v) => $body,
+            flowc_tensor::TensorData::U16($v) => $body,
+            flowc_tensor::TensorData::U32($v) => $body,
+            flowc_tensor::TensorData::U64($v) => $body,
+            other => $crate::bail!("unsupported element type {}", other.dtype()),
+        }
+    };
+}
+
+pub mod elementwise;
+
+use elementwise as ew;
+
+/// A tensor from a shape and typed values.
+pub(crate) fn mk<T: Element>(shape: Vec<usize>, v: Vec<T>) -> KResult<Tensor> {
+    Ok(Tensor::from_vec(shape, v)?)
+}
+
+/// `b`'s elements typed like `_like`; an error when the dtypes differ.
+pub(crate) fn same<'b, T: Element>(_like: &[T], b: &'b Tensor) -> KResult<&'b [T]> {
+    b.as_slice::<T>().map_err(|_| {
+        KError(format!(
+            "operands have different element types {} and {}",
+            T::DTYPE,
+            b.dtype()
+        ))
+    })
+}
+
+/// `t` broadcast (numpy rules, one direction) to `shape`.
+pub(crate) fn broadcast_to(t: &Tensor, shape: &[usize]) -> KResult<Tensor> {
+    let data = flowc_tensor::match_data!(t.data(), v => {
+        let e = crate::util::expand(v, t.shape(), shape)?;
+        flowc_tensor::Element::into_data(e)
+    });
+    Ok(Tensor::new(shape.to_vec(), data)?)
+}
+
+fn one(t: Tensor) -> KResult<Vec<Option<Tensor>>> {
+    Ok(vec![Some(t)])
+}
+
+/// Executes one op.
+pub(crate) fn dispatch(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
+    use ew::{Arith, Cmp, FUnary as F, Logic, NUnary};
+    match n.name {
+        // ----- Special ops -----
+        "flow.constant" | "arith.constant" => {
+            let Some(a) = n.attr("value") else {
+                bail!("missing 'value' attribute");
+            };
+            one(crate::attr_to_tensor(n.ctx, a)?)
+        }
+        "flow.none" => Ok(vec![None]),
+        "flow.identity" | "flow.optional" => one(n.input(0)?.clone()),
+
+        // ----- Elementwise unary -----
+        "flow.abs" => ew::nunary(n, NUnary::Abs),
+        "flow.neg" => ew::nunary(n, NUnary::Neg),
+        "flow.sign" => ew::nunary(n, NUnary::Sign),
+        "flow.relu" => ew::nunary(n, NUnary::Relu),
+        "flow.acos" => ew::funary(n, F::Acos),
+        "flow.acosh" => ew::funary(n, F::Acosh),
+        "flow.asin" => ew::funary(n, F::Asin),
+        "flow.asinh" => ew::funary(n, F::Asinh),
+        "flow.atan" => ew::funary(n, F::Atan),
+        "flow.atanh" => ew::funary(n, F::Atanh),
+        "flow.cos" => ew::funary(n, F::Cos),
+        "flow.cosh" => ew::funary(n, F::Cosh),
+        "flow.sin" => ew::funary(n, F::Sin),
+        "flow.sinh" => ew::funary(n, F::Sinh),
+        "flow.tan" => ew::funary(n, F::Tan),
+        "flow.tanh" => ew::funary(n, F::Tanh),
+        "flow.exp" => ew::funary(n, F::Exp),
+        "flow.log" => ew::funary(n, F::Log),
+        "flow.sqrt" => ew::funary(n, F::Sqrt),
+        "flow.erf" => ew::funary(n, F::Erf),
+        "flow.reciprocal" => ew::funary(n, F::Reciprocal),
+        "flow.floor" => ew::funary(n, F::Floor),
+        "flow.ceil" => ew::funary(n, F::Ceil),
+        "flow.round" => ew::funary(n, F::Round),
+        "flow.sigmoid" => ew::funary(n, F::Sigmoid),
+        "flow.softplus" => ew::funary(n, F::Softplus),
+        "flow.softsign" => ew::funary(n, F::Softsign),
+        "flow.elu" => ew::funary(n, F::Elu),
+        "flow.selu" => ew::funary(n, F::Selu),
+        "flow.celu" => ew::funary(n, F::Celu),
+        "flow.hard_sigmoid" => ew::funary(n, F::HardSigmoid),
+        "flow.hard_swish" => ew::funary(n, F::HardSwish),
+        "flow.leaky_relu" => ew::funary(n, F::LeakyRelu),
+        "flow.thresholded_relu" => ew::funary(n, F::ThresholdedRelu),
+        "flow.mish" => ew::funary(n, F::Mish),
+        "flow.gelu" => ew::funary(n, F::Gelu),
+        "flow.shrink" => ew::funary(n, F::Shrink),
+        "flow.not" => ew::not(n),
+        "flow.bitwise_not" => ew::bitwise_not(n),
+        "flow.is_nan" => ew::is_nan(n),
+        "flow.is_inf" => ew::is_inf(n),
+
+        // ----- Elementwise binary -----
+        "flow.add" => ew::arith(n, Arith::Add),
+        "flow.sub" => ew::arith(n, Arith::Sub),
+        "flow.mul" => ew::arith(n, Arith::Mul),
+        "flow.div" => ew::arith(n, Arith::Div),
+        "flow.mod" => ew::arith(n, Arith::Mod),
+        "flow.pow" => ew::pow(n),
+        "flow.max" => ew::variadic(n, Arith::Max, false),
+        "flow.min" => ew::variadic(n, Arith::Min, false),
+        "flow.sum" => ew::variadic(n, Arith::Add, false),
+        "flow.mean" => ew::variadic(n, Arith::Add, true),
+        "flow.equal" => ew::compare(n, Cmp::Eq),
+        "flow.less" => ew::compare(n, Cmp::Lt),
+        "flow.less_or_equal" => ew::compare(n, Cmp::Le),
+        "flow.greater" => ew::compare(n, Cmp::Gt),
+        "flow.greater_or_equal" => ew::compare(n, Cmp::Ge),
+        "flow.and" => ew::logic(n, Logic::And),
+        "flow.or" => ew::logic(n, Logic::Or),
+        "flow.xor" => ew::logic(n, Logic::Xor),
+        "flow.bitwise_and" => ew::bitwise(n, Logic::And),
+        "flow.bitwise_or" => ew::bitwise(n, Logic::Or),
+        "flow.bitwise_xor" => ew::bitwise(n, Logic::Xor),
+        "flow.bit_shift" => ew::bit_shift(n),
+        "flow.prelu" => ew::prelu(n),
+        "flow.where" => ew::where_(n),
+        "flow.clip" => ew::clip(n),
+        "flow.cast" => ew::cast(n),
+        "flow.cast_like" => ew::cast_like(n),
+
+        other => bail!("unsupported op '{other}' (the interpreter has no kernel for it)"),
+    }
+}
