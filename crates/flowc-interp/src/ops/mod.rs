@@ -57,6 +57,9 @@ macro_rules! match_numeric {
 }
 
 pub mod elementwise;
+pub mod index;
+pub mod reduce;
+pub mod shape;
 
 use elementwise as ew;
 
@@ -85,6 +88,46 @@ pub(crate) fn broadcast_to(t: &Tensor, shape: &[usize]) -> KResult<Tensor> {
     Ok(Tensor::new(shape.to_vec(), data)?)
 }
 
+/// Calls `f` with every multi-index of `shape`, in row-major order.
+pub(crate) fn for_each_index(shape: &[usize], mut f: impl FnMut(&[usize])) {
+    if shape.contains(&0) {
+        return;
+    }
+    let mut idx = vec![0usize; shape.len()];
+    loop {
+        f(&idx);
+        let mut d = shape.len();
+        loop {
+            if d == 0 {
+                return;
+            }
+            d -= 1;
+            idx[d] += 1;
+            if idx[d] < shape[d] {
+                break;
+            }
+            idx[d] = 0;
+        }
+    }
+}
+
+/// Integer input `i` (any integer dtype) as `i64`s; required.
+pub(crate) fn int_input(n: &Node<'_>, i: usize, what: &str) -> KResult<Vec<i64>> {
+    let t = n
+        .input(i)
+        .map_err(|_| KError(format!("missing input '{what}'")))?;
+    t.to_i64_vec()
+        .map_err(|_| KError(format!("'{what}' must be an integer tensor")))
+}
+
+/// Optional integer input `i` as `i64`s (absent or `none` gives `None`).
+pub(crate) fn opt_int_input(n: &Node<'_>, i: usize) -> KResult<Option<Vec<i64>>> {
+    match n.opt(i) {
+        None => Ok(None),
+        Some(t) => Ok(Some(t.to_i64_vec()?)),
+    }
+}
+
 fn one(t: Tensor) -> KResult<Vec<Option<Tensor>>> {
     Ok(vec![Some(t)])
 }
@@ -92,6 +135,7 @@ fn one(t: Tensor) -> KResult<Vec<Option<Tensor>>> {
 /// Executes one op.
 pub(crate) fn dispatch(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     use ew::{Arith, Cmp, FUnary as F, Logic, NUnary};
+    use reduce::{Reduce, SoftmaxKind};
     match n.name {
         // ----- Special ops -----
         "flow.constant" | "arith.constant" => {
@@ -174,6 +218,58 @@ pub(crate) fn dispatch(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         "flow.clip" => ew::clip(n),
         "flow.cast" => ew::cast(n),
         "flow.cast_like" => ew::cast_like(n),
+
+        // ----- Shape and data movement -----
+        "flow.reshape" => shape::reshape(n),
+        "flow.flatten" => shape::flatten(n),
+        "flow.squeeze" => shape::squeeze(n),
+        "flow.unsqueeze" => shape::unsqueeze(n),
+        "flow.transpose" => shape::transpose_op(n),
+        "flow.expand" => shape::expand(n),
+        "flow.tile" => shape::tile(n),
+        "flow.concat" => shape::concat(n),
+        "flow.split" => shape::split(n),
+        "flow.slice" => shape::slice(n),
+        "flow.pad" => shape::pad(n),
+        "flow.shape" => shape::shape_op(n),
+        "flow.size" => shape::size(n),
+        "flow.constant_of_shape" => shape::constant_of_shape(n),
+        "flow.range" => shape::range(n),
+        "flow.eye_like" => shape::eye_like(n),
+        "flow.depth_to_space" => shape::depth_to_space(n),
+        "flow.space_to_depth" => shape::space_to_depth(n),
+        "flow.trilu" => shape::trilu(n),
+        "flow.dropout" => shape::dropout(n),
+        "flow.reverse_sequence" => shape::reverse_sequence(n),
+        "flow.one_hot" => shape::one_hot(n),
+        "flow.non_zero" => shape::non_zero(n),
+        "flow.compress" => shape::compress(n),
+
+        // ----- Indexing -----
+        "flow.gather" => index::gather(n),
+        "flow.gather_elements" => index::gather_elements(n),
+        "flow.gather_nd" => index::gather_nd(n),
+        "flow.scatter" | "flow.scatter_elements" => index::scatter_elements(n),
+        "flow.scatter_nd" => index::scatter_nd(n),
+
+        // ----- Reductions and friends -----
+        "flow.reduce_sum" => reduce::reduce(n, Reduce::Sum),
+        "flow.reduce_mean" => reduce::reduce(n, Reduce::Mean),
+        "flow.reduce_max" => reduce::reduce(n, Reduce::Max),
+        "flow.reduce_min" => reduce::reduce(n, Reduce::Min),
+        "flow.reduce_prod" => reduce::reduce(n, Reduce::Prod),
+        "flow.reduce_sum_square" => reduce::reduce(n, Reduce::SumSquare),
+        "flow.reduce_l1" => reduce::reduce(n, Reduce::L1),
+        "flow.reduce_l2" => reduce::reduce(n, Reduce::L2),
+        "flow.reduce_log_sum" => reduce::reduce(n, Reduce::LogSum),
+        "flow.reduce_log_sum_exp" => reduce::reduce(n, Reduce::LogSumExp),
+        "flow.arg_max" => reduce::arg(n, true),
+        "flow.arg_min" => reduce::arg(n, false),
+        "flow.softmax" => reduce::softmax(n, SoftmaxKind::Softmax),
+        "flow.log_softmax" => reduce::softmax(n, SoftmaxKind::LogSoftmax),
+        "flow.hardmax" => reduce::softmax(n, SoftmaxKind::Hardmax),
+        "flow.cum_sum" => reduce::cumsum(n),
+        "flow.top_k" => reduce::top_k(n),
 
         other => bail!("unsupported op '{other}' (the interpreter has no kernel for it)"),
     }
