@@ -492,7 +492,9 @@ impl Context {
 
     /// The range of operands forming group `group` of `op`'s definition: a single operand,
     /// an optional one (0 or 1) or a variadic group. With one variadic group its size is what
-    /// the others leave; with several, `operandSegmentSizes` gives the sizes.
+    /// the others leave; with several, `operandSegmentSizes` gives the sizes. Several optional
+    /// groups and no variadic one, without `operandSegmentSizes`, are positional: the values
+    /// present fill the groups in order (absent optional values are trailing).
     pub fn operand_segment(&self, op: Op, group: usize) -> Range<usize> {
         let def = self
             .op_def(op)
@@ -533,6 +535,27 @@ fn segment(
         let len = sizes.get(group).copied().unwrap_or(0);
         let start = (start.max(0) as usize).min(total);
         return start..(start + len.max(0) as usize).min(total);
+    }
+    // Several optional groups and no variadic one, without sizes: positional, as ONNX's
+    // optional inputs are. An optional group holds a value when more values remain than the
+    // single groups after it need, so absent optional values can only be trailing.
+    if non_single > 1 && groups.iter().all(|g| g.arity != Arity::Variadic) {
+        let mut start = 0;
+        for (i, g) in groups.iter().enumerate() {
+            let singles_after = groups[i + 1..]
+                .iter()
+                .filter(|g| g.arity == Arity::Single)
+                .count();
+            let len = match g.arity {
+                Arity::Single => 1,
+                _ => usize::from(total.saturating_sub(start) > singles_after),
+            };
+            if i == group {
+                return start.min(total)..(start + len).min(total);
+            }
+            start += len;
+        }
+        return total..total;
     }
     // At most one non-single group: its size is whatever the single groups leave.
     let singles = groups.len() - non_single;
