@@ -1,0 +1,583 @@
+//! Node by node: the generic rule (ONNX op `X` -> `flow` op `op_name_for_onnx(X)`, inputs as
+//! operands, attributes converted) and the operators that need more.
+//!
+//! The `flow` dialect has the semantics of the newest opset, so operators whose form changed
+//! are rewritten here:
+//!
+//! | op | opsets | rewrite |
+//! | --- | --- | --- |
+//! | `Squeeze`, `Unsqueeze` | < 13 | attribute `axes` -> constant input |
+//! | `ReduceSum` | < 13 | attribute `axes` -> constant input |
+//! | other `Reduce*` | < 18 | attribute `axes` -> constant input |
+//! | `Split` | < 13 | attribute `split` -> constant input |
+//! | `Split` | < 18 | no `split`: `num_outputs` = number of outputs |
+//! | `Clip` | < 11 | attributes `min` / `max` -> scalar constant inputs |
+//! | `Pad` | < 11 | attributes `pads` / `value` -> constant inputs |
+//! | `Slice` | < 10 | attributes `starts` / `ends` / `axes` -> constant inputs |
+//! | `TopK` | < 10 | attribute `k` -> constant input |
+//! | `Upsample` | 7 - 9 | `Resize` with `asymmetric` coordinates (`floor` for nearest) |
+//! | `Resize` | 10 | `roi` input added; `asymmetric` coordinates, `floor` nearest mode |
+//! | `Resize` | all | empty constant `roi` / `scales` -> absent |
+//! | `Softmax`, `LogSoftmax`, `Hardmax` | < 13 | 2-D coercion: `flatten`, op on axis 1, `reshape` back (or the op alone when `axis` is the last dim) |
+//! | `BatchNormalization` | < 9 | `spatial` dropped (must be 1); training outputs refused |
+//! | `Gemm` | all | legacy `broadcast` attribute dropped |
+//! | `Dropout`, `Identity` | all | removed: the input is forwarded (a used `mask` is all true) |
+//! | `Constant` | all | `flow.constant` (`value`, `value_float(s)`, `value_int(s)`) |
+
+use super::attrs::convert_attr;
+use super::types::tensor_dtype;
+use super::{Importer, NodeCtx};
+use crate::error::ImportError;
+use crate::proto::{AttributeProto, NodeProto};
+use crate::tensor::{RawTensor, decode_tensor};
+use flowc_ir::{DYNAMIC, NamedAttr, Value};
+use flowc_tensor::DType;
+
+/// The attribute `name` of a node (the last one, should a producer repeat it).
+pub(super) fn find_attr<'n>(node: &'n NodeProto, name: &str) -> Option<&'n AttributeProto> {
+    node.attribute.iter().rev().find(|a| a.name() == name)
+}
+
+fn attr_ints(node: &NodeProto, name: &str) -> Option<Vec<i64>> {
+    find_attr(node, name).map(|a| a.ints.clone())
+}
+
+fn attr_int(node: &NodeProto, name: &str) -> Option<i64> {
+    find_attr(node, name).map(|a| a.i())
+}
+
+fn attr_float(node: &NodeProto, name: &str) -> Option<f32> {
+    find_attr(node, name).map(|a| a.f())
+}
+
+fn attr_string(node: &NodeProto, name: &str) -> Option<String> {
+    find_attr(node, name).map(|a| String::from_utf8_lossy(a.s()).into_owned())
+}
+
+/// A scalar of `dtype` holding `value` (rounded / saturated as a cast would), little-endian.
+fn scalar_bytes(dtype: DType, value: f64) -> Vec<u8> {
+    use flowc_tensor::half::{bf16, f16};
+    match dtype {
+        DType::F16 => f16::from_f64(value).to_le_bytes().to_vec(),
+        DType::BF16 => bf16::from_f64(value).to_le_bytes().to_vec(),
+        DType::F32 => (value as f32).to_le_bytes().to_vec(),
+        DType::F64 => value.to_le_bytes().to_vec(),
+        DType::I8 => (value as i8).to_le_bytes().to_vec(),
+        DType::I16 => (value as i16).to_le_bytes().to_vec(),
+        DType::I32 => (value as i32).to_le_bytes().to_vec(),
+        DType::I64 => (value as i64).to_le_bytes().to_vec(),
+        DType::U8 => (value as u8).to_le_bytes().to_vec(),
+        DType::U16 => (value as u16).to_le_bytes().to_vec(),
+        DType::U32 => (value as u32).to_le_bytes().to_vec(),
+        DType::U64 => (value as u64).to_le_bytes().to_vec(),
+        DType::Bool => vec![(value != 0.0) as u8],
+    }
+}
+
+const REDUCE_AXES_INPUT_AT_18: &[&str] = &[
+    "ReduceL1",
+    "ReduceL2",
+    "ReduceLogSum",
+    "ReduceLogSumExp",
+    "ReduceMax",
+    "ReduceMean",
+    "ReduceMin",
+    "ReduceProd",
+    "ReduceSumSquare",
+];
+
+impl Importer<'_> {
+    /// Imports one node (domain and opset already checked).
+    pub(super) fn import_node_ops(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
+        let opset = nc.opset;
+        match nc.op_type() {
+            "Constant" => self.constant_node(nc),
+            "Identity" => self.forward(nc),
+            "Dropout" => self.dropout(nc),
+            "Upsample" => self.upsample(nc),
+            "Resize" => self.resize(nc),
+            "Squeeze" | "Unsqueeze" if opset < 13 => self.axes_to_input(nc),
+            "ReduceSum" if opset < 13 => self.axes_to_input(nc),
+            op if opset < 18 && REDUCE_AXES_INPUT_AT_18.contains(&op) => self.axes_to_input(nc),
+            "Split" => self.split(nc),
+            "Clip" if opset < 11 => self.clip_attrs(nc),
+            "Pad" if opset < 11 => self.pad_attrs(nc),
+            "Slice" if opset < 10 => self.slice_attrs(nc),
+            "TopK" if opset < 10 => self.topk_attr(nc),
+            "Softmax" | "LogSoftmax" | "Hardmax" if opset < 13 => self.softmax_legacy(nc),
+            "BatchNormalization" => self.batch_norm(nc),
+            "Gemm" => self.generic(nc, &["broadcast"]),
+            _ => self.generic(nc, &[]),
+        }
+    }
+
+    // ===== Helpers =====
+
+    /// The node's attributes converted to MLIR, except those in `exclude`.
+    pub(super) fn convert_attrs(
+        &mut self,
+        nc: &NodeCtx<'_>,
+        exclude: &[&str],
+    ) -> Result<Vec<NamedAttr>, ImportError> {
+        let mut out: Vec<NamedAttr> = Vec::with_capacity(nc.node.attribute.len());
+        for a in &nc.node.attribute {
+            let name = a.name();
+            if name.is_empty() {
+                return Err(nc.err("an attribute has no name"));
+            }
+            if exclude.contains(&name) {
+                continue;
+            }
+            let value = convert_attr(self.ctx, a, self.base_dir).map_err(|e| nc.err(e))?;
+            let ident = self.ctx.ident(name);
+            match out.iter_mut().find(|(n, _)| *n == ident) {
+                Some(slot) => slot.1 = value,
+                None => out.push((ident, value)),
+            }
+        }
+        Ok(out)
+    }
+
+    fn set_attr(&mut self, attrs: &mut Vec<NamedAttr>, name: &str, value: flowc_ir::Attribute) {
+        let ident = self.ctx.ident(name);
+        attrs.retain(|(n, _)| *n != ident);
+        attrs.push((ident, value));
+    }
+
+    /// The node's inputs (absent ones as `None`).
+    fn inputs(&mut self, nc: &NodeCtx<'_>) -> Result<Vec<Option<Value>>, ImportError> {
+        (0..nc.node.input.len())
+            .map(|i| self.input(nc, i))
+            .collect()
+    }
+
+    /// A 1-D `i64` constant.
+    fn const_i64s(&mut self, nc: &NodeCtx<'_>, values: &[i64]) -> Value {
+        let raw = RawTensor {
+            dtype: DType::I64,
+            shape: vec![values.len()],
+            data: values.iter().flat_map(|v| v.to_le_bytes()).collect(),
+        };
+        self.constant(raw, &format!("{}_const", nc.info.name), nc.loc)
+    }
+
+    /// A rank-0 constant of `like`'s element type.
+    fn const_scalar_like(
+        &mut self,
+        nc: &NodeCtx<'_>,
+        like: Value,
+        value: f64,
+    ) -> Result<Value, ImportError> {
+        let ty = self.ctx.value_type(like);
+        let dtype = tensor_dtype(self.ctx, ty).ok_or_else(|| {
+            nc.err(format!(
+                "input type {} is not a tensor type flowc supports",
+                self.ctx.print_type(ty)
+            ))
+        })?;
+        let raw = RawTensor {
+            dtype,
+            shape: Vec::new(),
+            data: scalar_bytes(dtype, value),
+        };
+        Ok(self.constant(raw, &format!("{}_const", nc.info.name), nc.loc))
+    }
+
+    /// Builds `op_name` with the node's outputs as results (trailing absent ones dropped) and
+    /// binds them.
+    fn emit(
+        &mut self,
+        nc: &NodeCtx<'_>,
+        op_name: &str,
+        operands: &[Option<Value>],
+        attrs: Vec<NamedAttr>,
+        num_results: Option<usize>,
+    ) -> Result<Vec<Value>, ImportError> {
+        let outputs: Vec<&str> = nc.node.output.iter().map(String::as_str).collect();
+        let n = num_results.unwrap_or_else(|| {
+            outputs
+                .iter()
+                .rposition(|o| !o.is_empty())
+                .map_or(0, |i| i + 1)
+        });
+        let results = self.build(nc, op_name, operands, attrs, n, &outputs)?;
+        self.bind_outputs(nc, &results);
+        Ok(results)
+    }
+
+    fn flow_name(nc: &NodeCtx<'_>) -> String {
+        flowc_flow::op_name_for_onnx(nc.op_type())
+    }
+
+    /// The generic rule, dropping the attributes in `exclude`.
+    fn generic(&mut self, nc: &NodeCtx<'_>, exclude: &[&str]) -> Result<(), ImportError> {
+        let operands = self.inputs(nc)?;
+        let attrs = self.convert_attrs(nc, exclude)?;
+        self.emit(nc, &Self::flow_name(nc), &operands, attrs, None)?;
+        Ok(())
+    }
+
+    /// Whether output `i` of the node is read by another node or returned.
+    fn output_used(&self, nc: &NodeCtx<'_>, i: usize) -> bool {
+        nc.node.output.get(i).is_some_and(|o| self.is_used(o))
+    }
+
+    // ===== Constants and removed ops =====
+
+    fn constant_node(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
+        let node = nc.node;
+        let Some(a) = node.attribute.first() else {
+            return Err(nc.err("Constant has no value attribute"));
+        };
+        if node.attribute.len() > 1 {
+            return Err(nc.err("Constant must have exactly one value attribute"));
+        }
+        let scalar_or_list = |dtype: DType, bytes: Vec<u8>, rank0: bool| {
+            let n = bytes.len() / dtype.size_bytes();
+            RawTensor {
+                dtype,
+                shape: if rank0 { Vec::new() } else { vec![n] },
+                data: bytes,
+            }
+        };
+        let raw = match a.name() {
+            "value" => {
+                let t =
+                    a.t.as_ref()
+                        .ok_or_else(|| nc.err("attribute 'value' has no tensor"))?;
+                decode_tensor(t, self.base_dir).map_err(|e| nc.err(e.to_string()))?
+            }
+            "value_float" => scalar_or_list(DType::F32, a.f().to_le_bytes().to_vec(), true),
+            "value_floats" => scalar_or_list(
+                DType::F32,
+                a.floats.iter().flat_map(|v| v.to_le_bytes()).collect(),
+                false,
+            ),
+            "value_int" => scalar_or_list(DType::I64, a.i().to_le_bytes().to_vec(), true),
+            "value_ints" => scalar_or_list(
+                DType::I64,
+                a.ints.iter().flat_map(|v| v.to_le_bytes()).collect(),
+                false,
+            ),
+            other => {
+                return Err(nc.err(format!("Constant attribute '{other}' is not supported")));
+            }
+        };
+        let Some(out) = node.output.first().filter(|o| !o.is_empty()) else {
+            return Err(nc.err("Constant has no output"));
+        };
+        let v = self.constant(raw, out, nc.loc);
+        if let Some(tp) = self.declared.get(out.as_str()).copied()
+            && let Ok(decl) = super::types::value_type(self.ctx, tp)
+        {
+            let ty = self.ctx.value_type(v);
+            super::types::refine_type(self.ctx, ty, decl.ty)
+                .map_err(|e| nc.err(format!("output '{out}': {e}")))?;
+        }
+        self.bind_outputs(nc, &[v]);
+        Ok(())
+    }
+
+    /// `Identity`: the output is the input.
+    fn forward(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
+        let x = self.required_input(nc, 0)?;
+        self.bind_outputs(nc, &[x]);
+        Ok(())
+    }
+
+    /// `Dropout` at inference: the output is the input; a used mask is all true.
+    fn dropout(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
+        let x = self.required_input(nc, 0)?;
+        if nc.opset >= 12
+            && let Some(t) = self.input(nc, 2)?
+        {
+            let training = self.small.get(&t).map(|r| r.data.iter().any(|&b| b != 0));
+            match training {
+                Some(false) => {}
+                Some(true) => return Err(nc.err("training mode is not supported")),
+                None => {
+                    return Err(
+                        nc.err("training_mode must be a constant (flowc compiles for inference)")
+                    );
+                }
+            }
+        }
+        let mut results = vec![x];
+        if self.output_used(nc, 1) {
+            let none = [];
+            let shape = self.build(nc, "flow.shape", &[Some(x)], Vec::new(), 1, &none)?[0];
+            let one = RawTensor {
+                dtype: DType::Bool,
+                shape: vec![1],
+                data: vec![1],
+            };
+            let value = super::types::dense_attr(self.ctx, &one);
+            let value_ident = self.ctx.ident("value");
+            let outputs: Vec<&str> = nc.node.output.iter().map(String::as_str).collect();
+            let mask = self.build(
+                nc,
+                "flow.constant_of_shape",
+                &[Some(shape)],
+                vec![(value_ident, value)],
+                1,
+                &outputs[1..],
+            )?[0];
+            results.push(mask);
+        }
+        self.bind_outputs(nc, &results);
+        Ok(())
+    }
+
+    // ===== Attributes that became inputs =====
+
+    /// `Squeeze` / `Unsqueeze` / `Reduce*` with an `axes` attribute: the axes become input 1.
+    fn axes_to_input(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
+        let data = self.required_input(nc, 0)?;
+        let mut attrs = self.convert_attrs(nc, &["axes"])?;
+        let axes = attr_ints(nc.node, "axes").map(|axes| self.const_i64s(nc, &axes));
+        if nc.op_type().starts_with("Reduce") && axes.is_none() {
+            // Old opsets reduce over every axis when `axes` is absent, as the newest does with
+            // `noop_with_empty_axes = 0` (the default).
+            attrs.retain(|(n, _)| self.ctx.ident_str(*n) != "noop_with_empty_axes");
+        }
+        self.emit(nc, &Self::flow_name(nc), &[Some(data), axes], attrs, None)?;
+        Ok(())
+    }
+
+    fn split(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
+        let x = self.required_input(nc, 0)?;
+        let mut attrs = self.convert_attrs(nc, &["split"])?;
+        let mut split = self.input(nc, 1)?;
+        if nc.opset < 13
+            && let Some(sizes) = attr_ints(nc.node, "split")
+        {
+            split = Some(self.const_i64s(nc, &sizes));
+        }
+        let outputs = nc.node.output.len();
+        if outputs == 0 {
+            return Err(nc.err("Split has no outputs"));
+        }
+        if split.is_none() && find_attr(nc.node, "num_outputs").is_none() {
+            // Before opset 18, no `split` meant equal parts, one per output.
+            let n = self.ctx.i64_attr(outputs as i64);
+            self.set_attr(&mut attrs, "num_outputs", n);
+        }
+        self.emit(nc, "flow.split", &[Some(x), split], attrs, Some(outputs))?;
+        Ok(())
+    }
+
+    fn clip_attrs(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
+        let x = self.required_input(nc, 0)?;
+        let attrs = self.convert_attrs(nc, &["min", "max"])?;
+        let min = match attr_float(nc.node, "min") {
+            Some(v) => Some(self.const_scalar_like(nc, x, v as f64)?),
+            None => None,
+        };
+        let max = match attr_float(nc.node, "max") {
+            Some(v) => Some(self.const_scalar_like(nc, x, v as f64)?),
+            None => None,
+        };
+        self.emit(nc, "flow.clip", &[Some(x), min, max], attrs, None)?;
+        Ok(())
+    }
+
+    fn pad_attrs(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
+        let x = self.required_input(nc, 0)?;
+        let attrs = self.convert_attrs(nc, &["pads", "paddings", "value"])?;
+        let pads = attr_ints(nc.node, "pads")
+            .or_else(|| attr_ints(nc.node, "paddings"))
+            .ok_or_else(|| nc.err("attribute 'pads' is required"))?;
+        let pads = self.const_i64s(nc, &pads);
+        let value = match attr_float(nc.node, "value") {
+            Some(v) => Some(self.const_scalar_like(nc, x, v as f64)?),
+            None => None,
+        };
+        self.emit(nc, "flow.pad", &[Some(x), Some(pads), value], attrs, None)?;
+        Ok(())
+    }
+
+    fn slice_attrs(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
+        let x = self.required_input(nc, 0)?;
+        let attrs = self.convert_attrs(nc, &["starts", "ends", "axes"])?;
+        let starts =
+            attr_ints(nc.node, "starts").ok_or_else(|| nc.err("attribute 'starts' is required"))?;
+        let ends =
+            attr_ints(nc.node, "ends").ok_or_else(|| nc.err("attribute 'ends' is required"))?;
+        let starts = self.const_i64s(nc, &starts);
+        let ends = self.const_i64s(nc, &ends);
+        let axes = attr_ints(nc.node, "axes").map(|a| self.const_i64s(nc, &a));
+        self.emit(
+            nc,
+            "flow.slice",
+            &[Some(x), Some(starts), Some(ends), axes],
+            attrs,
+            None,
+        )?;
+        Ok(())
+    }
+
+    fn topk_attr(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
+        let x = self.required_input(nc, 0)?;
+        let attrs = self.convert_attrs(nc, &["k"])?;
+        let k = attr_int(nc.node, "k").ok_or_else(|| nc.err("attribute 'k' is required"))?;
+        let k = self.const_i64s(nc, &[k]);
+        self.emit(nc, "flow.top_k", &[Some(x), Some(k)], attrs, None)?;
+        Ok(())
+    }
+
+    // ===== Resize =====
+
+    /// An input that is a constant with no elements counts as absent (opsets 11 and 12 needed
+    /// empty `roi` / `scales` tensors where the newest opset takes no input).
+    fn drop_if_empty(&self, v: Option<Value>) -> Option<Value> {
+        let v = v?;
+        match self.small.get(&v) {
+            Some(raw) if raw.num_elements() == 0 => None,
+            _ => Some(v),
+        }
+    }
+
+    /// `Upsample` (opsets 7 to 9) is `Resize` with asymmetric coordinates.
+    fn upsample(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
+        let x = self.required_input(nc, 0)?;
+        let mut attrs =
+            self.convert_attrs(nc, &["scales", "mode", "height_scale", "width_scale"])?;
+        let scales = if nc.opset >= 9 {
+            self.required_input(nc, 1)?
+        } else {
+            let scales = find_attr(nc.node, "scales")
+                .map(|a| a.floats.clone())
+                .ok_or_else(|| nc.err("attribute 'scales' is required"))?;
+            let raw = RawTensor {
+                dtype: DType::F32,
+                shape: vec![scales.len()],
+                data: scales.iter().flat_map(|v| v.to_le_bytes()).collect(),
+            };
+            self.constant(raw, &format!("{}_scales", nc.info.name), nc.loc)
+        };
+        let mode = attr_string(nc.node, "mode").unwrap_or_else(|| "nearest".to_string());
+        let mode = match mode.as_str() {
+            "nearest" => "nearest",
+            "linear" | "bilinear" => "linear",
+            other => return Err(nc.err(format!("mode '{other}' is not supported"))),
+        };
+        self.legacy_resize_attrs(&mut attrs, mode);
+        self.emit(
+            nc,
+            "flow.resize",
+            &[Some(x), None, Some(scales)],
+            attrs,
+            None,
+        )?;
+        Ok(())
+    }
+
+    /// The attributes that give opset-10 `Resize` (and `Upsample`) semantics in the newest
+    /// opset: asymmetric coordinates, and `floor` rounding for nearest.
+    fn legacy_resize_attrs(&mut self, attrs: &mut Vec<NamedAttr>, mode: &str) {
+        let m = self.ctx.string_attr(mode);
+        self.set_attr(attrs, "mode", m);
+        let ct = self.ctx.string_attr("asymmetric");
+        self.set_attr(attrs, "coordinate_transformation_mode", ct);
+        if mode == "nearest" {
+            let nm = self.ctx.string_attr("floor");
+            self.set_attr(attrs, "nearest_mode", nm);
+        }
+    }
+
+    fn resize(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
+        let x = self.required_input(nc, 0)?;
+        let mut attrs = self.convert_attrs(nc, &[])?;
+        let operands = if nc.opset < 11 {
+            let scales = self.required_input(nc, 1)?;
+            let mode = attr_string(nc.node, "mode").unwrap_or_else(|| "nearest".to_string());
+            self.legacy_resize_attrs(&mut attrs, &mode);
+            vec![Some(x), None, Some(scales)]
+        } else {
+            let roi = self.input(nc, 1)?;
+            let scales = self.input(nc, 2)?;
+            let sizes = self.input(nc, 3)?;
+            let roi = self.drop_if_empty(roi);
+            let scales = self.drop_if_empty(scales);
+            vec![Some(x), roi, scales, sizes]
+        };
+        self.emit(nc, "flow.resize", &operands, attrs, None)?;
+        Ok(())
+    }
+
+    // ===== Softmax family before opset 13 =====
+
+    /// Before opset 13, `Softmax(axis = a)` flattened the input to 2-D at `a` and normalized
+    /// each row. When `a` is the last dim that is the newest semantics; otherwise it becomes
+    /// `flatten(a)`, the op on axis 1, and a `reshape` back to the input's shape.
+    fn softmax_legacy(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
+        let x = self.required_input(nc, 0)?;
+        let op = Self::flow_name(nc);
+        let axis = attr_int(nc.node, "axis").unwrap_or(1);
+        let xty = self.ctx.value_type(x);
+        let shape = self.ctx.shape(xty).map(<[i64]>::to_vec);
+        let axis_ident = self.ctx.ident("axis");
+        if let Some(shape) = &shape {
+            let rank = shape.len() as i64;
+            if axis < -rank || axis >= rank.max(1) {
+                return Err(nc.err(format!("axis {axis} is out of range for rank {rank}")));
+            }
+            let a = if axis < 0 { axis + rank } else { axis };
+            if a == rank - 1 || rank == 0 {
+                let attr = self.ctx.i64_attr(-1);
+                self.emit(nc, &op, &[Some(x)], vec![(axis_ident, attr)], Some(1))?;
+                return Ok(());
+            }
+        }
+        let none: [&str; 0] = [];
+        let a = self.ctx.i64_attr(axis);
+        let flat = self.build(
+            nc,
+            "flow.flatten",
+            &[Some(x)],
+            vec![(axis_ident, a)],
+            1,
+            &none,
+        )?[0];
+        let one = self.ctx.i64_attr(1);
+        let y = self.build(nc, &op, &[Some(flat)], vec![(axis_ident, one)], 1, &none)?[0];
+        let target = match &shape {
+            Some(s) if s.iter().all(|&d| d != DYNAMIC) => self.const_i64s(nc, s),
+            _ => self.build(nc, "flow.shape", &[Some(x)], Vec::new(), 1, &none)?[0],
+        };
+        let outputs: Vec<&str> = nc.node.output.iter().map(String::as_str).collect();
+        let r = self.build(
+            nc,
+            "flow.reshape",
+            &[Some(y), Some(target)],
+            Vec::new(),
+            1,
+            &outputs,
+        )?;
+        self.bind_outputs(nc, &r);
+        Ok(())
+    }
+
+    // ===== BatchNormalization =====
+
+    fn batch_norm(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
+        if let Some(spatial) = attr_int(nc.node, "spatial")
+            && spatial != 1
+        {
+            return Err(nc.err("spatial = 0 (per-activation normalization) is not supported"));
+        }
+        if attr_int(nc.node, "training_mode").is_some_and(|t| t != 0) {
+            return Err(nc.err("training mode is not supported"));
+        }
+        if let Some(i) = (1..nc.node.output.len()).find(|&i| self.output_used(nc, i)) {
+            return Err(nc.err(format!(
+                "output {i} ('{}') exists only in training mode, which is not supported",
+                nc.node.output[i]
+            )));
+        }
+        let operands = self.inputs(nc)?;
+        let attrs = self.convert_attrs(nc, &["spatial", "is_test", "consumed_inputs"])?;
+        self.emit(nc, "flow.batch_normalization", &operands, attrs, Some(1))?;
+        Ok(())
+    }
+}
