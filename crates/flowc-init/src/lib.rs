@@ -11,6 +11,7 @@ pub fn register_all_dialects(ctx: &mut Context) {
     ctx.register_dialect(flowc_func::dialect());
     ctx.register_dialect(flowc_arith::dialect());
     ctx.register_dialect(flowc_math::dialect());
+    ctx.register_dialect(flowc_flow::dialect());
     ctx.register_dialect(flowc_test_dialect::dialect());
 }
 
