@@ -56,8 +56,12 @@ macro_rules! match_numeric {
     };
 }
 
+pub mod conv;
 pub mod elementwise;
+pub mod gemm;
 pub mod index;
+pub mod linalg;
+pub mod norm;
 pub mod reduce;
 pub mod shape;
 
@@ -134,6 +138,7 @@ fn one(t: Tensor) -> KResult<Vec<Option<Tensor>>> {
 
 /// Executes one op.
 pub(crate) fn dispatch(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
+    use conv::Pool;
     use ew::{Arith, Cmp, FUnary as F, Logic, NUnary};
     use reduce::{Reduce, SoftmaxKind};
     match n.name {
@@ -270,6 +275,33 @@ pub(crate) fn dispatch(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         "flow.hardmax" => reduce::softmax(n, SoftmaxKind::Hardmax),
         "flow.cum_sum" => reduce::cumsum(n),
         "flow.top_k" => reduce::top_k(n),
+
+        // ----- Linear algebra -----
+        "flow.matmul" => linalg::matmul(n),
+        "flow.gemm" => linalg::gemm_op(n),
+        "flow.matmul_integer" => linalg::matmul_integer(n),
+        "flow.einsum" => linalg::einsum(n),
+        "flow.det" => linalg::det(n),
+
+        // ----- Convolution and pooling -----
+        "flow.conv" => conv::conv(n),
+        "flow.conv_transpose" => conv::conv_transpose(n),
+        "flow.max_pool" => conv::pool(n, Pool::Max),
+        "flow.average_pool" => conv::pool(n, Pool::Average),
+        "flow.lp_pool" => conv::pool(n, Pool::Lp),
+        "flow.global_max_pool" => conv::global_pool(n, Pool::Max),
+        "flow.global_average_pool" => conv::global_pool(n, Pool::Average),
+        "flow.global_lp_pool" => conv::global_pool(n, Pool::Lp),
+        "flow.max_unpool" => conv::max_unpool(n),
+
+        // ----- Normalization -----
+        "flow.batch_normalization" => norm::batch_norm(n),
+        "flow.instance_normalization" => norm::instance_norm(n),
+        "flow.layer_normalization" => norm::layer_norm(n),
+        "flow.group_normalization" => norm::group_norm(n),
+        "flow.lrn" => norm::lrn(n),
+        "flow.lp_normalization" => norm::lp_norm(n),
+        "flow.mean_variance_normalization" => norm::mvn(n),
 
         other => bail!("unsupported op '{other}' (the interpreter has no kernel for it)"),
     }
