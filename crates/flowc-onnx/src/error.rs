@@ -76,12 +76,22 @@ impl fmt::Display for NodeInfo {
     }
 }
 
+/// Whether an import failed on a malformed model or on one flowc does not support.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ImportErrorKind {
+    /// The model breaks the ONNX specification (or is inconsistent).
+    Invalid,
+    /// Valid ONNX that flowc cannot import (an op, attribute, type, domain or opset).
+    Unsupported,
+}
+
 /// An error importing a model into flowc IR.
 #[derive(Debug)]
 pub struct ImportError {
     /// The node at fault, if any (graph-level problems have none).
     pub node: Option<NodeInfo>,
     pub message: String,
+    pub kind: ImportErrorKind,
 }
 
 impl ImportError {
@@ -89,7 +99,26 @@ impl ImportError {
         ImportError {
             node: None,
             message: message.into(),
+            kind: ImportErrorKind::Invalid,
         }
+    }
+
+    /// A reading error about `what` (an initializer, a graph input).
+    pub(crate) fn about(what: &str, e: OnnxError) -> Self {
+        let kind = match e {
+            OnnxError::Unsupported(_) => ImportErrorKind::Unsupported,
+            _ => ImportErrorKind::Invalid,
+        };
+        ImportError {
+            node: None,
+            message: format!("{what}: {e}"),
+            kind,
+        }
+    }
+
+    /// Whether the model is valid ONNX that flowc does not support.
+    pub fn is_unsupported(&self) -> bool {
+        self.kind == ImportErrorKind::Unsupported
     }
 }
 
@@ -106,6 +135,14 @@ impl std::error::Error for ImportError {}
 
 impl From<OnnxError> for ImportError {
     fn from(e: OnnxError) -> Self {
-        ImportError::graph(e.to_string())
+        let kind = match e {
+            OnnxError::Unsupported(_) => ImportErrorKind::Unsupported,
+            _ => ImportErrorKind::Invalid,
+        };
+        ImportError {
+            node: None,
+            message: e.to_string(),
+            kind,
+        }
     }
 }

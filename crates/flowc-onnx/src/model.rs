@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 /// The oldest default-domain opset the importer accepts.
 pub const MIN_OPSET: i64 = 7;
-/// The newest default-domain opset the importer knows (ONNX 1.20: opset 25). Newer models
+/// The newest default-domain opset the importer knows (onnx 1.23: opset 28). Newer models
 /// are refused rather than imported with possibly changed semantics.
-pub const MAX_OPSET: i64 = 25;
+pub const MAX_OPSET: i64 = 28;
 
 /// A decoded ONNX model and where its external data lives.
 ///
@@ -117,10 +117,7 @@ pub fn load_model(path: impl AsRef<Path>) -> Result<Model, OnnxError> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut model = Model::from_bytes(&bytes, Some(base_dir)).map_err(|e| match e {
-        OnnxError::Decode(m) => OnnxError::Decode(format!("{}: {m}", path.display())),
-        other => other,
-    })?;
+    let mut model = Model::from_bytes(&bytes, Some(base_dir))?;
     model.path = Some(path.to_path_buf());
     Ok(model)
 }

@@ -13,6 +13,7 @@
 //! Graphs, sparse tensors, type protos and their lists are refused.
 
 use super::types::dense_attr;
+use crate::OnnxError;
 use crate::proto::AttributeProto;
 use crate::proto::attribute_proto::AttributeType;
 use crate::tensor::decode_tensor;
@@ -58,17 +59,29 @@ fn utf8(bytes: &[u8], name: &str) -> Result<String, String> {
         .map_err(|_| format!("string attribute '{name}' is not valid UTF-8"))
 }
 
+/// Why an attribute could not be converted.
+pub enum AttrError {
+    Invalid(String),
+    Unsupported(String),
+}
+
+impl From<String> for AttrError {
+    fn from(m: String) -> Self {
+        AttrError::Invalid(m)
+    }
+}
+
 /// Converts one attribute. `base_dir` is for tensors whose data is external.
 pub fn convert_attr(
     ctx: &mut Context,
     a: &AttributeProto,
     base_dir: Option<&Path>,
-) -> Result<Attribute, String> {
+) -> Result<Attribute, AttrError> {
     let name = a.name();
     if a.ref_attr_name.is_some() {
-        return Err(format!(
+        return Err(AttrError::Invalid(format!(
             "attribute '{name}' refers to a function attribute, which only functions may do"
-        ));
+        )));
     }
     Ok(match attr_kind(a) {
         AttributeType::Int => ctx.i64_attr(a.i()),
@@ -101,17 +114,24 @@ pub fn convert_attr(
             let t =
                 a.t.as_ref()
                     .ok_or_else(|| format!("attribute '{name}' has no tensor"))?;
-            let raw = decode_tensor(t, base_dir).map_err(|e| format!("attribute '{name}': {e}"))?;
+            let raw = decode_tensor(t, base_dir).map_err(|e| match e {
+                OnnxError::Unsupported(_) => {
+                    AttrError::Unsupported(format!("attribute '{name}': {e}"))
+                }
+                e => AttrError::Invalid(format!("attribute '{name}': {e}")),
+            })?;
             dense_attr(ctx, &raw)
         }
         AttributeType::Undefined => {
-            return Err(format!("attribute '{name}' has no value"));
+            return Err(AttrError::Invalid(format!(
+                "attribute '{name}' has no value"
+            )));
         }
         other => {
-            return Err(format!(
+            return Err(AttrError::Unsupported(format!(
                 "attribute '{name}' is of type {}, which flowc does not support",
                 other.as_str_name()
-            ));
+            )));
         }
     })
 }

@@ -18,7 +18,8 @@ mod fold;
 mod nodes;
 pub mod types;
 
-use crate::error::{ImportError, NodeInfo};
+use crate::OnnxError;
+use crate::error::{ImportError, ImportErrorKind, NodeInfo};
 use crate::model::{MAX_OPSET, MIN_OPSET, Model, normalize_domain};
 use crate::proto::{NodeProto, TensorProto, TypeProto};
 use crate::tensor::{RawTensor, decode_tensor};
@@ -108,6 +109,7 @@ pub fn import_model(
         }
         return Err(ImportError {
             node: None,
+            kind: ImportErrorKind::Invalid,
             message: match node {
                 Some(n) => format!("the imported IR does not verify at node '{n}': {message}"),
                 None => format!("the imported IR does not verify: {message}"),
@@ -142,10 +144,20 @@ pub(crate) struct NodeCtx<'m> {
 }
 
 impl NodeCtx<'_> {
+    /// A malformed node.
     pub fn err(&self, message: impl Into<String>) -> ImportError {
         ImportError {
             node: Some(self.info.clone()),
             message: message.into(),
+            kind: ImportErrorKind::Invalid,
+        }
+    }
+
+    /// A node flowc does not support.
+    pub fn unsupported(&self, message: impl Into<String>) -> ImportError {
+        ImportError {
+            kind: ImportErrorKind::Unsupported,
+            ..self.err(message)
         }
     }
 
@@ -226,7 +238,7 @@ impl<'a> Importer<'a> {
                 )));
             };
             let ValueType { ty, dim_params } = value_type(self.ctx, tp)
-                .map_err(|e| ImportError::graph(format!("graph input '{name}': {e}")))?;
+                .map_err(|e| ImportError::about(&format!("graph input '{name}'"), e))?;
             arg_names.push(name);
             arg_types.push(ty);
             arg_dim_params.push(dim_params);
@@ -292,6 +304,20 @@ impl<'a> Importer<'a> {
                 ))
             })?;
             results.push(v);
+        }
+        // Constants that folding consumed (and a `flow.none` nothing kept) are dead.
+        let dead: Vec<Op> = self
+            .ctx
+            .block_ops(block)
+            .filter(|&op| {
+                matches!(self.ctx.op_name(op), "flow.constant" | "flow.none")
+                    && !self.ctx.op_has_uses(op)
+                    && !results.contains(&self.ctx.result(op, 0))
+            })
+            .collect();
+        // (A dead blob stays in the context, unprinted: folding only makes small ones.)
+        for op in dead {
+            self.ctx.erase_op(op);
         }
         let result_types: Vec<Type> = results.iter().map(|&v| self.ctx.value_type(v)).collect();
         let ret_loc = self.file_loc.unwrap_or(Location::UNKNOWN);
@@ -410,7 +436,7 @@ impl<'a> Importer<'a> {
             loc,
         };
         if !normalize_domain(node.domain()).is_empty() {
-            return Err(nc.err(format!(
+            return Err(nc.unsupported(format!(
                 "domain '{}' is not supported (flowc imports the default ONNX domain only)",
                 node.domain()
             )));
@@ -419,12 +445,12 @@ impl<'a> Importer<'a> {
             return Err(nc.err("the model does not import an opset for the default domain"));
         };
         if opset < MIN_OPSET {
-            return Err(nc.err(format!(
+            return Err(nc.unsupported(format!(
                 "opset {opset} is not supported (flowc imports opsets {MIN_OPSET} to {MAX_OPSET})"
             )));
         }
         if opset > MAX_OPSET {
-            return Err(nc.err(format!(
+            return Err(nc.unsupported(format!(
                 "opset {opset} is newer than the newest opset flowc knows ({MAX_OPSET})"
             )));
         }
@@ -447,7 +473,7 @@ impl<'a> Importer<'a> {
             return Ok(None);
         };
         let raw = decode_tensor(init, self.base_dir)
-            .map_err(|e| ImportError::graph(format!("initializer '{name}': {e}")))?;
+            .map_err(|e| ImportError::about(&format!("initializer '{name}'"), e))?;
         let loc = self.loc_for(name);
         let v = self.constant(raw, name, loc);
         self.values.insert(name.to_string(), v);
@@ -593,7 +619,7 @@ impl<'a> Importer<'a> {
         out_names: &[&str],
     ) -> Result<Vec<Value>, ImportError> {
         let Some(def) = self.ctx.lookup_op_def(op_name) else {
-            return Err(nc.err(format!(
+            return Err(nc.unsupported(format!(
                 "op '{}' is not supported (flowc has no '{op_name}')",
                 nc.op_type()
             )));
@@ -601,7 +627,7 @@ impl<'a> Importer<'a> {
         for (name, _) in &attrs {
             let name = self.ctx.ident_str(*name);
             if !def.declares_attr(name) {
-                return Err(nc.err(format!("attribute '{name}' is not supported")));
+                return Err(nc.unsupported(format!("attribute '{name}' is not supported")));
             }
         }
         let last = operands
@@ -653,7 +679,7 @@ impl<'a> Importer<'a> {
             // ones (negative dims) are refused.
             let declared = match value_type(self.ctx, tp) {
                 Ok(v) => v.ty,
-                Err(e) if e.contains("negative") => {
+                Err(e @ OnnxError::Invalid(_)) if e.to_string().contains("negative") => {
                     return Err(nc.err(format!("output '{name}': {e}")));
                 }
                 Err(_) => continue,

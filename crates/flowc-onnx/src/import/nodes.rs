@@ -24,7 +24,7 @@
 //! | `Dropout`, `Identity` | all | removed: the input is forwarded (a used `mask` is all true) |
 //! | `Constant` | all | `flow.constant` (`value`, `value_float(s)`, `value_int(s)`) |
 
-use super::attrs::convert_attr;
+use super::attrs::{AttrError, convert_attr};
 use super::types::tensor_dtype;
 use super::{Importer, NodeCtx};
 use crate::error::ImportError;
@@ -128,7 +128,10 @@ impl Importer<'_> {
             if exclude.contains(&name) {
                 continue;
             }
-            let value = convert_attr(self.ctx, a, self.base_dir).map_err(|e| nc.err(e))?;
+            let value = convert_attr(self.ctx, a, self.base_dir).map_err(|e| match e {
+                AttrError::Invalid(m) => nc.err(m),
+                AttrError::Unsupported(m) => nc.unsupported(m),
+            })?;
             let ident = self.ctx.ident(name);
             match out.iter_mut().find(|(n, _)| *n == ident) {
                 Some(slot) => slot.1 = value,
@@ -245,7 +248,10 @@ impl Importer<'_> {
                 let t =
                     a.t.as_ref()
                         .ok_or_else(|| nc.err("attribute 'value' has no tensor"))?;
-                decode_tensor(t, self.base_dir).map_err(|e| nc.err(e.to_string()))?
+                decode_tensor(t, self.base_dir).map_err(|e| match e {
+                    crate::OnnxError::Unsupported(_) => nc.unsupported(e.to_string()),
+                    e => nc.err(e.to_string()),
+                })?
             }
             "value_float" => scalar_or_list(DType::F32, a.f().to_le_bytes().to_vec(), true),
             "value_floats" => scalar_or_list(
@@ -260,7 +266,9 @@ impl Importer<'_> {
                 false,
             ),
             other => {
-                return Err(nc.err(format!("Constant attribute '{other}' is not supported")));
+                return Err(
+                    nc.unsupported(format!("Constant attribute '{other}' is not supported"))
+                );
             }
         };
         let Some(out) = node.output.first().filter(|o| !o.is_empty()) else {
@@ -294,7 +302,7 @@ impl Importer<'_> {
             let training = self.small.get(&t).map(|r| r.data.iter().any(|&b| b != 0));
             match training {
                 Some(false) => {}
-                Some(true) => return Err(nc.err("training mode is not supported")),
+                Some(true) => return Err(nc.unsupported("training mode is not supported")),
                 None => {
                     return Err(
                         nc.err("training_mode must be a constant (flowc compiles for inference)")
@@ -459,7 +467,7 @@ impl Importer<'_> {
         let mode = match mode.as_str() {
             "nearest" => "nearest",
             "linear" | "bilinear" => "linear",
-            other => return Err(nc.err(format!("mode '{other}' is not supported"))),
+            other => return Err(nc.unsupported(format!("mode '{other}' is not supported"))),
         };
         self.legacy_resize_attrs(&mut attrs, mode);
         self.emit(
@@ -564,13 +572,15 @@ impl Importer<'_> {
         if let Some(spatial) = attr_int(nc.node, "spatial")
             && spatial != 1
         {
-            return Err(nc.err("spatial = 0 (per-activation normalization) is not supported"));
+            return Err(
+                nc.unsupported("spatial = 0 (per-activation normalization) is not supported")
+            );
         }
         if attr_int(nc.node, "training_mode").is_some_and(|t| t != 0) {
-            return Err(nc.err("training mode is not supported"));
+            return Err(nc.unsupported("training mode is not supported"));
         }
         if let Some(i) = (1..nc.node.output.len()).find(|&i| self.output_used(nc, i)) {
-            return Err(nc.err(format!(
+            return Err(nc.unsupported(format!(
                 "output {i} ('{}') exists only in training mode, which is not supported",
                 nc.node.output[i]
             )));

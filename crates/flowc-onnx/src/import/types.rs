@@ -1,5 +1,6 @@
 //! ONNX types and tensors as flowc IR types and attributes.
 
+use crate::OnnxError;
 use crate::proto::{TypeProto, type_proto};
 use crate::tensor::{RawTensor, dtype_from_onnx};
 use flowc_ir::{AttrData, Attribute, Context, DYNAMIC, FloatKind, Signedness, Type, TypeData};
@@ -68,7 +69,7 @@ pub struct ValueType {
 
 /// Converts a `TypeProto` to a tensor type: `dim_value` dims are static, `dim_param` and unset
 /// dims are `?`, a missing shape is unranked.
-pub fn value_type(ctx: &mut Context, tp: &TypeProto) -> Result<ValueType, String> {
+pub fn value_type(ctx: &mut Context, tp: &TypeProto) -> Result<ValueType, OnnxError> {
     let tensor = match &tp.value {
         Some(type_proto::Value::TensorType(t)) => t,
         Some(other) => {
@@ -80,11 +81,15 @@ pub fn value_type(ctx: &mut Context, tp: &TypeProto) -> Result<ValueType, String
                 type_proto::Value::OptionalType(_) => "optional",
                 type_proto::Value::TensorType(_) => "tensor",
             };
-            return Err(format!("{kind} types are not supported"));
+            return Err(OnnxError::unsupported(format!("{kind} types")));
         }
-        None => return Err("the type is missing or of an unknown kind".to_string()),
+        None => {
+            return Err(OnnxError::invalid(
+                "the type is missing or of an unknown kind",
+            ));
+        }
     };
-    let dtype = dtype_from_onnx(tensor.elem_type()).map_err(|e| e.to_string())?;
+    let dtype = dtype_from_onnx(tensor.elem_type())?;
     let elem = element_type(ctx, dtype);
     let Some(shape) = &tensor.shape else {
         let ty = ctx.intern_type(TypeData::UnrankedTensor { element: elem });
@@ -102,7 +107,9 @@ pub fn value_type(ctx: &mut Context, tp: &TypeProto) -> Result<ValueType, String
                 dims.push(*v);
                 dim_params.push(String::new());
             }
-            Some(Dim::DimValue(v)) => return Err(format!("dim {v} is negative")),
+            Some(Dim::DimValue(v)) => {
+                return Err(OnnxError::invalid(format!("dim {v} is negative")));
+            }
             Some(Dim::DimParam(p)) => {
                 dims.push(DYNAMIC);
                 dim_params.push(p.clone());
