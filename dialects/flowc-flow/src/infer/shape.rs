@@ -68,7 +68,10 @@ impl Infer<'_> {
                 v
             });
         }
-        let total = x.num_elements();
+        let total = match xd {
+            Some(d) => Some(product(d)?).filter(|&p| p >= 0),
+            None => None,
+        };
         let known: Vec<i64> = out.iter().copied().filter(|&d| d != -1).collect();
         let known_prod = product(&known)?;
         if let Some(pos) = out.iter().position(|&d| d == -1) {

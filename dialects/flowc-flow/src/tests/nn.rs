@@ -1,1 +1,793 @@
+use super::{err, ok};
 
+#[test]
+fn matmul() {
+    ok(
+        "flow.matmul",
+        &["tensor<2x3xf32>", "tensor<3x4xf32>"],
+        &[],
+        &["tensor<2x4xf32>"],
+    );
+    ok(
+        "flow.matmul",
+        &["tensor<3xf32>", "tensor<3x4xf32>"],
+        &[],
+        &["tensor<4xf32>"],
+    );
+    ok(
+        "flow.matmul",
+        &["tensor<2x3xf32>", "tensor<3xf32>"],
+        &[],
+        &["tensor<2xf32>"],
+    );
+    ok(
+        "flow.matmul",
+        &["tensor<3xf32>", "tensor<3xf32>"],
+        &[],
+        &["tensor<f32>"],
+    );
+    ok(
+        "flow.matmul",
+        &["tensor<?x8x16x64xf32>", "tensor<1x8x64x16xf32>"],
+        &[],
+        &["tensor<?x8x16x16xf32>"],
+    );
+    ok(
+        "flow.matmul",
+        &["tensor<5x2x3xf32>", "tensor<3x7xf32>"],
+        &[],
+        &["tensor<5x2x7xf32>"],
+    );
+    ok(
+        "flow.matmul",
+        &["tensor<?x?xf32>", "tensor<?x4xf32>"],
+        &[],
+        &["tensor<?x4xf32>"],
+    );
+    ok(
+        "flow.matmul",
+        &["tensor<*xf32>", "tensor<3x4xf32>"],
+        &[],
+        &["tensor<*xf32>"],
+    );
+    err(
+        "flow.matmul",
+        &["tensor<2x3xf32>", "tensor<4x5xf32>"],
+        &[],
+        1,
+        "contracting dimensions differ",
+    );
+    err(
+        "flow.matmul",
+        &["tensor<f32>", "tensor<3xf32>"],
+        &[],
+        1,
+        "rank at least 1",
+    );
+    err(
+        "flow.matmul",
+        &["tensor<2x2x3xf32>", "tensor<3x3x4xf32>"],
+        &[],
+        1,
+        "batch dimensions",
+    );
+    err(
+        "flow.matmul",
+        &["tensor<2x3xi8>", "tensor<3x4xi8>"],
+        &[],
+        1,
+        "must be tensor of",
+    );
+    ok(
+        "flow.matmul_integer",
+        &["tensor<2x3xui8>", "tensor<3x4xi8>"],
+        &[],
+        &["tensor<2x4xi32>"],
+    );
+    ok(
+        "flow.matmul_integer",
+        &[
+            "tensor<2x3xui8>",
+            "tensor<3x4xi8>",
+            "tensor<ui8>",
+            "tensor<4xi8>",
+        ],
+        &[],
+        &["tensor<2x4xi32>"],
+    );
+    err(
+        "flow.matmul_integer",
+        &["tensor<2x3xui8>", "tensor<3x4xi8>", "tensor<i8>"],
+        &[],
+        1,
+        "same element type",
+    );
+    ok(
+        "flow.q_linear_matmul",
+        &[
+            "tensor<2x3xui8>",
+            "tensor<f32>",
+            "tensor<ui8>",
+            "tensor<3x4xi8>",
+            "tensor<f32>",
+            "tensor<i8>",
+            "tensor<f32>",
+            "tensor<i8>",
+        ],
+        &[],
+        &["tensor<2x4xi8>"],
+    );
+}
+
+#[test]
+fn gemm() {
+    ok(
+        "flow.gemm",
+        &["tensor<2x3xf32>", "tensor<3x4xf32>"],
+        &[],
+        &["tensor<2x4xf32>"],
+    );
+    ok(
+        "flow.gemm",
+        &["tensor<3x2xf32>", "tensor<4x3xf32>", "tensor<4xf32>"],
+        &[("transA", "1 : i64"), ("transB", "1 : i64")],
+        &["tensor<2x4xf32>"],
+    );
+    ok(
+        "flow.gemm",
+        &["tensor<?x3xf32>", "tensor<3x4xf32>", "tensor<1x4xf32>"],
+        &[],
+        &["tensor<?x4xf32>"],
+    );
+    err(
+        "flow.gemm",
+        &["tensor<2x3xf32>", "tensor<4x3xf32>"],
+        &[],
+        1,
+        "contracting dimensions differ",
+    );
+    err(
+        "flow.gemm",
+        &["tensor<2x3xf32>", "tensor<3x4xf32>", "tensor<3xf32>"],
+        &[],
+        1,
+        "does not broadcast",
+    );
+    err(
+        "flow.gemm",
+        &["tensor<2x3x1xf32>", "tensor<3x4xf32>"],
+        &[],
+        1,
+        "must have rank 2",
+    );
+    err(
+        "flow.gemm",
+        &["tensor<2x3xf32>", "tensor<3x4xf32>"],
+        &[("transA", "2 : i64")],
+        1,
+        "must be 0 or 1",
+    );
+}
+
+#[test]
+fn conv() {
+    let x = "tensor<1x3x224x224xf32>";
+    let w = "tensor<64x3x7x7xf32>";
+    ok(
+        "flow.conv",
+        &[x, w],
+        &[
+            ("pads", "array<i64: 3, 3, 3, 3>"),
+            ("strides", "array<i64: 2, 2>"),
+        ],
+        &["tensor<1x64x112x112xf32>"],
+    );
+    ok(
+        "flow.conv",
+        &[x, w, "tensor<64xf32>"],
+        &[
+            ("auto_pad", "\"SAME_UPPER\""),
+            ("strides", "array<i64: 2, 2>"),
+        ],
+        &["tensor<1x64x112x112xf32>"],
+    );
+    ok(
+        "flow.conv",
+        &[x, w],
+        &[("auto_pad", "\"VALID\"")],
+        &["tensor<1x64x218x218xf32>"],
+    );
+    ok(
+        "flow.conv",
+        &["tensor<?x3x?x32xf32>", w],
+        &[("dilations", "array<i64: 2, 2>")],
+        &["tensor<?x64x?x20xf32>"],
+    );
+    ok(
+        "flow.conv",
+        &["tensor<1x32x8x8xf32>", "tensor<32x1x3x3xf32>"],
+        &[("group", "32 : i64"), ("pads", "array<i64: 1, 1, 1, 1>")],
+        &["tensor<1x32x8x8xf32>"],
+    );
+    ok(
+        "flow.conv",
+        &["tensor<1x4x10xf32>", "tensor<8x4x3xf32>"],
+        &[],
+        &["tensor<1x8x8xf32>"],
+    );
+    ok(
+        "flow.conv",
+        &["tensor<*xf32>", w],
+        &[],
+        &["tensor<?x64x?x?xf32>"],
+    );
+    err(
+        "flow.conv",
+        &[x, w],
+        &[("kernel_shape", "array<i64: 7>")],
+        1,
+        "'kernel_shape' must have 2 elements (the spatial rank), but has 1",
+    );
+    err(
+        "flow.conv",
+        &[x, w],
+        &[("kernel_shape", "array<i64: 5, 5>")],
+        1,
+        "disagrees with the weight",
+    );
+    err(
+        "flow.conv",
+        &[x, w],
+        &[("pads", "array<i64: 1, 1>")],
+        1,
+        "'pads' must have 4 elements",
+    );
+    err(
+        "flow.conv",
+        &[x, w],
+        &[("strides", "array<i64: 0, 1>")],
+        1,
+        "strides must be positive",
+    );
+    err(
+        "flow.conv",
+        &[x, w],
+        &[("auto_pad", "\"SAME\"")],
+        1,
+        "\"NOTSET\", \"SAME_UPPER\", \"SAME_LOWER\", \"VALID\"",
+    );
+    err(
+        "flow.conv",
+        &["tensor<1x4x8x8xf32>", w],
+        &[],
+        1,
+        "input channels (4) must equal weight channels (3) times group (1)",
+    );
+    err(
+        "flow.conv",
+        &[x, w, "tensor<32xf32>"],
+        &[],
+        1,
+        "bias must be 1-D",
+    );
+    err(
+        "flow.conv",
+        &["tensor<1x3x4x4xf32>", w],
+        &[],
+        1,
+        "larger than the padded input",
+    );
+    err(
+        "flow.conv",
+        &["tensor<3x4xf32>", "tensor<3x4xf32>"],
+        &[],
+        1,
+        "rank at least 3",
+    );
+    err(
+        "flow.conv",
+        &[x, "tensor<64x3x7xf32>"],
+        &[],
+        1,
+        "must have rank 4",
+    );
+    err(
+        "flow.conv",
+        &[x, w],
+        &[("group", "0 : i64")],
+        1,
+        "'group' must be positive",
+    );
+    err(
+        "flow.conv",
+        &["tensor<1x4x8x8xf32>", "tensor<6x2x3x3xf32>"],
+        &[("group", "4 : i64")],
+        1,
+        "",
+    );
+}
+
+#[test]
+fn conv_transpose() {
+    let x = "tensor<1x1x4x4xf32>";
+    let w = "tensor<1x2x3x3xf32>";
+    ok(
+        "flow.conv_transpose",
+        &[x, w],
+        &[("strides", "array<i64: 2, 2>")],
+        &["tensor<1x2x9x9xf32>"],
+    );
+    ok(
+        "flow.conv_transpose",
+        &[x, w],
+        &[
+            ("strides", "array<i64: 2, 2>"),
+            ("auto_pad", "\"SAME_UPPER\""),
+        ],
+        &["tensor<1x2x8x8xf32>"],
+    );
+    ok(
+        "flow.conv_transpose",
+        &[x, w],
+        &[
+            ("strides", "array<i64: 2, 2>"),
+            ("output_shape", "array<i64: 10, 10>"),
+        ],
+        &["tensor<1x2x10x10xf32>"],
+    );
+    ok(
+        "flow.conv_transpose",
+        &[x, w],
+        &[
+            ("strides", "array<i64: 2, 2>"),
+            ("pads", "array<i64: 1, 1, 1, 1>"),
+            ("output_padding", "array<i64: 1, 1>"),
+        ],
+        &["tensor<1x2x8x8xf32>"],
+    );
+    ok(
+        "flow.conv_transpose",
+        &["tensor<1x4x5xf32>", "tensor<4x3x3xf32>"],
+        &[("group", "2 : i64")],
+        &["tensor<1x6x7xf32>"],
+    );
+    err(
+        "flow.conv_transpose",
+        &["tensor<1x2x4x4xf32>", w],
+        &[],
+        1,
+        "input channels (2)",
+    );
+    err(
+        "flow.conv_transpose",
+        &[x, w],
+        &[("output_padding", "array<i64: 1>")],
+        1,
+        "'output_padding' must have 2 elements",
+    );
+}
+
+#[test]
+fn pools() {
+    let x = "tensor<1x64x112x112xf32>";
+    ok(
+        "flow.max_pool",
+        &[x],
+        &[
+            ("kernel_shape", "array<i64: 3, 3>"),
+            ("strides", "array<i64: 2, 2>"),
+            ("pads", "array<i64: 1, 1, 1, 1>"),
+        ],
+        &["tensor<1x64x56x56xf32>"],
+    );
+    ok(
+        "flow.max_pool",
+        &[x],
+        &[
+            ("kernel_shape", "array<i64: 3, 3>"),
+            ("strides", "array<i64: 2, 2>"),
+        ],
+        &["tensor<1x64x55x55xf32>", "tensor<1x64x55x55xi64>"],
+    );
+    ok(
+        "flow.max_pool",
+        &["tensor<1x1x5x5xf32>"],
+        &[
+            ("kernel_shape", "array<i64: 2, 2>"),
+            ("strides", "array<i64: 2, 2>"),
+            ("ceil_mode", "1 : i64"),
+        ],
+        &["tensor<1x1x3x3xf32>"],
+    );
+    ok(
+        "flow.max_pool",
+        &["tensor<1x1x4x4xf32>"],
+        &[
+            ("kernel_shape", "array<i64: 1, 1>"),
+            ("strides", "array<i64: 2, 2>"),
+            ("pads", "array<i64: 1, 1, 1, 1>"),
+            ("ceil_mode", "1 : i64"),
+        ],
+        &["tensor<1x1x3x3xf32>"],
+    );
+    ok(
+        "flow.average_pool",
+        &["tensor<1x1x4x4xf32>"],
+        &[
+            ("kernel_shape", "array<i64: 3, 3>"),
+            ("strides", "array<i64: 2, 2>"),
+            ("auto_pad", "\"SAME_UPPER\""),
+            ("dilations", "array<i64: 2, 2>"),
+        ],
+        &["tensor<1x1x2x2xf32>"],
+    );
+    ok(
+        "flow.average_pool",
+        &["tensor<1x1x4x4xf32>"],
+        &[
+            ("kernel_shape", "array<i64: 3, 3>"),
+            ("strides", "array<i64: 2, 2>"),
+            ("auto_pad", "\"VALID\""),
+        ],
+        &["tensor<1x1x1x1xf32>"],
+    );
+    ok(
+        "flow.lp_pool",
+        &["tensor<?x3x8xf32>"],
+        &[("kernel_shape", "array<i64: 2>")],
+        &["tensor<?x3x7xf32>"],
+    );
+    ok(
+        "flow.max_pool",
+        &["tensor<1x1x4x4xi8>"],
+        &[("kernel_shape", "array<i64: 2, 2>")],
+        &["tensor<1x1x3x3xi8>"],
+    );
+    err(
+        "flow.max_pool",
+        &[x],
+        &[],
+        1,
+        "requires attribute 'kernel_shape'",
+    );
+    err(
+        "flow.max_pool",
+        &[x],
+        &[("kernel_shape", "array<i64: 3>")],
+        1,
+        "must have 2 elements",
+    );
+    err(
+        "flow.average_pool",
+        &["tensor<1x1x4x4xi8>"],
+        &[("kernel_shape", "array<i64: 2, 2>")],
+        1,
+        "must be tensor of",
+    );
+    err(
+        "flow.max_pool",
+        &["tensor<4x4xf32>"],
+        &[("kernel_shape", "array<i64: 2, 2>")],
+        1,
+        "rank at least 3",
+    );
+    err(
+        "flow.max_pool",
+        &[x],
+        &[
+            ("kernel_shape", "array<i64: 3, 3>"),
+            ("pads", "array<i64: -1, 0, 0, 0>"),
+        ],
+        1,
+        "non-negative",
+    );
+    ok(
+        "flow.global_average_pool",
+        &["tensor<2x8x7x7xf32>"],
+        &[],
+        &["tensor<2x8x1x1xf32>"],
+    );
+    ok(
+        "flow.global_max_pool",
+        &["tensor<?x8x?xf32>"],
+        &[],
+        &["tensor<?x8x1xf32>"],
+    );
+    ok(
+        "flow.global_lp_pool",
+        &["tensor<*xf32>"],
+        &[],
+        &["tensor<*xf32>"],
+    );
+    err(
+        "flow.global_average_pool",
+        &["tensor<8xf32>"],
+        &[],
+        1,
+        "rank at least 2",
+    );
+    ok(
+        "flow.max_unpool",
+        &["tensor<1x1x2x2xf32>", "tensor<1x1x2x2xi64>"],
+        &[
+            ("kernel_shape", "array<i64: 2, 2>"),
+            ("strides", "array<i64: 2, 2>"),
+        ],
+        &["tensor<1x1x4x4xf32>"],
+    );
+    ok(
+        "flow.max_unpool",
+        &[
+            "tensor<1x1x2x2xf32>",
+            "tensor<1x1x2x2xi64>",
+            "= dense<[1, 1, 5, 5]> : tensor<4xi64>",
+        ],
+        &[
+            ("kernel_shape", "array<i64: 2, 2>"),
+            ("strides", "array<i64: 2, 2>"),
+        ],
+        &["tensor<1x1x5x5xf32>"],
+    );
+    err(
+        "flow.max_unpool",
+        &["tensor<1x1x2x2xf32>", "tensor<1x1x2x3xi64>"],
+        &[("kernel_shape", "array<i64: 2, 2>")],
+        1,
+        "must have the shape of the input",
+    );
+}
+
+#[test]
+fn normalization() {
+    let c = "tensor<8xf32>";
+    ok(
+        "flow.batch_normalization",
+        &["tensor<2x8x4x4xf32>", c, c, c, c],
+        &[],
+        &["tensor<2x8x4x4xf32>"],
+    );
+    ok(
+        "flow.batch_normalization",
+        &["tensor<2x8x4x4xf32>", c, c, c, c],
+        &[("training_mode", "1 : i64")],
+        &["tensor<2x8x4x4xf32>", "tensor<8xf32>", "tensor<8xf32>"],
+    );
+    err(
+        "flow.batch_normalization",
+        &["tensor<2x8x4x4xf32>", c, c, c, c],
+        &[],
+        3,
+        "training_mode",
+    );
+    err(
+        "flow.batch_normalization",
+        &["tensor<2x8x4x4xf32>", "tensor<4xf32>", c, c, c],
+        &[],
+        1,
+        "operand #1 (scale) must be 1-D with [8] elements",
+    );
+    err(
+        "flow.batch_normalization",
+        &["tensor<2x8x4x4xf32>", c, c, c],
+        &[],
+        1,
+        "expects 5 operands, but has 4",
+    );
+    ok(
+        "flow.batch_normalization",
+        &[
+            "tensor<2x8x4x4xf16>",
+            c,
+            c,
+            "tensor<8xf16>",
+            "tensor<8xf16>",
+        ],
+        &[],
+        &["tensor<2x8x4x4xf16>"],
+    );
+    ok(
+        "flow.instance_normalization",
+        &["tensor<2x8x4x4xf32>", c, c],
+        &[],
+        &["tensor<2x8x4x4xf32>"],
+    );
+    err(
+        "flow.instance_normalization",
+        &["tensor<2x8xf32>", c, c],
+        &[],
+        1,
+        "rank at least 3",
+    );
+    ok(
+        "flow.layer_normalization",
+        &["tensor<2x5x16xf32>", "tensor<16xf32>", "tensor<16xf32>"],
+        &[],
+        &["tensor<2x5x16xf32>"],
+    );
+    ok(
+        "flow.layer_normalization",
+        &["tensor<2x5x16xf16>", "tensor<5x16xf16>"],
+        &[("axis", "1 : i64")],
+        &[
+            "tensor<2x5x16xf16>",
+            "tensor<2x1x1xf32>",
+            "tensor<2x1x1xf32>",
+        ],
+    );
+    err(
+        "flow.layer_normalization",
+        &["tensor<2x5x16xf32>", "tensor<8xf32>"],
+        &[],
+        1,
+        "does not broadcast",
+    );
+    err(
+        "flow.layer_normalization",
+        &["tensor<2x5x16xf32>", "tensor<16xf32>"],
+        &[("axis", "3 : i64")],
+        1,
+        "out of range",
+    );
+    err(
+        "flow.layer_normalization",
+        &["tensor<2x5x16xf32>", "tensor<16xf32>"],
+        &[("stash_type", "7 : i64")],
+        1,
+        "stash_type",
+    );
+}
+
+#[test]
+fn recurrent() {
+    // X [seq, batch, input], W [dirs, 4H, input], R [dirs, 4H, H]
+    ok(
+        "flow.lstm",
+        &[
+            "tensor<7x2x10xf32>",
+            "tensor<1x80x10xf32>",
+            "tensor<1x80x20xf32>",
+        ],
+        &[("hidden_size", "20 : i64")],
+        &[
+            "tensor<7x1x2x20xf32>",
+            "tensor<1x2x20xf32>",
+            "tensor<1x2x20xf32>",
+        ],
+    );
+    ok(
+        "flow.gru",
+        &[
+            "tensor<2x?x10xf32>",
+            "tensor<2x60x10xf32>",
+            "tensor<2x60x20xf32>",
+            "tensor<2x120xf32>",
+        ],
+        &[("direction", "\"bidirectional\""), ("layout", "1 : i64")],
+        &["tensor<2x?x2x20xf32>", "tensor<2x2x20xf32>"],
+    );
+    ok(
+        "flow.rnn",
+        &[
+            "tensor<7x2x10xf32>",
+            "tensor<1x20x10xf32>",
+            "tensor<1x20x20xf32>",
+            "none",
+            "tensor<2xi32>",
+        ],
+        &[],
+        &["tensor<7x1x2x20xf32>"],
+    );
+    err(
+        "flow.lstm",
+        &[
+            "tensor<7x2x10xf32>",
+            "tensor<1x80x10xf32>",
+            "tensor<1x80x20xf32>",
+        ],
+        &[("hidden_size", "16 : i64")],
+        1,
+        "hidden_size",
+    );
+    err(
+        "flow.lstm",
+        &[
+            "tensor<7x2x10xf32>",
+            "tensor<2x80x10xf32>",
+            "tensor<1x80x20xf32>",
+        ],
+        &[],
+        1,
+        "directions",
+    );
+    err(
+        "flow.lstm",
+        &[
+            "tensor<7x2x10xf32>",
+            "tensor<1x80x12xf32>",
+            "tensor<1x80x20xf32>",
+        ],
+        &[],
+        1,
+        "input size",
+    );
+    err(
+        "flow.gru",
+        &[
+            "tensor<7x2x10xf32>",
+            "tensor<1x60x10xf32>",
+            "tensor<1x60x20xf32>",
+        ],
+        &[("activations", "[\"Sigmoid\"]")],
+        1,
+        "'activations' must have 2 elements",
+    );
+    err(
+        "flow.rnn",
+        &[
+            "tensor<7x2x10xf32>",
+            "tensor<1x20x10xf32>",
+            "tensor<1x20x20xf32>",
+        ],
+        &[("direction", "\"both\"")],
+        1,
+        "must be one of",
+    );
+    err(
+        "flow.rnn",
+        &[
+            "tensor<7x2x10xf32>",
+            "tensor<1x20x10xf32>",
+            "tensor<1x20x20xf32>",
+            "none",
+            "tensor<2xi64>",
+        ],
+        &[],
+        1,
+        "sequence_lens",
+    );
+}
+
+#[test]
+fn sampling() {
+    ok(
+        "flow.grid_sample",
+        &["tensor<1x3x8x8xf32>", "tensor<1x4x5x2xf32>"],
+        &[],
+        &["tensor<1x3x4x5xf32>"],
+    );
+    err(
+        "flow.grid_sample",
+        &["tensor<1x3x8x8xf32>", "tensor<1x4x5x3xf32>"],
+        &[],
+        1,
+        "spatial rank",
+    );
+    err(
+        "flow.grid_sample",
+        &["tensor<1x3x8x8xf32>", "tensor<1x4x5x2xf32>"],
+        &[("mode", "\"bilinear\"")],
+        1,
+        "must be one of",
+    );
+    ok(
+        "flow.roi_align",
+        &[
+            "tensor<1x256x14x14xf32>",
+            "tensor<5x4xf32>",
+            "tensor<5xi64>",
+        ],
+        &[("output_height", "7 : i64"), ("output_width", "7 : i64")],
+        &["tensor<5x256x7x7xf32>"],
+    );
+    err(
+        "flow.roi_align",
+        &[
+            "tensor<1x256x14x14xf32>",
+            "tensor<5x4xf32>",
+            "tensor<4xi64>",
+        ],
+        &[],
+        1,
+        "number of rois",
+    );
+}
