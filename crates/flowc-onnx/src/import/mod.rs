@@ -669,6 +669,12 @@ impl<'a> Importer<'a> {
             )));
         }
         for (i, ty) in result_types.iter_mut().enumerate() {
+            let absent = out_names.get(i).is_some_and(|n| n.is_empty());
+            if absent && i + 1 < num_results {
+                // An absent optional output that is not trailing has type `none`.
+                *ty = self.ctx.none_type();
+                continue;
+            }
             let Some(name) = out_names.get(i).filter(|n| !n.is_empty()) else {
                 continue;
             };
