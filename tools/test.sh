@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (tools/setup.sh), builds the whole workspace (debug,
 # all targets), runs the Rust tests, then the lit / FileCheck tests under test/ against the
-# freshly built binaries in target/debug. Exits non-zero on the first failure.
+# freshly built binaries in target/debug, then the ONNX node conformance cases and the real
+# models compared with onnxruntime (tools/onnx/). Exits non-zero on the first failure.
 #
 #   tools/test.sh
 set -euo pipefail
@@ -23,5 +24,13 @@ cargo test --workspace
 step "lit test/"
 # The lit tests use target/debug unless FLOWC_BIN_DIR says otherwise (see lit.cfg).
 /usr/lib/llvm-22/bin/lit -sv test/
+
+step "ONNX node conformance (tools/onnx/conformance.sh)"
+# Generates the ONNX node test cases once (needs the onnx PyPI package; skips without network)
+# and fails if the results differ from tools/onnx/expected-failures.txt.
+tools/onnx/conformance.sh
+
+step "real models vs onnxruntime (tools/onnx/check-models.sh)"
+tools/onnx/check-models.sh
 
 step "all tests passed"

@@ -1,0 +1,80 @@
+//! Targets: where a model runs. Each target is one [`Backend`] implementation; the driver picks
+//! one by [`Target`] and knows nothing else about it.
+//!
+//! Adding a target (the CPU backend, a `.flowc` bundle runner, ...) means a new [`Target`]
+//! variant, a new module implementing [`Backend`], and one arm in [`Target::backend`].
+
+use flowc_tensor::Tensor;
+
+use crate::error::Result;
+use crate::model::ImportedModel;
+
+/// The targets `--target` accepts.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Target {
+    /// The reference interpreter of the `flow` dialect (crates/flowc-interp).
+    Interp,
+}
+
+impl Target {
+    /// The target used when `--target` is not given.
+    pub const DEFAULT: Target = Target::Interp;
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Interp => "interp",
+        }
+    }
+
+    pub fn backend(self) -> Box<dyn Backend> {
+        match self {
+            Target::Interp => Box::new(interp::InterpBackend),
+        }
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A way to run models.
+pub trait Backend {
+    /// Prepares an imported model for running (a compiling backend compiles it here).
+    fn prepare(&self, model: ImportedModel) -> Result<Box<dyn Executable>>;
+}
+
+/// A model ready to run, reusable across runs.
+pub trait Executable {
+    /// Runs the model on inputs in graph-input order (already checked against the model's
+    /// declared types) and returns the outputs in graph-output order.
+    fn run(&mut self, inputs: Vec<Tensor>) -> Result<Vec<Tensor>>;
+}
+
+pub mod interp {
+    //! The `interp` target: the reference interpreter runs the imported `flow` IR directly.
+
+    use super::*;
+    use crate::error::{DriverError, ErrorKind};
+
+    pub struct InterpBackend;
+
+    struct InterpExecutable {
+        model: ImportedModel,
+    }
+
+    impl Backend for InterpBackend {
+        fn prepare(&self, model: ImportedModel) -> Result<Box<dyn Executable>> {
+            Ok(Box::new(InterpExecutable { model }))
+        }
+    }
+
+    impl Executable for InterpExecutable {
+        fn run(&mut self, inputs: Vec<Tensor>) -> Result<Vec<Tensor>> {
+            let m = &self.model;
+            flowc_interp::run_function(&m.ctx, m.func, inputs)
+                .map_err(|e| DriverError::classified(e.to_string(), ErrorKind::Runtime))
+        }
+    }
+}
