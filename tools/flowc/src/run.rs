@@ -121,8 +121,9 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let paths = bind_inputs(&sig, &args.inputs, &model_name)?;
     let inputs = read_inputs(&sig, &paths)?;
     let imported = file.import()?;
-    let mut exe = args.target.backend().prepare(imported)?;
-    let outputs = exe.run(inputs)?;
+    let in_model = |e: DriverError| DriverError::new(e.kind, format!("{model_name}: {e}"));
+    let mut exe = args.target.backend().prepare(imported).map_err(in_model)?;
+    let outputs = exe.run(inputs).map_err(in_model)?;
     if outputs.len() != sig.outputs.len() {
         return Err(DriverError::runtime(format!(
             "{model_name}: the model declares {} outputs, but running it produced {}",

@@ -289,7 +289,8 @@ fn run_case_data(
             )));
         }
     }
-    let mut exe = target.backend().prepare(imported)?;
+    let in_model = |e: DriverError| DriverError::new(e.kind, format!("model.onnx: {e}"));
+    let mut exe = target.backend().prepare(imported).map_err(in_model)?;
     for set in &sets {
         let input_files = numbered_files(set, "input");
         if input_files.len() != sig.inputs.len() {
@@ -311,7 +312,7 @@ fn run_case_data(
             .iter()
             .map(|p| tensor_io::read_tensor(p))
             .collect::<Result<_>>()?;
-        let actual = exe.run(inputs)?;
+        let actual = exe.run(inputs).map_err(in_model)?;
         if let Some(mismatch) = compare_outputs(&actual, &expected, &sig_output_names(&sig), &tol) {
             let detail = if sets.len() > 1 {
                 format!("{}: {}", file_name(set), mismatch.0)
@@ -392,8 +393,14 @@ thread_local! {
 /// Runs a case, turning a panic (a bug) into a [`Status::Panicked`] result.
 fn run_guarded(case: &Case, target: Target) -> (Run, Duration) {
     let start = Instant::now();
-    let result = std::panic::catch_unwind(AssertUnwindSafe(|| run_case(case, target)));
-    let run = match result {
+    let run = guarded(|| run_case(case, target));
+    (run, start.elapsed())
+}
+
+/// Runs `f`, turning a panic into a [`Status::Panicked`] result that says where it happened
+/// (when the hook installed by [`run_cases`] recorded it).
+fn guarded(f: impl FnOnce() -> Run) -> Run {
+    match std::panic::catch_unwind(AssertUnwindSafe(f)) {
         Ok(run) => run,
         Err(payload) => {
             let msg = payload
@@ -410,8 +417,7 @@ fn run_guarded(case: &Case, target: Target) -> (Run, Duration) {
             };
             run
         }
-    };
-    (run, start.elapsed())
+    }
 }
 
 /// The op each case is about, for grouping: a case's single op type; for the `_expanded`
@@ -982,6 +988,16 @@ mod tests {
             primary_ops(&cases),
             vec!["Softmax", "Softmax", "LayerNormalization", "(loop11)"]
         );
+    }
+
+    #[test]
+    fn panics_are_contained() {
+        let run = guarded(|| panic!("boom {}", 42));
+        assert_eq!(run.status, Status::Panicked);
+        assert!(run.detail.contains("boom 42"), "{}", run.detail);
+        assert!(run.detail.contains("a bug in flowc"), "{}", run.detail);
+        let run = guarded(|| Run::new(vec!["Add".into()]));
+        assert_eq!(run.status, Status::Passed);
     }
 
     #[test]
