@@ -730,35 +730,50 @@ pub fn max_unpool(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     }
     let strides = attr_dims(n, "strides", r, 1)?;
     let pads = attr_dims(n, "pads", 2 * r, 0)?;
+    // The default output shape; indices address positions in it.
+    let mut inferred = x.shape()[..2].to_vec();
+    for i in 0..r {
+        let v = (x.shape()[i + 2].saturating_sub(1)) * strides[i] + kernel[i];
+        inferred.push(
+            v.checked_sub(pads[i] + pads[i + r])
+                .ok_or_else(|| KError("pads too large".into()))?,
+        );
+    }
     let out_shape: Vec<usize> = match n.opt(2) {
         Some(s) => s
             .to_i64_vec()?
             .iter()
             .map(|&d| dim(d, "output_shape"))
             .collect::<KResult<_>>()?,
-        None => {
-            let mut s = x.shape()[..2].to_vec();
-            for i in 0..r {
-                let v = (x.shape()[i + 2].saturating_sub(1)) * strides[i] + kernel[i];
-                s.push(
-                    v.checked_sub(pads[i] + pads[i + r])
-                        .ok_or_else(|| KError("pads too large".into()))?,
-                );
-            }
-            s
-        }
+        None => inferred.clone(),
     };
     if out_shape.len() != x.rank() {
         bail!("output_shape must have rank {}", x.rank());
     }
     let total = num_elements(&out_shape)?;
+    let inferred_total = num_elements(&inferred)?;
+    let out_strides = crate::util::strides(&out_shape);
+    // Maps an index into the inferred shape to the same coordinates in the output shape.
+    let place = |k: i64| -> KResult<usize> {
+        if k < 0 || k as usize >= inferred_total {
+            bail!("index {k} is out of range for {inferred_total} elements");
+        }
+        let mut rem = k as usize;
+        let mut off = 0;
+        for d in (0..inferred.len()).rev() {
+            let c = rem % inferred[d];
+            rem /= inferred[d];
+            if c >= out_shape[d] {
+                bail!("index {k} falls outside output_shape {out_shape:?}");
+            }
+            off += c * out_strides[d];
+        }
+        Ok(off)
+    };
     let y = match_numeric!(x.data(), v => {
         let mut y = vec![Num::zero(); total];
         for (i, &k) in ind.iter().enumerate() {
-            if k < 0 || k as usize >= total {
-                bail!("index {k} is out of range for output of {total} elements");
-            }
-            y[k as usize] = v[i];
+            y[place(k)?] = v[i];
         }
         mk(out_shape, y)?
     });

@@ -488,14 +488,25 @@ pub fn bit_shift(node: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         "RIGHT" => false,
         _ => bail!("direction must be LEFT or RIGHT, got '{dir}'"),
     };
+    // Shift amounts outside 0..bits give what sign extension alone produces: -1 for a right
+    // shift of a negative value, 0 otherwise; right shifts of signed values are arithmetic.
     macro_rules! shift {
         ($($v:ident),*) => {
             match a.data() {
                 $(TensorData::$v(va) => {
                     let vb = same(va, b)?;
                     let (v, s) = binary_map(va, a.shape(), vb, b.shape(), |x, y| {
-                        let y = u32::try_from(y).unwrap_or(u32::MAX);
-                        if left { x.checked_shl(y).unwrap_or(0) } else { x.checked_shr(y).unwrap_or(0) }
+                        let bits = (std::mem::size_of_val(&x) * 8) as i128;
+                        let yy = y as i128;
+                        #[allow(unused_comparisons)]
+                        let neg = x < 0;
+                        if yy < 0 || yy >= bits {
+                            if !left && neg { x >> (bits - 1) as u32 } else { 0 }
+                        } else if left {
+                            x.wrapping_shl(yy as u32)
+                        } else {
+                            x >> yy as u32
+                        }
                     })?;
                     mk(s, v)?
                 })*
@@ -503,7 +514,7 @@ pub fn bit_shift(node: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
             }
         };
     }
-    let out = shift!(U8, U16, U32, U64);
+    let out = shift!(U8, U16, U32, U64, I8, I16, I32, I64);
     Ok(vec![Some(out)])
 }
 

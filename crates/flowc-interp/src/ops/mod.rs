@@ -62,6 +62,7 @@ pub mod gemm;
 pub mod index;
 pub mod linalg;
 pub mod norm;
+pub mod quant;
 pub mod reduce;
 pub mod shape;
 
@@ -302,6 +303,12 @@ pub(crate) fn dispatch(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         "flow.lrn" => norm::lrn(n),
         "flow.lp_normalization" => norm::lp_norm(n),
         "flow.mean_variance_normalization" => norm::mvn(n),
+
+        // ----- Quantization -----
+        "flow.quantize_linear" => quant::quantize_linear(n),
+        "flow.dequantize_linear" => quant::dequantize_linear(n),
+        "flow.q_linear_matmul" => quant::qlinear_matmul(n),
+        "flow.q_linear_conv" => quant::qlinear_conv(n),
 
         other => bail!("unsupported op '{other}' (the interpreter has no kernel for it)"),
     }

@@ -570,8 +570,14 @@ pub fn space_to_depth(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     if h % b != 0 || w % b != 0 {
         bail!("spatial dims are not divisible by blocksize");
     }
+    let mode = n.string("mode", "DCR")?;
+    let perm: [usize; 6] = match mode.as_str() {
+        "DCR" => [0, 3, 5, 1, 2, 4],
+        "CRD" => [0, 1, 3, 5, 2, 4],
+        _ => bail!("unknown mode '{mode}'"),
+    };
     let t = x.clone().reshape(vec![nn, c, h / b, b, w / b, b])?;
-    let t = transpose_tensor(&t, &[0, 3, 5, 1, 2, 4])?;
+    let t = transpose_tensor(&t, &perm)?;
     Ok(vec![Some(t.reshape(vec![nn, c * b * b, h / b, w / b])?)])
 }
 
