@@ -184,7 +184,7 @@ pub fn norm_axes(axes: &[i64], rank: usize, what: &str) -> Result<Vec<usize>, St
     for &a in axes {
         let n = norm_axis(a, rank, what)?;
         if out.contains(&n) {
-            return Err(format!("{what}s contain axis {a} more than once"));
+            return Err(format!("axes contain {a} more than once"));
         }
         out.push(n);
     }
