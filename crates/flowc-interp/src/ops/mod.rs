@@ -64,6 +64,7 @@ pub mod linalg;
 pub mod norm;
 pub mod quant;
 pub mod reduce;
+pub mod resize;
 pub mod shape;
 
 use elementwise as ew;
@@ -309,6 +310,9 @@ pub(crate) fn dispatch(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         "flow.dequantize_linear" => quant::dequantize_linear(n),
         "flow.q_linear_matmul" => quant::qlinear_matmul(n),
         "flow.q_linear_conv" => quant::qlinear_conv(n),
+
+        // ----- Resampling -----
+        "flow.resize" | "flow.upsample" => resize::resize(n),
 
         other => bail!("unsupported op '{other}' (the interpreter has no kernel for it)"),
     }
