@@ -42,7 +42,7 @@ impl Infer<'_> {
             }]);
         };
         if shape.iter().filter(|&&v| v == -1).count() > 1 {
-            return Err(format!("shape {} has more than one -1", dims_str(&shape)));
+            return Err(format!("shape {shape:?} has more than one -1"));
         }
         if let Some(v) = shape.iter().find(|&&v| v < -1) {
             return Err(format!("shape has an invalid dimension {v}"));
@@ -57,8 +57,7 @@ impl Infer<'_> {
                 match xd {
                     Some(d) => *d.get(i).ok_or_else(|| {
                         format!(
-                            "shape {} copies dimension {i} (a 0), but the input {x} has rank {}",
-                            dims_str(&shape),
+                            "shape {shape:?} copies dimension {i} (a 0), but the input {x} has rank {}",
                             d.len()
                         )
                     })?,
@@ -79,15 +78,11 @@ impl Infer<'_> {
                 Some(t) if known_prod >= 0 => {
                     if known_prod == 0 {
                         return Err(format!(
-                            "cannot infer the -1 of shape {} next to a zero dimension",
-                            dims_str(&shape)
+                            "cannot infer the -1 of shape {shape:?} next to a zero dimension"
                         ));
                     }
                     if t % known_prod != 0 {
-                        return Err(format!(
-                            "cannot reshape {x} ({t} elements) to {}",
-                            dims_str(&shape)
-                        ));
+                        return Err(format!("cannot reshape {x} ({t} elements) to {shape:?}"));
                     }
                     t / known_prod
                 }
@@ -220,8 +215,7 @@ impl Infer<'_> {
             });
         if !valid {
             return Err(format!(
-                "perm {} is not a permutation of the {r} dimensions of {x}",
-                dims_str(&perm)
+                "perm {perm:?} is not a permutation of the {r} dimensions of {x}"
             ));
         }
         Ok(vec![TensorInfo::ranked(
@@ -592,8 +586,7 @@ impl Infer<'_> {
                 .ok_or("padded dimension overflows i64")?;
             if v < 0 {
                 return Err(format!(
-                    "pads {} remove more than dimension {a} of {x} holds",
-                    dims_str(&pads)
+                    "pads {pads:?} remove more than dimension {a} of {x} holds"
                 ));
             }
             out[a] = v;
