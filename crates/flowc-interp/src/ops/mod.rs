@@ -61,10 +61,12 @@ pub mod elementwise;
 pub mod gemm;
 pub mod index;
 pub mod linalg;
+pub mod misc;
 pub mod norm;
 pub mod quant;
 pub mod reduce;
 pub mod resize;
+pub mod rnn;
 pub mod shape;
 
 use elementwise as ew;
@@ -313,6 +315,15 @@ pub(crate) fn dispatch(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
 
         // ----- Resampling -----
         "flow.resize" | "flow.upsample" => resize::resize(n),
+
+        // ----- Recurrent -----
+        "flow.rnn" => rnn::rnn(n),
+        "flow.gru" => rnn::gru(n),
+        "flow.lstm" => rnn::lstm(n),
+
+        // ----- Miscellaneous -----
+        "flow.non_max_suppression" => misc::non_max_suppression(n),
+        "flow.unique" => misc::unique(n),
 
         other => bail!("unsupported op '{other}' (the interpreter has no kernel for it)"),
     }
