@@ -562,6 +562,11 @@ impl Importer<'_> {
             1,
             &outputs,
         )?;
+        // The result has the input's shape, whatever reshape could infer from a run-time shape.
+        let rty = self.ctx.value_type(r[0]);
+        if let Ok(ty) = super::types::refine_type(self.ctx, rty, xty) {
+            self.ctx.set_value_type(r[0], ty);
+        }
         self.bind_outputs(nc, &r);
         Ok(())
     }
