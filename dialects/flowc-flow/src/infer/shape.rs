@@ -86,7 +86,25 @@ impl Infer<'_> {
                     }
                     t / known_prod
                 }
-                _ => DYN,
+                // Dims copied by a 0 cancel out: `?x3x4` to `[0, -1]` gives `?x12`.
+                _ => match xd {
+                    Some(d) => {
+                        let copied = |i: usize| shape[i] == 0 && !allowzero;
+                        let num: Vec<i64> = (0..d.len())
+                            .filter(|&i| !(i < shape.len() && copied(i)))
+                            .map(|i| d[i])
+                            .collect();
+                        let den: Vec<i64> = (0..out.len())
+                            .filter(|&i| i != pos && !copied(i))
+                            .map(|i| out[i])
+                            .collect();
+                        match (product(&num)?, product(&den)?) {
+                            (n, m) if n >= 0 && m > 0 && n % m == 0 => n / m,
+                            _ => DYN,
+                        }
+                    }
+                    None => DYN,
+                },
             };
         } else if let Some(t) = total
             && known_prod >= 0
@@ -400,11 +418,13 @@ impl Infer<'_> {
                 }
                 None => vec![DYN; n],
             }
+        } else if num_outputs.is_none() {
+            return Err("requires the split operand or attribute 'num_outputs'".into());
         } else if d < 0 {
             vec![DYN; n]
-        } else if num_outputs.is_some() {
+        } else {
             let n64 = n as i64;
-            let chunk = (d + n64 - 1) / n64;
+            let chunk = (d as u64).div_ceil(n as u64) as i64;
             let last = d - chunk * (n64 - 1);
             if last < 0 {
                 return Err(format!(
@@ -414,13 +434,6 @@ impl Infer<'_> {
             let mut s = vec![chunk; n - 1];
             s.push(last);
             s
-        } else {
-            if d % n as i64 != 0 {
-                return Err(format!(
-                    "cannot split dimension {a} of size {d} into {n} equal parts"
-                ));
-            }
-            vec![d / n as i64; n]
         };
         Ok(sizes
             .into_iter()

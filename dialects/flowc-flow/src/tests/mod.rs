@@ -1,5 +1,6 @@
 //! Unit tests: inference of every op family, the table, and the dialect's verifier.
 
+mod agreement;
 mod elementwise;
 mod nn;
 mod shape;

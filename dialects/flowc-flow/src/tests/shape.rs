@@ -22,7 +22,19 @@ fn reshape() {
         "flow.reshape",
         &["tensor<?x3x4xf32>", &I64S("[0, -1]")],
         &[],
-        &["tensor<?x?xf32>"],
+        &["tensor<?x12xf32>"],
+    );
+    ok(
+        "flow.reshape",
+        &["tensor<?x3x4xf32>", &I64S("[-1, 4]")],
+        &[],
+        &["tensor<?x4xf32>"],
+    );
+    ok(
+        "flow.reshape",
+        &["tensor<2x?x4xf32>", &I64S("[0, -1, 2]")],
+        &[],
+        &["tensor<2x?x2xf32>"],
     );
     ok(
         "flow.reshape",
@@ -388,7 +400,7 @@ fn split() {
     ok(
         "flow.split",
         &["tensor<6x4xf32>"],
-        &[],
+        &[("num_outputs", "2 : i64")],
         &["tensor<3x4xf32>", "tensor<3x4xf32>"],
     );
     ok(
@@ -406,7 +418,7 @@ fn split() {
     ok(
         "flow.split",
         &["tensor<?x4xf32>"],
-        &[("axis", "0 : i64")],
+        &[("axis", "0 : i64"), ("num_outputs", "2 : i64")],
         &["tensor<?x4xf32>", "tensor<?x4xf32>"],
     );
     ok(
@@ -415,7 +427,13 @@ fn split() {
         &[("axis", "1 : i64")],
         &["tensor<6x?xf32>", "tensor<6x?xf32>"],
     );
-    err("flow.split", &["tensor<7x4xf32>"], &[], 2, "equal parts");
+    err(
+        "flow.split",
+        &["tensor<7x4xf32>"],
+        &[],
+        2,
+        "requires the split operand or attribute 'num_outputs'",
+    );
     err(
         "flow.split",
         &["tensor<6x4xf32>", &I64S("[1, 4]")],
