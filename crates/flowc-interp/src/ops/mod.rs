@@ -67,6 +67,7 @@ pub mod quant;
 pub mod reduce;
 pub mod resize;
 pub mod rnn;
+pub mod sample;
 pub mod shape;
 
 use elementwise as ew;
@@ -315,6 +316,8 @@ pub(crate) fn dispatch(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
 
         // ----- Resampling -----
         "flow.resize" | "flow.upsample" => resize::resize(n),
+        "flow.grid_sample" => sample::grid_sample(n),
+        "flow.roi_align" => sample::roi_align(n),
 
         // ----- Recurrent -----
         "flow.rnn" => rnn::rnn(n),
