@@ -121,7 +121,7 @@ func.func @split_sizes(%x: tensor<6x4xf32>) {
 // -----
 
 func.func @split_equal(%x: tensor<7x4xf32>) {
-  // expected-error @+1 {{'flow.split' op cannot split dimension 0 of size 7 into 2 equal parts}}
+  // expected-error @+1 {{'flow.split' op requires the split operand or attribute 'num_outputs'}}
   %0:2 = "flow.split"(%x) : (tensor<7x4xf32>) -> (tensor<?x4xf32>, tensor<?x4xf32>)
   return
 }
