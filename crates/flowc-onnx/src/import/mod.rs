@@ -444,7 +444,10 @@ impl<'a> Importer<'a> {
         let Some(opset) = nc.info.opset else {
             return Err(nc.err("the model does not import an opset for the default domain"));
         };
-        if opset < MIN_OPSET {
+        // An op whose newest schema is no newer than the model's opset has the newest semantics
+        // even in an opset older than the oldest flowc rewrites (`Not` at opset 1).
+        let current = flowc_flow::spec_for_onnx(node.op_type()).is_some_and(|s| s.since <= opset);
+        if opset < MIN_OPSET && !current {
             return Err(nc.unsupported(format!(
                 "opset {opset} is not supported (flowc imports opsets {MIN_OPSET} to {MAX_OPSET})"
             )));

@@ -304,9 +304,9 @@ impl Importer<'_> {
                 Some(false) => {}
                 Some(true) => return Err(nc.unsupported("training mode is not supported")),
                 None => {
-                    return Err(
-                        nc.err("training_mode must be a constant (flowc compiles for inference)")
-                    );
+                    return Err(nc.unsupported(
+                        "training_mode must be a constant (flowc compiles for inference)",
+                    ));
                 }
             }
         }
