@@ -278,7 +278,7 @@ impl Infer<'_> {
                     if xdim < 0 {
                         DYN
                     } else {
-                        (xdim + block - 1) / block
+                        (xdim as u64).div_ceil(block as u64) as i64
                     }
                 } else {
                     xdim

@@ -242,11 +242,10 @@ impl Infer<'_> {
                 .and_then(|v| v.checked_add(pe))
                 .ok_or("padded input overflows i64")?;
             let span = padded - eff;
-            let mut o = if ceil_mode {
-                span.div_euclid(s) + i64::from(span.rem_euclid(s) != 0) + 1
-            } else {
-                span.div_euclid(s) + 1
-            };
+            let mut o = span
+                .div_euclid(s)
+                .saturating_add(i64::from(ceil_mode && span.rem_euclid(s) != 0))
+                .saturating_add(1);
             if ceil_mode && o > 0 && (o - 1).saturating_mul(s) >= x.saturating_add(pb) {
                 o -= 1;
             }

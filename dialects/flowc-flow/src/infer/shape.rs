@@ -23,10 +23,12 @@ impl Infer<'_> {
         self.expect_rank(i, 1)
     }
 
-    /// The static length of 1-D operand `i`, if known.
+    /// The static length of 1-D operand `i`, if known and plausible as a rank (longer shape
+    /// operands, which no real tensor has, count as unknown rather than building huge types).
     fn len_1d(&self, i: usize) -> Option<usize> {
+        const MAX_RANK: i64 = 1 << 12;
         match self.opt(i)?.dims()? {
-            &[n] if n >= 0 => usize::try_from(n).ok(),
+            &[n] if (0..=MAX_RANK).contains(&n) => usize::try_from(n).ok(),
             _ => None,
         }
     }

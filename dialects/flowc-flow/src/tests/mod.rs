@@ -3,6 +3,7 @@
 mod agreement;
 mod elementwise;
 mod nn;
+mod robust;
 mod shape;
 mod table;
 mod verifier;
