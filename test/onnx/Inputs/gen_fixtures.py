@@ -187,6 +187,68 @@ def unordered():
     save(model(g, 13), "unordered.onnx", check=False)
 
 
+def single(name, opset, op, inputs, outputs, inits=(), ir_version=None, **attrs):
+    """A one-node model `legacy_<name>.onnx`: inputs / outputs are (name, elem, shape)."""
+    node = helper.make_node(op, [i[0] for i in inputs], [o[0] for o in outputs], name=name, **attrs)
+    init_names = {t.name for t in inits}
+    graph_inputs = [vi(n, e, s) for n, e, s in inputs if n and n not in init_names]
+    if ir_version is not None and ir_version < 4:
+        graph_inputs += [vi(t.name, t.data_type, list(t.dims)) for t in inits]
+    g = helper.make_graph([node], name, graph_inputs, [vi(n, e, s) for n, e, s in outputs], list(inits))
+    ir = ir_version if ir_version is not None else (3 if opset < 8 else 6 if opset < 12 else 8)
+    save(model(g, opset, ir_version=ir), f"legacy_{name}.onnx", check=False)
+
+
+def legacy_ops():
+    """One node per old operator form, for the IR checks in legacy.mlir and for comparing
+    flowc's results with onnxruntime's (compare_with_ort.py)."""
+    x = ("x", F, [2, 3, 4])
+    img = ("x", F, [1, 2, 3, 4])
+    single("resize10_nearest", 10, "Resize", [img, ("scales", F, [4])], [("y", F, [1, 2, 6, 10])],
+           [numpy_helper.from_array(np.array([1, 1, 2, 2.5], np.float32), "scales")], mode="nearest")
+    single("resize10_linear", 10, "Resize", [img, ("scales", F, [4])], [("y", F, [1, 2, 6, 8])],
+           [numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales")], mode="linear")
+    single("resize11_sizes", 11, "Resize", [img, ("roi", F, [0]), ("scales", F, [0]), ("sizes", I64, [4])],
+           [("y", F, [1, 2, 5, 7])],
+           [numpy_helper.from_array(np.zeros([0], np.float32), "roi"),
+            numpy_helper.from_array(np.zeros([0], np.float32), "scales"),
+            numpy_helper.from_array(np.array([1, 2, 5, 7], np.int64), "sizes")],
+           mode="linear", coordinate_transformation_mode="pytorch_half_pixel")
+    single("upsample9_nearest", 9, "Upsample", [img, ("scales", F, [4])], [("y", F, [1, 2, 6, 12])],
+           [numpy_helper.from_array(np.array([1, 1, 2, 3], np.float32), "scales")], mode="nearest")
+    for axis in (0, 1, 2):
+        single(f"softmax11_axis{axis}", 11, "Softmax", [x], [("y", F, [2, 3, 4])], axis=axis)
+    single("logsoftmax11_axis1", 11, "LogSoftmax", [x], [("y", F, [2, 3, 4])], axis=1)
+    single("hardmax11_axis1", 11, "Hardmax", [x], [("y", F, [2, 3, 4])], axis=1)
+    single("softmax7_default", 7, "Softmax", [x], [("y", F, [2, 3, 4])])
+    single("split11_equal", 11, "Split", [("x", F, [6, 2])], [("a", F, [2, 2]), ("b", F, [2, 2]), ("c", F, [2, 2])], axis=0)
+    single("split13_equal", 13, "Split", [("x", F, [2, 6])], [("a", F, [2, 3]), ("b", F, [2, 3])], axis=1)
+    single("split11_sizes", 11, "Split", [("x", F, [2, 6])], [("a", F, [2, 1]), ("b", F, [2, 5])], axis=-1, split=[1, 5])
+    single("reducemean13_axes", 13, "ReduceMean", [x], [("y", F, [2, 1, 4])], axes=[-2], keepdims=1)
+    single("reducesum11_all", 11, "ReduceSum", [x], [("y", F, [1, 1, 1])])
+    single("reducemax12_int", 12, "ReduceMax", [("x", TensorProto.INT32, [2, 3])], [("y", TensorProto.INT32, [2])],
+           axes=[1], keepdims=0)
+    single("squeeze11_all", 11, "Squeeze", [("x", F, [1, 3, 1, 2])], [("y", F, [3, 2])])
+    single("unsqueeze11_neg", 11, "Unsqueeze", [("x", F, [3, 2])], [("y", F, [3, 1, 2, 1])], axes=[-1, 1])
+    single("slice9_neg", 9, "Slice", [x], [("y", F, [2, 2, 2])], starts=[-2, 1], ends=[1000, -1], axes=[1, 2])
+    single("pad2_reflect", 7, "Pad", [("x", F, [3, 4])], [("y", F, [5, 8])], mode="reflect", pads=[1, 2, 1, 2])
+    single("clip6_min", 7, "Clip", [x], [("y", F, [2, 3, 4])], min=-0.5)
+    single("topk1", 7, "TopK", [x], [("v", F, [2, 3, 2]), ("i", I64, [2, 3, 2])], k=2)
+    single("dropout7_mask", 7, "Dropout", [x], [("y", F, [2, 3, 4]), ("mask", F, [2, 3, 4])], ratio=0.2)
+    single("dropout12_mask", 12, "Dropout", [x], [("y", F, [2, 3, 4]), ("mask", TensorProto.BOOL, [2, 3, 4])])
+    scale = numpy_helper.from_array(np.array([0.5, 2.0], np.float32), "s")
+    bias = numpy_helper.from_array(np.array([0.1, -0.2], np.float32), "b")
+    mean = numpy_helper.from_array(np.array([0.3, -0.1], np.float32), "m")
+    var = numpy_helper.from_array(np.array([1.5, 0.5], np.float32), "v")
+    single("batchnorm7", 7, "BatchNormalization",
+           [("x", F, [1, 2, 3, 4]), ("s", F, [2]), ("b", F, [2]), ("m", F, [2]), ("v", F, [2])],
+           [("y", F, [1, 2, 3, 4])], [scale, bias, mean, var], epsilon=1e-3, spatial=1)
+    w = numpy_helper.from_array(arange([4, 5], 0.1), "w")
+    c = numpy_helper.from_array(arange([5], 0.3), "c")
+    single("gemm7", 7, "Gemm", [("x", F, [3, 4]), ("w", F, [4, 5]), ("c", F, [5])], [("y", F, [3, 5])], [w, c],
+           alpha=0.5, beta=2.0)
+
+
 def bad_models():
     ok = helper.make_graph([helper.make_node("Relu", ["x"], ["y"], name="relu")], "g",
                            [vi("x", F, [2])], [vi("y", F, [2])])
@@ -276,6 +338,7 @@ def main():
     dim_param()
     shape_fold()
     unordered()
+    legacy_ops()
     bad_models()
 
 

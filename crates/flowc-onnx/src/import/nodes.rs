@@ -293,7 +293,8 @@ impl Importer<'_> {
         Ok(())
     }
 
-    /// `Dropout` at inference: the output is the input; a used mask is all true.
+    /// `Dropout` at inference: the output is the input; a used mask is all true (all ones before
+    /// opset 10).
     fn dropout(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
         let x = self.required_input(nc, 0)?;
         if nc.opset >= 12
@@ -314,10 +315,17 @@ impl Importer<'_> {
         if self.output_used(nc, 1) {
             let none = [];
             let shape = self.build(nc, "flow.shape", &[Some(x)], Vec::new(), 1, &none)?[0];
+            // Before opset 10 the mask has the input's element type (ones); since, it is bool.
+            let dtype = if nc.opset < 10 {
+                let ty = self.ctx.value_type(x);
+                tensor_dtype(self.ctx, ty).ok_or_else(|| nc.err("input is not a tensor"))?
+            } else {
+                DType::Bool
+            };
             let one = RawTensor {
-                dtype: DType::Bool,
+                dtype,
                 shape: vec![1],
-                data: vec![1],
+                data: scalar_bytes(dtype, 1.0),
             };
             let value = super::types::dense_attr(self.ctx, &one);
             let value_ident = self.ctx.ident("value");
