@@ -33,6 +33,11 @@ use std::rc::Rc;
 
 pub use flowc_tensor;
 
+/// The number of threads the heavy kernels (MatMul, Gemm, Conv) use.
+pub fn num_threads() -> usize {
+    ops::gemm::num_threads()
+}
+
 /// Why an op could not be executed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InterpError {
@@ -293,16 +298,6 @@ impl<'a> Node<'a> {
                 .map(Some)
                 .map_err(|e| KError(format!("attribute '{name}': {}", e.0))),
         }
-    }
-
-    /// The element dtype of result `i`, from its type.
-    pub fn result_dtype(&self, i: usize) -> Option<DType> {
-        if i >= self.num_results() {
-            return None;
-        }
-        let ty = self.ctx.value_type(self.ctx.result(self.op, i));
-        let elem = self.ctx.element_type(ty).unwrap_or(ty);
-        type_to_dtype(self.ctx, elem)
     }
 }
 

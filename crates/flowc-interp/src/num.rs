@@ -73,6 +73,9 @@ pub trait Num: Element {
     }
 }
 
+/// 2^63 as f64: the bound of the i64 range for float-to-integer casts.
+const I64_BOUND: f64 = 9_223_372_036_854_775_808.0;
+
 macro_rules! int_num {
     ($t:ty, $signed:expr) => {
         impl Num for $t {
@@ -140,7 +143,7 @@ macro_rules! int_num {
                         let t = f.trunc();
                         if t.is_nan() {
                             0
-                        } else if t >= -9.223372036854775808e18 && t < 9.223372036854775808e18 {
+                        } else if (-I64_BOUND..I64_BOUND).contains(&t) {
                             (t as i64) as $t
                         } else {
                             t as $t

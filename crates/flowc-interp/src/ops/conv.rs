@@ -567,9 +567,9 @@ fn max_pool_typed<T: Num>(
         }
         let mut c = 0;
         let mut s = 1;
-        for d in 0..g.input.len() {
-            c += coords[d] * s;
-            s *= g.input[d];
+        for (&co, &d) in coords.iter().zip(&g.input) {
+            c += co * s;
+            s *= d;
         }
         c
     };

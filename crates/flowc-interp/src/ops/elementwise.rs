@@ -2,7 +2,7 @@
 //! comparisons, logic, bitwise ops, variadic Max / Min / Sum / Mean, Where, Clip, Cast.
 
 use super::{mk, same};
-use crate::num::{FloatElem, Num, Real, Wide};
+use crate::num::{FloatElem, Num, Real};
 use crate::util::{binary_map, ternary_map};
 use crate::{KError, KResult, Node, bail};
 use flowc_tensor::{DType, Element, Tensor, TensorData, match_data};
@@ -132,9 +132,7 @@ pub fn funary_apply<A: Real>(op: FUnary, p: [A; 2], x: A) -> A {
         FUnary::Softplus => softplus(x),
         FUnary::Softsign => x / (one + x.abs()),
         FUnary::Elu => {
-            if x > zero {
-                x
-            } else if x.is_nan() {
+            if x > zero || x.is_nan() {
                 x
             } else {
                 p[0] * (x.exp() - one)
@@ -168,9 +166,7 @@ pub fn funary_apply<A: Real>(op: FUnary, p: [A; 2], x: A) -> A {
             }
         }
         FUnary::ThresholdedRelu => {
-            if x > p[0] {
-                x
-            } else if x.is_nan() {
+            if x > p[0] || x.is_nan() {
                 x
             } else {
                 zero
@@ -584,6 +580,10 @@ pub fn pow(node: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     Ok(vec![Some(out)])
 }
 
+fn prelu_one<T: Num>(a: T, k: T) -> T {
+    if a < T::zero() { a.mul(k) } else { a }
+}
+
 pub fn prelu(node: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let (x, slope) = (node.input(0)?, node.input(1)?);
     if x.dtype() == DType::Bool {
@@ -591,7 +591,7 @@ pub fn prelu(node: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     }
     let out = match_data!(x.data(), vx => {
         let vs = same(vx, slope)?;
-        let (v, s) = binary_map(vx, x.shape(), vs, slope.shape(), |a, k| if a < Num::zero() { a.mul(k) } else { a })?;
+        let (v, s) = binary_map(vx, x.shape(), vs, slope.shape(), prelu_one)?;
         if s != x.shape() {
             bail!("slope of shape {:?} does not broadcast to the input's shape {:?}", slope.shape(), x.shape());
         }
@@ -687,9 +687,4 @@ pub fn cast_like(node: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let x = node.input(0)?;
     let like = node.input(1)?;
     Ok(vec![Some(cast_tensor(x, like.dtype())?)])
-}
-
-/// The wide value of element `i` (for kernels that read scalars of any dtype).
-pub fn wide_at(t: &Tensor, i: usize) -> Option<Wide> {
-    match_data!(t.data(), v => v.get(i).map(|x| x.to_wide()))
 }

@@ -107,8 +107,8 @@ fn nd_offsets(
             data_shape.len()
         );
     }
-    for b in 0..batch_dims {
-        if ind_t.shape()[b] != data_shape[b] {
+    for (b, &d) in data_shape.iter().enumerate().take(batch_dims) {
+        if ind_t.shape()[b] != d {
             bail!("batch dimensions of data and indices differ");
         }
     }
@@ -116,11 +116,10 @@ fn nd_offsets(
     let st = strides(data_shape);
     let slice: usize = data_shape[batch_dims + k..].iter().product();
     let batch: usize = data_shape[..batch_dims].iter().product();
-    let n_tuples = if k == 0 {
-        ind_t.shape()[..ir - 1].iter().product()
-    } else {
-        ind.len() / k
-    };
+    let n_tuples = ind
+        .len()
+        .checked_div(k)
+        .unwrap_or_else(|| ind_t.shape()[..ir - 1].iter().product());
     let per_batch = n_tuples / batch.max(1);
     let batch_stride = if batch_dims > 0 {
         st[batch_dims - 1]
@@ -129,7 +128,7 @@ fn nd_offsets(
     };
     let mut offs = Vec::with_capacity(n_tuples);
     for t in 0..n_tuples {
-        let b = if per_batch == 0 { 0 } else { t / per_batch };
+        let b = t.checked_div(per_batch).unwrap_or(0);
         let mut off = b * batch_stride;
         for j in 0..k {
             let dd = batch_dims + j;

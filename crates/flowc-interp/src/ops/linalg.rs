@@ -159,6 +159,7 @@ fn transpose2<T: Copy>(v: &[T], rows: usize, cols: usize) -> Vec<T> {
     out
 }
 
+#[allow(clippy::too_many_arguments)]
 fn gemm_typed<T: Num>(
     a: &[T],
     b: &[T],

@@ -181,7 +181,7 @@ pub fn unique(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
                 perm.insert(0, a);
                 let (t, tshape) = crate::util::transpose(v, x.shape(), &perm);
                 let d = x.shape()[a];
-                let inner = if d == 0 { 0 } else { t.len() / d };
+                let inner = t.len().checked_div(d).unwrap_or(0);
                 let slices: Vec<&[_]> = (0..d).map(|i| &t[i * inner..(i + 1) * inner]).collect();
                 let (firsts, idx, inv, cnt) = unique_typed(slices, sorted);
                 let mut gathered = Vec::with_capacity(firsts.len() * inner);

@@ -676,7 +676,7 @@ pub fn one_hot(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let depth = depth_t
         .get_f64(0)
         .ok_or_else(|| KError("depth is empty".into()))?;
-    if depth < 1.0 || depth > 1e9 {
+    if !(1.0..=1e9).contains(&depth) {
         bail!("depth {depth} is out of range");
     }
     let depth = depth as usize;
