@@ -1,6 +1,7 @@
 //! Unit tests: inference of every op family, the table, and the dialect's verifier.
 
 mod agreement;
+mod consts;
 mod elementwise;
 mod nn;
 mod robust;
