@@ -67,3 +67,11 @@
 // RUN: flowc-translate --import-onnx %S/Inputs/legacy_pad2_reflect.onnx | FileCheck %s --check-prefix=PAD
 // PAD: %[[P:.+]] = "flow.constant"() <{value = dense<[1, 2, 1, 2]> : tensor<4xi64>}>
 // PAD: "flow.pad"(%arg0, %[[P]]) <{mode = "reflect"}> : (tensor<3x4xf32>, tensor<4xi64>) -> tensor<5x8xf32>
+//
+// RUN: flowc-translate --import-onnx %S/Inputs/legacy_roialign10.onnx | FileCheck %s --check-prefix=ROIALIGN
+// RoiAlign-10 behaved as `output_half_pixel`; the newest default is `half_pixel`.
+// ROIALIGN: "flow.roi_align"(%arg0, %{{.+}}, %{{.+}}) <{coordinate_transformation_mode = "output_half_pixel", output_height = 2 : i64, output_width = 2 : i64, sampling_ratio = 2 : i64}>
+//
+// RUN: flowc-translate --import-onnx %S/Inputs/legacy_gridsample16_bicubic.onnx | FileCheck %s --check-prefix=GRIDSAMPLE
+// GridSample-16's `bicubic` is `cubic` since opset 20.
+// GRIDSAMPLE: "flow.grid_sample"(%arg0, %{{.+}}) <{align_corners = 1 : i64, mode = "cubic"}>

@@ -567,3 +567,62 @@ fn large_initializers_become_resources() {
     has(&text, "dense_resource<onnx__MatMul_7> : tensor<100xf32>");
     has(&text, "onnx__MatMul_7: \"0x40000000");
 }
+
+/// A model whose weights sit past 4 GiB into its external data file (sparse) loads and imports:
+/// the file is never read whole.
+#[test]
+fn external_weights_past_4_gib_import() {
+    use flowc_onnx::proto::StringStringEntryProto;
+    use prost::Message;
+    use std::io::{Seek, SeekFrom, Write};
+    let dir = std::env::temp_dir().join(format!("flowc-onnx-big-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let offset: u64 = 9 << 29;
+    let values: Vec<f32> = (0..100).map(|i| i as f32).collect();
+    {
+        let mut f = std::fs::File::create(dir.join("weights.bin")).unwrap();
+        f.seek(SeekFrom::Start(offset)).unwrap();
+        f.write_all(
+            &values
+                .iter()
+                .flat_map(|v| v.to_le_bytes())
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+    }
+    let entry = |k: &str, v: String| StringStringEntryProto {
+        key: Some(k.into()),
+        value: Some(v),
+    };
+    let w = flowc_onnx::proto::TensorProto {
+        name: Some("w".into()),
+        dims: vec![100],
+        data_type: Some(F32),
+        data_location: Some(1),
+        external_data: vec![
+            entry("location", "weights.bin".into()),
+            entry("offset", offset.to_string()),
+            entry("length", "400".into()),
+        ],
+        ..Default::default()
+    };
+    let nodes = vec![node("Add", "add", &["x", "w"], &["y"], vec![])];
+    let m = model(
+        13,
+        nodes,
+        vec![vi("x", F32, Some(&[100]))],
+        vec![vi("y", F32, None)],
+        vec![w],
+    );
+    let path = dir.join("model.onnx");
+    std::fs::write(&path, m.encode_to_vec()).unwrap();
+
+    let mut ctx = flowc_init::context_with_all_dialects();
+    let module = flowc_onnx::import_file(&mut ctx, &path, &Default::default()).unwrap();
+    let text = ctx.print_op(module, &Default::default());
+    has(&text, "dense_resource<w> : tensor<100xf32>");
+    let blob = ctx.resource("w").unwrap();
+    assert_eq!(&blob.data[4..8], &1.0f32.to_le_bytes());
+    let _ = std::fs::remove_dir_all(&dir);
+}

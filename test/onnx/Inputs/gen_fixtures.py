@@ -245,6 +245,13 @@ def legacy_ops():
            [("y", F, [1, 2, 3, 4])], [scale, bias, mean, var], epsilon=1e-3, spatial=1)
     w = numpy_helper.from_array(arange([4, 5], 0.1), "w")
     c = numpy_helper.from_array(arange([5], 0.3), "c")
+    rois = numpy_helper.from_array(np.array([[0.5, 0.5, 2.5, 2.0], [0.0, 0.0, 3.0, 2.0]], np.float32), "rois")
+    batch = numpy_helper.from_array(np.array([0, 0], np.int64), "batch")
+    single("roialign10", 10, "RoiAlign", [img, ("rois", F, [2, 4]), ("batch", I64, [2])], [("y", F, [2, 2, 2, 2])],
+           [rois, batch], output_height=2, output_width=2, sampling_ratio=2)
+    grid = numpy_helper.from_array(arange([1, 2, 3, 2], 0.15), "grid")
+    single("gridsample16_bicubic", 16, "GridSample", [img, ("grid", F, [1, 2, 3, 2])], [("y", F, [1, 2, 2, 3])],
+           [grid], mode="bicubic", align_corners=1)
     single("gemm7", 7, "Gemm", [("x", F, [3, 4]), ("w", F, [4, 5]), ("c", F, [5])], [("y", F, [3, 5])], [w, c],
            alpha=0.5, beta=2.0)
 

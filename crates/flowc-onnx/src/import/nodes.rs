@@ -21,6 +21,8 @@
 //! | `Softmax`, `LogSoftmax`, `Hardmax` | < 13 | 2-D coercion: `flatten`, op on axis 1, `reshape` back (or the op alone when `axis` is the last dim) |
 //! | `BatchNormalization` | < 9 | `spatial` dropped (must be 1); training outputs refused |
 //! | `Gemm` | all | legacy `broadcast` attribute dropped |
+//! | `RoiAlign` | < 16 | `coordinate_transformation_mode = "output_half_pixel"` (the old behavior) |
+//! | `GridSample` | < 20 | modes `bilinear` / `bicubic` renamed `linear` / `cubic` |
 //! | `Dropout`, `Identity` | all | removed: the input is forwarded (a used `mask` is all true) |
 //! | `Constant` | all | `flow.constant` (`value`, `value_float(s)`, `value_int(s)`) |
 
@@ -107,6 +109,8 @@ impl Importer<'_> {
             "Softmax" | "LogSoftmax" | "Hardmax" if opset < 13 => self.softmax_legacy(nc),
             "BatchNormalization" => self.batch_norm(nc),
             "Gemm" => self.generic(nc, &["broadcast"]),
+            "RoiAlign" if opset < 16 => self.roi_align_legacy(nc),
+            "GridSample" if opset < 20 => self.grid_sample_legacy(nc),
             _ => self.generic(nc, &[]),
         }
     }
@@ -576,6 +580,37 @@ impl Importer<'_> {
             self.ctx.set_value_type(r[0], ty);
         }
         self.bind_outputs(nc, &r);
+        Ok(())
+    }
+
+    // ===== Attribute defaults and names that changed =====
+
+    /// Before opset 16, RoiAlign had no `coordinate_transformation_mode`; it behaved as
+    /// `output_half_pixel`, while the newest default is `half_pixel`.
+    fn roi_align_legacy(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
+        let operands = self.inputs(nc)?;
+        let mut attrs = self.convert_attrs(nc, &[])?;
+        let mode = self.ctx.string_attr("output_half_pixel");
+        self.set_attr(&mut attrs, "coordinate_transformation_mode", mode);
+        self.emit(nc, "flow.roi_align", &operands, attrs, None)?;
+        Ok(())
+    }
+
+    /// Before opset 20, GridSample's modes were `bilinear` (the default) and `bicubic`; they
+    /// are `linear` and `cubic` now.
+    fn grid_sample_legacy(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
+        let operands = self.inputs(nc)?;
+        let mut attrs = self.convert_attrs(nc, &["mode"])?;
+        let mode = attr_string(nc.node, "mode").unwrap_or_else(|| "bilinear".to_string());
+        let mode = match mode.as_str() {
+            "bilinear" => "linear",
+            "bicubic" => "cubic",
+            "nearest" => "nearest",
+            other => return Err(nc.err(format!("mode '{other}' is not a GridSample mode"))),
+        };
+        let mode = self.ctx.string_attr(mode);
+        self.set_attr(&mut attrs, "mode", mode);
+        self.emit(nc, "flow.grid_sample", &operands, attrs, None)?;
         Ok(())
     }
 
