@@ -1879,3 +1879,302 @@ func.func @case255(%a0: tensor<1x3x8x8xui8>, %a1: tensor<f32>, %a2: tensor<ui8>,
   %r = "flow.q_linear_conv"(%a0, %a1, %a2, %a3, %a4, %a5, %a6, %a7, %a8) {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x3x8x8xui8>, tensor<f32>, tensor<ui8>, tensor<4x3x3x3xi8>, tensor<f32>, tensor<i8>, tensor<f32>, tensor<ui8>, tensor<4xi32>) -> tensor<1x4x8x8xui8>
   return
 }
+
+// CHECK-LABEL: func.func @case256(
+func.func @case256(%a0: tensor<?x3x?x?xf32>, %a1: tensor<8x3x3x3xf32>) {
+  // CHECK: "flow.conv"({{.*}} -> tensor<?x8x?x?xf32>
+  %r = "flow.conv"(%a0, %a1) {pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<?x3x?x?xf32>, tensor<8x3x3x3xf32>) -> tensor<?x8x?x?xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case257(
+func.func @case257(%a0: tensor<?x?x32x32xf32>, %a1: tensor<8x3x3x3xf32>) {
+  // CHECK: "flow.conv"({{.*}} -> tensor<?x8x30x30xf32>
+  %r = "flow.conv"(%a0, %a1) : (tensor<?x?x32x32xf32>, tensor<8x3x3x3xf32>) -> tensor<?x8x30x30xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case258(
+func.func @case258(%a0: tensor<?x3x?x?xf32>) {
+  // CHECK: "flow.max_pool"({{.*}} -> tensor<?x3x?x?xf32>
+  %r = "flow.max_pool"(%a0) {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<?x3x?x?xf32>) -> tensor<?x3x?x?xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case259(
+func.func @case259(%a0: tensor<?x3x17x?xf32>) {
+  // CHECK: "flow.average_pool"({{.*}} -> tensor<?x3x8x?xf32>
+  %r = "flow.average_pool"(%a0) {ceil_mode = 1 : i64, kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>} : (tensor<?x3x17x?xf32>) -> tensor<?x3x8x?xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case260(
+func.func @case260(%a0: tensor<?x3x?x?xf32>) {
+  // CHECK: "flow.global_average_pool"({{.*}} -> tensor<?x3x1x1xf32>
+  %r = "flow.global_average_pool"(%a0) : (tensor<?x3x?x?xf32>) -> tensor<?x3x1x1xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case261(
+func.func @case261(%a0: tensor<?x3x?x?xf32>, %a1: tensor<3xf32>, %a2: tensor<3xf32>, %a3: tensor<3xf32>, %a4: tensor<3xf32>) {
+  // CHECK: "flow.batch_normalization"({{.*}} -> tensor<?x3x?x?xf32>
+  %r = "flow.batch_normalization"(%a0, %a1, %a2, %a3, %a4) : (tensor<?x3x?x?xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<?x3x?x?xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case262(
+func.func @case262(%a0: tensor<?x?x64xf32>, %a1: tensor<64x128xf32>) {
+  // CHECK: "flow.matmul"({{.*}} -> tensor<?x?x128xf32>
+  %r = "flow.matmul"(%a0, %a1) : (tensor<?x?x64xf32>, tensor<64x128xf32>) -> tensor<?x?x128xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case263(
+func.func @case263(%a0: tensor<?x4x?x16xf32>, %a1: tensor<?x4x16x?xf32>) {
+  // CHECK: "flow.matmul"({{.*}} -> tensor<?x4x?x?xf32>
+  %r = "flow.matmul"(%a0, %a1) : (tensor<?x4x?x16xf32>, tensor<?x4x16x?xf32>) -> tensor<?x4x?x?xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case264(
+func.func @case264(%a0: tensor<?x64xf32>, %a1: tensor<10x64xf32>, %a2: tensor<10xf32>) {
+  // CHECK: "flow.gemm"({{.*}} -> tensor<?x10xf32>
+  %r = "flow.gemm"(%a0, %a1, %a2) {transB = 1 : i64} : (tensor<?x64xf32>, tensor<10x64xf32>, tensor<10xf32>) -> tensor<?x10xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case265(
+func.func @case265(%a0: tensor<?x?x4x16xf32>) {
+  // CHECK: "flow.transpose"({{.*}} -> tensor<?x4x?x16xf32>
+  %r = "flow.transpose"(%a0) {perm = array<i64: 0, 2, 1, 3>} : (tensor<?x?x4x16xf32>) -> tensor<?x4x?x16xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case266(
+func.func @case266(%a0: tensor<?x3xf32>, %a1: tensor<?x5xf32>) {
+  // CHECK: "flow.concat"({{.*}} -> tensor<?x8xf32>
+  %r = "flow.concat"(%a0, %a1) {axis = 1 : i64} : (tensor<?x3xf32>, tensor<?x5xf32>) -> tensor<?x8xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case267(
+func.func @case267(%a0: tensor<?x3xf32>, %a1: tensor<?x3xf32>) {
+  // CHECK: "flow.concat"({{.*}} -> tensor<?x3xf32>
+  %r = "flow.concat"(%a0, %a1) {axis = 0 : i64} : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<?x3xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case268(
+func.func @case268(%a0: tensor<1000x64xf32>, %a1: tensor<?x?xi64>) {
+  // CHECK: "flow.gather"({{.*}} -> tensor<?x?x64xf32>
+  %r = "flow.gather"(%a0, %a1) : (tensor<1000x64xf32>, tensor<?x?xi64>) -> tensor<?x?x64xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case269(
+func.func @case269(%a0: tensor<?x?x64xf32>) {
+  %c1 = "flow.constant"() {value = dense<0> : tensor<i64>} : () -> tensor<i64>
+  // CHECK: "flow.gather"({{.*}} -> tensor<?x64xf32>
+  %r = "flow.gather"(%a0, %c1) {axis = 1 : i64} : (tensor<?x?x64xf32>, tensor<i64>) -> tensor<?x64xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case270(
+func.func @case270(%a0: tensor<?x?x64xf32>) {
+  %c1 = "flow.constant"() {value = dense<[0]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %c2 = "flow.constant"() {value = dense<[32]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %c3 = "flow.constant"() {value = dense<[2]> : tensor<1xi64>} : () -> tensor<1xi64>
+  // CHECK: "flow.slice"({{.*}} -> tensor<?x?x32xf32>
+  %r = "flow.slice"(%a0, %c1, %c2, %c3) : (tensor<?x?x64xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<?x?x32xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case271(
+func.func @case271(%a0: tensor<?x?x64xf32>) {
+  %c1 = "flow.constant"() {value = dense<[1]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %c2 = "flow.constant"() {value = dense<[9223372036854775807]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %c3 = "flow.constant"() {value = dense<[1]> : tensor<1xi64>} : () -> tensor<1xi64>
+  // CHECK: "flow.slice"({{.*}} -> tensor<?x?x64xf32>
+  %r = "flow.slice"(%a0, %c1, %c2, %c3) : (tensor<?x?x64xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<?x?x64xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case272(
+func.func @case272(%a0: tensor<?x?xf32>) {
+  %c1 = "flow.constant"() {value = dense<[1, 2]> : tensor<2xi64>} : () -> tensor<2xi64>
+  // CHECK: "flow.unsqueeze"({{.*}} -> tensor<?x1x1x?xf32>
+  %r = "flow.unsqueeze"(%a0, %c1) : (tensor<?x?xf32>, tensor<2xi64>) -> tensor<?x1x1x?xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case273(
+func.func @case273(%a0: tensor<?x1x?xf32>) {
+  %c1 = "flow.constant"() {value = dense<[1]> : tensor<1xi64>} : () -> tensor<1xi64>
+  // CHECK: "flow.squeeze"({{.*}} -> tensor<?x?xf32>
+  %r = "flow.squeeze"(%a0, %c1) : (tensor<?x1x?xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case274(
+func.func @case274(%a0: tensor<?x3x4x5xf32>) {
+  // CHECK: "flow.flatten"({{.*}} -> tensor<?x60xf32>
+  %r = "flow.flatten"(%a0) : (tensor<?x3x4x5xf32>) -> tensor<?x60xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case275(
+func.func @case275(%a0: tensor<?x3x4x5xf32>) {
+  // CHECK: "flow.flatten"({{.*}} -> tensor<?x20xf32>
+  %r = "flow.flatten"(%a0) {axis = 2 : i64} : (tensor<?x3x4x5xf32>) -> tensor<?x20xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case276(
+func.func @case276(%a0: tensor<?x?x64xf32>) {
+  %c1 = "flow.constant"() {value = dense<[0, 0, 4, 16]> : tensor<4xi64>} : () -> tensor<4xi64>
+  // CHECK: "flow.reshape"({{.*}} -> tensor<?x?x4x16xf32>
+  %r = "flow.reshape"(%a0, %c1) : (tensor<?x?x64xf32>, tensor<4xi64>) -> tensor<?x?x4x16xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case277(
+func.func @case277(%a0: tensor<?x?x4x16xf32>) {
+  %c1 = "flow.constant"() {value = dense<[0, 0, -1]> : tensor<3xi64>} : () -> tensor<3xi64>
+  // CHECK: "flow.reshape"({{.*}} -> tensor<?x?x64xf32>
+  %r = "flow.reshape"(%a0, %c1) : (tensor<?x?x4x16xf32>, tensor<3xi64>) -> tensor<?x?x64xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case278(
+func.func @case278(%a0: tensor<?x?x64xf32>) {
+  %c1 = "flow.constant"() {value = dense<[-1]> : tensor<1xi64>} : () -> tensor<1xi64>
+  // CHECK: "flow.reduce_mean"({{.*}} -> tensor<?x?x1xf32>
+  %r = "flow.reduce_mean"(%a0, %c1) : (tensor<?x?x64xf32>, tensor<1xi64>) -> tensor<?x?x1xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case279(
+func.func @case279(%a0: tensor<?x4x?x?xf32>) {
+  // CHECK: "flow.softmax"({{.*}} -> tensor<?x4x?x?xf32>
+  %r = "flow.softmax"(%a0) : (tensor<?x4x?x?xf32>) -> tensor<?x4x?x?xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case280(
+func.func @case280(%a0: tensor<?x?x64xf32>, %a1: tensor<64xf32>, %a2: tensor<64xf32>) {
+  // CHECK: "flow.layer_normalization"({{.*}} -> tensor<?x?x64xf32>
+  %r = "flow.layer_normalization"(%a0, %a1, %a2) : (tensor<?x?x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<?x?x64xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case281(
+func.func @case281(%a0: tensor<?x?x64xf32>, %a1: tensor<64xf32>) {
+  // CHECK: "flow.add"({{.*}} -> tensor<?x?x64xf32>
+  %r = "flow.add"(%a0, %a1) : (tensor<?x?x64xf32>, tensor<64xf32>) -> tensor<?x?x64xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case282(
+func.func @case282(%a0: tensor<?x1x?xf32>, %a1: tensor<?x4x1xf32>) {
+  // CHECK: "flow.add"({{.*}} -> tensor<?x4x?xf32>
+  %r = "flow.add"(%a0, %a1) : (tensor<?x1x?xf32>, tensor<?x4x1xf32>) -> tensor<?x4x?xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case283(
+func.func @case283(%a0: tensor<1x1x?x?xi1>, %a1: tensor<?x4x?x?xf32>, %a2: tensor<f32>) {
+  // CHECK: "flow.where"({{.*}} -> tensor<?x4x?x?xf32>
+  %r = "flow.where"(%a0, %a1, %a2) : (tensor<1x1x?x?xi1>, tensor<?x4x?x?xf32>, tensor<f32>) -> tensor<?x4x?x?xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case284(
+func.func @case284(%a0: tensor<?x1x64xf32>) {
+  %c1 = "flow.constant"() {value = dense<[1, 8, 1]> : tensor<3xi64>} : () -> tensor<3xi64>
+  // CHECK: "flow.expand"({{.*}} -> tensor<?x8x64xf32>
+  %r = "flow.expand"(%a0, %c1) : (tensor<?x1x64xf32>, tensor<3xi64>) -> tensor<?x8x64xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case285(
+func.func @case285(%a0: tensor<?x3xf32>) {
+  %c1 = "flow.constant"() {value = dense<[2, 2]> : tensor<2xi64>} : () -> tensor<2xi64>
+  // CHECK: "flow.tile"({{.*}} -> tensor<?x6xf32>
+  %r = "flow.tile"(%a0, %c1) : (tensor<?x3xf32>, tensor<2xi64>) -> tensor<?x6xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case286(
+func.func @case286(%a0: tensor<?x192xf32>) {
+  %c1 = "flow.constant"() {value = dense<[64, 64, 64]> : tensor<3xi64>} : () -> tensor<3xi64>
+  // CHECK: "flow.split"({{.*}} -> (tensor<?x64xf32>, tensor<?x64xf32>, tensor<?x64xf32>)
+  %r:3 = "flow.split"(%a0, %c1) {axis = 1 : i64} : (tensor<?x192xf32>, tensor<3xi64>) -> (tensor<?x64xf32>, tensor<?x64xf32>, tensor<?x64xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @case287(
+func.func @case287(%a0: tensor<?x3x?x?xf32>) {
+  %c1 = "flow.constant"() {value = dense<[0, 0, 1, 1, 0, 0, 1, 1]> : tensor<8xi64>} : () -> tensor<8xi64>
+  // CHECK: "flow.pad"({{.*}} -> tensor<?x3x?x?xf32>
+  %r = "flow.pad"(%a0, %c1) : (tensor<?x3x?x?xf32>, tensor<8xi64>) -> tensor<?x3x?x?xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case288(
+func.func @case288(%a0: tensor<?x100xf32>) {
+  %c1 = "flow.constant"() {value = dense<[5]> : tensor<1xi64>} : () -> tensor<1xi64>
+  // CHECK: "flow.top_k"({{.*}} -> (tensor<?x5xf32>, tensor<?x5xi64>)
+  %r:2 = "flow.top_k"(%a0, %c1) : (tensor<?x100xf32>, tensor<1xi64>) -> (tensor<?x5xf32>, tensor<?x5xi64>)
+  return
+}
+
+// CHECK-LABEL: func.func @case289(
+func.func @case289(%a0: tensor<?x?x10xf32>) {
+  // CHECK: "flow.arg_max"({{.*}} -> tensor<?x?xi64>
+  %r = "flow.arg_max"(%a0) {axis = -1 : i64, keepdims = 0 : i64} : (tensor<?x?x10xf32>) -> tensor<?x?xi64>
+  return
+}
+
+// CHECK-LABEL: func.func @case290(
+func.func @case290(%a0: tensor<?x3x?x?xf32>) {
+  %n1 = "flow.none"() : () -> none
+  %c2 = "flow.constant"() {value = dense<[1.0, 1.0, 2.0, 2.0]> : tensor<4xf32>} : () -> tensor<4xf32>
+  // CHECK: "flow.resize"({{.*}} -> tensor<?x3x?x?xf32>
+  %r = "flow.resize"(%a0, %n1, %c2) : (tensor<?x3x?x?xf32>, none, tensor<4xf32>) -> tensor<?x3x?x?xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case291(
+func.func @case291(%a0: tensor<?x16x?x?xf32>) {
+  // CHECK: "flow.depth_to_space"({{.*}} -> tensor<?x4x?x?xf32>
+  %r = "flow.depth_to_space"(%a0) {blocksize = 2 : i64} : (tensor<?x16x?x?xf32>) -> tensor<?x4x?x?xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case292(
+func.func @case292(%a0: tensor<?x?x64xf32>, %a1: tensor<64x32xf32>) {
+  // CHECK: "flow.einsum"({{.*}} -> tensor<?x?x32xf32>
+  %r = "flow.einsum"(%a0, %a1) {equation = "bsd,de->bse"} : (tensor<?x?x64xf32>, tensor<64x32xf32>) -> tensor<?x?x32xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case293(
+func.func @case293(%a0: tensor<?x?x64xf32>) {
+  // CHECK: "flow.shape"({{.*}} -> tensor<3xi64>
+  %r = "flow.shape"(%a0) : (tensor<?x?x64xf32>) -> tensor<3xi64>
+  return
+}
+
+// CHECK-LABEL: func.func @case294(
+func.func @case294(%a0: tensor<?x?xf32>) {
+  // CHECK: "flow.cast"({{.*}} -> tensor<?x?xf16>
+  %r = "flow.cast"(%a0) {to = 10 : i64} : (tensor<?x?xf32>) -> tensor<?x?xf16>
+  return
+}
+
+// CHECK-LABEL: func.func @case295(
+func.func @case295(%a0: tensor<?x?x10xf32>, %a1: tensor<1x80x10xf32>, %a2: tensor<1x80x20xf32>) {
+  // CHECK: "flow.lstm"({{.*}} -> (tensor<?x1x?x20xf32>, tensor<1x?x20xf32>, tensor<1x?x20xf32>)
+  %r:3 = "flow.lstm"(%a0, %a1, %a2) {hidden_size = 20 : i64} : (tensor<?x?x10xf32>, tensor<1x80x10xf32>, tensor<1x80x20xf32>) -> (tensor<?x1x?x20xf32>, tensor<1x?x20xf32>, tensor<1x?x20xf32>)
+  return
+}
