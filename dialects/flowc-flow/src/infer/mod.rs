@@ -150,8 +150,8 @@ impl Infer<'_> {
         }
         let (rmin, rmax) = spec.output_range();
         let nr = self.num_results;
-        if nr < rmin.max(1) || rmax.is_some_and(|m| nr > m) {
-            return Err(count_error("result", nr, rmin.max(1), rmax));
+        if nr < rmin || rmax.is_some_and(|m| nr > m) {
+            return Err(count_error("result", nr, rmin, rmax));
         }
         let mut vars: Vec<(&str, usize, Dt)> = Vec::new();
         for (i, &ty) in operand_types.iter().enumerate() {

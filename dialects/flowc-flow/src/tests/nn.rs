@@ -791,3 +791,14 @@ fn sampling() {
         "number of rois",
     );
 }
+
+#[test]
+fn recurrent_without_results() {
+    // All outputs are optional in ONNX: a node whose outputs are all unused has none.
+    ok(
+        "flow.gru",
+        &["tensor<7x2x10xf32>", "tensor<1x60x10xf32>", "tensor<1x60x20xf32>"],
+        &[],
+        &[],
+    );
+}
