@@ -23,7 +23,6 @@ done
 # Models that `flowc run` refuses for now (an op flowc does not support yet): they must fail
 # with an "unsupported" error; once one runs, it must match onnxruntime and leave this list.
 expected_unsupported=(
-    ocr_crnn  # LSTM: the interpreter has no kernel for flow.lstm yet
 )
 
 cache="${FLOWC_ONNX_MODELS:-target/onnx-models}"
