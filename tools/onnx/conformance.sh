@@ -22,7 +22,7 @@ onnx_version=1.23.2
 cache="${FLOWC_ONNX_NODE_TESTS:-target/onnx-node-tests}"
 stamp="$cache/.generated-by-onnx-$onnx_version"
 
-if [[ ! -f "$stamp" ]]; then
+if [[ ! -f "$stamp" || tools/onnx/gen-node-tests.py -nt "$stamp" ]]; then
     if ! python3 -c "import onnx, numpy; assert onnx.__version__ == '$onnx_version'" 2>/dev/null; then
         echo "conformance: installing onnx==$onnx_version and numpy (pip)" >&2
         if ! python3 -m pip install --quiet "onnx==$onnx_version" numpy >&2; then
