@@ -85,6 +85,7 @@ pub fn import_model(
         opts,
         base_dir: model.base_dir.as_deref(),
         block: None,
+        module: None,
         values: HashMap::new(),
         initializers: HashMap::new(),
         declared: HashMap::new(),
@@ -95,10 +96,20 @@ pub fn import_model(
         used_names: HashSet::new(),
         resource_names: HashSet::new(),
     };
-    let module = importer.import()?;
+    let module = match importer.import() {
+        Ok(m) => m,
+        Err(e) => {
+            // Nothing half-imported stays behind in the context (resource blobs aside).
+            if let Some(m) = importer.module {
+                importer.ctx.erase_op(m);
+            }
+            return Err(e);
+        }
+    };
     if opts.verify
         && let Err(diags) = flowc_ir::verifier::verify(importer.ctx, module)
     {
+        importer.ctx.erase_op(module);
         let ctx = &*importer.ctx;
         let d = &diags[0];
         let node = node_name_in(ctx, d.loc);
@@ -173,6 +184,8 @@ pub(crate) struct Importer<'a> {
     pub base_dir: Option<&'a Path>,
     /// The function body, once created.
     pub block: Option<Block>,
+    /// The module, once created.
+    pub module: Option<Op>,
     /// ONNX value name -> SSA value.
     pub values: HashMap<String, Value>,
     pub initializers: HashMap<&'a str, &'a TensorProto>,
@@ -196,6 +209,7 @@ impl<'a> Importer<'a> {
         let graph = model.graph();
         let module_loc = self.file_loc.unwrap_or(Location::UNKNOWN);
         let module = ModuleOp::create(self.ctx, module_loc);
+        self.module = Some(module.0);
 
         for init in &graph.initializer {
             let name = init.name();
