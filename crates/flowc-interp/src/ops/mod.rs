@@ -58,6 +58,7 @@ macro_rules! match_numeric {
 
 pub mod conv;
 pub mod elementwise;
+pub mod extra;
 pub mod gemm;
 pub mod index;
 pub mod linalg;
@@ -327,6 +328,15 @@ pub(crate) fn dispatch(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         // ----- Miscellaneous -----
         "flow.non_max_suppression" => misc::non_max_suppression(n),
         "flow.unique" => misc::unique(n),
+
+        // ----- Operators newer than the core flow set -----
+        "flow.attention" => extra::attention(n),
+        "flow.rms_normalization" => extra::rms_norm(n),
+        "flow.negative_log_likelihood_loss" => extra::nll_loss(n),
+        "flow.softmax_cross_entropy_loss" => extra::softmax_cross_entropy(n),
+        "flow.swish" => extra::swish(n),
+        "flow.swi_glu" | "flow.swiglu" => extra::swiglu(n),
+        "flow.cum_prod" => reduce::cumprod(n),
 
         other => bail!("unsupported op '{other}' (the interpreter has no kernel for it)"),
     }

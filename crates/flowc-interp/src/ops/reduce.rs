@@ -268,26 +268,27 @@ pub fn softmax(n: &Node<'_>, kind: SoftmaxKind) -> KResult<Vec<Option<Tensor>>> 
     Ok(vec![Some(t)])
 }
 
-fn cumsum_typed<T: Num>(
+fn cumulate_typed<T: Num>(
     v: &[T],
-    outer: usize,
-    d: usize,
-    inner: usize,
+    (outer, d, inner): (usize, usize, usize),
     exclusive: bool,
     reverse: bool,
+    prod: bool,
 ) -> Vec<T> {
-    let mut out = vec![T::zero(); v.len()];
+    let start = if prod { T::one() } else { T::zero() };
+    let step = |a: T, b: T| if prod { a.mul(b) } else { a.add(b) };
+    let mut out = vec![start; v.len()];
     for o in 0..outer {
         for i in 0..inner {
-            let mut acc = T::zero();
+            let mut acc = start;
             for j in 0..d {
                 let k = if reverse { d - 1 - j } else { j };
                 let at = (o * d + k) * inner + i;
                 if exclusive {
                     out[at] = acc;
-                    acc = acc.add(v[at]);
+                    acc = step(acc, v[at]);
                 } else {
-                    acc = acc.add(v[at]);
+                    acc = step(acc, v[at]);
                     out[at] = acc;
                 }
             }
@@ -296,7 +297,8 @@ fn cumsum_typed<T: Num>(
     out
 }
 
-pub fn cumsum(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
+/// CumSum (`prod = false`) and CumProd (`prod = true`).
+fn cumulate(n: &Node<'_>, prod: bool) -> KResult<Vec<Option<Tensor>>> {
     let x = n.input(0)?;
     let axis = n
         .input(1)?
@@ -310,10 +312,18 @@ pub fn cumsum(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let axis = norm_axis(axis, x.rank())?;
     let exclusive = n.int("exclusive", 0)? != 0;
     let reverse = n.int("reverse", 0)? != 0;
-    let (outer, d, inner) = split_at_axis(x.shape(), axis);
+    let dims = split_at_axis(x.shape(), axis);
     let shape = x.shape().to_vec();
-    let t = match_numeric!(x.data(), v => mk(shape, cumsum_typed(v, outer, d, inner, exclusive, reverse))?);
+    let t = match_numeric!(x.data(), v => mk(shape, cumulate_typed(v, dims, exclusive, reverse, prod))?);
     Ok(vec![Some(t)])
+}
+
+pub fn cumsum(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
+    cumulate(n, false)
+}
+
+pub fn cumprod(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
+    cumulate(n, true)
 }
 
 fn topk_typed<T: Num>(
