@@ -59,6 +59,7 @@ macro_rules! match_numeric {
 pub mod conv;
 pub mod elementwise;
 pub mod extra;
+pub mod extra2;
 pub mod gemm;
 pub mod index;
 pub mod linalg;
@@ -316,7 +317,8 @@ pub(crate) fn dispatch(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         "flow.q_linear_conv" => quant::qlinear_conv(n),
 
         // ----- Resampling -----
-        "flow.resize" | "flow.upsample" => resize::resize(n),
+        "flow.resize" => resize::resize(n),
+        "flow.upsample" => resize::upsample(n),
         "flow.grid_sample" => sample::grid_sample(n),
         "flow.roi_align" => sample::roi_align(n),
 
@@ -337,6 +339,17 @@ pub(crate) fn dispatch(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         "flow.swish" => extra::swish(n),
         "flow.swi_glu" | "flow.swiglu" => extra::swiglu(n),
         "flow.cum_prod" => reduce::cumprod(n),
+        "flow.center_crop_pad" => extra2::center_crop_pad(n),
+        "flow.col2_im" | "flow.col2im" => extra2::col2im(n),
+        "flow.affine_grid" => extra2::affine_grid(n),
+        "flow.tensor_scatter" => extra2::tensor_scatter(n),
+        "flow.dynamic_quantize_linear" => extra2::dynamic_quantize_linear(n),
+        "flow.bit_cast" => extra2::bit_cast(n),
+        "flow.rotary_embedding" => extra2::rotary_embedding(n),
+        "flow.hann_window" => extra2::window(n, extra2::Window::Hann),
+        "flow.hamming_window" => extra2::window(n, extra2::Window::Hamming),
+        "flow.blackman_window" => extra2::window(n, extra2::Window::Blackman),
+        "flow.conv_integer" => extra2::conv_integer(n),
 
         other => bail!("unsupported op '{other}' (the interpreter has no kernel for it)"),
     }

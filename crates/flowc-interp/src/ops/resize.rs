@@ -211,6 +211,37 @@ fn resize_axis(
 }
 
 pub fn resize(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
+    let roi = n.opt_nonempty(1).map(|t| t.to_f64_vec());
+    let scales = n.opt_nonempty(2).map(|t| t.to_f64_vec());
+    let sizes = match n.opt_nonempty(3) {
+        Some(_) => opt_int_input(n, 3)?,
+        None => None,
+    };
+    let coord = n.string("coordinate_transformation_mode", "half_pixel")?;
+    let nearest = n.string("nearest_mode", "round_prefer_floor")?;
+    resize_impl(n, roi, scales, sizes, coord, nearest)
+}
+
+/// Upsample (opset 7 to 9): `scales` is input 1; coordinates are asymmetric and nearest
+/// rounds down, so integer scales repeat elements.
+pub fn upsample(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
+    let scales = match n.opt(1) {
+        Some(t) => Some(t.to_f64_vec()),
+        None => n
+            .floats("scales")?
+            .map(|v| v.into_iter().map(|x| x as f64).collect()),
+    };
+    resize_impl(n, None, scales, None, "asymmetric".into(), "floor".into())
+}
+
+fn resize_impl(
+    n: &Node<'_>,
+    roi: Option<Vec<f64>>,
+    scales: Option<Vec<f64>>,
+    sizes: Option<Vec<i64>>,
+    coord: String,
+    nearest_mode: String,
+) -> KResult<Vec<Option<Tensor>>> {
     let x = n.input(0)?;
     let r = x.rank();
     let mode = n.string("mode", "nearest")?;
@@ -221,8 +252,8 @@ pub fn resize(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
             "cubic" | "bicubic" => Mode::Cubic,
             other => bail!("unknown mode '{other}'"),
         },
-        nearest_mode: n.string("nearest_mode", "round_prefer_floor")?,
-        coord: n.string("coordinate_transformation_mode", "half_pixel")?,
+        nearest_mode,
+        coord,
         cubic_a: n.float("cubic_coeff_a", -0.75)? as f64,
         antialias: n.int("antialias", 0)? != 0,
         exclude_outside: n.int("exclude_outside", 0)? != 0,
@@ -236,12 +267,6 @@ pub fn resize(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         None => (0..r).collect(),
     };
     let k = axes.len();
-    let roi = n.opt_nonempty(1).map(|t| t.to_f64_vec());
-    let scales = n.opt_nonempty(2).map(|t| t.to_f64_vec());
-    let sizes = match n.opt_nonempty(3) {
-        Some(_) => opt_int_input(n, 3)?,
-        None => None,
-    };
     let mut full_scale = vec![1.0f64; r];
     let mut full_size: Vec<usize> = x.shape().to_vec();
     let mut full_roi: Vec<(f64, f64)> = vec![(0.0, 1.0); r];
