@@ -237,16 +237,21 @@ fn softmax_typed<T: FloatElem>(
                     out[at(arg)] = T::one();
                 }
                 SoftmaxKind::Softmax | SoftmaxKind::LogSoftmax => {
+                    // As ONNX's reference computes it, each step rounded into T:
+                    // e = exp(x - max); y = e / sum(e); LogSoftmax = log(y).
+                    let r = |a: T::A| T::from_a(a).to_a();
                     let mut s = T::A::ZERO;
                     for e in lane.iter_mut() {
-                        *e = *e - m;
-                        s += e.exp();
+                        *e = r(r(*e - m).exp());
+                        s += *e;
                     }
+                    let s = r(s);
                     for k in 0..d {
+                        let y = r(lane[k] / s);
                         out[at(k)] = T::from_a(if kind == SoftmaxKind::Softmax {
-                            lane[k].exp() / s
+                            y
                         } else {
-                            lane[k] - s.ln()
+                            y.ln()
                         });
                     }
                 }
