@@ -132,3 +132,36 @@ fn shapes_windows_and_casts() {
     );
     assert_f32(&r, &[1, 1, 1, 2], &[-2., 1.]);
 }
+
+#[test]
+fn dft_and_causal_conv() {
+    // DFT of an impulse is flat; of a constant, an impulse.
+    let x = f32t(&[1, 4, 1], &[1., 0., 0., 0.]);
+    let r = run1("flow.dft", "", vec![x]);
+    assert_f32(&r, &[1, 4, 2], &[1., 0., 1., 0., 1., 0., 1., 0.]);
+    let x = f32t(&[1, 4, 1], &[1., 1., 1., 1.]);
+    let r = run1("flow.dft", "onesided = 1 : i64", vec![x]);
+    assert_f32(&r, &[1, 3, 2], &[4., 0., 0., 0., 0., 0.]);
+    // Inverse of the forward transform is the identity.
+    let r = run1(
+        "flow.dft",
+        "inverse = 1 : i64",
+        vec![f32t(&[1, 2, 2], &[3., 0., -1., 0.])],
+    );
+    assert_f32(&r, &[1, 2, 2], &[1., 0., 2., 0.]);
+    // Causal depthwise conv with a carried state.
+    let r = run_op(
+        "flow.causal_conv_with_state",
+        "",
+        vec![
+            Some(f32t(&[1, 1, 3], &[1., 2., 3.])),
+            Some(f32t(&[1, 1, 2], &[1., 10.])),
+            None,
+            Some(f32t(&[1, 1, 1], &[5.])),
+        ],
+        2,
+    )
+    .unwrap();
+    assert_f32(&r[0], &[1, 1, 3], &[15., 21., 32.]);
+    assert_f32(&r[1], &[1, 1, 1], &[3.]);
+}

@@ -60,6 +60,7 @@ pub mod conv;
 pub mod elementwise;
 pub mod extra;
 pub mod extra2;
+pub mod extra3;
 pub mod gemm;
 pub mod index;
 pub mod linalg;
@@ -350,6 +351,9 @@ pub(crate) fn dispatch(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         "flow.hamming_window" => extra2::window(n, extra2::Window::Hamming),
         "flow.blackman_window" => extra2::window(n, extra2::Window::Blackman),
         "flow.conv_integer" => extra2::conv_integer(n),
+        "flow.dft" => extra3::dft(n),
+        "flow.causal_conv_with_state" => extra3::causal_conv_with_state(n),
+        "flow.linear_attention" => extra3::linear_attention(n),
 
         other => bail!("unsupported op '{other}' (the interpreter has no kernel for it)"),
     }

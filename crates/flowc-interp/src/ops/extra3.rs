@@ -1,0 +1,309 @@
+//! DFT, CausalConvWithState and LinearAttention (ONNX operators outside the core `flow` set).
+
+use super::elementwise::cast_tensor;
+use super::mk;
+use crate::util::{dim, norm_axis, split_at_axis};
+use crate::{KError, KResult, Node, bail};
+use flowc_tensor::{DType, Tensor};
+
+/// Direct DFT of `x` (complex, as (re, im) pairs) of length `n`: `sign` -1 forward, +1 inverse.
+fn dft_1d(x: &[(f64, f64)], n: usize, sign: f64) -> Vec<(f64, f64)> {
+    (0..n)
+        .map(|k| {
+            let mut re = 0.0;
+            let mut im = 0.0;
+            for (t, &(a, b)) in x.iter().enumerate().take(n) {
+                let ang = sign * 2.0 * std::f64::consts::PI * ((k * t) % n) as f64 / n as f64;
+                let (s, c) = ang.sin_cos();
+                re += a * c - b * s;
+                im += a * s + b * c;
+            }
+            (re, im)
+        })
+        .collect()
+}
+
+pub fn dft(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
+    let x = n.input(0)?;
+    if !x.dtype().is_float() || x.rank() < 2 {
+        bail!("input must be a float tensor [..., signal, 1 | 2]");
+    }
+    let r = x.rank();
+    let comps = x.shape()[r - 1];
+    if comps != 1 && comps != 2 {
+        bail!("the last dimension must be 1 (real) or 2 (complex), got {comps}");
+    }
+    let axis = match n.opt(2) {
+        Some(t) => t
+            .to_i64_vec()?
+            .first()
+            .copied()
+            .ok_or_else(|| KError("axis is empty".into()))?,
+        None => n.int("axis", -2)?,
+    };
+    // The axis counts over all dims; the complex dim cannot be transformed.
+    let axis = norm_axis(axis, r)?;
+    if axis == r - 1 {
+        bail!("axis must not be the last (complex) dimension");
+    }
+    let inverse = n.int("inverse", 0)? != 0;
+    let onesided = n.int("onesided", 0)? != 0;
+    let len = x.shape()[axis];
+    let nfft = match n.opt(1) {
+        Some(t) => dim(t.to_i64_vec()?.first().copied().unwrap_or(0), "dft_length")?,
+        None if inverse && onesided => 2 * len.saturating_sub(1),
+        None => len,
+    };
+    if nfft == 0 || nfft > 1 << 20 {
+        bail!("dft_length {nfft} is out of range");
+    }
+    let sig_shape = &x.shape()[..r - 1];
+    let (outer, _, inner) = split_at_axis(sig_shape, axis);
+    let xv = x.to_f64_vec();
+    let at = |o: usize, t: usize, i: usize| -> (f64, f64) {
+        let base = ((o * len + t) * inner + i) * comps;
+        (xv[base], if comps == 2 { xv[base + 1] } else { 0.0 })
+    };
+    let (out_len, out_comps) = if inverse && onesided {
+        (nfft, 1)
+    } else if onesided {
+        (nfft / 2 + 1, 2)
+    } else {
+        (nfft, 2)
+    };
+    let mut out = vec![0.0f64; outer * out_len * inner * out_comps];
+    for o in 0..outer {
+        for i in 0..inner {
+            let mut sig: Vec<(f64, f64)> = (0..len.min(nfft)).map(|t| at(o, t, i)).collect();
+            let res: Vec<(f64, f64)> = if inverse && onesided {
+                // irfft: a Hermitian spectrum from its first half; imaginary parts of the DC
+                // (and Nyquist) terms are ignored.
+                let half = nfft / 2 + 1;
+                sig.resize(half, (0.0, 0.0));
+                let mut full = vec![(0.0, 0.0); nfft];
+                let m = half.min(nfft);
+                full[..m].copy_from_slice(&sig[..m]);
+                for k in 1..nfft.div_ceil(2) {
+                    full[nfft - k] = (sig[k].0, -sig[k].1);
+                }
+                full[0].1 = 0.0;
+                if nfft % 2 == 0 {
+                    full[nfft / 2].1 = 0.0;
+                }
+                dft_1d(&full, nfft, 1.0)
+                    .into_iter()
+                    .map(|(a, b)| (a / nfft as f64, b / nfft as f64))
+                    .collect()
+            } else if inverse {
+                sig.resize(nfft, (0.0, 0.0));
+                dft_1d(&sig, nfft, 1.0)
+                    .into_iter()
+                    .map(|(a, b)| (a / nfft as f64, b / nfft as f64))
+                    .collect()
+            } else {
+                sig.resize(nfft, (0.0, 0.0));
+                dft_1d(&sig, nfft, -1.0)
+            };
+            for (k, &(a, b)) in res.iter().take(out_len).enumerate() {
+                let base = ((o * out_len + k) * inner + i) * out_comps;
+                out[base] = a;
+                if out_comps == 2 {
+                    out[base + 1] = b;
+                }
+            }
+        }
+    }
+    let mut shape = sig_shape.to_vec();
+    shape[axis] = out_len;
+    shape.push(out_comps);
+    Ok(vec![Some(cast_tensor(&mk(shape, out)?, x.dtype())?)])
+}
+
+pub fn causal_conv_with_state(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
+    let x = n.input(0)?;
+    let w = n.input(1)?;
+    if x.rank() != 3 || w.rank() != 3 || !x.dtype().is_float() {
+        bail!("input must be [batch, channels, length] and weight [channels, 1, k]");
+    }
+    let (b, c, l) = (x.shape()[0], x.shape()[1], x.shape()[2]);
+    let k = w.shape()[2];
+    if w.shape()[0] != c || w.shape()[1] != 1 || k == 0 {
+        bail!("weight {:?} does not match {c} channels", w.shape());
+    }
+    let act = n.string("activation", "none")?;
+    if !matches!(act.as_str(), "none" | "silu" | "swish") {
+        bail!("unknown activation '{act}'");
+    }
+    let xv = x.to_f64_vec();
+    let wv = w.to_f64_vec();
+    let bias = n.opt(2).map(|t| t.to_f64_vec());
+    let past = match n.opt(3) {
+        Some(p) => {
+            if p.shape() != [b, c, k - 1] {
+                bail!("past_state must be [{b}, {c}, {}]", k - 1);
+            }
+            p.to_f64_vec()
+        }
+        None => vec![0.0; b * c * (k - 1)],
+    };
+    let r = |v: f64| cast_round(v, x.dtype());
+    let total = l + k - 1;
+    let mut y = vec![0.0f64; b * c * l];
+    let mut state = vec![0.0f64; b * c * (k - 1)];
+    for bi in 0..b {
+        for ch in 0..c {
+            let padded: Vec<f64> = past[(bi * c + ch) * (k - 1)..(bi * c + ch + 1) * (k - 1)]
+                .iter()
+                .chain(&xv[(bi * c + ch) * l..(bi * c + ch + 1) * l])
+                .copied()
+                .collect();
+            for t in 0..l {
+                let mut s = bias.as_ref().map(|bb| bb[ch]).unwrap_or(0.0);
+                for j in 0..k {
+                    s += padded[t + j] * wv[ch * k + j];
+                }
+                let s = r(s);
+                y[(bi * c + ch) * l + t] = if act == "none" {
+                    s
+                } else {
+                    s * (1.0 / (1.0 + (-s).exp()))
+                };
+            }
+            state[(bi * c + ch) * (k - 1)..(bi * c + ch + 1) * (k - 1)]
+                .copy_from_slice(&padded[total - (k - 1)..]);
+        }
+    }
+    Ok(vec![
+        Some(cast_tensor(&mk(vec![b, c, l], y)?, x.dtype())?),
+        Some(cast_tensor(&mk(vec![b, c, k - 1], state)?, x.dtype())?),
+    ])
+}
+
+fn cast_round(v: f64, d: DType) -> f64 {
+    match d {
+        DType::F16 => flowc_tensor::half::f16::from_f64(v).to_f64(),
+        DType::BF16 => flowc_tensor::half::bf16::from_f64(v).to_f64(),
+        DType::F32 => v as f32 as f64,
+        _ => v,
+    }
+}
+
+pub fn linear_attention(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
+    let (q, k, v) = (n.input(0)?, n.input(1)?, n.input(2)?);
+    if q.rank() != 3 || k.rank() != 3 || v.rank() != 3 || !q.dtype().is_float() {
+        bail!("query, key and value must be float tensors [B, T, H*D]");
+    }
+    let rule = n.string("update_rule", "gated_delta")?;
+    let (gating, delta) = match rule.as_str() {
+        "linear" => (false, false),
+        "gated" => (true, false),
+        "delta" => (false, true),
+        "gated_delta" => (true, true),
+        other => bail!("unknown update_rule '{other}'"),
+    };
+    let qh = dim(
+        n.opt_int("q_num_heads")?
+            .ok_or_else(|| KError("q_num_heads is required".into()))?,
+        "q_num_heads",
+    )?;
+    let kh = dim(
+        n.opt_int("kv_num_heads")?
+            .ok_or_else(|| KError("kv_num_heads is required".into()))?,
+        "kv_num_heads",
+    )?;
+    if qh == 0 || kh == 0 || qh % kh != 0 {
+        bail!("q_num_heads must be a positive multiple of kv_num_heads");
+    }
+    let (b, t) = (q.shape()[0], q.shape()[1]);
+    let dk = q.shape()[2] / qh;
+    let dv = v.shape()[2] / kh;
+    if q.shape()[2] != qh * dk || k.shape()[2] != kh * dk || v.shape()[2] != kh * dv {
+        bail!("head sizes do not match");
+    }
+    let decay = n.opt(4);
+    let beta = n.opt(5);
+    if gating != decay.is_some() || delta != beta.is_some() {
+        bail!("update_rule '{rule}' does not match the given decay / beta inputs");
+    }
+    let f = |x: f64| x as f32 as f64;
+    let (qv, kv, vv) = (q.to_f64_vec(), k.to_f64_vec(), v.to_f64_vec());
+    let dec = decay.map(|d| (d.to_f64_vec(), d.shape()[2]));
+    if let Some((_, last)) = &dec
+        && *last != kh
+        && *last != kh * dk
+    {
+        bail!("decay's last dimension must be kv_num_heads or kv_num_heads * d_k");
+    }
+    let bet = beta.map(|d| (d.to_f64_vec(), d.shape()[2]));
+    let state_dtype = n.opt(3).map(|s| s.dtype()).unwrap_or(q.dtype());
+    let mut state = match n.opt(3) {
+        Some(s) => {
+            if s.shape() != [b, kh, dk, dv] {
+                bail!("past_state must be [{b}, {kh}, {dk}, {dv}]");
+            }
+            s.to_f64_vec()
+        }
+        None => vec![0.0; b * kh * dk * dv],
+    };
+    let scale = match n.opt_float("scale")? {
+        Some(s) if s != 0.0 => s as f64,
+        _ => f(1.0 / (dk as f64).sqrt()),
+    };
+    let group = qh / kh;
+    let mut out = vec![0.0f64; b * t * qh * dv];
+    for bi in 0..b {
+        for ti in 0..t {
+            for h in 0..kh {
+                let st = &mut state[(bi * kh + h) * dk * dv..(bi * kh + h + 1) * dk * dv];
+                let kt: Vec<f64> = (0..dk)
+                    .map(|d| f(kv[(bi * t + ti) * kh * dk + h * dk + d]))
+                    .collect();
+                let mut vt: Vec<f64> = (0..dv)
+                    .map(|m| f(vv[(bi * t + ti) * kh * dv + h * dv + m]))
+                    .collect();
+                if let Some((dd, last)) = &dec {
+                    for d in 0..dk {
+                        let g = if *last == kh {
+                            dd[(bi * t + ti) * kh + h]
+                        } else {
+                            dd[(bi * t + ti) * kh * dk + h * dk + d]
+                        };
+                        let e = f(f(g).exp());
+                        for m in 0..dv {
+                            st[d * dv + m] = f(st[d * dv + m] * e);
+                        }
+                    }
+                }
+                if let Some((bb, last)) = &bet {
+                    let be = f(if *last == 1 {
+                        bb[bi * t + ti]
+                    } else {
+                        bb[(bi * t + ti) * kh + h]
+                    });
+                    for m in 0..dv {
+                        let retrieved: f64 = (0..dk).map(|d| st[d * dv + m] * kt[d]).sum();
+                        vt[m] = f(be * f(vt[m] - f(retrieved)));
+                    }
+                }
+                for d in 0..dk {
+                    for m in 0..dv {
+                        st[d * dv + m] = f(st[d * dv + m] + f(kt[d] * vt[m]));
+                    }
+                }
+                for g in 0..group {
+                    let qhd = h * group + g;
+                    for m in 0..dv {
+                        let s: f64 = (0..dk)
+                            .map(|d| f(qv[(bi * t + ti) * qh * dk + qhd * dk + d]) * st[d * dv + m])
+                            .sum();
+                        out[(bi * t + ti) * qh * dv + qhd * dv + m] = f(scale * f(s));
+                    }
+                }
+            }
+        }
+    }
+    Ok(vec![
+        Some(cast_tensor(&mk(vec![b, t, qh * dv], out)?, q.dtype())?),
+        Some(cast_tensor(&mk(vec![b, kh, dk, dv], state)?, state_dtype)?),
+    ])
+}
