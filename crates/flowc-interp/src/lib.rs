@@ -32,6 +32,7 @@ use std::fmt;
 use std::rc::Rc;
 
 pub use flowc_tensor;
+pub use ops::supported_ops;
 
 /// The number of threads the heavy kernels (MatMul, Gemm, Conv) use.
 pub fn num_threads() -> usize {

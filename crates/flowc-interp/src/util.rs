@@ -3,6 +3,20 @@
 use crate::{KResult, bail};
 use flowc_tensor::num_elements;
 
+/// The most elements one tensor built by the interpreter may hold (2^32): shapes read from
+/// tensor values (Expand, ConstantOfShape, Tile, Range, Resize sizes, ...) beyond it are errors
+/// rather than allocation failures.
+pub const MAX_ELEMENTS: usize = 1 << 32;
+
+/// The element count of `shape`, or an error when it overflows or exceeds [`MAX_ELEMENTS`].
+pub fn checked_len(shape: &[usize]) -> KResult<usize> {
+    let n = num_elements(shape)?;
+    if n > MAX_ELEMENTS {
+        bail!("a tensor of shape {shape:?} ({n} elements) is too large");
+    }
+    Ok(n)
+}
+
 /// Row-major strides (in elements) of `shape`.
 pub fn strides(shape: &[usize]) -> Vec<usize> {
     let mut s = vec![1usize; shape.len()];
@@ -121,7 +135,7 @@ pub fn binary_map<A: Copy, B: Copy, R>(
     f: impl Fn(A, B) -> R,
 ) -> KResult<(Vec<R>, Vec<usize>)> {
     let out = broadcast_shape(ash, bsh)?;
-    let n = num_elements(&out)?;
+    let n = checked_len(&out)?;
     if ash == bsh {
         return Ok((a.iter().zip(b).map(|(&x, &y)| f(x, y)).collect(), out));
     }
@@ -147,7 +161,7 @@ pub fn ternary_map<A: Copy, B: Copy, C: Copy, R>(
     f: impl Fn(A, B, C) -> R,
 ) -> KResult<(Vec<R>, Vec<usize>)> {
     let out = broadcast_all(&[a.1, b.1, c.1])?;
-    let n = num_elements(&out)?;
+    let n = checked_len(&out)?;
     let (sa, sb, sc) = (
         bcast_strides(a.1, &out),
         bcast_strides(b.1, &out),
@@ -166,7 +180,7 @@ pub fn expand<T: Copy>(v: &[T], shape: &[usize], out: &[usize]) -> KResult<Vec<T
     if b != out {
         bail!("shape {shape:?} does not broadcast to {out:?}");
     }
-    let n = num_elements(out)?;
+    let n = checked_len(out)?;
     if shape == out {
         return Ok(v.to_vec());
     }
@@ -211,6 +225,16 @@ pub fn dim(v: i64, what: &str) -> KResult<usize> {
         bail!("{what} must not be negative, got {v}");
     }
     usize::try_from(v).map_err(|_| crate::KError(format!("{what} is too large")))
+}
+
+/// A window-geometry value (kernel size, stride, dilation, pad, block size): non-negative and
+/// at most 2^31, so that sums and products of two of them cannot overflow.
+pub fn small_dim(v: i64, what: &str) -> KResult<usize> {
+    let d = dim(v, what)?;
+    if d > 1 << 31 {
+        bail!("{what} {v} is too large");
+    }
+    Ok(d)
 }
 
 /// Permutes `v` (of `shape`) by `perm` (output dim i is input dim perm[i]).

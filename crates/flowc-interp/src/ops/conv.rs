@@ -6,9 +6,9 @@ use super::gemm::gemm;
 use super::linalg::{from_compute, to_compute};
 use super::{for_each_index, mk};
 use crate::num::{FloatElem, Num, Real};
-use crate::util::dim;
+use crate::util::{dim, small_dim};
 use crate::{KError, KResult, Node, bail};
-use flowc_tensor::{Element, Tensor, num_elements};
+use flowc_tensor::{Element, Tensor};
 
 /// The spatial geometry of a convolution or pooling window.
 #[derive(Clone, Debug)]
@@ -30,7 +30,7 @@ fn attr_dims(n: &Node<'_>, name: &str, len: usize, default: usize) -> KResult<Ve
             if v.len() != len {
                 bail!("'{name}' has {} values for {len} spatial dims", v.len());
             }
-            v.iter().map(|&x| dim(x, name)).collect()
+            v.iter().map(|&x| small_dim(x, name)).collect()
         }
     }
 }
@@ -251,7 +251,7 @@ pub fn conv(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let kernel = match n.ints("kernel_shape")? {
         Some(k) => k
             .iter()
-            .map(|&v| dim(v, "kernel_shape"))
+            .map(|&v| small_dim(v, "kernel_shape"))
             .collect::<KResult<Vec<_>>>()?,
         None => w.shape()[2..].to_vec(),
     };
@@ -266,7 +266,7 @@ pub fn conv(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let g = geometry(n, &x.shape()[2..], &kernel, false)?;
     let mut out_shape = vec![x.shape()[0], oc];
     out_shape.extend_from_slice(&g.output);
-    num_elements(&out_shape)?;
+    crate::util::checked_len(&out_shape)?;
     let t = match_float!(x.data(), v => {
         let wv = super::same(v, w)?;
         let bv = match b { Some(b) => Some(super::same(v, b)?), None => None };
@@ -392,7 +392,7 @@ pub fn conv_transpose(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let kernel = match n.ints("kernel_shape")? {
         Some(k) => k
             .iter()
-            .map(|&v| dim(v, "kernel_shape"))
+            .map(|&v| small_dim(v, "kernel_shape"))
             .collect::<KResult<Vec<_>>>()?,
         None => w.shape()[2..].to_vec(),
     };
@@ -471,7 +471,7 @@ pub fn conv_transpose(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     };
     let mut out_shape = vec![x.shape()[0], oc];
     out_shape.extend_from_slice(&g.output);
-    num_elements(&out_shape)?;
+    crate::util::checked_len(&out_shape)?;
     let t = match_float!(x.data(), v => {
         let wv = super::same(v, w)?;
         let bv = match b { Some(b) => Some(super::same(v, b)?), None => None };
@@ -495,7 +495,7 @@ fn pool_geometry(n: &Node<'_>, x: &Tensor) -> KResult<Geom> {
         .ints("kernel_shape")?
         .ok_or_else(|| KError("missing 'kernel_shape'".into()))?
         .iter()
-        .map(|&v| dim(v, "kernel_shape"))
+        .map(|&v| small_dim(v, "kernel_shape"))
         .collect::<KResult<_>>()?;
     if kernel.len() != x.rank() - 2 {
         bail!(
@@ -647,7 +647,7 @@ pub fn pool(n: &Node<'_>, kind: Pool) -> KResult<Vec<Option<Tensor>>> {
     let planes = x.shape()[0] * x.shape()[1];
     let mut out_shape = x.shape()[..2].to_vec();
     out_shape.extend_from_slice(&g.output);
-    num_elements(&out_shape)?;
+    crate::util::checked_len(&out_shape)?;
     match kind {
         Pool::Max => {
             let col = n.int("storage_order", 0)? != 0;
@@ -720,7 +720,7 @@ pub fn max_unpool(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         .ints("kernel_shape")?
         .ok_or_else(|| KError("missing 'kernel_shape'".into()))?
         .iter()
-        .map(|&v| dim(v, "kernel_shape"))
+        .map(|&v| small_dim(v, "kernel_shape"))
         .collect::<KResult<_>>()?;
     if kernel.len() != r {
         bail!(
@@ -750,8 +750,8 @@ pub fn max_unpool(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     if out_shape.len() != x.rank() {
         bail!("output_shape must have rank {}", x.rank());
     }
-    let total = num_elements(&out_shape)?;
-    let inferred_total = num_elements(&inferred)?;
+    let total = crate::util::checked_len(&out_shape)?;
+    let inferred_total = crate::util::checked_len(&inferred)?;
     let out_strides = crate::util::strides(&out_shape);
     // Maps an index into the inferred shape to the same coordinates in the output shape.
     let place = |k: i64| -> KResult<usize> {

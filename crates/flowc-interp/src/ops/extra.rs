@@ -134,6 +134,14 @@ pub fn attention(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     if past_k.is_some() != past_v.is_some() {
         bail!("past_key and past_value must be given together");
     }
+    for p in past_k.iter().chain(&past_v) {
+        if p.s.len() != 4 || p.s[0] != batch || p.s[1] != k.s[1] {
+            bail!(
+                "past_key / past_value {:?} do not match the key / value heads",
+                p.s
+            );
+        }
+    }
     let past_len = past_k.as_ref().map(|p| p.s[2]);
     let present_k = match &past_k {
         Some(p) => p.concat2(&k)?,
@@ -158,7 +166,7 @@ pub fn attention(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
             }
             let last = *a.s.last().unwrap_or(&0);
             if last < skv {
-                let outer = a.v.len() / last.max(1);
+                let outer: usize = a.s[..a.s.len() - 1].iter().product();
                 let fill = if is_bool { 0.0 } else { f64::NEG_INFINITY };
                 let mut v2 = Vec::with_capacity(outer * skv);
                 for o in 0..outer {

@@ -6,7 +6,7 @@ use super::elementwise::cast_tensor;
 use super::{for_each_index, mk, opt_int_input};
 use crate::util::{dim, norm_axes, norm_axis, strides};
 use crate::{KError, KResult, Node, bail};
-use flowc_tensor::{DType, Tensor, match_data, num_elements};
+use flowc_tensor::{DType, Tensor, match_data};
 
 pub fn center_crop_pad(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let x = n.input(0)?;
@@ -32,7 +32,7 @@ pub fn center_crop_pad(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
             -(((t - d) / 2) as i64)
         };
     }
-    num_elements(&out)?;
+    crate::util::checked_len(&out)?;
     let st = strides(x.shape());
     let shape = x.shape().to_vec();
     let t = match_data!(x.data(), v => {
@@ -237,7 +237,7 @@ pub fn tensor_scatter(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         let mut err = None;
         for_each_index(upd.shape(), |idx| {
             let b = if axis == 0 { 0 } else { idx[0] };
-            let mut pos = wi.get(b).copied().unwrap_or(0) + idx[axis] as i64;
+            let mut pos = wi.get(b).copied().unwrap_or(0).saturating_add(idx[axis] as i64);
             if circular {
                 pos = pos.rem_euclid(max_len);
             }
@@ -444,8 +444,8 @@ pub fn conv_integer(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let centered = |t: &Tensor, zp: Option<&Tensor>, per_channel: bool| -> KResult<Tensor> {
         let v = t.to_f64_vec();
         let z = match zp {
-            Some(z) => z.to_f64_vec(),
-            None => vec![0.0],
+            Some(z) if !z.is_empty() => z.to_f64_vec(),
+            _ => vec![0.0],
         };
         let per = if t.rank() > 0 {
             t.len() / t.shape()[0].max(1)

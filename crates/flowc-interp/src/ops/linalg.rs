@@ -5,7 +5,7 @@ use super::{mk, same};
 use crate::num::{FloatElem, Num, Real};
 use crate::util::{bcast_strides, broadcast_shape, for_each_offset, strides};
 use crate::{KResult, Node, bail};
-use flowc_tensor::{DType, Tensor, TensorData, match_data, num_elements};
+use flowc_tensor::{DType, Tensor, TensorData, match_data};
 
 pub fn to_compute<T: FloatElem>(v: &[T]) -> Vec<T::A> {
     v.iter().map(|x| x.to_a()).collect()
@@ -58,7 +58,7 @@ fn matmul_plan(ash: &[usize], bsh: &[usize]) -> KResult<MatmulPlan> {
     if !b_vec {
         out.push(n);
     }
-    num_elements(&out)?;
+    crate::util::checked_len(&out)?;
     Ok(MatmulPlan {
         batch,
         a_batch_strides,
@@ -398,8 +398,8 @@ fn einsum_typed<T: Num>(
     };
     let sizes: Vec<usize> = all.iter().map(|c| dims[c]).collect();
     let out_shape: Vec<usize> = out_labels.iter().map(|c| dims[c]).collect();
-    let out_n = num_elements(&out_shape)?;
-    let iter_n = num_elements(&sizes)?;
+    let out_n = crate::util::checked_len(&out_shape)?;
+    let iter_n = crate::util::checked_len(&sizes)?;
     if iter_n > 1 << 32 {
         bail!("einsum iteration space is too large");
     }

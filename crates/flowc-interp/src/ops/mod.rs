@@ -144,217 +144,256 @@ fn one(t: Tensor) -> KResult<Vec<Option<Tensor>>> {
     Ok(vec![Some(t)])
 }
 
-/// Executes one op.
-pub(crate) fn dispatch(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
+/// A kernel: runs one op on its inputs and attributes.
+pub(crate) type Kernel = fn(&Node<'_>) -> KResult<Vec<Option<Tensor>>>;
+
+fn constant(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
+    let Some(a) = n.attr("value") else {
+        bail!("missing 'value' attribute");
+    };
+    one(crate::attr_to_tensor(n.ctx, a)?)
+}
+
+/// Every op the interpreter executes, with its kernel.
+pub(crate) static KERNELS: &[(&str, Kernel)] = {
     use conv::Pool;
     use ew::{Arith, Cmp, FUnary as F, Logic, NUnary};
     use reduce::{Reduce, SoftmaxKind};
-    match n.name {
+    &[
         // ----- Special ops -----
-        "flow.constant" | "arith.constant" => {
-            let Some(a) = n.attr("value") else {
-                bail!("missing 'value' attribute");
-            };
-            one(crate::attr_to_tensor(n.ctx, a)?)
-        }
-        "flow.none" => Ok(vec![None]),
-        "flow.identity" | "flow.optional" => one(n.input(0)?.clone()),
-
+        ("flow.constant", constant),
+        ("arith.constant", constant),
+        ("flow.none", |_| Ok(vec![None])),
+        ("flow.identity", |n| one(n.input(0)?.clone())),
+        ("flow.optional", |n| one(n.input(0)?.clone())),
         // ----- Elementwise unary -----
-        "flow.abs" => ew::nunary(n, NUnary::Abs),
-        "flow.neg" => ew::nunary(n, NUnary::Neg),
-        "flow.sign" => ew::nunary(n, NUnary::Sign),
-        "flow.relu" => ew::nunary(n, NUnary::Relu),
-        "flow.acos" => ew::funary(n, F::Acos),
-        "flow.acosh" => ew::funary(n, F::Acosh),
-        "flow.asin" => ew::funary(n, F::Asin),
-        "flow.asinh" => ew::funary(n, F::Asinh),
-        "flow.atan" => ew::funary(n, F::Atan),
-        "flow.atanh" => ew::funary(n, F::Atanh),
-        "flow.cos" => ew::funary(n, F::Cos),
-        "flow.cosh" => ew::funary(n, F::Cosh),
-        "flow.sin" => ew::funary(n, F::Sin),
-        "flow.sinh" => ew::funary(n, F::Sinh),
-        "flow.tan" => ew::funary(n, F::Tan),
-        "flow.tanh" => ew::funary(n, F::Tanh),
-        "flow.exp" => ew::funary(n, F::Exp),
-        "flow.log" => ew::funary(n, F::Log),
-        "flow.sqrt" => ew::funary(n, F::Sqrt),
-        "flow.erf" => ew::funary(n, F::Erf),
-        "flow.reciprocal" => ew::funary(n, F::Reciprocal),
-        "flow.floor" => ew::funary(n, F::Floor),
-        "flow.ceil" => ew::funary(n, F::Ceil),
-        "flow.round" => ew::funary(n, F::Round),
-        "flow.sigmoid" => ew::funary(n, F::Sigmoid),
-        "flow.softplus" => ew::funary(n, F::Softplus),
-        "flow.softsign" => ew::funary(n, F::Softsign),
-        "flow.elu" => ew::funary(n, F::Elu),
-        "flow.selu" => ew::funary(n, F::Selu),
-        "flow.celu" => ew::funary(n, F::Celu),
-        "flow.hard_sigmoid" => ew::funary(n, F::HardSigmoid),
-        "flow.hard_swish" => ew::funary(n, F::HardSwish),
-        "flow.leaky_relu" => ew::funary(n, F::LeakyRelu),
-        "flow.thresholded_relu" => ew::funary(n, F::ThresholdedRelu),
-        "flow.mish" => ew::funary(n, F::Mish),
-        "flow.gelu" => ew::funary(n, F::Gelu),
-        "flow.shrink" => ew::funary(n, F::Shrink),
-        "flow.not" => ew::not(n),
-        "flow.bitwise_not" => ew::bitwise_not(n),
-        "flow.is_nan" => ew::is_nan(n),
-        "flow.is_inf" => ew::is_inf(n),
-
+        ("flow.abs", |n| ew::nunary(n, NUnary::Abs)),
+        ("flow.neg", |n| ew::nunary(n, NUnary::Neg)),
+        ("flow.sign", |n| ew::nunary(n, NUnary::Sign)),
+        ("flow.relu", |n| ew::nunary(n, NUnary::Relu)),
+        ("flow.acos", |n| ew::funary(n, F::Acos)),
+        ("flow.acosh", |n| ew::funary(n, F::Acosh)),
+        ("flow.asin", |n| ew::funary(n, F::Asin)),
+        ("flow.asinh", |n| ew::funary(n, F::Asinh)),
+        ("flow.atan", |n| ew::funary(n, F::Atan)),
+        ("flow.atanh", |n| ew::funary(n, F::Atanh)),
+        ("flow.cos", |n| ew::funary(n, F::Cos)),
+        ("flow.cosh", |n| ew::funary(n, F::Cosh)),
+        ("flow.sin", |n| ew::funary(n, F::Sin)),
+        ("flow.sinh", |n| ew::funary(n, F::Sinh)),
+        ("flow.tan", |n| ew::funary(n, F::Tan)),
+        ("flow.tanh", |n| ew::funary(n, F::Tanh)),
+        ("flow.exp", |n| ew::funary(n, F::Exp)),
+        ("flow.log", |n| ew::funary(n, F::Log)),
+        ("flow.sqrt", |n| ew::funary(n, F::Sqrt)),
+        ("flow.erf", |n| ew::funary(n, F::Erf)),
+        ("flow.reciprocal", |n| ew::funary(n, F::Reciprocal)),
+        ("flow.floor", |n| ew::funary(n, F::Floor)),
+        ("flow.ceil", |n| ew::funary(n, F::Ceil)),
+        ("flow.round", |n| ew::funary(n, F::Round)),
+        ("flow.sigmoid", |n| ew::funary(n, F::Sigmoid)),
+        ("flow.softplus", |n| ew::funary(n, F::Softplus)),
+        ("flow.softsign", |n| ew::funary(n, F::Softsign)),
+        ("flow.elu", |n| ew::funary(n, F::Elu)),
+        ("flow.selu", |n| ew::funary(n, F::Selu)),
+        ("flow.celu", |n| ew::funary(n, F::Celu)),
+        ("flow.hard_sigmoid", |n| ew::funary(n, F::HardSigmoid)),
+        ("flow.hard_swish", |n| ew::funary(n, F::HardSwish)),
+        ("flow.leaky_relu", |n| ew::funary(n, F::LeakyRelu)),
+        ("flow.thresholded_relu", |n| {
+            ew::funary(n, F::ThresholdedRelu)
+        }),
+        ("flow.mish", |n| ew::funary(n, F::Mish)),
+        ("flow.gelu", |n| ew::funary(n, F::Gelu)),
+        ("flow.shrink", |n| ew::funary(n, F::Shrink)),
+        ("flow.not", ew::not),
+        ("flow.bitwise_not", ew::bitwise_not),
+        ("flow.is_nan", ew::is_nan),
+        ("flow.is_inf", ew::is_inf),
         // ----- Elementwise binary -----
-        "flow.add" => ew::arith(n, Arith::Add),
-        "flow.sub" => ew::arith(n, Arith::Sub),
-        "flow.mul" => ew::arith(n, Arith::Mul),
-        "flow.div" => ew::arith(n, Arith::Div),
-        "flow.mod" => ew::arith(n, Arith::Mod),
-        "flow.pow" => ew::pow(n),
-        "flow.max" => ew::variadic(n, Arith::Max, false),
-        "flow.min" => ew::variadic(n, Arith::Min, false),
-        "flow.sum" => ew::variadic(n, Arith::Add, false),
-        "flow.mean" => ew::variadic(n, Arith::Add, true),
-        "flow.equal" => ew::compare(n, Cmp::Eq),
-        "flow.less" => ew::compare(n, Cmp::Lt),
-        "flow.less_or_equal" => ew::compare(n, Cmp::Le),
-        "flow.greater" => ew::compare(n, Cmp::Gt),
-        "flow.greater_or_equal" => ew::compare(n, Cmp::Ge),
-        "flow.and" => ew::logic(n, Logic::And),
-        "flow.or" => ew::logic(n, Logic::Or),
-        "flow.xor" => ew::logic(n, Logic::Xor),
-        "flow.bitwise_and" => ew::bitwise(n, Logic::And),
-        "flow.bitwise_or" => ew::bitwise(n, Logic::Or),
-        "flow.bitwise_xor" => ew::bitwise(n, Logic::Xor),
-        "flow.bit_shift" => ew::bit_shift(n),
-        "flow.prelu" => ew::prelu(n),
-        "flow.where" => ew::where_(n),
-        "flow.clip" => ew::clip(n),
-        "flow.cast" => ew::cast(n),
-        "flow.cast_like" => ew::cast_like(n),
-
+        ("flow.add", |n| ew::arith(n, Arith::Add)),
+        ("flow.sub", |n| ew::arith(n, Arith::Sub)),
+        ("flow.mul", |n| ew::arith(n, Arith::Mul)),
+        ("flow.div", |n| ew::arith(n, Arith::Div)),
+        ("flow.mod", |n| ew::arith(n, Arith::Mod)),
+        ("flow.pow", ew::pow),
+        ("flow.max", |n| ew::variadic(n, Arith::Max, false)),
+        ("flow.min", |n| ew::variadic(n, Arith::Min, false)),
+        ("flow.sum", |n| ew::variadic(n, Arith::Add, false)),
+        ("flow.mean", |n| ew::variadic(n, Arith::Add, true)),
+        ("flow.equal", |n| ew::compare(n, Cmp::Eq)),
+        ("flow.less", |n| ew::compare(n, Cmp::Lt)),
+        ("flow.less_or_equal", |n| ew::compare(n, Cmp::Le)),
+        ("flow.greater", |n| ew::compare(n, Cmp::Gt)),
+        ("flow.greater_or_equal", |n| ew::compare(n, Cmp::Ge)),
+        ("flow.and", |n| ew::logic(n, Logic::And)),
+        ("flow.or", |n| ew::logic(n, Logic::Or)),
+        ("flow.xor", |n| ew::logic(n, Logic::Xor)),
+        ("flow.bitwise_and", |n| ew::bitwise(n, Logic::And)),
+        ("flow.bitwise_or", |n| ew::bitwise(n, Logic::Or)),
+        ("flow.bitwise_xor", |n| ew::bitwise(n, Logic::Xor)),
+        ("flow.bit_shift", ew::bit_shift),
+        ("flow.prelu", ew::prelu),
+        ("flow.where", ew::where_),
+        ("flow.clip", ew::clip),
+        ("flow.cast", ew::cast),
+        ("flow.cast_like", ew::cast_like),
         // ----- Shape and data movement -----
-        "flow.reshape" => shape::reshape(n),
-        "flow.flatten" => shape::flatten(n),
-        "flow.squeeze" => shape::squeeze(n),
-        "flow.unsqueeze" => shape::unsqueeze(n),
-        "flow.transpose" => shape::transpose_op(n),
-        "flow.expand" => shape::expand(n),
-        "flow.tile" => shape::tile(n),
-        "flow.concat" => shape::concat(n),
-        "flow.split" => shape::split(n),
-        "flow.slice" => shape::slice(n),
-        "flow.pad" => shape::pad(n),
-        "flow.shape" => shape::shape_op(n),
-        "flow.size" => shape::size(n),
-        "flow.constant_of_shape" => shape::constant_of_shape(n),
-        "flow.range" => shape::range(n),
-        "flow.eye_like" => shape::eye_like(n),
-        "flow.depth_to_space" => shape::depth_to_space(n),
-        "flow.space_to_depth" => shape::space_to_depth(n),
-        "flow.trilu" => shape::trilu(n),
-        "flow.dropout" => shape::dropout(n),
-        "flow.reverse_sequence" => shape::reverse_sequence(n),
-        "flow.one_hot" => shape::one_hot(n),
-        "flow.non_zero" => shape::non_zero(n),
-        "flow.compress" => shape::compress(n),
-
+        ("flow.reshape", shape::reshape),
+        ("flow.flatten", shape::flatten),
+        ("flow.squeeze", shape::squeeze),
+        ("flow.unsqueeze", shape::unsqueeze),
+        ("flow.transpose", shape::transpose_op),
+        ("flow.expand", shape::expand),
+        ("flow.tile", shape::tile),
+        ("flow.concat", shape::concat),
+        ("flow.split", shape::split),
+        ("flow.slice", shape::slice),
+        ("flow.pad", shape::pad),
+        ("flow.shape", shape::shape_op),
+        ("flow.size", shape::size),
+        ("flow.constant_of_shape", shape::constant_of_shape),
+        ("flow.range", shape::range),
+        ("flow.eye_like", shape::eye_like),
+        ("flow.depth_to_space", shape::depth_to_space),
+        ("flow.space_to_depth", shape::space_to_depth),
+        ("flow.trilu", shape::trilu),
+        ("flow.dropout", shape::dropout),
+        ("flow.reverse_sequence", shape::reverse_sequence),
+        ("flow.one_hot", shape::one_hot),
+        ("flow.non_zero", shape::non_zero),
+        ("flow.compress", shape::compress),
         // ----- Indexing -----
-        "flow.gather" => index::gather(n),
-        "flow.gather_elements" => index::gather_elements(n),
-        "flow.gather_nd" => index::gather_nd(n),
-        "flow.scatter" | "flow.scatter_elements" => index::scatter_elements(n),
-        "flow.scatter_nd" => index::scatter_nd(n),
-
+        ("flow.gather", index::gather),
+        ("flow.gather_elements", index::gather_elements),
+        ("flow.gather_nd", index::gather_nd),
+        ("flow.scatter", index::scatter_elements),
+        ("flow.scatter_elements", index::scatter_elements),
+        ("flow.scatter_nd", index::scatter_nd),
         // ----- Reductions and friends -----
-        "flow.reduce_sum" => reduce::reduce(n, Reduce::Sum),
-        "flow.reduce_mean" => reduce::reduce(n, Reduce::Mean),
-        "flow.reduce_max" => reduce::reduce(n, Reduce::Max),
-        "flow.reduce_min" => reduce::reduce(n, Reduce::Min),
-        "flow.reduce_prod" => reduce::reduce(n, Reduce::Prod),
-        "flow.reduce_sum_square" => reduce::reduce(n, Reduce::SumSquare),
-        "flow.reduce_l1" => reduce::reduce(n, Reduce::L1),
-        "flow.reduce_l2" => reduce::reduce(n, Reduce::L2),
-        "flow.reduce_log_sum" => reduce::reduce(n, Reduce::LogSum),
-        "flow.reduce_log_sum_exp" => reduce::reduce(n, Reduce::LogSumExp),
-        "flow.arg_max" => reduce::arg(n, true),
-        "flow.arg_min" => reduce::arg(n, false),
-        "flow.softmax" => reduce::softmax(n, SoftmaxKind::Softmax),
-        "flow.log_softmax" => reduce::softmax(n, SoftmaxKind::LogSoftmax),
-        "flow.hardmax" => reduce::softmax(n, SoftmaxKind::Hardmax),
-        "flow.cum_sum" => reduce::cumsum(n),
-        "flow.top_k" => reduce::top_k(n),
-
+        ("flow.reduce_sum", |n| reduce::reduce(n, Reduce::Sum)),
+        ("flow.reduce_mean", |n| reduce::reduce(n, Reduce::Mean)),
+        ("flow.reduce_max", |n| reduce::reduce(n, Reduce::Max)),
+        ("flow.reduce_min", |n| reduce::reduce(n, Reduce::Min)),
+        ("flow.reduce_prod", |n| reduce::reduce(n, Reduce::Prod)),
+        ("flow.reduce_sum_square", |n| {
+            reduce::reduce(n, Reduce::SumSquare)
+        }),
+        ("flow.reduce_l1", |n| reduce::reduce(n, Reduce::L1)),
+        ("flow.reduce_l2", |n| reduce::reduce(n, Reduce::L2)),
+        ("flow.reduce_log_sum", |n| reduce::reduce(n, Reduce::LogSum)),
+        ("flow.reduce_log_sum_exp", |n| {
+            reduce::reduce(n, Reduce::LogSumExp)
+        }),
+        ("flow.arg_max", |n| reduce::arg(n, true)),
+        ("flow.arg_min", |n| reduce::arg(n, false)),
+        ("flow.softmax", |n| reduce::softmax(n, SoftmaxKind::Softmax)),
+        ("flow.log_softmax", |n| {
+            reduce::softmax(n, SoftmaxKind::LogSoftmax)
+        }),
+        ("flow.hardmax", |n| reduce::softmax(n, SoftmaxKind::Hardmax)),
+        ("flow.cum_sum", reduce::cumsum),
+        ("flow.top_k", reduce::top_k),
         // ----- Linear algebra -----
-        "flow.matmul" => linalg::matmul(n),
-        "flow.gemm" => linalg::gemm_op(n),
-        "flow.matmul_integer" => linalg::matmul_integer(n),
-        "flow.einsum" => linalg::einsum(n),
-        "flow.det" => linalg::det(n),
-
+        ("flow.matmul", linalg::matmul),
+        ("flow.gemm", linalg::gemm_op),
+        ("flow.matmul_integer", linalg::matmul_integer),
+        ("flow.einsum", linalg::einsum),
+        ("flow.det", linalg::det),
         // ----- Convolution and pooling -----
-        "flow.conv" => conv::conv(n),
-        "flow.conv_transpose" => conv::conv_transpose(n),
-        "flow.max_pool" => conv::pool(n, Pool::Max),
-        "flow.average_pool" => conv::pool(n, Pool::Average),
-        "flow.lp_pool" => conv::pool(n, Pool::Lp),
-        "flow.global_max_pool" => conv::global_pool(n, Pool::Max),
-        "flow.global_average_pool" => conv::global_pool(n, Pool::Average),
-        "flow.global_lp_pool" => conv::global_pool(n, Pool::Lp),
-        "flow.max_unpool" => conv::max_unpool(n),
-
+        ("flow.conv", conv::conv),
+        ("flow.conv_transpose", conv::conv_transpose),
+        ("flow.max_pool", |n| conv::pool(n, Pool::Max)),
+        ("flow.average_pool", |n| conv::pool(n, Pool::Average)),
+        ("flow.lp_pool", |n| conv::pool(n, Pool::Lp)),
+        ("flow.global_max_pool", |n| conv::global_pool(n, Pool::Max)),
+        ("flow.global_average_pool", |n| {
+            conv::global_pool(n, Pool::Average)
+        }),
+        ("flow.global_lp_pool", |n| conv::global_pool(n, Pool::Lp)),
+        ("flow.max_unpool", conv::max_unpool),
         // ----- Normalization -----
-        "flow.batch_normalization" => norm::batch_norm(n),
-        "flow.instance_normalization" => norm::instance_norm(n),
-        "flow.layer_normalization" => norm::layer_norm(n),
-        "flow.group_normalization" => norm::group_norm(n),
-        "flow.lrn" => norm::lrn(n),
-        "flow.lp_normalization" => norm::lp_norm(n),
-        "flow.mean_variance_normalization" => norm::mvn(n),
-
+        ("flow.batch_normalization", norm::batch_norm),
+        ("flow.instance_normalization", norm::instance_norm),
+        ("flow.layer_normalization", norm::layer_norm),
+        ("flow.group_normalization", norm::group_norm),
+        ("flow.lrn", norm::lrn),
+        ("flow.lp_normalization", norm::lp_norm),
+        ("flow.mean_variance_normalization", norm::mvn),
         // ----- Quantization -----
-        "flow.quantize_linear" => quant::quantize_linear(n),
-        "flow.dequantize_linear" => quant::dequantize_linear(n),
-        "flow.q_linear_matmul" => quant::qlinear_matmul(n),
-        "flow.q_linear_conv" => quant::qlinear_conv(n),
-
+        ("flow.quantize_linear", quant::quantize_linear),
+        ("flow.dequantize_linear", quant::dequantize_linear),
+        ("flow.q_linear_matmul", quant::qlinear_matmul),
+        ("flow.q_linear_conv", quant::qlinear_conv),
         // ----- Resampling -----
-        "flow.resize" => resize::resize(n),
-        "flow.upsample" => resize::upsample(n),
-        "flow.grid_sample" => sample::grid_sample(n),
-        "flow.roi_align" => sample::roi_align(n),
-
+        ("flow.resize", resize::resize),
+        ("flow.upsample", resize::upsample),
+        ("flow.grid_sample", sample::grid_sample),
+        ("flow.roi_align", sample::roi_align),
         // ----- Recurrent -----
-        "flow.rnn" => rnn::rnn(n),
-        "flow.gru" => rnn::gru(n),
-        "flow.lstm" => rnn::lstm(n),
-
+        ("flow.rnn", rnn::rnn),
+        ("flow.gru", rnn::gru),
+        ("flow.lstm", rnn::lstm),
         // ----- Miscellaneous -----
-        "flow.non_max_suppression" => misc::non_max_suppression(n),
-        "flow.unique" => misc::unique(n),
-
+        ("flow.non_max_suppression", misc::non_max_suppression),
+        ("flow.unique", misc::unique),
         // ----- Operators newer than the core flow set -----
-        "flow.attention" => extra::attention(n),
-        "flow.rms_normalization" => extra::rms_norm(n),
-        "flow.negative_log_likelihood_loss" => extra::nll_loss(n),
-        "flow.softmax_cross_entropy_loss" => extra::softmax_cross_entropy(n),
-        "flow.swish" => extra::swish(n),
-        "flow.swi_glu" | "flow.swiglu" => extra::swiglu(n),
-        "flow.cum_prod" => reduce::cumprod(n),
-        "flow.center_crop_pad" => extra2::center_crop_pad(n),
-        "flow.col2_im" | "flow.col2im" => extra2::col2im(n),
-        "flow.affine_grid" => extra2::affine_grid(n),
-        "flow.tensor_scatter" => extra2::tensor_scatter(n),
-        "flow.dynamic_quantize_linear" => extra2::dynamic_quantize_linear(n),
-        "flow.bit_cast" => extra2::bit_cast(n),
-        "flow.rotary_embedding" => extra2::rotary_embedding(n),
-        "flow.hann_window" => extra2::window(n, extra2::Window::Hann),
-        "flow.hamming_window" => extra2::window(n, extra2::Window::Hamming),
-        "flow.blackman_window" => extra2::window(n, extra2::Window::Blackman),
-        "flow.conv_integer" => extra2::conv_integer(n),
-        "flow.dft" => extra3::dft(n),
-        "flow.causal_conv_with_state" => extra3::causal_conv_with_state(n),
-        "flow.linear_attention" => extra3::linear_attention(n),
+        ("flow.attention", extra::attention),
+        ("flow.rms_normalization", extra::rms_norm),
+        ("flow.negative_log_likelihood_loss", extra::nll_loss),
+        (
+            "flow.softmax_cross_entropy_loss",
+            extra::softmax_cross_entropy,
+        ),
+        ("flow.swish", extra::swish),
+        ("flow.swi_glu", extra::swiglu),
+        ("flow.swiglu", extra::swiglu),
+        ("flow.cum_prod", reduce::cumprod),
+        ("flow.center_crop_pad", extra2::center_crop_pad),
+        ("flow.col2_im", extra2::col2im),
+        ("flow.col2im", extra2::col2im),
+        ("flow.affine_grid", extra2::affine_grid),
+        ("flow.tensor_scatter", extra2::tensor_scatter),
+        (
+            "flow.dynamic_quantize_linear",
+            extra2::dynamic_quantize_linear,
+        ),
+        ("flow.bit_cast", extra2::bit_cast),
+        ("flow.rotary_embedding", extra2::rotary_embedding),
+        ("flow.hann_window", |n| {
+            extra2::window(n, extra2::Window::Hann)
+        }),
+        ("flow.hamming_window", |n| {
+            extra2::window(n, extra2::Window::Hamming)
+        }),
+        ("flow.blackman_window", |n| {
+            extra2::window(n, extra2::Window::Blackman)
+        }),
+        ("flow.conv_integer", extra2::conv_integer),
+        ("flow.dft", extra3::dft),
+        (
+            "flow.causal_conv_with_state",
+            extra3::causal_conv_with_state,
+        ),
+        ("flow.linear_attention", extra3::linear_attention),
+    ]
+};
 
-        other => bail!("unsupported op '{other}' (the interpreter has no kernel for it)"),
+/// The names of all ops the interpreter executes.
+pub fn supported_ops() -> impl Iterator<Item = &'static str> {
+    KERNELS.iter().map(|(name, _)| *name)
+}
+
+/// Executes one op.
+pub(crate) fn dispatch(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, Kernel>> =
+        std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| KERNELS.iter().copied().collect());
+    match index.get(n.name) {
+        Some(kernel) => kernel(n),
+        None => bail!(
+            "unsupported op '{}' (the interpreter has no kernel for it)",
+            n.name
+        ),
     }
 }

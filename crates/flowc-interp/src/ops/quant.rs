@@ -221,7 +221,7 @@ pub fn qlinear_conv(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let xc = centered(x, n.opt(2))?;
     // A per-output-channel weight zero point is laid along axis 0.
     let wzp = match n.opt(5) {
-        Some(z) if z.rank() == 1 && z.len() == w.shape()[0] && z.len() > 1 => {
+        Some(z) if z.rank() == 1 && w.shape().first() == Some(&z.len()) && z.len() > 1 => {
             let mut s = vec![1usize; w.rank()];
             s[0] = z.len();
             Some(z.clone().reshape(s)?)

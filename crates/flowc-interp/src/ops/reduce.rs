@@ -6,7 +6,7 @@ use crate::util::{
     bcast_strides, dim, for_each_offset, norm_axes, norm_axis, split_at_axis, strides,
 };
 use crate::{KError, KResult, Node, bail};
-use flowc_tensor::{Tensor, match_data, num_elements};
+use flowc_tensor::{Tensor, match_data};
 
 #[derive(Copy, Clone, Debug, PartialEq)]
 pub enum Reduce {
@@ -65,7 +65,7 @@ fn fold<T: Copy, A: Copy>(
         .enumerate()
         .map(|(i, &d)| if axes.contains(&i) { 1 } else { d })
         .collect();
-    let n_out = num_elements(&kept)?;
+    let n_out = crate::util::checked_len(&kept)?;
     let mut acc = vec![init; n_out];
     let ins = strides(shape);
     let outs = bcast_strides(&kept, shape);
@@ -268,6 +268,9 @@ pub fn softmax(n: &Node<'_>, kind: SoftmaxKind) -> KResult<Vec<Option<Tensor>>> 
     }
     let axis = norm_axis(n.int("axis", -1)?, x.rank())?;
     let (outer, d, inner) = split_at_axis(x.shape(), axis);
+    if x.is_empty() {
+        return Ok(vec![Some(x.clone())]);
+    }
     let shape = x.shape().to_vec();
     let t = match_float!(x.data(), v => mk(shape, softmax_typed(kind, v, outer, d, inner))?);
     Ok(vec![Some(t)])

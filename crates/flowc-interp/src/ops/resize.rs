@@ -9,7 +9,7 @@ use super::elementwise::cast_tensor;
 use super::{mk, opt_int_input};
 use crate::util::{norm_axes, split_at_axis};
 use crate::{KError, KResult, Node, bail};
-use flowc_tensor::{DType, Tensor, num_elements};
+use flowc_tensor::{DType, Tensor};
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Mode {
@@ -105,7 +105,7 @@ fn resize_axis(
     let (outer, in_w, inner) = split_at_axis(shape, axis);
     let mut out_shape = shape.to_vec();
     out_shape[axis] = out_w;
-    let total = num_elements(&out_shape)?;
+    let total = crate::util::checked_len(&out_shape)?;
     if total == 0 || in_w == 0 {
         return Ok((vec![0.0; total], out_shape));
     }
@@ -320,7 +320,7 @@ fn resize_impl(
         (Some(_), Some(_)) => bail!("only one of scales and sizes may be given"),
         (None, None) => bail!("one of scales and sizes is required"),
     }
-    num_elements(&full_size)?;
+    crate::util::checked_len(&full_size)?;
     let mut data = x.to_f64_vec();
     let mut shape = x.shape().to_vec();
     for a in 0..r {

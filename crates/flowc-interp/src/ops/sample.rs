@@ -5,7 +5,7 @@ use super::elementwise::cast_tensor;
 use super::mk;
 use crate::util::strides;
 use crate::{KResult, Node, bail};
-use flowc_tensor::{Tensor, num_elements};
+use flowc_tensor::Tensor;
 
 /// Reflects `x` into `[lo, hi]` by the nearer border, repeatedly.
 fn reflect(x: f64, lo: f64, hi: f64) -> f64 {
@@ -91,8 +91,8 @@ pub fn grid_sample(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let out_sp = &grid.shape()[1..r - 1];
     let mut out_shape = vec![nb, c];
     out_shape.extend_from_slice(out_sp);
-    let out_n: usize = num_elements(out_sp)?;
-    num_elements(&out_shape)?;
+    let out_n: usize = crate::util::checked_len(out_sp)?;
+    crate::util::checked_len(&out_shape)?;
     let xv = x.to_f64_vec();
     let gv = grid.to_f64_vec();
     let plane: usize = dims.iter().product();

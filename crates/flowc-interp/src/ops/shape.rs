@@ -7,7 +7,7 @@ use super::{broadcast_to, for_each_index, int_input, mk, opt_int_input};
 use crate::num::Num;
 use crate::util::{broadcast_shape, dim, norm_axes, norm_axis, split_at_axis, strides, transpose};
 use crate::{KError, KResult, Node, bail};
-use flowc_tensor::{DType, Element, Tensor, match_data, num_elements};
+use flowc_tensor::{DType, Element, Tensor, match_data};
 
 fn reshaped(t: &Tensor, shape: Vec<usize>) -> KResult<Tensor> {
     Ok(t.clone().reshape(shape)?)
@@ -39,13 +39,13 @@ pub fn reshape(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         }
     }
     if let Some(i) = infer {
-        let known = num_elements(&out)?;
+        let known = crate::util::checked_len(&out)?;
         if known == 0 || x.len() % known != 0 {
             bail!("cannot reshape {:?} to {spec:?}", x.shape());
         }
         out[i] = x.len() / known;
     }
-    if num_elements(&out)? != x.len() {
+    if crate::util::checked_len(&out)? != x.len() {
         bail!(
             "cannot reshape {:?} ({} elements) to {out:?}",
             x.shape(),
@@ -175,7 +175,7 @@ pub fn tile(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
                 .ok_or_else(|| KError("output too large".into()))?,
         );
     }
-    num_elements(&out)?;
+    crate::util::checked_len(&out)?;
     let st = strides(x.shape());
     let shape = x.shape().to_vec();
     let t = match_data!(x.data(), v => mk(out.clone(), gather_by(v, &out, |idx| {
@@ -209,7 +209,7 @@ pub fn concat_tensors(ts: &[&Tensor], axis: i64) -> KResult<Tensor> {
     }
     let (outer, _, inner) = split_at_axis(&out, axis);
     let data = match_data!(first.data(), _f => {
-        let mut res = Vec::with_capacity(num_elements(&out)?);
+        let mut res = Vec::with_capacity(crate::util::checked_len(&out)?);
         let parts: Vec<&[_]> = ts.iter().map(|t| super::same(_f, t)).collect::<KResult<_>>()?;
         for o in 0..outer {
             for (t, p) in ts.iter().zip(&parts) {
@@ -298,8 +298,9 @@ fn slice_range(start: i64, end: i64, step: i64, d: usize) -> KResult<(i64, usize
     if step == 0 {
         bail!("slice step must not be 0");
     }
-    let d = d as i64;
-    let norm = |v: i64| if v < 0 { v.saturating_add(d) } else { v };
+    // i128 arithmetic: starts, ends and steps may be anywhere in i64.
+    let (d, step) = (d as i128, step as i128);
+    let norm = |v: i64| if v < 0 { v as i128 + d } else { v as i128 };
     let (s, e) = (norm(start), norm(end));
     let (s, e) = if step > 0 {
         (s.clamp(0, d), e.clamp(0, d))
@@ -309,11 +310,11 @@ fn slice_range(start: i64, end: i64, step: i64, d: usize) -> KResult<(i64, usize
     let count = if step > 0 {
         if e > s { (e - s + step - 1) / step } else { 0 }
     } else if s > e {
-        (s - e + (-step) - 1) / (-step)
+        (s - e - step - 1) / (-step)
     } else {
         0
     };
-    Ok((s, count as usize))
+    Ok((s as i64, count as usize))
 }
 
 pub fn slice(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
@@ -372,10 +373,13 @@ pub fn pad(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     }
     let mut out = Vec::with_capacity(r);
     for i in 0..r {
-        let d = x.shape()[i] as i64 + before[i] + after[i];
+        let d = (x.shape()[i] as i64)
+            .checked_add(before[i])
+            .and_then(|d| d.checked_add(after[i]))
+            .ok_or_else(|| KError("pads are too large".into()))?;
         out.push(dim(d, "a padded dimension")?);
     }
-    num_elements(&out)?;
+    crate::util::checked_len(&out)?;
     let st = strides(x.shape());
     let shape = x.shape().to_vec();
     if mode != "constant" && x.is_empty() && !out.contains(&0) {
@@ -538,7 +542,7 @@ pub fn depth_to_space(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     if x.rank() != 4 {
         bail!("input must be 4-D");
     }
-    let b = dim(n.int("blocksize", 0)?, "blocksize")?;
+    let b = crate::util::small_dim(n.int("blocksize", 0)?, "blocksize")?;
     if b == 0 {
         bail!("blocksize must be positive");
     }
@@ -562,7 +566,7 @@ pub fn space_to_depth(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     if x.rank() != 4 {
         bail!("input must be 4-D");
     }
-    let b = dim(n.int("blocksize", 0)?, "blocksize")?;
+    let b = crate::util::small_dim(n.int("blocksize", 0)?, "blocksize")?;
     if b == 0 {
         bail!("blocksize must be positive");
     }
@@ -685,7 +689,7 @@ pub fn one_hot(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let axis = norm_axis(n.int("axis", -1)?, r)?;
     let mut out = ind.shape().to_vec();
     out.insert(axis, depth);
-    num_elements(&out)?;
+    crate::util::checked_len(&out)?;
     let (outer, _, inner) = split_at_axis(&out, axis);
     let t = match_data!(values.data(), v => {
         let (off, on) = (v[0], v[1]);
