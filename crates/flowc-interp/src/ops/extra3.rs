@@ -307,3 +307,239 @@ pub fn linear_attention(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         Some(cast_tensor(&mk(vec![b, kh, dk, dv], state)?, state_dtype)?),
     ])
 }
+
+/// Bilinear sample of a `h x w` plane at (y, x); positions outside read as zero.
+fn bilinear_zero(p: &[f64], h: usize, w: usize, y: f64, x: f64) -> f64 {
+    let (y0, x0) = (y.floor(), x.floor());
+    let (ty, tx) = (y - y0, x - x0);
+    let mut s = 0.0;
+    for (dy, wy) in [(0.0, 1.0 - ty), (1.0, ty)] {
+        for (dx, wx) in [(0.0, 1.0 - tx), (1.0, tx)] {
+            let (yy, xx) = (y0 + dy, x0 + dx);
+            if yy >= 0.0 && xx >= 0.0 && (yy as usize) < h && (xx as usize) < w {
+                s += wy * wx * p[yy as usize * w + xx as usize];
+            }
+        }
+    }
+    s
+}
+
+pub fn deform_conv(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
+    let x = n.input(0)?;
+    let w = n.input(1)?;
+    let off = n.input(2)?;
+    if x.rank() != 4 || w.rank() != 4 || off.rank() != 4 || !x.dtype().is_float() {
+        bail!(
+            "only 2-D DeformConv on float tensors is supported: X [N, C, H, W], W [M, C/g, kH, kW], offset [N, 2 * og * kH * kW, oH, oW]"
+        );
+    }
+    let (nb, ic, ih, iw) = (x.shape()[0], x.shape()[1], x.shape()[2], x.shape()[3]);
+    let (oc, icg, kh, kw) = (w.shape()[0], w.shape()[1], w.shape()[2], w.shape()[3]);
+    let group = crate::util::small_dim(n.int("group", 1)?, "group")?;
+    let og = crate::util::small_dim(n.int("offset_group", 1)?, "offset_group")?;
+    if group == 0 || og == 0 || icg * group != ic || oc % group != 0 || ic % og != 0 {
+        bail!(
+            "channels: X has {ic}, W is {:?}, group {group}, offset_group {og}",
+            w.shape()
+        );
+    }
+    let attr = |name: &str, len: usize, default: usize| -> KResult<Vec<usize>> {
+        match n.ints(name)? {
+            Some(v) if !v.is_empty() => {
+                if v.len() != len {
+                    bail!("'{name}' has {} values, expected {len}", v.len());
+                }
+                v.iter().map(|&a| crate::util::small_dim(a, name)).collect()
+            }
+            _ => Ok(vec![default; len]),
+        }
+    };
+    let st = attr("strides", 2, 1)?;
+    let dil = attr("dilations", 2, 1)?;
+    let pads = attr("pads", 4, 0)?;
+    let (oh, ow) = (off.shape()[2], off.shape()[3]);
+    if off.shape()[0] != nb || off.shape()[1] != og * kh * kw * 2 {
+        bail!(
+            "offset {:?} does not match offset_group {og} and kernel {kh}x{kw}",
+            off.shape()
+        );
+    }
+    let mask = match n.opt(4) {
+        Some(m) => {
+            if m.shape() != [nb, og * kh * kw, oh, ow] {
+                bail!("mask must be [{nb}, {}, {oh}, {ow}]", og * kh * kw);
+            }
+            m.to_f64_vec()
+        }
+        None => vec![1.0; nb * og * kh * kw * oh * ow],
+    };
+    let xv = x.to_f64_vec();
+    let wv = w.to_f64_vec();
+    let ov = off.to_f64_vec();
+    let bias = n.opt(3).map(|b| b.to_f64_vec());
+    let (ocg, icpo) = (oc / group, ic / og);
+    let mut y = vec![0.0f64; nb * oc * oh * ow];
+    for b in 0..nb {
+        for o in 0..oc {
+            let g = o / ocg;
+            for i in 0..oh {
+                for j in 0..ow {
+                    let mut s = bias
+                        .as_ref()
+                        .map(|bb| bb.get(o).copied().unwrap_or(0.0))
+                        .unwrap_or(0.0);
+                    for cg in 0..icg {
+                        let c = g * icg + cg;
+                        let ogi = c / icpo;
+                        let plane = &xv[(b * ic + c) * ih * iw..(b * ic + c + 1) * ih * iw];
+                        for a in 0..kh {
+                            for e in 0..kw {
+                                let k = a * kw + e;
+                                let oidx = |comp: usize| {
+                                    (((b * og + ogi) * kh * kw + k) * 2 + comp) * oh * ow
+                                        + i * ow
+                                        + j
+                                };
+                                let yy =
+                                    (i * st[0] + a * dil[0]) as f64 - pads[0] as f64 + ov[oidx(0)];
+                                let xx =
+                                    (j * st[1] + e * dil[1]) as f64 - pads[1] as f64 + ov[oidx(1)];
+                                let m = mask[((b * og + ogi) * kh * kw + k) * oh * ow + i * ow + j];
+                                let wgt = wv[((o * icg + cg) * kh + a) * kw + e];
+                                s += wgt * m * bilinear_zero(plane, ih, iw, yy, xx);
+                            }
+                        }
+                    }
+                    y[((b * oc + o) * oh + i) * ow + j] = s;
+                }
+            }
+        }
+    }
+    Ok(vec![Some(cast_tensor(
+        &mk(vec![nb, oc, oh, ow], y)?,
+        x.dtype(),
+    )?)])
+}
+
+fn scalar_i64(n: &Node<'_>, i: usize, what: &str) -> KResult<i64> {
+    n.input(i)?
+        .to_i64_vec()
+        .map_err(|_| KError(format!("{what} must be an integer scalar")))?
+        .first()
+        .copied()
+        .ok_or_else(|| KError(format!("{what} is empty")))
+}
+
+pub fn stft(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
+    let x = n.input(0)?;
+    if x.rank() != 3 || !x.dtype().is_float() || !(x.shape()[2] == 1 || x.shape()[2] == 2) {
+        bail!("signal must be a float tensor [batch, length, 1 | 2]");
+    }
+    let step = crate::util::small_dim(scalar_i64(n, 1, "frame_step")?, "frame_step")?;
+    if step == 0 {
+        bail!("frame_step must be positive");
+    }
+    let window = n.opt(2).map(|w| w.to_f64_vec());
+    let frame_len = match n.opt(3) {
+        Some(_) => crate::util::small_dim(scalar_i64(n, 3, "frame_length")?, "frame_length")?,
+        None => window.as_ref().map(|w| w.len()).unwrap_or(x.shape()[1]),
+    };
+    let window = window.unwrap_or_else(|| vec![1.0; frame_len]);
+    let onesided = n.int("onesided", 1)? != 0;
+    let (b, len, comps) = (x.shape()[0], x.shape()[1], x.shape()[2]);
+    if frame_len == 0 || frame_len > len || window.is_empty() {
+        bail!("frame_length {frame_len} does not fit a signal of length {len}");
+    }
+    let frames = 1 + (len - frame_len) / step;
+    let bins = if onesided {
+        frame_len / 2 + 1
+    } else {
+        frame_len
+    };
+    let xv = x.to_f64_vec();
+    let mut out = vec![0.0f64; b * frames * bins * 2];
+    for bi in 0..b {
+        for f in 0..frames {
+            let begin = f * step;
+            let sig: Vec<(f64, f64)> = (0..window.len().min(frame_len))
+                .map(|t| {
+                    let pos = begin + t;
+                    if pos >= len {
+                        return (0.0, 0.0);
+                    }
+                    let base = (bi * len + pos) * comps;
+                    let im = if comps == 2 { xv[base + 1] } else { 0.0 };
+                    (xv[base] * window[t], im * window[t])
+                })
+                .collect();
+            let mut sig = sig;
+            sig.resize(frame_len, (0.0, 0.0));
+            let spec = dft_1d(&sig, frame_len, -1.0);
+            for (k, &(re, im)) in spec.iter().take(bins).enumerate() {
+                let o = ((bi * frames + f) * bins + k) * 2;
+                out[o] = re;
+                out[o + 1] = im;
+            }
+        }
+    }
+    Ok(vec![Some(cast_tensor(
+        &mk(vec![b, frames, bins, 2], out)?,
+        x.dtype(),
+    )?)])
+}
+
+pub fn mel_weight_matrix(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
+    let mel = crate::util::small_dim(scalar_i64(n, 0, "num_mel_bins")?, "num_mel_bins")?;
+    let dft_len = crate::util::small_dim(scalar_i64(n, 1, "dft_length")?, "dft_length")?;
+    let rate = scalar_i64(n, 2, "sample_rate")?;
+    let lo = n
+        .input(3)?
+        .get_f64(0)
+        .ok_or_else(|| KError("lower_edge_hertz is empty".into()))?;
+    let hi = n
+        .input(4)?
+        .get_f64(0)
+        .ok_or_else(|| KError("upper_edge_hertz is empty".into()))?;
+    if rate <= 0 || mel > 1 << 16 || dft_len > 1 << 24 {
+        bail!("num_mel_bins / dft_length / sample_rate out of range");
+    }
+    let dtype = super::shape::dtype_attr(n, "output_datatype")?.unwrap_or(DType::F32);
+    let spec_bins = dft_len / 2 + 1;
+    let to_mel = |hz: f64| 2595.0 * (hz / 700.0).ln_1p() / 10f64.ln();
+    let (lm, hm) = (to_mel(lo), to_mel(hi));
+    let step = (hm - lm) / (mel + 2) as f64;
+    let bins: Vec<i64> = (0..mel + 2)
+        .map(|i| {
+            let m = i as f64 * step + lm;
+            let hz = 700.0 * (m / 2595.0 * 10f64.ln()).exp_m1();
+            (((dft_len + 1) as f64 * hz) / rate as f64).floor() as i64
+        })
+        .collect();
+    let mut out = vec![0.0f64; spec_bins * mel];
+    let mut set = |j: i64, i: usize, v: f64| -> KResult<()> {
+        if j < 0 || j as usize >= spec_bins {
+            bail!("mel bin edge {j} is outside the {spec_bins} spectrogram bins");
+        }
+        out[j as usize * mel + i] = v;
+        Ok(())
+    };
+    for i in 0..mel {
+        let (l, c, h) = (bins[i], bins[i + 1], bins[i + 2]);
+        if c - l == 0 {
+            set(c, i, 1.0)?;
+        } else {
+            for j in l..=c {
+                set(j, i, (j - l) as f64 / (c - l) as f64)?;
+            }
+        }
+        if h - c > 0 {
+            for j in c..h {
+                set(j, i, (h - j) as f64 / (h - c) as f64)?;
+            }
+        }
+    }
+    Ok(vec![Some(cast_tensor(
+        &mk(vec![spec_bins, mel], out)?,
+        dtype,
+    )?)])
+}

@@ -376,6 +376,9 @@ pub(crate) static KERNELS: &[(&str, Kernel)] = {
             extra3::causal_conv_with_state,
         ),
         ("flow.linear_attention", extra3::linear_attention),
+        ("flow.deform_conv", extra3::deform_conv),
+        ("flow.stft", extra3::stft),
+        ("flow.mel_weight_matrix", extra3::mel_weight_matrix),
     ]
 };
 
