@@ -521,7 +521,7 @@ fn run_block(
             inputs,
         };
         let outputs = if !ctx.regions(op).is_empty() && name != "flow.constant" {
-            run_region_op(&node).map_err(|e| match e {
+            run_region_op(&node, env).map_err(|e| match e {
                 RegionErr::K(k) => err(k.0),
                 RegionErr::I(i) => i,
             })?
@@ -569,8 +569,12 @@ enum RegionErr {
 }
 
 /// An op with a region (`flow.fused`): its entry block's arguments take the op's operands and
-/// its terminator's operands are the op's results.
-fn run_region_op(node: &Node<'_>) -> Result<Vec<Option<Tensor>>, RegionErr> {
+/// its terminator's operands (`flow.yield`) are the op's results. Values defined above stay
+/// visible inside.
+fn run_region_op(
+    node: &Node<'_>,
+    outer: &HashMap<Value, Slot>,
+) -> Result<Vec<Option<Tensor>>, RegionErr> {
     let ctx = node.ctx;
     let region = ctx.regions(node.op)[0];
     let Some(block) = ctx.region_entry(region) else {
@@ -589,7 +593,7 @@ fn run_region_op(node: &Node<'_>) -> Result<Vec<Option<Tensor>>, RegionErr> {
             node.inputs.len()
         ))));
     }
-    let mut env: HashMap<Value, Slot> = HashMap::new();
+    let mut env: HashMap<Value, Slot> = outer.clone();
     for (&a, s) in args.iter().zip(&node.inputs) {
         env.insert(a, s.clone());
     }

@@ -272,3 +272,19 @@ fn empty_tensors_and_errors() {
     let e = run_err("flow.frobnicate", "", vec![i64t(&[1], &[1])]);
     assert!(e.contains("unsupported op"), "{e}");
 }
+
+#[test]
+fn fused_region_runs_its_body() {
+    let body = r#"
+  %c = "flow.constant"() {value = dense<2.0> : tensor<f32>} : () -> tensor<f32>
+  %0 = "flow.fused"(%arg0, %arg1) ({
+  ^bb0(%a: tensor<2xf32>, %b: tensor<2xf32>):
+    %s = "flow.add"(%a, %b) : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+    %m = "flow.mul"(%s, %c) : (tensor<2xf32>, tensor<f32>) -> tensor<2xf32>
+    "flow.yield"(%m) : (tensor<2xf32>) -> ()
+  }) : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  "func.return"(%0) : (tensor<2xf32>) -> ()
+"#;
+    let r = run_text(body, vec![f32t(&[2], &[1., 2.]), f32t(&[2], &[3., 4.])]).unwrap();
+    assert_f32(&r[0], &[2], &[8., 12.]);
+}
