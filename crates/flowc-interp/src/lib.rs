@@ -1,25 +1,48 @@
 //! The reference interpreter of the `flow` dialect.
 //!
 //! [`run_function`] executes the body of a `func.func` whose ops are `flow` ops (plus
-//! `func.return` and a few `arith` ops) on host [`Tensor`]s, with the semantics of the ONNX
-//! operator each op stands for at the newest opset: numpy broadcasting, integer division that
-//! truncates, `Mod` with numpy's or C's sign rule, round-half-to-even, NaN and infinity as numpy
-//! computes them, empty tensors. It is the oracle compiled code is compared with, so kernels are
-//! written for clarity; the heavy ones (Conv as im2col + blocked matmul, MatMul, Gemm) are fast
-//! enough to run a ResNet-50 in seconds.
+//! `func.return`, `flow.fused` / `flow.yield` and a few `arith` ops) on host [`Tensor`]s, with
+//! the semantics of the ONNX operator each op stands for at the newest opset, as ONNX's own
+//! reference implementation computes it: numpy broadcasting, integer division that truncates,
+//! `Mod` with numpy's (`fmod = 0`) or C's (`fmod = 1`) sign rule, round half to even, NaN and
+//! infinity as numpy propagates them, empty tensors, integer overflow that wraps. It is the
+//! oracle compiled code is compared with, so kernels are written for clarity; the heavy ones
+//! (Conv as im2col + a cache-blocked, register-tiled matmul split over threads; MatMul; Gemm)
+//! run a ResNet-50 (batch 1, 224x224) in about 0.3 s on two cores.
 //!
 //! # Design
 //!
 //! - Values are [`Tensor`]s (typed storage per dtype, see `flowc-tensor`); `flow.none` is an
-//!   absent value.
+//!   absent value. Intermediate tensors are dropped after their last use.
+//! - Each op name maps to one kernel in a table ([`supported_ops`] lists them); kernels read
+//!   inputs and ONNX attributes (ONNX defaults when absent) through a small accessor type.
 //! - Kernels are generic over element types through the traits in [`num`]: [`num::Num`] for
-//!   every dtype (wrapping integer arithmetic, `f16` / `bf16` computed in `f32` and rounded once)
-//!   and [`num::FloatElem`] for float kernels, which run in a compute type (`f32` for `f16`,
-//!   `bf16` and `f32`, `f64` for `f64`) and round back. Dispatch on the dtype happens once per op
-//!   through the `match_*!` macros in [`ops`].
-//! - Every failure (unsupported op or dtype, bad shapes, out-of-range indices, missing inputs)
-//!   is an [`InterpError`] that names the op, its location (the ONNX node name) and the reason;
-//!   no input makes the interpreter panic.
+//!   every dtype (wrapping integer arithmetic; `f16` / `bf16` computed in `f32` and rounded
+//!   once per operation, as numpy does) and [`num::FloatElem`] for float kernels, which run in
+//!   a compute type (`f32` for `f16`, `bf16` and `f32`; `f64` for `f64`) and round back.
+//!   Dispatch on the dtype happens once per op through `match_*!` macros. Composite kernels
+//!   (normalizations, resampling, recurrent layers, losses) accumulate in `f64` and round once;
+//!   where ONNX's reference rounds each step into the element type (Softmax, Attention), so do
+//!   they.
+//! - Every failure (unsupported op or dtype, bad shapes, out-of-range indices or axes, missing
+//!   inputs, tensors over 2^32 elements) is an [`InterpError`] that names the op, its location
+//!   (the ONNX node name from its `NameLoc`) and the reason. No input makes the interpreter
+//!   panic; a test feeds every kernel odd inputs and attributes to keep it so.
+//!
+//! # Coverage
+//!
+//! Elementwise math and activations, binary arithmetic and comparisons, logic and bitwise ops,
+//! Cast / CastLike, reductions, ArgMax / ArgMin, Softmax family, CumSum / CumProd, TopK, the
+//! reshape family, Slice / Pad / Split / Concat / Tile / Expand, Gather / Scatter (all forms),
+//! MatMul / Gemm / MatMulInteger / Einsum / Det, Conv / ConvTranspose / ConvInteger /
+//! DeformConv, every pooling op, every normalization (Batch, Instance, Layer, Group, RMS, LRN,
+//! Lp, MVN), Resize / Upsample / GridSample / RoiAlign / AffineGrid, quantization (Quantize /
+//! Dequantize, QLinearMatMul / QLinearConv, DynamicQuantizeLinear), RNN / GRU / LSTM,
+//! Attention / LinearAttention / RotaryEmbedding, NonMaxSuppression, Unique, NonZero, OneHot,
+//! DFT / STFT / windows / MelWeightMatrix, the losses, and more: see [`supported_ops`]. Data
+//! types: f16, bf16, f32, f64, i8..i64, u8..u64 and bool wherever ONNX allows them. Not
+//! covered: string, sequence and optional values, float8 / int4 types, random ops (Bernoulli,
+//! training-mode Dropout with a non-zero ratio), control flow (If / Loop / Scan).
 
 pub mod num;
 mod ops;

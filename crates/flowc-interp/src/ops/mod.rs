@@ -378,6 +378,21 @@ pub(crate) static KERNELS: &[(&str, Kernel)] = {
         ("flow.linear_attention", extra3::linear_attention),
         ("flow.deform_conv", extra3::deform_conv),
         ("flow.stft", extra3::stft),
+        // ----- arith ops on scalars (rank-0 tensors) and tensors -----
+        ("arith.addf", |n| ew::arith(n, Arith::Add)),
+        ("arith.addi", |n| ew::arith(n, Arith::Add)),
+        ("arith.subf", |n| ew::arith(n, Arith::Sub)),
+        ("arith.subi", |n| ew::arith(n, Arith::Sub)),
+        ("arith.mulf", |n| ew::arith(n, Arith::Mul)),
+        ("arith.muli", |n| ew::arith(n, Arith::Mul)),
+        ("arith.divf", |n| ew::arith(n, Arith::Div)),
+        ("arith.divsi", |n| ew::arith(n, Arith::Div)),
+        ("arith.remf", |n| ew::arith(n, Arith::Fmod)),
+        ("arith.remsi", |n| ew::arith(n, Arith::Fmod)),
+        ("arith.maximumf", |n| ew::arith(n, Arith::Max)),
+        ("arith.minimumf", |n| ew::arith(n, Arith::Min)),
+        ("arith.negf", |n| ew::nunary(n, NUnary::Neg)),
+        ("arith.select", ew::where_),
         ("flow.mel_weight_matrix", extra3::mel_weight_matrix),
     ]
 };
