@@ -288,3 +288,30 @@ fn fused_region_runs_its_body() {
     let r = run_text(body, vec![f32t(&[2], &[1., 2.]), f32t(&[2], &[3., 4.])]).unwrap();
     assert_f32(&r[0], &[2], &[8., 12.]);
 }
+
+#[test]
+fn dense_resource_constants_and_splats() {
+    let src = r#"
+"func.func"() ({
+^bb0():
+  %0 = "flow.constant"() {value = dense_resource<w> : tensor<2xi32>} : () -> tensor<2xi32>
+  %1 = "flow.constant"() {value = dense<3> : tensor<2xi32>} : () -> tensor<2xi32>
+  %2 = "flow.add"(%0, %1) : (tensor<2xi32>, tensor<2xi32>) -> tensor<2xi32>
+  "func.return"(%2) : (tensor<2xi32>) -> ()
+}) {function_type = () -> tensor<2xi32>, sym_name = "main"} : () -> ()
+{-#
+  dialect_resources: {
+    builtin: {
+      w: "0x0400000001000000FEFFFFFF"
+    }
+  }
+#-}
+"#;
+    let mut ctx = flowc_ir::Context::new();
+    ctx.allow_unregistered_dialects = true;
+    let module = flowc_ir::parser::parse_source(&mut ctx, src, "t.mlir", 0).unwrap();
+    let block = flowc_ir::builtin::ModuleOp(module).body_block(&ctx);
+    let func = ctx.block_ops(block).next().unwrap();
+    let r = flowc_interp::run_function(&ctx, func, vec![]).unwrap();
+    assert_eq!(r[0].as_slice::<i32>().unwrap(), &[4, 1]);
+}
