@@ -266,3 +266,13 @@ fn grid_sample_and_roi_align() {
     );
     assert_f32(&r, &[1, 1, 2, 2], &[3.; 4]);
 }
+
+#[test]
+fn tf_idf_vectorizer_counts_skip_grams() {
+    let attrs = "max_gram_length = 2 : i64, max_skip_count = 5 : i64, min_gram_length = 1 : i64, mode = \"TF\", \
+                 ngram_counts = array<i64: 0, 4>, ngram_indexes = array<i64: 0, 1, 2, 3, 4, 5, 6>, \
+                 pool_int64s = array<i64: 2, 3, 5, 4, 5, 6, 7, 8, 6, 7>";
+    let x = i32t(&[12], &[1, 1, 3, 3, 3, 7, 8, 6, 7, 5, 6, 8]);
+    let r = run1("flow.tf_idf_vectorizer", attrs, vec![x]);
+    assert_f32(&r, &[7], &[0., 3., 1., 0., 1., 3., 1.]);
+}

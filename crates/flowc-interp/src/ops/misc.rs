@@ -210,3 +210,114 @@ pub fn unique(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         Some(mk(vec![k], counts)?),
     ])
 }
+
+/// TfIdfVectorizer on integer tokens: counts the pool's n-grams (with up to `max_skip_count`
+/// skipped tokens between consecutive items) per row, then TF / IDF / TFIDF weighting.
+pub fn tf_idf_vectorizer(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
+    let x = n.input(0)?;
+    if x.dtype().is_float() || x.dtype() == flowc_tensor::DType::Bool {
+        bail!(
+            "unsupported element type {} (integer tokens only)",
+            x.dtype()
+        );
+    }
+    let tokens = x.to_i64_vec()?;
+    let (rows, len) = match x.rank() {
+        1 => (1, x.shape()[0]),
+        2 => (x.shape()[0], x.shape()[1]),
+        r => bail!("input must be 1-D or 2-D, got rank {r}"),
+    };
+    let min_n = crate::util::small_dim(n.int("min_gram_length", 0)?, "min_gram_length")?;
+    let max_n = crate::util::small_dim(n.int("max_gram_length", 0)?, "max_gram_length")?;
+    let max_skip = crate::util::small_dim(n.int("max_skip_count", 0)?, "max_skip_count")?;
+    if min_n == 0 || max_n < min_n {
+        bail!("need 1 <= min_gram_length <= max_gram_length");
+    }
+    let pool = n.ints("pool_int64s")?.ok_or_else(|| {
+        crate::KError("pool_int64s is required (string pools are not supported)".into())
+    })?;
+    let counts = n.ints("ngram_counts")?.unwrap_or_default();
+    let indexes = n.ints("ngram_indexes")?.unwrap_or_default();
+    let mode = n.string("mode", "TF")?;
+    // The pool's n-grams, keyed by their tokens, to their output column.
+    let mut grams: std::collections::HashMap<Vec<i64>, usize> = std::collections::HashMap::new();
+    let mut k = 0;
+    for (g, &start) in counts.iter().enumerate() {
+        let gram_len = g + 1;
+        let start = crate::util::dim(start, "ngram_counts")?;
+        let end = match counts.get(g + 1) {
+            Some(&e) => crate::util::dim(e, "ngram_counts")?,
+            None => pool.len(),
+        };
+        if start > end || end > pool.len() || (end - start) % gram_len != 0 {
+            bail!(
+                "ngram_counts {counts:?} do not split the pool of {} tokens",
+                pool.len()
+            );
+        }
+        for chunk in pool[start..end].chunks(gram_len) {
+            let col = *indexes
+                .get(k)
+                .ok_or_else(|| crate::KError("ngram_indexes is too short".into()))?;
+            grams.insert(chunk.to_vec(), crate::util::dim(col, "ngram_indexes")?);
+            k += 1;
+        }
+    }
+    let cols = indexes
+        .iter()
+        .map(|&i| i.max(0) as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let weights: Option<Vec<f32>> = n.floats("weights")?;
+    let mut out = vec![0.0f32; rows * cols];
+    for r in 0..rows {
+        let row = &tokens[r * len..(r + 1) * len];
+        for start in 0..len {
+            for gram_len in min_n..=max_n {
+                // Unigrams have no gaps: count them once.
+                let skips = if gram_len == 1 { 0 } else { max_skip };
+                for skip in 0..=skips {
+                    let step = skip + 1;
+                    let last = start + (gram_len - 1) * step;
+                    if last >= len {
+                        break;
+                    }
+                    let gram: Vec<i64> = (0..gram_len).map(|j| row[start + j * step]).collect();
+                    if let Some(&col) = grams.get(&gram) {
+                        out[r * cols + col] += 1.0;
+                    }
+                }
+            }
+        }
+    }
+    // The weight of the i-th pool n-gram applies to its output column.
+    let mut col_weight = vec![1.0f32; cols];
+    if let Some(w) = &weights {
+        for (i, &c) in indexes.iter().enumerate() {
+            if let (Some(&wi), Ok(c)) = (w.get(i), usize::try_from(c)) {
+                col_weight[c] = wi;
+            }
+        }
+    }
+    for (i, v) in out.iter_mut().enumerate() {
+        let w = col_weight[i % cols.max(1)];
+        *v = match mode.as_str() {
+            "TF" => *v,
+            "IDF" => {
+                if *v > 0.0 {
+                    w
+                } else {
+                    0.0
+                }
+            }
+            "TFIDF" => *v * w,
+            other => bail!("unknown mode '{other}'"),
+        };
+    }
+    let shape = if x.rank() == 1 {
+        vec![cols]
+    } else {
+        vec![rows, cols]
+    };
+    Ok(vec![Some(mk(shape, out)?)])
+}

@@ -337,6 +337,7 @@ pub(crate) static KERNELS: &[(&str, Kernel)] = {
         // ----- Miscellaneous -----
         ("flow.non_max_suppression", misc::non_max_suppression),
         ("flow.unique", misc::unique),
+        ("flow.tf_idf_vectorizer", misc::tf_idf_vectorizer),
         // ----- Operators newer than the core flow set -----
         ("flow.attention", extra::attention),
         ("flow.rms_normalization", extra::rms_norm),
