@@ -15,25 +15,30 @@ import re
 import onnx
 from onnx import defs
 
-OPS = """Abs Acos Acosh Add And ArgMax ArgMin Asin Asinh Atan Atanh AveragePool BatchNormalization
-BitShift BitwiseAnd BitwiseNot BitwiseOr BitwiseXor Cast CastLike Ceil Celu Clip Compress Concat
-ConstantOfShape Conv ConvTranspose Cos Cosh CumSum DepthToSpace DequantizeLinear Det Div Dropout
-Einsum Elu Equal Erf Exp Expand EyeLike Flatten Floor GRU Gather GatherElements GatherND Gelu Gemm
-GlobalAveragePool GlobalLpPool GlobalMaxPool Greater GreaterOrEqual GridSample HardSigmoid
-HardSwish Hardmax Identity InstanceNormalization IsInf IsNaN LRN LSTM LayerNormalization LeakyRelu
-Less LessOrEqual Log LogSoftmax LpNormalization LpPool MatMul MatMulInteger Max MaxPool MaxUnpool
-Mean MeanVarianceNormalization Min Mish Mod Mul Neg NonMaxSuppression NonZero Not OneHot Or PRelu
-Pad Pow QLinearConv QLinearMatMul QuantizeLinear RNN Range Reciprocal ReduceL1 ReduceL2
-ReduceLogSum ReduceLogSumExp ReduceMax ReduceMean ReduceMin ReduceProd ReduceSum ReduceSumSquare
-Relu Reshape Resize ReverseSequence RoiAlign Round Scatter ScatterElements ScatterND Selu Shape
-Shrink Sigmoid Sign Sin Sinh Size Slice Softmax Softplus Softsign SpaceToDepth Split Sqrt Squeeze
-Sub Sum Tan Tanh ThresholdedRelu Tile TopK Transpose Trilu Unique Unsqueeze Where Xor""".split()
+OPS = """Abs Acos Acosh Add AffineGrid And ArgMax ArgMin Asin Asinh Atan Atanh Attention AveragePool
+BatchNormalization BitCast BitShift BitwiseAnd BitwiseNot BitwiseOr BitwiseXor BlackmanWindow Cast
+CastLike CausalConvWithState Ceil Celu CenterCropPad Clip Col2Im Compress Concat ConstantOfShape
+Conv ConvInteger ConvTranspose Cos Cosh CumProd CumSum DFT DeformConv DepthToSpace DequantizeLinear
+Det Div Dropout DynamicQuantizeLinear Einsum Elu Equal Erf Exp Expand EyeLike Flatten Floor GRU
+Gather GatherElements GatherND Gelu Gemm GlobalAveragePool GlobalLpPool GlobalMaxPool Greater
+GreaterOrEqual GridSample GroupNormalization HammingWindow HannWindow HardSigmoid HardSwish Hardmax
+Identity InstanceNormalization IsInf IsNaN LRN LSTM LayerNormalization LeakyRelu Less LessOrEqual
+LinearAttention Log LogSoftmax LpNormalization LpPool MatMul MatMulInteger Max MaxPool MaxUnpool
+Mean MeanVarianceNormalization MelWeightMatrix Min Mish Mod Mul Neg NegativeLogLikelihoodLoss
+NonMaxSuppression NonZero Not OneHot Or PRelu Pad Pow QLinearConv QLinearMatMul QuantizeLinear
+RMSNormalization RNN Range Reciprocal ReduceL1 ReduceL2 ReduceLogSum ReduceLogSumExp ReduceMax
+ReduceMean ReduceMin ReduceProd ReduceSum ReduceSumSquare Relu Reshape Resize ReverseSequence
+RoiAlign RotaryEmbedding Round STFT Scatter ScatterElements ScatterND Selu Shape Shrink Sigmoid Sign
+Sin Sinh Size Slice Softmax SoftmaxCrossEntropyLoss Softplus Softsign SpaceToDepth Split Sqrt
+Squeeze Sub Sum SwiGLU Swish Tan Tanh TensorScatter ThresholdedRelu Tile TopK Transpose Trilu Unique
+Unsqueeze Where Xor""".split()
 
 SUMMARY = {
     "Abs": "absolute value, elementwise",
     "Acos": "arccosine, elementwise",
     "Acosh": "hyperbolic arccosine, elementwise",
     "Add": "addition with numpy-style broadcasting",
+    "AffineGrid": "a 2-D or 3-D sampling grid from a batch of affine matrices",
     "And": "logical and with numpy-style broadcasting",
     "ArgMax": "indices of the maximum elements along an axis",
     "ArgMin": "indices of the minimum elements along an axis",
@@ -41,31 +46,42 @@ SUMMARY = {
     "Asinh": "hyperbolic arcsine, elementwise",
     "Atan": "arctangent, elementwise",
     "Atanh": "hyperbolic arctangent, elementwise",
+    "Attention": "scaled dot-product attention (multi-head, grouped-query, masks, KV cache)",
     "AveragePool": "average pooling over kernel windows",
     "BatchNormalization": "batch normalization with per-channel scale, bias, mean and variance",
+    "BitCast": "reinterprets the bits of each element as the data type given by `to`",
     "BitShift": "bitwise shift left or right with numpy-style broadcasting",
     "BitwiseAnd": "bitwise and with numpy-style broadcasting",
     "BitwiseNot": "bitwise not, elementwise",
     "BitwiseOr": "bitwise or with numpy-style broadcasting",
     "BitwiseXor": "bitwise xor with numpy-style broadcasting",
+    "BlackmanWindow": "a Blackman window of a given size",
     "Cast": "converts elements to the data type given by `to`",
     "CastLike": "converts elements to the element type of a second tensor",
+    "CausalConvWithState": "causal depthwise 1-D convolution with a carried state",
     "Ceil": "ceiling, elementwise",
     "Celu": "continuously differentiable exponential linear unit, elementwise",
+    "CenterCropPad": "crops or pads a tensor around its center to a given shape",
     "Clip": "limits values to the interval [min, max]",
+    "Col2Im": "rearranges column blocks back into a batched image (fold)",
     "Compress": "selects slices along an axis where a condition is true",
     "Concat": "concatenates tensors along an axis",
     "ConstantOfShape": "a tensor of a given shape filled with one value",
     "Conv": "convolution of an input with a filter, with optional bias",
+    "ConvInteger": "integer convolution with zero points, int32 result",
     "ConvTranspose": "transposed convolution of an input with a filter, with optional bias",
     "Cos": "cosine, elementwise",
     "Cosh": "hyperbolic cosine, elementwise",
+    "CumProd": "cumulative product along an axis",
     "CumSum": "cumulative sum along an axis",
+    "DFT": "discrete Fourier transform along an axis",
+    "DeformConv": "deformable convolution with learned offsets and an optional mask",
     "DepthToSpace": "rearranges data from depth into blocks of spatial data",
     "DequantizeLinear": "linear dequantization: (x - zero_point) * scale",
     "Det": "determinant of square matrices",
     "Div": "division with numpy-style broadcasting",
     "Dropout": "dropout (identity at inference), with an optional mask",
+    "DynamicQuantizeLinear": "uint8 quantization with a scale and zero point computed from the input",
     "Einsum": "Einstein summation given by an equation",
     "Elu": "exponential linear unit, elementwise",
     "Equal": "equality comparison with numpy-style broadcasting",
@@ -87,6 +103,9 @@ SUMMARY = {
     "Greater": "greater-than comparison with numpy-style broadcasting",
     "GreaterOrEqual": "greater-or-equal comparison with numpy-style broadcasting",
     "GridSample": "samples an input at the pixel locations of a grid",
+    "GroupNormalization": "group normalization with per-channel scale and bias",
+    "HammingWindow": "a Hamming window of a given size",
+    "HannWindow": "a Hann window of a given size",
     "HardSigmoid": "hard sigmoid max(0, min(1, alpha * x + beta)), elementwise",
     "HardSwish": "hard swish x * max(0, min(1, x / 6 + 1 / 2)), elementwise",
     "Hardmax": "one-hot of the first maximum along an axis",
@@ -100,6 +119,7 @@ SUMMARY = {
     "LeakyRelu": "leaky rectified linear unit, elementwise",
     "Less": "less-than comparison with numpy-style broadcasting",
     "LessOrEqual": "less-or-equal comparison with numpy-style broadcasting",
+    "LinearAttention": "linear attention recurrence (linear, gated, delta, gated delta)",
     "Log": "natural logarithm, elementwise",
     "LogSoftmax": "logarithm of softmax along an axis",
     "LpNormalization": "Lp normalization along an axis",
@@ -111,11 +131,13 @@ SUMMARY = {
     "MaxUnpool": "partial inverse of max pooling",
     "Mean": "elementwise mean of the inputs with numpy-style broadcasting",
     "MeanVarianceNormalization": "normalizes to zero mean and unit variance over axes",
+    "MelWeightMatrix": "a matrix mapping linear DFT bins to mel bands",
     "Min": "elementwise minimum of the inputs with numpy-style broadcasting",
     "Mish": "mish x * tanh(softplus(x)), elementwise",
     "Mod": "modulo (integer or fmod) with numpy-style broadcasting",
     "Mul": "multiplication with numpy-style broadcasting",
     "Neg": "negation, elementwise",
+    "NegativeLogLikelihoodLoss": "negative log likelihood loss of log-probabilities and targets",
     "NonMaxSuppression": "selects boxes by non-maximum suppression",
     "NonZero": "indices of the non-zero elements",
     "Not": "logical not, elementwise",
@@ -127,6 +149,7 @@ SUMMARY = {
     "QLinearConv": "quantized convolution",
     "QLinearMatMul": "quantized matrix product",
     "QuantizeLinear": "linear quantization: saturate(round(x / scale) + zero_point)",
+    "RMSNormalization": "root mean square normalization over the trailing axes from `axis`",
     "RNN": "one-layer simple recurrent network",
     "Range": "a sequence from start to limit (exclusive) by delta",
     "Reciprocal": "reciprocal 1 / x, elementwise",
@@ -145,7 +168,9 @@ SUMMARY = {
     "Resize": "resizes a tensor by scales or to sizes (nearest, linear, cubic)",
     "ReverseSequence": "reverses the first sequence_lens elements of each batch entry",
     "RoiAlign": "region-of-interest align (Mask R-CNN)",
+    "RotaryEmbedding": "rotary positional embedding (RoPE)",
     "Round": "rounds half to even, elementwise",
+    "STFT": "short-time Fourier transform",
     "Scatter": "scatters updates along an axis (deprecated form of ScatterElements)",
     "ScatterElements": "scatters updates along an axis by an index tensor",
     "ScatterND": "scatters slices by multi-dimensional indices",
@@ -159,6 +184,7 @@ SUMMARY = {
     "Size": "the number of elements of a tensor as an int64 scalar",
     "Slice": "slices a tensor by starts, ends, axes and steps",
     "Softmax": "normalized exponential along an axis",
+    "SoftmaxCrossEntropyLoss": "softmax cross entropy loss of scores and labels",
     "Softplus": "softplus ln(exp(x) + 1), elementwise",
     "Softsign": "softsign x / (1 + |x|), elementwise",
     "SpaceToDepth": "rearranges blocks of spatial data into depth",
@@ -167,8 +193,11 @@ SUMMARY = {
     "Squeeze": "removes dimensions of size one",
     "Sub": "subtraction with numpy-style broadcasting",
     "Sum": "elementwise sum of the inputs with numpy-style broadcasting",
+    "SwiGLU": "gated activation Swish(A) * B, elementwise",
+    "Swish": "swish x * sigmoid(alpha * x), elementwise",
     "Tan": "tangent, elementwise",
     "Tanh": "hyperbolic tangent, elementwise",
+    "TensorScatter": "writes an update into a cache tensor along an axis (KV cache update)",
     "ThresholdedRelu": "x for x > alpha, else 0, elementwise",
     "Tile": "repeats a tensor along each axis",
     "TopK": "the k largest or smallest elements along an axis, with indices",

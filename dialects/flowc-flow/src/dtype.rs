@@ -54,6 +54,16 @@ impl Dt {
         matches!(self, Dt::I8 | Dt::I16 | Dt::I32 | Dt::I64)
     }
 
+    /// The storage width in bits (`bool` takes a byte, as in ONNX tensors).
+    pub fn bits(self) -> u32 {
+        match self {
+            Dt::I8 | Dt::U8 | Dt::Bool => 8,
+            Dt::F16 | Dt::BF16 | Dt::I16 | Dt::U16 => 16,
+            Dt::F32 | Dt::I32 | Dt::U32 => 32,
+            Dt::F64 | Dt::I64 | Dt::U64 => 64,
+        }
+    }
+
     /// The MLIR spelling (`f32`, `ui8`, `i1`).
     pub fn keyword(self) -> &'static str {
         match self {

@@ -11,116 +11,123 @@ tensor_constraint!(
     false
 );
 tensor_constraint!(C1, "tensor of f16, bf16, f32 or f64 values", 0x000f, false);
-tensor_constraint!(C2, "tensor of i1 values", 0x1000, false);
-tensor_constraint!(C3, "tensor of i64 values", 0x0080, false);
+tensor_constraint!(C2, "tensor of i64 values", 0x0080, false);
+tensor_constraint!(C3, "tensor of i1 values", 0x1000, false);
+tensor_constraint!(C4, "none or tensor of any type", 0x1fff, true);
 tensor_constraint!(
-    C4,
+    C5,
     "none or tensor of f16, bf16, f32 or f64 values",
     0x000f,
     true
 );
+tensor_constraint!(C6, "none or tensor of i64 values", 0x0080, true);
+tensor_constraint!(C7, "tensor of any type", 0x1fff, false);
 tensor_constraint!(
-    C5,
+    C8,
     "tensor of i8, i16, i32, i64, ui8, ui16, ui32 or ui64 values",
     0x0ff0,
     false
 );
-tensor_constraint!(C6, "tensor of any type", 0x1fff, false);
+tensor_constraint!(C9, "tensor of i32 or i64 values", 0x00c0, false);
+tensor_constraint!(C10, "tensor of f16, bf16 or f32 values", 0x0007, false);
 tensor_constraint!(
-    C7,
+    C11,
+    "none or tensor of f16, bf16 or f32 values",
+    0x0007,
+    true
+);
+tensor_constraint!(
+    C12,
     "none or tensor of f16, bf16, f32, f64, i8, i16, i32, i64, ui8, ui16, ui32 or ui64 values",
     0x0fff,
     true
 );
+tensor_constraint!(C13, "tensor of i8 or ui8 values", 0x0110, false);
+tensor_constraint!(C14, "none or tensor of i8 or ui8 values", 0x0110, true);
+tensor_constraint!(C15, "tensor of i32 values", 0x0040, false);
 tensor_constraint!(
-    C8,
+    C16,
     "tensor of f16, bf16, f32, f64, i32, i64, ui32 or ui64 values",
     0x0ccf,
     false
 );
-tensor_constraint!(C9, "tensor of i32 or i64 values", 0x00c0, false);
+tensor_constraint!(C17, "none or tensor of i32 or i64 values", 0x00c0, true);
 tensor_constraint!(
-    C10,
+    C18,
     "tensor of i8, i16, i32, ui8 or ui16 values",
     0x0370,
     false
 );
-tensor_constraint!(C11, "tensor of f16, bf16 or f32 values", 0x0007, false);
 tensor_constraint!(
-    C12,
+    C19,
     "none or tensor of i8, i16, i32, ui8 or ui16 values",
     0x0370,
     true
 );
-tensor_constraint!(C13, "none or tensor of i1 values", 0x1000, true);
-tensor_constraint!(C14, "none or tensor of i32 values", 0x0040, true);
+tensor_constraint!(C20, "none or tensor of i1 values", 0x1000, true);
+tensor_constraint!(C21, "tensor of f32 values", 0x0004, false);
+tensor_constraint!(C22, "tensor of ui8 values", 0x0100, false);
+tensor_constraint!(C23, "none or tensor of i32 values", 0x0040, true);
 tensor_constraint!(
-    C15,
+    C24,
     "none or tensor of f16, bf16, f32, f64, i32, i64, ui32 or ui64 values",
     0x0ccf,
     true
 );
-tensor_constraint!(C16, "none or tensor of bf16 or f32 values", 0x0006, true);
-tensor_constraint!(C17, "tensor of i8 or ui8 values", 0x0110, false);
-tensor_constraint!(C18, "none or tensor of i8 or ui8 values", 0x0110, true);
-tensor_constraint!(C19, "tensor of i32 values", 0x0040, false);
+tensor_constraint!(C25, "none or tensor of bf16 or f32 values", 0x0006, true);
 tensor_constraint!(
-    C20,
+    C26,
     "tensor of f16, bf16, f32, f64, i8 or ui8 values",
     0x011f,
     false
 );
-tensor_constraint!(C21, "none or tensor of i64 values", 0x0080, true);
 tensor_constraint!(
-    C22,
+    C27,
     "tensor of f16, bf16, f32, f64, i8, i16, i32 or i64 values",
     0x00ff,
     false
 );
-tensor_constraint!(C23, "tensor of f32 values", 0x0004, false);
-tensor_constraint!(C24, "none or tensor of f32 values", 0x0004, true);
+tensor_constraint!(C28, "none or tensor of f32 values", 0x0004, true);
 tensor_constraint!(
-    C25,
+    C29,
     "tensor of f16, f32, f64, i8, i16, i32, i64, ui8, ui16, ui32 or ui64 values",
     0x0ffd,
     false
 );
-tensor_constraint!(C26, "none or tensor of any type", 0x1fff, true);
-tensor_constraint!(C27, "none or tensor of i32 or i64 values", 0x00c0, true);
 tensor_constraint!(
-    C28,
+    C30,
     "tensor of f16, bf16, f32, f64, i32 or i64 values",
     0x00cf,
     false
 );
-tensor_constraint!(C29, "tensor of f16, bf16, f32 or i32 values", 0x0047, false);
+tensor_constraint!(C31, "tensor of f16, bf16, f32 or i32 values", 0x0047, false);
 tensor_constraint!(
-    C30,
+    C32,
     "none or tensor of i8, i16, ui8 or ui16 values",
     0x0330,
     true
 );
-tensor_constraint!(C31, "tensor of i8, i16, ui8 or ui16 values", 0x0330, false);
+tensor_constraint!(C33, "tensor of i8, i16, ui8 or ui16 values", 0x0330, false);
 tensor_constraint!(
-    C32,
+    C34,
     "tensor of f16, bf16, f32, f64, i16, i32 or i64 values",
     0x00ef,
     false
 );
 tensor_constraint!(
-    C33,
+    C35,
     "tensor of f16, bf16, f32, f64, i8, i32, i64, ui8, ui32, ui64 or i1 values",
     0x1ddf,
     false
 );
 tensor_constraint!(
-    C34,
+    C36,
     "none or tensor of f16, f32 or f64 values",
     0x000d,
     true
 );
 tensor_constraint!(
-    C35,
+    C37,
     "tensor of f16, f32, f64, i8, i16, i32, i64, ui8, ui16, ui32, ui64 or i1 values",
     0x1ffd,
     false
@@ -213,6 +220,37 @@ pub static OPS: &[OpSpec] = &[
         attrs: &[],
     },
     OpSpec {
+        onnx: "AffineGrid",
+        name: "flow.affine_grid",
+        since: 20,
+        summary: "a 2-D or 3-D sampling grid from a batch of affine matrices",
+        inputs: &[
+            Param {
+                name: "theta",
+                arity: Arity::Single,
+                var: "T1",
+                constraint: C1,
+            },
+            Param {
+                name: "size",
+                arity: Arity::Single,
+                var: "T2",
+                constraint: C2,
+            },
+        ],
+        outputs: &[Param {
+            name: "grid",
+            arity: Arity::Single,
+            var: "T1",
+            constraint: C1,
+        }],
+        attrs: &[AttrSpec {
+            name: "align_corners",
+            kind: AttrKind::Int,
+            required: false,
+        }],
+    },
+    OpSpec {
         onnx: "And",
         name: "flow.and",
         since: 7,
@@ -222,20 +260,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "A",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C2,
+                constraint: C3,
             },
             Param {
                 name: "B",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C2,
+                constraint: C3,
             },
         ],
         outputs: &[Param {
             name: "C",
             arity: Arity::Single,
             var: "T1",
-            constraint: C2,
+            constraint: C3,
         }],
         attrs: &[],
     },
@@ -254,7 +292,7 @@ pub static OPS: &[OpSpec] = &[
             name: "reduced",
             arity: Arity::Single,
             var: "",
-            constraint: C3,
+            constraint: C2,
         }],
         attrs: &[
             AttrSpec {
@@ -289,7 +327,7 @@ pub static OPS: &[OpSpec] = &[
             name: "reduced",
             arity: Arity::Single,
             var: "",
-            constraint: C3,
+            constraint: C2,
         }],
         attrs: &[
             AttrSpec {
@@ -384,6 +422,129 @@ pub static OPS: &[OpSpec] = &[
             constraint: C1,
         }],
         attrs: &[],
+    },
+    OpSpec {
+        onnx: "Attention",
+        name: "flow.attention",
+        since: 25,
+        summary: "scaled dot-product attention (multi-head, grouped-query, masks, KV cache)",
+        inputs: &[
+            Param {
+                name: "Q",
+                arity: Arity::Single,
+                var: "T1",
+                constraint: C1,
+            },
+            Param {
+                name: "K",
+                arity: Arity::Single,
+                var: "T1",
+                constraint: C1,
+            },
+            Param {
+                name: "V",
+                arity: Arity::Single,
+                var: "T2",
+                constraint: C1,
+            },
+            Param {
+                name: "attn_mask",
+                arity: Arity::Optional,
+                var: "U",
+                constraint: C4,
+            },
+            Param {
+                name: "past_key",
+                arity: Arity::Optional,
+                var: "T1",
+                constraint: C5,
+            },
+            Param {
+                name: "past_value",
+                arity: Arity::Optional,
+                var: "T2",
+                constraint: C5,
+            },
+            Param {
+                name: "nonpad_kv_seqlen",
+                arity: Arity::Optional,
+                var: "",
+                constraint: C6,
+            },
+        ],
+        outputs: &[
+            Param {
+                name: "Y",
+                arity: Arity::Single,
+                var: "T1",
+                constraint: C1,
+            },
+            Param {
+                name: "present_key",
+                arity: Arity::Optional,
+                var: "T1",
+                constraint: C5,
+            },
+            Param {
+                name: "present_value",
+                arity: Arity::Optional,
+                var: "T2",
+                constraint: C5,
+            },
+            Param {
+                name: "qk_matmul_output",
+                arity: Arity::Optional,
+                var: "T1",
+                constraint: C5,
+            },
+        ],
+        attrs: &[
+            AttrSpec {
+                name: "is_causal",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "kv_num_heads",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "left_window_size",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "q_num_heads",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "qk_matmul_output_mode",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "right_window_size",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "scale",
+                kind: AttrKind::Float,
+                required: false,
+            },
+            AttrSpec {
+                name: "softcap",
+                kind: AttrKind::Float,
+                required: false,
+            },
+            AttrSpec {
+                name: "softmax_precision",
+                kind: AttrKind::Int,
+                required: false,
+            },
+        ],
     },
     OpSpec {
         onnx: "AveragePool",
@@ -488,13 +649,13 @@ pub static OPS: &[OpSpec] = &[
                 name: "running_mean",
                 arity: Arity::Optional,
                 var: "T2",
-                constraint: C4,
+                constraint: C5,
             },
             Param {
                 name: "running_var",
                 arity: Arity::Optional,
                 var: "T2",
-                constraint: C4,
+                constraint: C5,
             },
         ],
         attrs: &[
@@ -516,6 +677,29 @@ pub static OPS: &[OpSpec] = &[
         ],
     },
     OpSpec {
+        onnx: "BitCast",
+        name: "flow.bit_cast",
+        since: 26,
+        summary: "reinterprets the bits of each element as the data type given by `to`",
+        inputs: &[Param {
+            name: "input",
+            arity: Arity::Single,
+            var: "T1",
+            constraint: C7,
+        }],
+        outputs: &[Param {
+            name: "output",
+            arity: Arity::Single,
+            var: "T2",
+            constraint: C7,
+        }],
+        attrs: &[AttrSpec {
+            name: "to",
+            kind: AttrKind::Int,
+            required: true,
+        }],
+    },
+    OpSpec {
         onnx: "BitShift",
         name: "flow.bit_shift",
         since: 28,
@@ -525,20 +709,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "X",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C5,
+                constraint: C8,
             },
             Param {
                 name: "Y",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C5,
+                constraint: C8,
             },
         ],
         outputs: &[Param {
             name: "Z",
             arity: Arity::Single,
             var: "T",
-            constraint: C5,
+            constraint: C8,
         }],
         attrs: &[AttrSpec {
             name: "direction",
@@ -556,20 +740,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "A",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C5,
+                constraint: C8,
             },
             Param {
                 name: "B",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C5,
+                constraint: C8,
             },
         ],
         outputs: &[Param {
             name: "C",
             arity: Arity::Single,
             var: "T",
-            constraint: C5,
+            constraint: C8,
         }],
         attrs: &[],
     },
@@ -582,13 +766,13 @@ pub static OPS: &[OpSpec] = &[
             name: "X",
             arity: Arity::Single,
             var: "T",
-            constraint: C5,
+            constraint: C8,
         }],
         outputs: &[Param {
             name: "Y",
             arity: Arity::Single,
             var: "T",
-            constraint: C5,
+            constraint: C8,
         }],
         attrs: &[],
     },
@@ -602,20 +786,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "A",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C5,
+                constraint: C8,
             },
             Param {
                 name: "B",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C5,
+                constraint: C8,
             },
         ],
         outputs: &[Param {
             name: "C",
             arity: Arity::Single,
             var: "T",
-            constraint: C5,
+            constraint: C8,
         }],
         attrs: &[],
     },
@@ -629,22 +813,52 @@ pub static OPS: &[OpSpec] = &[
                 name: "A",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C5,
+                constraint: C8,
             },
             Param {
                 name: "B",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C5,
+                constraint: C8,
             },
         ],
         outputs: &[Param {
             name: "C",
             arity: Arity::Single,
             var: "T",
-            constraint: C5,
+            constraint: C8,
         }],
         attrs: &[],
+    },
+    OpSpec {
+        onnx: "BlackmanWindow",
+        name: "flow.blackman_window",
+        since: 17,
+        summary: "a Blackman window of a given size",
+        inputs: &[Param {
+            name: "size",
+            arity: Arity::Single,
+            var: "T1",
+            constraint: C9,
+        }],
+        outputs: &[Param {
+            name: "output",
+            arity: Arity::Single,
+            var: "T2",
+            constraint: C0,
+        }],
+        attrs: &[
+            AttrSpec {
+                name: "output_datatype",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "periodic",
+                kind: AttrKind::Int,
+                required: false,
+            },
+        ],
     },
     OpSpec {
         onnx: "Cast",
@@ -655,13 +869,13 @@ pub static OPS: &[OpSpec] = &[
             name: "input",
             arity: Arity::Single,
             var: "T1",
-            constraint: C6,
+            constraint: C7,
         }],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T2",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[
             AttrSpec {
@@ -691,20 +905,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "input",
                 arity: Arity::Single,
                 var: "T1",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "target_type",
                 arity: Arity::Single,
                 var: "T2",
-                constraint: C6,
+                constraint: C7,
             },
         ],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T2",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[
             AttrSpec {
@@ -718,6 +932,57 @@ pub static OPS: &[OpSpec] = &[
                 required: false,
             },
         ],
+    },
+    OpSpec {
+        onnx: "CausalConvWithState",
+        name: "flow.causal_conv_with_state",
+        since: 27,
+        summary: "causal depthwise 1-D convolution with a carried state",
+        inputs: &[
+            Param {
+                name: "input",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C10,
+            },
+            Param {
+                name: "weight",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C10,
+            },
+            Param {
+                name: "bias",
+                arity: Arity::Optional,
+                var: "T",
+                constraint: C11,
+            },
+            Param {
+                name: "past_state",
+                arity: Arity::Optional,
+                var: "T",
+                constraint: C11,
+            },
+        ],
+        outputs: &[
+            Param {
+                name: "output",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C10,
+            },
+            Param {
+                name: "present_state",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C10,
+            },
+        ],
+        attrs: &[AttrSpec {
+            name: "activation",
+            kind: AttrKind::String,
+            required: false,
+        }],
     },
     OpSpec {
         onnx: "Ceil",
@@ -762,6 +1027,37 @@ pub static OPS: &[OpSpec] = &[
         }],
     },
     OpSpec {
+        onnx: "CenterCropPad",
+        name: "flow.center_crop_pad",
+        since: 18,
+        summary: "crops or pads a tensor around its center to a given shape",
+        inputs: &[
+            Param {
+                name: "input_data",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C7,
+            },
+            Param {
+                name: "shape",
+                arity: Arity::Single,
+                var: "Tind",
+                constraint: C9,
+            },
+        ],
+        outputs: &[Param {
+            name: "output_data",
+            arity: Arity::Single,
+            var: "T",
+            constraint: C7,
+        }],
+        attrs: &[AttrSpec {
+            name: "axes",
+            kind: AttrKind::Ints,
+            required: false,
+        }],
+    },
+    OpSpec {
         onnx: "Clip",
         name: "flow.clip",
         since: 13,
@@ -777,13 +1073,13 @@ pub static OPS: &[OpSpec] = &[
                 name: "min",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C7,
+                constraint: C12,
             },
             Param {
                 name: "max",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C7,
+                constraint: C12,
             },
         ],
         outputs: &[Param {
@@ -795,6 +1091,55 @@ pub static OPS: &[OpSpec] = &[
         attrs: &[],
     },
     OpSpec {
+        onnx: "Col2Im",
+        name: "flow.col2_im",
+        since: 18,
+        summary: "rearranges column blocks back into a batched image (fold)",
+        inputs: &[
+            Param {
+                name: "input",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C7,
+            },
+            Param {
+                name: "image_shape",
+                arity: Arity::Single,
+                var: "",
+                constraint: C2,
+            },
+            Param {
+                name: "block_shape",
+                arity: Arity::Single,
+                var: "",
+                constraint: C2,
+            },
+        ],
+        outputs: &[Param {
+            name: "output",
+            arity: Arity::Single,
+            var: "T",
+            constraint: C7,
+        }],
+        attrs: &[
+            AttrSpec {
+                name: "dilations",
+                kind: AttrKind::Ints,
+                required: false,
+            },
+            AttrSpec {
+                name: "pads",
+                kind: AttrKind::Ints,
+                required: false,
+            },
+            AttrSpec {
+                name: "strides",
+                kind: AttrKind::Ints,
+                required: false,
+            },
+        ],
+    },
+    OpSpec {
         onnx: "Compress",
         name: "flow.compress",
         since: 28,
@@ -804,20 +1149,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "input",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "condition",
                 arity: Arity::Single,
                 var: "T1",
-                constraint: C2,
+                constraint: C3,
             },
         ],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[AttrSpec {
             name: "axis",
@@ -834,13 +1179,13 @@ pub static OPS: &[OpSpec] = &[
             name: "inputs",
             arity: Arity::Variadic,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         outputs: &[Param {
             name: "concat_result",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[AttrSpec {
             name: "axis",
@@ -857,13 +1202,13 @@ pub static OPS: &[OpSpec] = &[
             name: "input",
             arity: Arity::Single,
             var: "T1",
-            constraint: C3,
+            constraint: C2,
         }],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T2",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[AttrSpec {
             name: "value",
@@ -893,7 +1238,7 @@ pub static OPS: &[OpSpec] = &[
                 name: "B",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C4,
+                constraint: C5,
             },
         ],
         outputs: &[Param {
@@ -901,6 +1246,76 @@ pub static OPS: &[OpSpec] = &[
             arity: Arity::Single,
             var: "T",
             constraint: C1,
+        }],
+        attrs: &[
+            AttrSpec {
+                name: "auto_pad",
+                kind: AttrKind::String,
+                required: false,
+            },
+            AttrSpec {
+                name: "dilations",
+                kind: AttrKind::Ints,
+                required: false,
+            },
+            AttrSpec {
+                name: "group",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "kernel_shape",
+                kind: AttrKind::Ints,
+                required: false,
+            },
+            AttrSpec {
+                name: "pads",
+                kind: AttrKind::Ints,
+                required: false,
+            },
+            AttrSpec {
+                name: "strides",
+                kind: AttrKind::Ints,
+                required: false,
+            },
+        ],
+    },
+    OpSpec {
+        onnx: "ConvInteger",
+        name: "flow.conv_integer",
+        since: 10,
+        summary: "integer convolution with zero points, int32 result",
+        inputs: &[
+            Param {
+                name: "x",
+                arity: Arity::Single,
+                var: "T1",
+                constraint: C13,
+            },
+            Param {
+                name: "w",
+                arity: Arity::Single,
+                var: "T2",
+                constraint: C13,
+            },
+            Param {
+                name: "x_zero_point",
+                arity: Arity::Optional,
+                var: "T1",
+                constraint: C14,
+            },
+            Param {
+                name: "w_zero_point",
+                arity: Arity::Optional,
+                var: "T2",
+                constraint: C14,
+            },
+        ],
+        outputs: &[Param {
+            name: "y",
+            arity: Arity::Single,
+            var: "T3",
+            constraint: C15,
         }],
         attrs: &[
             AttrSpec {
@@ -957,7 +1372,7 @@ pub static OPS: &[OpSpec] = &[
                 name: "B",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C4,
+                constraint: C5,
             },
         ],
         outputs: &[Param {
@@ -1048,16 +1463,16 @@ pub static OPS: &[OpSpec] = &[
         attrs: &[],
     },
     OpSpec {
-        onnx: "CumSum",
-        name: "flow.cum_sum",
-        since: 14,
-        summary: "cumulative sum along an axis",
+        onnx: "CumProd",
+        name: "flow.cum_prod",
+        since: 26,
+        summary: "cumulative product along an axis",
         inputs: &[
             Param {
                 name: "x",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C8,
+                constraint: C16,
             },
             Param {
                 name: "axis",
@@ -1070,7 +1485,7 @@ pub static OPS: &[OpSpec] = &[
             name: "y",
             arity: Arity::Single,
             var: "T",
-            constraint: C8,
+            constraint: C16,
         }],
         attrs: &[
             AttrSpec {
@@ -1086,6 +1501,164 @@ pub static OPS: &[OpSpec] = &[
         ],
     },
     OpSpec {
+        onnx: "CumSum",
+        name: "flow.cum_sum",
+        since: 14,
+        summary: "cumulative sum along an axis",
+        inputs: &[
+            Param {
+                name: "x",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C16,
+            },
+            Param {
+                name: "axis",
+                arity: Arity::Single,
+                var: "T2",
+                constraint: C9,
+            },
+        ],
+        outputs: &[Param {
+            name: "y",
+            arity: Arity::Single,
+            var: "T",
+            constraint: C16,
+        }],
+        attrs: &[
+            AttrSpec {
+                name: "exclusive",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "reverse",
+                kind: AttrKind::Int,
+                required: false,
+            },
+        ],
+    },
+    OpSpec {
+        onnx: "DFT",
+        name: "flow.dft",
+        since: 20,
+        summary: "discrete Fourier transform along an axis",
+        inputs: &[
+            Param {
+                name: "input",
+                arity: Arity::Single,
+                var: "T1",
+                constraint: C1,
+            },
+            Param {
+                name: "dft_length",
+                arity: Arity::Optional,
+                var: "T2",
+                constraint: C17,
+            },
+            Param {
+                name: "axis",
+                arity: Arity::Optional,
+                var: "",
+                constraint: C6,
+            },
+        ],
+        outputs: &[Param {
+            name: "output",
+            arity: Arity::Single,
+            var: "T1",
+            constraint: C1,
+        }],
+        attrs: &[
+            AttrSpec {
+                name: "inverse",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "onesided",
+                kind: AttrKind::Int,
+                required: false,
+            },
+        ],
+    },
+    OpSpec {
+        onnx: "DeformConv",
+        name: "flow.deform_conv",
+        since: 22,
+        summary: "deformable convolution with learned offsets and an optional mask",
+        inputs: &[
+            Param {
+                name: "X",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C1,
+            },
+            Param {
+                name: "W",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C1,
+            },
+            Param {
+                name: "offset",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C1,
+            },
+            Param {
+                name: "B",
+                arity: Arity::Optional,
+                var: "T",
+                constraint: C5,
+            },
+            Param {
+                name: "mask",
+                arity: Arity::Optional,
+                var: "T",
+                constraint: C5,
+            },
+        ],
+        outputs: &[Param {
+            name: "Y",
+            arity: Arity::Single,
+            var: "T",
+            constraint: C1,
+        }],
+        attrs: &[
+            AttrSpec {
+                name: "dilations",
+                kind: AttrKind::Ints,
+                required: false,
+            },
+            AttrSpec {
+                name: "group",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "kernel_shape",
+                kind: AttrKind::Ints,
+                required: false,
+            },
+            AttrSpec {
+                name: "offset_group",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "pads",
+                kind: AttrKind::Ints,
+                required: false,
+            },
+            AttrSpec {
+                name: "strides",
+                kind: AttrKind::Ints,
+                required: false,
+            },
+        ],
+    },
+    OpSpec {
         onnx: "DepthToSpace",
         name: "flow.depth_to_space",
         since: 28,
@@ -1094,13 +1667,13 @@ pub static OPS: &[OpSpec] = &[
             name: "input",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[
             AttrSpec {
@@ -1125,26 +1698,26 @@ pub static OPS: &[OpSpec] = &[
                 name: "x",
                 arity: Arity::Single,
                 var: "T1",
-                constraint: C10,
+                constraint: C18,
             },
             Param {
                 name: "x_scale",
                 arity: Arity::Single,
                 var: "T2",
-                constraint: C11,
+                constraint: C10,
             },
             Param {
                 name: "x_zero_point",
                 arity: Arity::Optional,
                 var: "T1",
-                constraint: C12,
+                constraint: C19,
             },
         ],
         outputs: &[Param {
             name: "y",
             arity: Arity::Single,
             var: "T3",
-            constraint: C11,
+            constraint: C10,
         }],
         attrs: &[
             AttrSpec {
@@ -1226,13 +1799,13 @@ pub static OPS: &[OpSpec] = &[
                 name: "ratio",
                 arity: Arity::Optional,
                 var: "T1",
-                constraint: C4,
+                constraint: C5,
             },
             Param {
                 name: "training_mode",
                 arity: Arity::Optional,
                 var: "T2",
-                constraint: C13,
+                constraint: C20,
             },
         ],
         outputs: &[
@@ -1246,7 +1819,7 @@ pub static OPS: &[OpSpec] = &[
                 name: "mask",
                 arity: Arity::Optional,
                 var: "T2",
-                constraint: C13,
+                constraint: C20,
             },
         ],
         attrs: &[AttrSpec {
@@ -1254,6 +1827,39 @@ pub static OPS: &[OpSpec] = &[
             kind: AttrKind::Int,
             required: false,
         }],
+    },
+    OpSpec {
+        onnx: "DynamicQuantizeLinear",
+        name: "flow.dynamic_quantize_linear",
+        since: 11,
+        summary: "uint8 quantization with a scale and zero point computed from the input",
+        inputs: &[Param {
+            name: "x",
+            arity: Arity::Single,
+            var: "T1",
+            constraint: C21,
+        }],
+        outputs: &[
+            Param {
+                name: "y",
+                arity: Arity::Single,
+                var: "T2",
+                constraint: C22,
+            },
+            Param {
+                name: "y_scale",
+                arity: Arity::Single,
+                var: "",
+                constraint: C21,
+            },
+            Param {
+                name: "y_zero_point",
+                arity: Arity::Single,
+                var: "T2",
+                constraint: C22,
+            },
+        ],
+        attrs: &[],
     },
     OpSpec {
         onnx: "Einsum",
@@ -1311,20 +1917,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "A",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "B",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
         ],
         outputs: &[Param {
             name: "C",
             arity: Arity::Single,
             var: "T1",
-            constraint: C2,
+            constraint: C3,
         }],
         attrs: &[],
     },
@@ -1376,20 +1982,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "input",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "shape",
                 arity: Arity::Single,
                 var: "",
-                constraint: C3,
+                constraint: C2,
             },
         ],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[],
     },
@@ -1402,13 +2008,13 @@ pub static OPS: &[OpSpec] = &[
             name: "input",
             arity: Arity::Single,
             var: "T1",
-            constraint: C6,
+            constraint: C7,
         }],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T2",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[
             AttrSpec {
@@ -1432,13 +2038,13 @@ pub static OPS: &[OpSpec] = &[
             name: "input",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[AttrSpec {
             name: "axis",
@@ -1493,19 +2099,19 @@ pub static OPS: &[OpSpec] = &[
                 name: "B",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C4,
+                constraint: C5,
             },
             Param {
                 name: "sequence_lens",
                 arity: Arity::Optional,
                 var: "T1",
-                constraint: C14,
+                constraint: C23,
             },
             Param {
                 name: "initial_h",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C4,
+                constraint: C5,
             },
         ],
         outputs: &[
@@ -1513,13 +2119,13 @@ pub static OPS: &[OpSpec] = &[
                 name: "Y",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C4,
+                constraint: C5,
             },
             Param {
                 name: "Y_h",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C4,
+                constraint: C5,
             },
         ],
         attrs: &[
@@ -1575,7 +2181,7 @@ pub static OPS: &[OpSpec] = &[
                 name: "data",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "indices",
@@ -1588,7 +2194,7 @@ pub static OPS: &[OpSpec] = &[
             name: "output",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[AttrSpec {
             name: "axis",
@@ -1606,7 +2212,7 @@ pub static OPS: &[OpSpec] = &[
                 name: "data",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "indices",
@@ -1619,7 +2225,7 @@ pub static OPS: &[OpSpec] = &[
             name: "output",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[AttrSpec {
             name: "axis",
@@ -1637,20 +2243,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "data",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "indices",
                 arity: Arity::Single,
                 var: "",
-                constraint: C3,
+                constraint: C2,
             },
         ],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[AttrSpec {
             name: "batch_dims",
@@ -1691,26 +2297,26 @@ pub static OPS: &[OpSpec] = &[
                 name: "A",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C8,
+                constraint: C16,
             },
             Param {
                 name: "B",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C8,
+                constraint: C16,
             },
             Param {
                 name: "C",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C15,
+                constraint: C24,
             },
         ],
         outputs: &[Param {
             name: "Y",
             arity: Arity::Single,
             var: "T",
-            constraint: C8,
+            constraint: C16,
         }],
         attrs: &[
             AttrSpec {
@@ -1819,7 +2425,7 @@ pub static OPS: &[OpSpec] = &[
             name: "C",
             arity: Arity::Single,
             var: "T1",
-            constraint: C2,
+            constraint: C3,
         }],
         attrs: &[],
     },
@@ -1846,7 +2452,7 @@ pub static OPS: &[OpSpec] = &[
             name: "C",
             arity: Arity::Single,
             var: "T1",
-            constraint: C2,
+            constraint: C3,
         }],
         attrs: &[],
     },
@@ -1860,7 +2466,7 @@ pub static OPS: &[OpSpec] = &[
                 name: "X",
                 arity: Arity::Single,
                 var: "T1",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "grid",
@@ -1873,7 +2479,7 @@ pub static OPS: &[OpSpec] = &[
             name: "Y",
             arity: Arity::Single,
             var: "T1",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[
             AttrSpec {
@@ -1889,6 +2495,115 @@ pub static OPS: &[OpSpec] = &[
             AttrSpec {
                 name: "padding_mode",
                 kind: AttrKind::String,
+                required: false,
+            },
+        ],
+    },
+    OpSpec {
+        onnx: "GroupNormalization",
+        name: "flow.group_normalization",
+        since: 21,
+        summary: "group normalization with per-channel scale and bias",
+        inputs: &[
+            Param {
+                name: "X",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C1,
+            },
+            Param {
+                name: "scale",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C1,
+            },
+            Param {
+                name: "bias",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C1,
+            },
+        ],
+        outputs: &[Param {
+            name: "Y",
+            arity: Arity::Single,
+            var: "T",
+            constraint: C1,
+        }],
+        attrs: &[
+            AttrSpec {
+                name: "epsilon",
+                kind: AttrKind::Float,
+                required: false,
+            },
+            AttrSpec {
+                name: "num_groups",
+                kind: AttrKind::Int,
+                required: true,
+            },
+            AttrSpec {
+                name: "stash_type",
+                kind: AttrKind::Int,
+                required: false,
+            },
+        ],
+    },
+    OpSpec {
+        onnx: "HammingWindow",
+        name: "flow.hamming_window",
+        since: 17,
+        summary: "a Hamming window of a given size",
+        inputs: &[Param {
+            name: "size",
+            arity: Arity::Single,
+            var: "T1",
+            constraint: C9,
+        }],
+        outputs: &[Param {
+            name: "output",
+            arity: Arity::Single,
+            var: "T2",
+            constraint: C0,
+        }],
+        attrs: &[
+            AttrSpec {
+                name: "output_datatype",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "periodic",
+                kind: AttrKind::Int,
+                required: false,
+            },
+        ],
+    },
+    OpSpec {
+        onnx: "HannWindow",
+        name: "flow.hann_window",
+        since: 17,
+        summary: "a Hann window of a given size",
+        inputs: &[Param {
+            name: "size",
+            arity: Arity::Single,
+            var: "T1",
+            constraint: C9,
+        }],
+        outputs: &[Param {
+            name: "output",
+            arity: Arity::Single,
+            var: "T2",
+            constraint: C0,
+        }],
+        attrs: &[
+            AttrSpec {
+                name: "output_datatype",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "periodic",
+                kind: AttrKind::Int,
                 required: false,
             },
         ],
@@ -1974,13 +2689,13 @@ pub static OPS: &[OpSpec] = &[
             name: "input",
             arity: Arity::Single,
             var: "V",
-            constraint: C6,
+            constraint: C7,
         }],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "V",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[],
     },
@@ -2036,7 +2751,7 @@ pub static OPS: &[OpSpec] = &[
             name: "Y",
             arity: Arity::Single,
             var: "T2",
-            constraint: C2,
+            constraint: C3,
         }],
         attrs: &[
             AttrSpec {
@@ -2066,7 +2781,7 @@ pub static OPS: &[OpSpec] = &[
             name: "Y",
             arity: Arity::Single,
             var: "T2",
-            constraint: C2,
+            constraint: C3,
         }],
         attrs: &[],
     },
@@ -2138,31 +2853,31 @@ pub static OPS: &[OpSpec] = &[
                 name: "B",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C4,
+                constraint: C5,
             },
             Param {
                 name: "sequence_lens",
                 arity: Arity::Optional,
                 var: "T1",
-                constraint: C14,
+                constraint: C23,
             },
             Param {
                 name: "initial_h",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C4,
+                constraint: C5,
             },
             Param {
                 name: "initial_c",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C4,
+                constraint: C5,
             },
             Param {
                 name: "P",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C4,
+                constraint: C5,
             },
         ],
         outputs: &[
@@ -2170,19 +2885,19 @@ pub static OPS: &[OpSpec] = &[
                 name: "Y",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C4,
+                constraint: C5,
             },
             Param {
                 name: "Y_h",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C4,
+                constraint: C5,
             },
             Param {
                 name: "Y_c",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C4,
+                constraint: C5,
             },
         ],
         attrs: &[
@@ -2250,7 +2965,7 @@ pub static OPS: &[OpSpec] = &[
                 name: "B",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C4,
+                constraint: C5,
             },
         ],
         outputs: &[
@@ -2264,13 +2979,13 @@ pub static OPS: &[OpSpec] = &[
                 name: "Mean",
                 arity: Arity::Optional,
                 var: "U",
-                constraint: C16,
+                constraint: C25,
             },
             Param {
                 name: "InvStdDev",
                 arity: Arity::Optional,
                 var: "U",
-                constraint: C16,
+                constraint: C25,
             },
         ],
         attrs: &[
@@ -2337,7 +3052,7 @@ pub static OPS: &[OpSpec] = &[
             name: "C",
             arity: Arity::Single,
             var: "T1",
-            constraint: C2,
+            constraint: C3,
         }],
         attrs: &[],
     },
@@ -2364,9 +3079,94 @@ pub static OPS: &[OpSpec] = &[
             name: "C",
             arity: Arity::Single,
             var: "T1",
-            constraint: C2,
+            constraint: C3,
         }],
         attrs: &[],
+    },
+    OpSpec {
+        onnx: "LinearAttention",
+        name: "flow.linear_attention",
+        since: 27,
+        summary: "linear attention recurrence (linear, gated, delta, gated delta)",
+        inputs: &[
+            Param {
+                name: "query",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C10,
+            },
+            Param {
+                name: "key",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C10,
+            },
+            Param {
+                name: "value",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C10,
+            },
+            Param {
+                name: "past_state",
+                arity: Arity::Optional,
+                var: "S",
+                constraint: C11,
+            },
+            Param {
+                name: "decay",
+                arity: Arity::Optional,
+                var: "T",
+                constraint: C11,
+            },
+            Param {
+                name: "beta",
+                arity: Arity::Optional,
+                var: "T",
+                constraint: C11,
+            },
+        ],
+        outputs: &[
+            Param {
+                name: "output",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C10,
+            },
+            Param {
+                name: "present_state",
+                arity: Arity::Single,
+                var: "S",
+                constraint: C10,
+            },
+        ],
+        attrs: &[
+            AttrSpec {
+                name: "chunk_size",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "kv_num_heads",
+                kind: AttrKind::Int,
+                required: true,
+            },
+            AttrSpec {
+                name: "q_num_heads",
+                kind: AttrKind::Int,
+                required: true,
+            },
+            AttrSpec {
+                name: "scale",
+                kind: AttrKind::Float,
+                required: false,
+            },
+            AttrSpec {
+                name: "update_rule",
+                kind: AttrKind::String,
+                required: false,
+            },
+        ],
     },
     OpSpec {
         onnx: "Log",
@@ -2505,20 +3305,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "A",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C8,
+                constraint: C16,
             },
             Param {
                 name: "B",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C8,
+                constraint: C16,
             },
         ],
         outputs: &[Param {
             name: "Y",
             arity: Arity::Single,
             var: "T",
-            constraint: C8,
+            constraint: C16,
         }],
         attrs: &[],
     },
@@ -2532,32 +3332,32 @@ pub static OPS: &[OpSpec] = &[
                 name: "A",
                 arity: Arity::Single,
                 var: "T1",
-                constraint: C17,
+                constraint: C13,
             },
             Param {
                 name: "B",
                 arity: Arity::Single,
                 var: "T2",
-                constraint: C17,
+                constraint: C13,
             },
             Param {
                 name: "a_zero_point",
                 arity: Arity::Optional,
                 var: "T1",
-                constraint: C18,
+                constraint: C14,
             },
             Param {
                 name: "b_zero_point",
                 arity: Arity::Optional,
                 var: "T2",
-                constraint: C18,
+                constraint: C14,
             },
         ],
         outputs: &[Param {
             name: "Y",
             arity: Arity::Single,
             var: "T3",
-            constraint: C19,
+            constraint: C15,
         }],
         attrs: &[],
     },
@@ -2589,20 +3389,20 @@ pub static OPS: &[OpSpec] = &[
             name: "X",
             arity: Arity::Single,
             var: "T",
-            constraint: C20,
+            constraint: C26,
         }],
         outputs: &[
             Param {
                 name: "Y",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C20,
+                constraint: C26,
             },
             Param {
                 name: "Indices",
                 arity: Arity::Optional,
                 var: "I",
-                constraint: C21,
+                constraint: C6,
             },
         ],
         attrs: &[
@@ -2659,13 +3459,13 @@ pub static OPS: &[OpSpec] = &[
                 name: "I",
                 arity: Arity::Single,
                 var: "T2",
-                constraint: C3,
+                constraint: C2,
             },
             Param {
                 name: "output_shape",
                 arity: Arity::Optional,
                 var: "T2",
-                constraint: C21,
+                constraint: C6,
             },
         ],
         outputs: &[Param {
@@ -2731,6 +3531,55 @@ pub static OPS: &[OpSpec] = &[
         attrs: &[AttrSpec {
             name: "axes",
             kind: AttrKind::Ints,
+            required: false,
+        }],
+    },
+    OpSpec {
+        onnx: "MelWeightMatrix",
+        name: "flow.mel_weight_matrix",
+        since: 17,
+        summary: "a matrix mapping linear DFT bins to mel bands",
+        inputs: &[
+            Param {
+                name: "num_mel_bins",
+                arity: Arity::Single,
+                var: "T1",
+                constraint: C9,
+            },
+            Param {
+                name: "dft_length",
+                arity: Arity::Single,
+                var: "T1",
+                constraint: C9,
+            },
+            Param {
+                name: "sample_rate",
+                arity: Arity::Single,
+                var: "T1",
+                constraint: C9,
+            },
+            Param {
+                name: "lower_edge_hertz",
+                arity: Arity::Single,
+                var: "T2",
+                constraint: C1,
+            },
+            Param {
+                name: "upper_edge_hertz",
+                arity: Arity::Single,
+                var: "T2",
+                constraint: C1,
+            },
+        ],
+        outputs: &[Param {
+            name: "output",
+            arity: Arity::Single,
+            var: "T3",
+            constraint: C0,
+        }],
+        attrs: &[AttrSpec {
+            name: "output_datatype",
+            kind: AttrKind::Int,
             required: false,
         }],
     },
@@ -2839,15 +3688,59 @@ pub static OPS: &[OpSpec] = &[
             name: "X",
             arity: Arity::Single,
             var: "T",
-            constraint: C22,
+            constraint: C27,
         }],
         outputs: &[Param {
             name: "Y",
             arity: Arity::Single,
             var: "T",
-            constraint: C22,
+            constraint: C27,
         }],
         attrs: &[],
+    },
+    OpSpec {
+        onnx: "NegativeLogLikelihoodLoss",
+        name: "flow.negative_log_likelihood_loss",
+        since: 22,
+        summary: "negative log likelihood loss of log-probabilities and targets",
+        inputs: &[
+            Param {
+                name: "input",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C1,
+            },
+            Param {
+                name: "target",
+                arity: Arity::Single,
+                var: "Tind",
+                constraint: C9,
+            },
+            Param {
+                name: "weight",
+                arity: Arity::Optional,
+                var: "T",
+                constraint: C5,
+            },
+        ],
+        outputs: &[Param {
+            name: "loss",
+            arity: Arity::Single,
+            var: "T",
+            constraint: C1,
+        }],
+        attrs: &[
+            AttrSpec {
+                name: "ignore_index",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "reduction",
+                kind: AttrKind::String,
+                required: false,
+            },
+        ],
     },
     OpSpec {
         onnx: "NonMaxSuppression",
@@ -2859,38 +3752,38 @@ pub static OPS: &[OpSpec] = &[
                 name: "boxes",
                 arity: Arity::Single,
                 var: "",
-                constraint: C23,
+                constraint: C21,
             },
             Param {
                 name: "scores",
                 arity: Arity::Single,
                 var: "",
-                constraint: C23,
+                constraint: C21,
             },
             Param {
                 name: "max_output_boxes_per_class",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C21,
+                constraint: C6,
             },
             Param {
                 name: "iou_threshold",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C24,
+                constraint: C28,
             },
             Param {
                 name: "score_threshold",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C24,
+                constraint: C28,
             },
         ],
         outputs: &[Param {
             name: "selected_indices",
             arity: Arity::Single,
             var: "",
-            constraint: C3,
+            constraint: C2,
         }],
         attrs: &[AttrSpec {
             name: "center_point_box",
@@ -2907,13 +3800,13 @@ pub static OPS: &[OpSpec] = &[
             name: "X",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         outputs: &[Param {
             name: "Y",
             arity: Arity::Single,
             var: "",
-            constraint: C3,
+            constraint: C2,
         }],
         attrs: &[],
     },
@@ -2926,13 +3819,13 @@ pub static OPS: &[OpSpec] = &[
             name: "X",
             arity: Arity::Single,
             var: "T",
-            constraint: C2,
+            constraint: C3,
         }],
         outputs: &[Param {
             name: "Y",
             arity: Arity::Single,
             var: "T",
-            constraint: C2,
+            constraint: C3,
         }],
         attrs: &[],
     },
@@ -2946,26 +3839,26 @@ pub static OPS: &[OpSpec] = &[
                 name: "indices",
                 arity: Arity::Single,
                 var: "T1",
-                constraint: C25,
+                constraint: C29,
             },
             Param {
                 name: "depth",
                 arity: Arity::Single,
                 var: "T2",
-                constraint: C25,
+                constraint: C29,
             },
             Param {
                 name: "values",
                 arity: Arity::Single,
                 var: "T3",
-                constraint: C6,
+                constraint: C7,
             },
         ],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T3",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[AttrSpec {
             name: "axis",
@@ -2983,20 +3876,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "A",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C2,
+                constraint: C3,
             },
             Param {
                 name: "B",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C2,
+                constraint: C3,
             },
         ],
         outputs: &[Param {
             name: "C",
             arity: Arity::Single,
             var: "T1",
-            constraint: C2,
+            constraint: C3,
         }],
         attrs: &[],
     },
@@ -3010,20 +3903,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "X",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C8,
+                constraint: C16,
             },
             Param {
                 name: "slope",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C8,
+                constraint: C16,
             },
         ],
         outputs: &[Param {
             name: "Y",
             arity: Arity::Single,
             var: "T",
-            constraint: C8,
+            constraint: C16,
         }],
         attrs: &[],
     },
@@ -3037,32 +3930,32 @@ pub static OPS: &[OpSpec] = &[
                 name: "data",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "pads",
                 arity: Arity::Single,
                 var: "",
-                constraint: C3,
+                constraint: C2,
             },
             Param {
                 name: "constant_value",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C26,
+                constraint: C4,
             },
             Param {
                 name: "axes",
                 arity: Arity::Optional,
                 var: "Tind",
-                constraint: C27,
+                constraint: C17,
             },
         ],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[AttrSpec {
             name: "mode",
@@ -3080,7 +3973,7 @@ pub static OPS: &[OpSpec] = &[
                 name: "X",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C28,
+                constraint: C30,
             },
             Param {
                 name: "Y",
@@ -3093,7 +3986,7 @@ pub static OPS: &[OpSpec] = &[
             name: "Z",
             arity: Arity::Single,
             var: "T",
-            constraint: C28,
+            constraint: C30,
         }],
         attrs: &[],
     },
@@ -3107,62 +4000,62 @@ pub static OPS: &[OpSpec] = &[
                 name: "x",
                 arity: Arity::Single,
                 var: "T1",
-                constraint: C17,
+                constraint: C13,
             },
             Param {
                 name: "x_scale",
                 arity: Arity::Single,
                 var: "",
-                constraint: C23,
+                constraint: C21,
             },
             Param {
                 name: "x_zero_point",
                 arity: Arity::Single,
                 var: "T1",
-                constraint: C17,
+                constraint: C13,
             },
             Param {
                 name: "w",
                 arity: Arity::Single,
                 var: "T2",
-                constraint: C17,
+                constraint: C13,
             },
             Param {
                 name: "w_scale",
                 arity: Arity::Single,
                 var: "",
-                constraint: C23,
+                constraint: C21,
             },
             Param {
                 name: "w_zero_point",
                 arity: Arity::Single,
                 var: "T2",
-                constraint: C17,
+                constraint: C13,
             },
             Param {
                 name: "y_scale",
                 arity: Arity::Single,
                 var: "",
-                constraint: C23,
+                constraint: C21,
             },
             Param {
                 name: "y_zero_point",
                 arity: Arity::Single,
                 var: "T3",
-                constraint: C17,
+                constraint: C13,
             },
             Param {
                 name: "B",
                 arity: Arity::Optional,
                 var: "T4",
-                constraint: C14,
+                constraint: C23,
             },
         ],
         outputs: &[Param {
             name: "y",
             arity: Arity::Single,
             var: "T3",
-            constraint: C17,
+            constraint: C13,
         }],
         attrs: &[
             AttrSpec {
@@ -3207,56 +4100,56 @@ pub static OPS: &[OpSpec] = &[
                 name: "a",
                 arity: Arity::Single,
                 var: "T1",
-                constraint: C17,
+                constraint: C13,
             },
             Param {
                 name: "a_scale",
                 arity: Arity::Single,
                 var: "TS",
-                constraint: C11,
+                constraint: C10,
             },
             Param {
                 name: "a_zero_point",
                 arity: Arity::Single,
                 var: "T1",
-                constraint: C17,
+                constraint: C13,
             },
             Param {
                 name: "b",
                 arity: Arity::Single,
                 var: "T2",
-                constraint: C17,
+                constraint: C13,
             },
             Param {
                 name: "b_scale",
                 arity: Arity::Single,
                 var: "TS",
-                constraint: C11,
+                constraint: C10,
             },
             Param {
                 name: "b_zero_point",
                 arity: Arity::Single,
                 var: "T2",
-                constraint: C17,
+                constraint: C13,
             },
             Param {
                 name: "y_scale",
                 arity: Arity::Single,
                 var: "TS",
-                constraint: C11,
+                constraint: C10,
             },
             Param {
                 name: "y_zero_point",
                 arity: Arity::Single,
                 var: "T3",
-                constraint: C17,
+                constraint: C13,
             },
         ],
         outputs: &[Param {
             name: "y",
             arity: Arity::Single,
             var: "T3",
-            constraint: C17,
+            constraint: C13,
         }],
         attrs: &[],
     },
@@ -3270,26 +4163,26 @@ pub static OPS: &[OpSpec] = &[
                 name: "x",
                 arity: Arity::Single,
                 var: "T1",
-                constraint: C29,
+                constraint: C31,
             },
             Param {
                 name: "y_scale",
                 arity: Arity::Single,
                 var: "T2",
-                constraint: C29,
+                constraint: C31,
             },
             Param {
                 name: "y_zero_point",
                 arity: Arity::Optional,
                 var: "T3",
-                constraint: C30,
+                constraint: C32,
             },
         ],
         outputs: &[Param {
             name: "y",
             arity: Arity::Single,
             var: "T3",
-            constraint: C31,
+            constraint: C33,
         }],
         attrs: &[
             AttrSpec {
@@ -3314,6 +4207,49 @@ pub static OPS: &[OpSpec] = &[
             },
             AttrSpec {
                 name: "saturate",
+                kind: AttrKind::Int,
+                required: false,
+            },
+        ],
+    },
+    OpSpec {
+        onnx: "RMSNormalization",
+        name: "flow.rms_normalization",
+        since: 23,
+        summary: "root mean square normalization over the trailing axes from `axis`",
+        inputs: &[
+            Param {
+                name: "X",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C1,
+            },
+            Param {
+                name: "scale",
+                arity: Arity::Single,
+                var: "V",
+                constraint: C1,
+            },
+        ],
+        outputs: &[Param {
+            name: "Y",
+            arity: Arity::Single,
+            var: "V",
+            constraint: C1,
+        }],
+        attrs: &[
+            AttrSpec {
+                name: "axis",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "epsilon",
+                kind: AttrKind::Float,
+                required: false,
+            },
+            AttrSpec {
+                name: "stash_type",
                 kind: AttrKind::Int,
                 required: false,
             },
@@ -3347,19 +4283,19 @@ pub static OPS: &[OpSpec] = &[
                 name: "B",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C4,
+                constraint: C5,
             },
             Param {
                 name: "sequence_lens",
                 arity: Arity::Optional,
                 var: "T1",
-                constraint: C14,
+                constraint: C23,
             },
             Param {
                 name: "initial_h",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C4,
+                constraint: C5,
             },
         ],
         outputs: &[
@@ -3367,13 +4303,13 @@ pub static OPS: &[OpSpec] = &[
                 name: "Y",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C4,
+                constraint: C5,
             },
             Param {
                 name: "Y_h",
                 arity: Arity::Optional,
                 var: "T",
-                constraint: C4,
+                constraint: C5,
             },
         ],
         attrs: &[
@@ -3424,26 +4360,26 @@ pub static OPS: &[OpSpec] = &[
                 name: "start",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C32,
+                constraint: C34,
             },
             Param {
                 name: "limit",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C32,
+                constraint: C34,
             },
             Param {
                 name: "delta",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C32,
+                constraint: C34,
             },
         ],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T",
-            constraint: C32,
+            constraint: C34,
         }],
         attrs: &[AttrSpec {
             name: "stash_type",
@@ -3480,20 +4416,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "data",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C8,
+                constraint: C16,
             },
             Param {
                 name: "axes",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C21,
+                constraint: C6,
             },
         ],
         outputs: &[Param {
             name: "reduced",
             arity: Arity::Single,
             var: "T",
-            constraint: C8,
+            constraint: C16,
         }],
         attrs: &[
             AttrSpec {
@@ -3518,20 +4454,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "data",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C8,
+                constraint: C16,
             },
             Param {
                 name: "axes",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C21,
+                constraint: C6,
             },
         ],
         outputs: &[Param {
             name: "reduced",
             arity: Arity::Single,
             var: "T",
-            constraint: C8,
+            constraint: C16,
         }],
         attrs: &[
             AttrSpec {
@@ -3562,7 +4498,7 @@ pub static OPS: &[OpSpec] = &[
                 name: "axes",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C21,
+                constraint: C6,
             },
         ],
         outputs: &[Param {
@@ -3600,7 +4536,7 @@ pub static OPS: &[OpSpec] = &[
                 name: "axes",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C21,
+                constraint: C6,
             },
         ],
         outputs: &[Param {
@@ -3632,20 +4568,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "data",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C33,
+                constraint: C35,
             },
             Param {
                 name: "axes",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C21,
+                constraint: C6,
             },
         ],
         outputs: &[Param {
             name: "reduced",
             arity: Arity::Single,
             var: "T",
-            constraint: C33,
+            constraint: C35,
         }],
         attrs: &[
             AttrSpec {
@@ -3670,20 +4606,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "data",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C8,
+                constraint: C16,
             },
             Param {
                 name: "axes",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C21,
+                constraint: C6,
             },
         ],
         outputs: &[Param {
             name: "reduced",
             arity: Arity::Single,
             var: "T",
-            constraint: C8,
+            constraint: C16,
         }],
         attrs: &[
             AttrSpec {
@@ -3708,20 +4644,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "data",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C33,
+                constraint: C35,
             },
             Param {
                 name: "axes",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C21,
+                constraint: C6,
             },
         ],
         outputs: &[Param {
             name: "reduced",
             arity: Arity::Single,
             var: "T",
-            constraint: C33,
+            constraint: C35,
         }],
         attrs: &[
             AttrSpec {
@@ -3746,20 +4682,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "data",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C8,
+                constraint: C16,
             },
             Param {
                 name: "axes",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C21,
+                constraint: C6,
             },
         ],
         outputs: &[Param {
             name: "reduced",
             arity: Arity::Single,
             var: "T",
-            constraint: C8,
+            constraint: C16,
         }],
         attrs: &[
             AttrSpec {
@@ -3784,20 +4720,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "data",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C8,
+                constraint: C16,
             },
             Param {
                 name: "axes",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C21,
+                constraint: C6,
             },
         ],
         outputs: &[Param {
             name: "reduced",
             arity: Arity::Single,
             var: "T",
-            constraint: C8,
+            constraint: C16,
         }],
         attrs: &[
             AttrSpec {
@@ -3822,20 +4758,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "data",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C8,
+                constraint: C16,
             },
             Param {
                 name: "axes",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C21,
+                constraint: C6,
             },
         ],
         outputs: &[Param {
             name: "reduced",
             arity: Arity::Single,
             var: "T",
-            constraint: C8,
+            constraint: C16,
         }],
         attrs: &[
             AttrSpec {
@@ -3859,13 +4795,13 @@ pub static OPS: &[OpSpec] = &[
             name: "X",
             arity: Arity::Single,
             var: "T",
-            constraint: C22,
+            constraint: C27,
         }],
         outputs: &[Param {
             name: "Y",
             arity: Arity::Single,
             var: "T",
-            constraint: C22,
+            constraint: C27,
         }],
         attrs: &[],
     },
@@ -3879,20 +4815,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "data",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "shape",
                 arity: Arity::Single,
                 var: "",
-                constraint: C3,
+                constraint: C2,
             },
         ],
         outputs: &[Param {
             name: "reshaped",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[AttrSpec {
             name: "allowzero",
@@ -3910,32 +4846,32 @@ pub static OPS: &[OpSpec] = &[
                 name: "X",
                 arity: Arity::Single,
                 var: "T1",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "roi",
                 arity: Arity::Optional,
                 var: "T2",
-                constraint: C34,
+                constraint: C36,
             },
             Param {
                 name: "scales",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C24,
+                constraint: C28,
             },
             Param {
                 name: "sizes",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C21,
+                constraint: C6,
             },
         ],
         outputs: &[Param {
             name: "Y",
             arity: Arity::Single,
             var: "T1",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[
             AttrSpec {
@@ -3995,20 +4931,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "input",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "sequence_lens",
                 arity: Arity::Single,
                 var: "",
-                constraint: C3,
+                constraint: C2,
             },
         ],
         outputs: &[Param {
             name: "Y",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[
             AttrSpec {
@@ -4045,7 +4981,7 @@ pub static OPS: &[OpSpec] = &[
                 name: "batch_indices",
                 arity: Arity::Single,
                 var: "T2",
-                constraint: C3,
+                constraint: C2,
             },
         ],
         outputs: &[Param {
@@ -4088,6 +5024,61 @@ pub static OPS: &[OpSpec] = &[
         ],
     },
     OpSpec {
+        onnx: "RotaryEmbedding",
+        name: "flow.rotary_embedding",
+        since: 23,
+        summary: "rotary positional embedding (RoPE)",
+        inputs: &[
+            Param {
+                name: "X",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C10,
+            },
+            Param {
+                name: "cos_cache",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C10,
+            },
+            Param {
+                name: "sin_cache",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C10,
+            },
+            Param {
+                name: "position_ids",
+                arity: Arity::Optional,
+                var: "M",
+                constraint: C6,
+            },
+        ],
+        outputs: &[Param {
+            name: "Y",
+            arity: Arity::Single,
+            var: "T",
+            constraint: C10,
+        }],
+        attrs: &[
+            AttrSpec {
+                name: "interleaved",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "num_heads",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "rotary_embedding_dim",
+                kind: AttrKind::Int,
+                required: false,
+            },
+        ],
+    },
+    OpSpec {
         onnx: "Round",
         name: "flow.round",
         since: 22,
@@ -4107,6 +5098,49 @@ pub static OPS: &[OpSpec] = &[
         attrs: &[],
     },
     OpSpec {
+        onnx: "STFT",
+        name: "flow.stft",
+        since: 17,
+        summary: "short-time Fourier transform",
+        inputs: &[
+            Param {
+                name: "signal",
+                arity: Arity::Single,
+                var: "T1",
+                constraint: C1,
+            },
+            Param {
+                name: "frame_step",
+                arity: Arity::Single,
+                var: "T2",
+                constraint: C9,
+            },
+            Param {
+                name: "window",
+                arity: Arity::Optional,
+                var: "T1",
+                constraint: C5,
+            },
+            Param {
+                name: "frame_length",
+                arity: Arity::Optional,
+                var: "T2",
+                constraint: C17,
+            },
+        ],
+        outputs: &[Param {
+            name: "output",
+            arity: Arity::Single,
+            var: "T1",
+            constraint: C1,
+        }],
+        attrs: &[AttrSpec {
+            name: "onesided",
+            kind: AttrKind::Int,
+            required: false,
+        }],
+    },
+    OpSpec {
         onnx: "Scatter",
         name: "flow.scatter",
         since: 11,
@@ -4116,7 +5150,7 @@ pub static OPS: &[OpSpec] = &[
                 name: "data",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C35,
+                constraint: C37,
             },
             Param {
                 name: "indices",
@@ -4128,14 +5162,14 @@ pub static OPS: &[OpSpec] = &[
                 name: "updates",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C35,
+                constraint: C37,
             },
         ],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T",
-            constraint: C35,
+            constraint: C37,
         }],
         attrs: &[AttrSpec {
             name: "axis",
@@ -4153,7 +5187,7 @@ pub static OPS: &[OpSpec] = &[
                 name: "data",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "indices",
@@ -4165,14 +5199,14 @@ pub static OPS: &[OpSpec] = &[
                 name: "updates",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
         ],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[
             AttrSpec {
@@ -4197,26 +5231,26 @@ pub static OPS: &[OpSpec] = &[
                 name: "data",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "indices",
                 arity: Arity::Single,
                 var: "",
-                constraint: C3,
+                constraint: C2,
             },
             Param {
                 name: "updates",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
         ],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[AttrSpec {
             name: "reduction",
@@ -4263,13 +5297,13 @@ pub static OPS: &[OpSpec] = &[
             name: "data",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         outputs: &[Param {
             name: "shape",
             arity: Arity::Single,
             var: "T1",
-            constraint: C3,
+            constraint: C2,
         }],
         attrs: &[
             AttrSpec {
@@ -4293,13 +5327,13 @@ pub static OPS: &[OpSpec] = &[
             name: "input",
             arity: Arity::Single,
             var: "T",
-            constraint: C25,
+            constraint: C29,
         }],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T",
-            constraint: C25,
+            constraint: C29,
         }],
         attrs: &[
             AttrSpec {
@@ -4399,13 +5433,13 @@ pub static OPS: &[OpSpec] = &[
             name: "data",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         outputs: &[Param {
             name: "size",
             arity: Arity::Single,
             var: "T1",
-            constraint: C3,
+            constraint: C2,
         }],
         attrs: &[],
     },
@@ -4419,7 +5453,7 @@ pub static OPS: &[OpSpec] = &[
                 name: "data",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "starts",
@@ -4437,20 +5471,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "axes",
                 arity: Arity::Optional,
                 var: "Tind",
-                constraint: C27,
+                constraint: C17,
             },
             Param {
                 name: "steps",
                 arity: Arity::Optional,
                 var: "Tind",
-                constraint: C27,
+                constraint: C17,
             },
         ],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[],
     },
@@ -4476,6 +5510,58 @@ pub static OPS: &[OpSpec] = &[
             kind: AttrKind::Int,
             required: false,
         }],
+    },
+    OpSpec {
+        onnx: "SoftmaxCrossEntropyLoss",
+        name: "flow.softmax_cross_entropy_loss",
+        since: 13,
+        summary: "softmax cross entropy loss of scores and labels",
+        inputs: &[
+            Param {
+                name: "scores",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C1,
+            },
+            Param {
+                name: "labels",
+                arity: Arity::Single,
+                var: "Tind",
+                constraint: C9,
+            },
+            Param {
+                name: "weights",
+                arity: Arity::Optional,
+                var: "T",
+                constraint: C5,
+            },
+        ],
+        outputs: &[
+            Param {
+                name: "output",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C1,
+            },
+            Param {
+                name: "log_prob",
+                arity: Arity::Optional,
+                var: "T",
+                constraint: C5,
+            },
+        ],
+        attrs: &[
+            AttrSpec {
+                name: "ignore_index",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "reduction",
+                kind: AttrKind::String,
+                required: false,
+            },
+        ],
     },
     OpSpec {
         onnx: "Softplus",
@@ -4524,13 +5610,13 @@ pub static OPS: &[OpSpec] = &[
             name: "input",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[
             AttrSpec {
@@ -4555,20 +5641,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "input",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "split",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C21,
+                constraint: C6,
             },
         ],
         outputs: &[Param {
             name: "outputs",
             arity: Arity::Variadic,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[
             AttrSpec {
@@ -4612,20 +5698,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "data",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "axes",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C21,
+                constraint: C6,
             },
         ],
         outputs: &[Param {
             name: "squeezed",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[],
     },
@@ -4676,6 +5762,60 @@ pub static OPS: &[OpSpec] = &[
         attrs: &[],
     },
     OpSpec {
+        onnx: "SwiGLU",
+        name: "flow.swi_glu",
+        since: 28,
+        summary: "gated activation Swish(A) * B, elementwise",
+        inputs: &[
+            Param {
+                name: "A",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C1,
+            },
+            Param {
+                name: "B",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C1,
+            },
+        ],
+        outputs: &[Param {
+            name: "Y",
+            arity: Arity::Single,
+            var: "T",
+            constraint: C1,
+        }],
+        attrs: &[AttrSpec {
+            name: "alpha",
+            kind: AttrKind::Float,
+            required: false,
+        }],
+    },
+    OpSpec {
+        onnx: "Swish",
+        name: "flow.swish",
+        since: 24,
+        summary: "swish x * sigmoid(alpha * x), elementwise",
+        inputs: &[Param {
+            name: "X",
+            arity: Arity::Single,
+            var: "T",
+            constraint: C1,
+        }],
+        outputs: &[Param {
+            name: "Y",
+            arity: Arity::Single,
+            var: "T",
+            constraint: C1,
+        }],
+        attrs: &[AttrSpec {
+            name: "alpha",
+            kind: AttrKind::Float,
+            required: false,
+        }],
+    },
+    OpSpec {
         onnx: "Tan",
         name: "flow.tan",
         since: 22,
@@ -4714,6 +5854,50 @@ pub static OPS: &[OpSpec] = &[
         attrs: &[],
     },
     OpSpec {
+        onnx: "TensorScatter",
+        name: "flow.tensor_scatter",
+        since: 24,
+        summary: "writes an update into a cache tensor along an axis (KV cache update)",
+        inputs: &[
+            Param {
+                name: "past_cache",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C7,
+            },
+            Param {
+                name: "update",
+                arity: Arity::Single,
+                var: "T",
+                constraint: C7,
+            },
+            Param {
+                name: "write_indices",
+                arity: Arity::Optional,
+                var: "",
+                constraint: C6,
+            },
+        ],
+        outputs: &[Param {
+            name: "present_cache",
+            arity: Arity::Single,
+            var: "T",
+            constraint: C7,
+        }],
+        attrs: &[
+            AttrSpec {
+                name: "axis",
+                kind: AttrKind::Int,
+                required: false,
+            },
+            AttrSpec {
+                name: "mode",
+                kind: AttrKind::String,
+                required: false,
+            },
+        ],
+    },
+    OpSpec {
         onnx: "ThresholdedRelu",
         name: "flow.thresholded_relu",
         since: 22,
@@ -4746,20 +5930,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "input",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "repeats",
                 arity: Arity::Single,
                 var: "T1",
-                constraint: C3,
+                constraint: C2,
             },
         ],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[],
     },
@@ -4779,7 +5963,7 @@ pub static OPS: &[OpSpec] = &[
                 name: "K",
                 arity: Arity::Single,
                 var: "",
-                constraint: C3,
+                constraint: C2,
             },
         ],
         outputs: &[
@@ -4793,7 +5977,7 @@ pub static OPS: &[OpSpec] = &[
                 name: "Indices",
                 arity: Arity::Single,
                 var: "I",
-                constraint: C3,
+                constraint: C2,
             },
         ],
         attrs: &[
@@ -4823,13 +6007,13 @@ pub static OPS: &[OpSpec] = &[
             name: "data",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         outputs: &[Param {
             name: "transposed",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[AttrSpec {
             name: "perm",
@@ -4847,20 +6031,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "input",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "k",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C21,
+                constraint: C6,
             },
         ],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[AttrSpec {
             name: "upper",
@@ -4877,32 +6061,32 @@ pub static OPS: &[OpSpec] = &[
             name: "X",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         outputs: &[
             Param {
                 name: "Y",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "indices",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C21,
+                constraint: C6,
             },
             Param {
                 name: "inverse_indices",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C21,
+                constraint: C6,
             },
             Param {
                 name: "counts",
                 arity: Arity::Optional,
                 var: "",
-                constraint: C21,
+                constraint: C6,
             },
         ],
         attrs: &[
@@ -4928,20 +6112,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "data",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "axes",
                 arity: Arity::Single,
                 var: "",
-                constraint: C3,
+                constraint: C2,
             },
         ],
         outputs: &[Param {
             name: "expanded",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[],
     },
@@ -4955,26 +6139,26 @@ pub static OPS: &[OpSpec] = &[
                 name: "condition",
                 arity: Arity::Single,
                 var: "B",
-                constraint: C2,
+                constraint: C3,
             },
             Param {
                 name: "X",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
             Param {
                 name: "Y",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C6,
+                constraint: C7,
             },
         ],
         outputs: &[Param {
             name: "output",
             arity: Arity::Single,
             var: "T",
-            constraint: C6,
+            constraint: C7,
         }],
         attrs: &[],
     },
@@ -4988,20 +6172,20 @@ pub static OPS: &[OpSpec] = &[
                 name: "A",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C2,
+                constraint: C3,
             },
             Param {
                 name: "B",
                 arity: Arity::Single,
                 var: "T",
-                constraint: C2,
+                constraint: C3,
             },
         ],
         outputs: &[Param {
             name: "C",
             arity: Arity::Single,
             var: "T1",
-            constraint: C2,
+            constraint: C3,
         }],
         attrs: &[],
     },

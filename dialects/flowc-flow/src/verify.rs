@@ -36,7 +36,7 @@ const ELEMENTWISE_BINARY: &[&str] = &[
 ];
 
 const ELEMENTWISE_OTHER: &[&str] = &[
-    "Cast", "CastLike", "Clip", "Identity", "IsInf", "IsNaN", "Shrink",
+    "BitCast", "Cast", "CastLike", "Clip", "Identity", "IsInf", "IsNaN", "Shrink", "SwiGLU",
 ];
 
 const COMMUTATIVE: &[&str] = &[

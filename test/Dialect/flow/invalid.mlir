@@ -58,9 +58,9 @@ func.func @gelu_approximate(%a: tensor<3xf32>) {
 
 // -----
 
-func.func @mod_float_needs_fmod(%a: tensor<3xf32>) {
-  // expected-error @+1 {{'flow.mod' op requires 'fmod' = 1 for floating-point operands (f32)}}
-  %0 = "flow.mod"(%a, %a) : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+func.func @mod_fmod_flag(%a: tensor<3xf32>) {
+  // expected-error @+1 {{'flow.mod' op attribute 'fmod' must be 0 or 1, but is 2}}
+  %0 = "flow.mod"(%a, %a) {fmod = 2 : i64} : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
   return
 }
 

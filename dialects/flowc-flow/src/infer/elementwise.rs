@@ -1,6 +1,8 @@
 //! Elementwise ops: unary, binary and variadic with numpy broadcasting, and their relatives.
 
-use super::util::{TensorInfo, broadcast_dims, norm_axes, norm_axis, unidirectional_ok};
+use super::util::{
+    TensorInfo, broadcast_dims, dims_str, merge_dims, norm_axes, norm_axis, unidirectional_ok,
+};
 use super::{Infer, R};
 use crate::dtype::Dt;
 
@@ -41,6 +43,7 @@ pub const UNARY: &[&str] = &[
     "Softplus",
     "Softsign",
     "Sqrt",
+    "Swish",
     "Tan",
     "Tanh",
     "ThresholdedRelu",
@@ -88,13 +91,8 @@ impl Infer<'_> {
                 self.attrs.choice("direction", &["RIGHT", "LEFT"])?;
             }
             "Mod" => {
-                let fmod = self.attrs.flag("fmod", false)?;
-                if a.dt.is_float() && !fmod {
-                    return Err(format!(
-                        "requires 'fmod' = 1 for floating-point operands ({})",
-                        a.dt
-                    ));
-                }
+                // Since opset 28 `fmod` = 0 is floor modulo for floats too (the sign of B).
+                self.attrs.flag("fmod", false)?;
             }
             _ => {}
         }
@@ -152,6 +150,40 @@ impl Infer<'_> {
         self.attrs.choice("round_mode", &["up", "down"])?;
         self.attrs.flag("saturate", true)?;
         Ok(vec![self.t(0)?.with_dt(self.t(1)?.dt)])
+    }
+
+    /// BitCast: the same shape, another element type of the same width.
+    pub(super) fn bit_cast(&self) -> R {
+        let x = self.t(0)?;
+        let to = self.attrs.int("to", 0)?;
+        let dt = Dt::from_onnx_code(to)
+            .ok_or_else(|| format!("attribute 'to' is {to}, not a data type flow supports"))?;
+        if dt.bits() != x.dt.bits() {
+            return Err(format!(
+                "needs element types of the same width, but {} has {} bits and {dt} has {}",
+                x.dt,
+                x.dt.bits(),
+                dt.bits()
+            ));
+        }
+        Ok(vec![x.with_dt(dt)])
+    }
+
+    /// SwiGLU: two operands of one shape (no broadcasting), a result of that shape.
+    pub(super) fn swiglu(&self) -> R {
+        let (a, b) = (self.t(0)?, self.t(1)?);
+        let shape = match (a.dims(), b.dims()) {
+            (Some(x), Some(y)) => Some(merge_dims(x, y).ok_or_else(|| {
+                format!(
+                    "A {a} and B {b} must have the same shape ({} vs {}): SwiGLU does not broadcast",
+                    dims_str(x),
+                    dims_str(y)
+                )
+            })?),
+            (Some(x), None) | (None, Some(x)) => Some(x.to_vec()),
+            (None, None) => None,
+        };
+        Ok(vec![TensorInfo::new(a.dt, shape)])
     }
 
     /// Ops with an `axis` attribute (default -1) and a result like their input.

@@ -339,4 +339,13 @@ impl Infer<'_> {
         };
         Ok(vec![x.with_dt(dt)])
     }
+
+    pub(super) fn dynamic_quantize(&self) -> R {
+        let x = self.t(0)?;
+        Ok(vec![
+            x.with_dt(Dt::U8),
+            TensorInfo::ranked(Dt::F32, vec![]),
+            TensorInfo::ranked(Dt::U8, vec![]),
+        ])
+    }
 }

@@ -12,6 +12,8 @@ mod misc;
 mod nn;
 mod reduce;
 mod shape;
+mod signal;
+mod transformer;
 pub mod util;
 
 pub use attrs::{Attrs, has_kind, kind_description};
@@ -296,17 +298,21 @@ impl Infer<'_> {
             "Clip" => self.clip(),
             "IsInf" | "IsNaN" => self.is_class(),
             "Cast" => self.cast(),
+            "BitCast" => self.bit_cast(),
+            "SwiGLU" => self.swiglu(),
             "CastLike" => self.cast_like(),
             "Softmax" | "LogSoftmax" | "Hardmax" | "LpNormalization" => self.axis_same(),
             "MeanVarianceNormalization" => self.mvn(),
             "LRN" => self.lrn(),
-            "CumSum" => self.cumsum(),
+            "CumSum" | "CumProd" => self.cumsum(),
             "Trilu" => self.trilu(),
             "Dropout" => self.dropout(),
             "Shrink" | "Identity" => self.unary(),
             "MatMul" | "MatMulInteger" | "QLinearMatMul" => self.matmul(),
             "Gemm" => self.gemm(),
-            "Conv" | "QLinearConv" => self.conv(),
+            "Conv" | "QLinearConv" | "ConvInteger" => self.conv(),
+            "DeformConv" => self.deform_conv(),
+            "Col2Im" => self.col2im(),
             "ConvTranspose" => self.conv_transpose(),
             "AveragePool" | "MaxPool" | "LpPool" => self.pool(),
             "MaxUnpool" => self.max_unpool(),
@@ -314,8 +320,12 @@ impl Infer<'_> {
             "BatchNormalization" => self.batch_norm(),
             "InstanceNormalization" => self.instance_norm(),
             "LayerNormalization" => self.layer_norm(),
+            "GroupNormalization" => self.group_norm(),
+            "RMSNormalization" => self.rms_norm(),
+            "NegativeLogLikelihoodLoss" | "SoftmaxCrossEntropyLoss" => self.loss(),
             "LSTM" | "GRU" | "RNN" => self.rnn(),
             "GridSample" => self.grid_sample(),
+            "AffineGrid" => self.affine_grid(),
             "RoiAlign" => self.roi_align(),
             "ReduceL1" | "ReduceL2" | "ReduceLogSum" | "ReduceLogSumExp" | "ReduceMax"
             | "ReduceMean" | "ReduceMin" | "ReduceProd" | "ReduceSum" | "ReduceSumSquare" => {
@@ -356,6 +366,17 @@ impl Infer<'_> {
             "NonMaxSuppression" => Ok(vec![TensorInfo::ranked(Dt::I64, vec![DYN, 3])]),
             "QuantizeLinear" => self.quantize(),
             "DequantizeLinear" => self.dequantize(),
+            "DynamicQuantizeLinear" => self.dynamic_quantize(),
+            "CenterCropPad" => self.center_crop_pad(),
+            "Attention" => self.attention(),
+            "LinearAttention" => self.linear_attention(),
+            "RotaryEmbedding" => self.rotary_embedding(),
+            "TensorScatter" => self.tensor_scatter(),
+            "CausalConvWithState" => self.causal_conv(),
+            "DFT" => self.dft(),
+            "STFT" => self.stft(),
+            "MelWeightMatrix" => self.mel_weight_matrix(),
+            "HannWindow" | "HammingWindow" | "BlackmanWindow" => self.window_fn(),
             _ => Err(format!("no inference rule for '{}'", self.spec.name)),
         }
     }

@@ -1,7 +1,8 @@
 //! Matrix products, convolution, pooling, normalization and recurrent ops.
 
 use super::util::{
-    DYN, TensorInfo, broadcast_dims, dim_mul, dims_str, norm_axis, unidirectional_ok,
+    DYN, TensorInfo, broadcast_dims, dim_div_exact, dim_mul, dims_str, merge_dim, merge_dims,
+    norm_axis, product, unidirectional_ok,
 };
 use super::{Infer, R};
 use crate::dtype::Dt;
@@ -15,15 +16,6 @@ struct Window {
     dilations: Vec<i64>,
     pads: Vec<i64>,
     auto_pad: &'static str,
-}
-
-fn merge_dim(a: i64, b: i64) -> Option<i64> {
-    match (a, b) {
-        (a, b) if a < 0 => Some(b),
-        (a, b) if b < 0 => Some(a),
-        (a, b) if a == b => Some(a),
-        _ => None,
-    }
 }
 
 impl Infer<'_> {
@@ -261,9 +253,29 @@ impl Infer<'_> {
 
     pub(super) fn conv(&self) -> R {
         let q = self.spec.onnx == "QLinearConv";
-        let (xi, wi, bi) = if q { (0, 3, 8) } else { (0, 1, 2) };
+        let int = self.spec.onnx == "ConvInteger";
+        // ConvInteger has zero points where Conv has its bias.
+        let (xi, wi, bi) = match (q, int) {
+            (true, _) => (0, 3, Some(8)),
+            (_, true) => (0, 1, None),
+            _ => (0, 1, Some(2)),
+        };
         let (x, w) = (self.t(xi)?, self.t(wi)?);
-        let dt = if q { self.t(7)?.dt } else { x.dt };
+        let dt = match (q, int) {
+            (true, _) => self.t(7)?.dt,
+            (_, true) => Dt::I32,
+            _ => x.dt,
+        };
+        if int {
+            self.expect_scalar(2)?;
+            if let Some(z) = self.opt(3)
+                && z.rank().is_some_and(|r| r > 1)
+            {
+                return Err(format!(
+                    "operand #3 (w_zero_point) must be a scalar or 1-D, but has type '{z}'"
+                ));
+            }
+        }
         if q {
             for s in [1, 2, 4, 5, 6, 7] {
                 if self.t(s)?.rank().is_some_and(|r| r > 1) {
@@ -307,7 +319,7 @@ impl Infer<'_> {
                 wd[0]
             ));
         }
-        if let Some(b) = self.opt(bi)
+        if let Some(b) = bi.and_then(|i| self.opt(i))
             && let Some(bd) = b.dims()
             && (bd.len() != 1 || merge_dim(bd[0], wd[0]).is_none())
         {
@@ -605,15 +617,7 @@ impl Infer<'_> {
     pub(super) fn layer_norm(&self) -> R {
         let x = self.t(0)?;
         let axis = self.attrs.int("axis", -1)?;
-        let stash = self.attrs.int("stash_type", 1)?;
-        let u = match Dt::from_onnx_code(stash) {
-            Some(d @ (Dt::F32 | Dt::BF16 | Dt::F16 | Dt::F64)) => d,
-            _ => {
-                return Err(format!(
-                    "attribute 'stash_type' must be a floating-point data type, but is {stash}"
-                ));
-            }
-        };
+        let u = self.stash_type()?;
         let Some(xd) = x.dims() else {
             return Ok(vec![
                 x.clone(),
@@ -870,5 +874,341 @@ impl Infer<'_> {
         })?;
         let c = x.dims().map_or(DYN, |d| d[1]);
         Ok(vec![TensorInfo::ranked(x.dt, vec![nr, c, oh, ow])])
+    }
+
+    /// `stash_type` (default float): a floating-point element type.
+    pub(super) fn stash_type(&self) -> Result<Dt, String> {
+        let stash = self.attrs.int("stash_type", 1)?;
+        match Dt::from_onnx_code(stash) {
+            Some(d) if d.is_float() => Ok(d),
+            _ => Err(format!(
+                "attribute 'stash_type' must be a floating-point data type, but is {stash}"
+            )),
+        }
+    }
+
+    pub(super) fn group_norm(&self) -> R {
+        let x = self.t(0)?;
+        self.expect_min_rank(0, 2)?;
+        self.stash_type()?;
+        let groups = self.attrs.int("num_groups", 0)?;
+        if groups < 1 {
+            return Err(format!(
+                "attribute 'num_groups' must be positive, but is {groups}"
+            ));
+        }
+        let c = x.dims().map_or(DYN, |d| d[1]);
+        if c >= 0 && c % groups != 0 {
+            return Err(format!(
+                "num_groups ({groups}) must divide the channels ({c}) of {x}"
+            ));
+        }
+        // Scale and bias are per channel since opset 21 (per group before).
+        self.expect_channel_vector(1, c)?;
+        self.expect_channel_vector(2, c)?;
+        Ok(vec![x.clone()])
+    }
+
+    /// NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss: input `[N, C, d...]`, target
+    /// `[N, d...]`, optional per-class weights `[C]`; the loss (per element with reduction
+    /// "none", else a scalar) and, for SoftmaxCrossEntropyLoss, the log-probabilities.
+    pub(super) fn loss(&self) -> R {
+        let (x, t) = (self.t(0)?, self.t(1)?);
+        let reduction = self.attrs.choice("reduction", &["mean", "none", "sum"])?;
+        self.expect_min_rank(0, 2)?;
+        self.expect_min_rank(1, 1)?;
+        if let Some(r) = x.rank() {
+            self.expect_rank(1, r - 1)?;
+        }
+        let target = match (x.dims(), t.dims()) {
+            (Some(xd), Some(td)) => {
+                let mut want = vec![xd[0]];
+                want.extend_from_slice(&xd[2..]);
+                Some(merge_dims(&want, td).ok_or_else(|| {
+                    format!(
+                        "operand #1 ({}) {t} must have the shape of the input {x} without its class dimension, {}",
+                        self.pname(1),
+                        dims_str(&want)
+                    )
+                })?)
+            }
+            (Some(xd), None) => {
+                let mut want = vec![xd[0]];
+                want.extend_from_slice(&xd[2..]);
+                Some(want)
+            }
+            (None, td) => td.map(<[i64]>::to_vec),
+        };
+        let c = x.dims().map_or(DYN, |d| d[1]);
+        if let Some(w) = self.opt(2)
+            && let Some(wd) = w.dims()
+            && (wd.len() != 1 || merge_dim(wd[0], c).is_none())
+        {
+            return Err(format!(
+                "operand #2 ({}) must be 1-D with {} elements (the classes), but has type '{w}'",
+                self.pname(2),
+                dims_str(&[c])
+            ));
+        }
+        let loss = if reduction == "none" {
+            TensorInfo::new(x.dt, target)
+        } else {
+            TensorInfo::ranked(x.dt, vec![])
+        };
+        Ok(vec![loss, x.clone()])
+    }
+
+    pub(super) fn deform_conv(&self) -> R {
+        let (x, w, off) = (self.t(0)?, self.t(1)?, self.t(2)?);
+        let Some(rank) = x.rank().or(w.rank()).or(off.rank()) else {
+            return Ok(vec![TensorInfo::unranked(x.dt)]);
+        };
+        if rank < 3 {
+            return Err(format!(
+                "expects an input of rank at least 3 (N x C x spatial), but got {x}"
+            ));
+        }
+        for i in 0..3 {
+            self.expect_rank(i, rank)?;
+        }
+        if self.opt(4).is_some() {
+            self.expect_rank(4, rank)?;
+        }
+        let n = rank - 2;
+        let dims = |t: &TensorInfo| t.dims().map_or(vec![DYN; rank], <[i64]>::to_vec);
+        let (xd, wd, od) = (dims(x), dims(w), dims(off));
+        let group = self.attrs.int("group", 1)?;
+        let og = self.attrs.int("offset_group", 1)?;
+        for (name, v) in [("group", group), ("offset_group", og)] {
+            if v < 1 {
+                return Err(format!("attribute '{name}' must be positive, but is {v}"));
+            }
+        }
+        if xd[1] >= 0 && wd[1] >= 0 && Some(xd[1]) != wd[1].checked_mul(group) {
+            return Err(format!(
+                "input channels ({}) must equal weight channels ({}) times group ({group})",
+                xd[1], wd[1]
+            ));
+        }
+        if wd[0] >= 0 && wd[0] % group != 0 {
+            return Err(format!(
+                "output channels ({}) must be a multiple of group ({group})",
+                wd[0]
+            ));
+        }
+        if xd[1] >= 0 && xd[1] % og != 0 {
+            return Err(format!(
+                "input channels ({}) must be a multiple of offset_group ({og})",
+                xd[1]
+            ));
+        }
+        if let Some(b) = self.opt(3)
+            && let Some(bd) = b.dims()
+            && (bd.len() != 1 || merge_dim(bd[0], wd[0]).is_none())
+        {
+            return Err(format!(
+                "bias must be 1-D with {} elements (the output channels), but has type '{b}'",
+                dims_str(&wd[..1])
+            ));
+        }
+        let win = self.window(n, Some(wd[2..].to_vec()))?;
+        let spatial = self.window_out(&win, &xd[2..], false)?;
+        // offset: [N, offset_group * n * prod(kernel), out...]; mask: [N, offset_group *
+        // prod(kernel), out...]. The output takes its spatial dims from both.
+        let kprod = dim_mul(og, product(&win.kernel)?)?;
+        let mut want = vec![xd[0], dim_mul(kprod, n as i64)?];
+        want.extend_from_slice(&spatial);
+        let od = merge_dims(&od, &want).ok_or_else(|| {
+            format!(
+                "offset {off} must have shape {} (batch, offset_group x {n} x kernel size, output spatial dims)",
+                dims_str(&want)
+            )
+        })?;
+        let mut batch_spatial = od;
+        if let Some(m) = self.opt(4) {
+            let mut want = vec![batch_spatial[0], kprod];
+            want.extend_from_slice(&batch_spatial[2..]);
+            batch_spatial = merge_dims(&dims(m), &want).ok_or_else(|| {
+                format!(
+                    "mask {m} must have shape {} (batch, offset_group x kernel size, output spatial dims)",
+                    dims_str(&want)
+                )
+            })?;
+        }
+        let mut out = vec![batch_spatial[0], wd[0]];
+        out.extend_from_slice(&batch_spatial[2..]);
+        Ok(vec![TensorInfo::ranked(x.dt, out)])
+    }
+
+    /// A positive (`min` 1) or non-negative (`min` 0) INTS attribute of `len` values.
+    fn ints_of_len(
+        &self,
+        name: &str,
+        len: usize,
+        default: i64,
+        min: i64,
+    ) -> Result<Vec<i64>, String> {
+        match self.attrs.ints(name)? {
+            Some(v) if v.len() != len => Err(format!(
+                "attribute '{name}' must have {len} elements, but has {}",
+                v.len()
+            )),
+            Some(v) => match v.iter().find(|&&x| x < min) {
+                Some(x) => Err(format!(
+                    "attribute '{name}' must be {}, but has {x}",
+                    if min > 0 { "positive" } else { "non-negative" }
+                )),
+                None => Ok(v),
+            },
+            None => Ok(vec![default; len]),
+        }
+    }
+
+    pub(super) fn col2im(&self) -> R {
+        let x = self.t(0)?;
+        self.expect_rank(0, 3)?;
+        self.expect_1d(1)?;
+        self.expect_1d(2)?;
+        let image = self.const_ints(1);
+        let block = self.const_ints(2);
+        let mut n = None;
+        for len in [
+            image.as_ref().map(Vec::len),
+            block.as_ref().map(Vec::len),
+            self.len_1d(1),
+            self.len_1d(2),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            match n {
+                Some(m) if m != len => {
+                    return Err(format!(
+                        "image_shape and block_shape must have the same length, but have {m} and {len}"
+                    ));
+                }
+                _ => n = Some(len),
+            }
+        }
+        let Some(n) = n else {
+            return Ok(vec![TensorInfo::unranked(x.dt)]);
+        };
+        if n == 0 {
+            return Err("image_shape and block_shape must not be empty".into());
+        }
+        let strides = self.ints_of_len("strides", n, 1, 1)?;
+        let dilations = self.ints_of_len("dilations", n, 1, 1)?;
+        let pads = self.ints_of_len("pads", 2 * n, 0, 0)?;
+        if let Some(v) = image.as_ref().and_then(|v| v.iter().find(|&&d| d < 0)) {
+            return Err(format!("image_shape must be non-negative, but has {v}"));
+        }
+        if let Some(v) = block.as_ref().and_then(|v| v.iter().find(|&&d| d <= 0)) {
+            return Err(format!("block_shape must be positive, but has {v}"));
+        }
+        let xd = x.dims().map_or(vec![DYN; 3], <[i64]>::to_vec);
+        let c = match &block {
+            Some(b) => dim_div_exact(
+                xd[1],
+                product(b)?,
+                &format!("dimension 1 of the input {x} over the block size"),
+            )?,
+            None => DYN,
+        };
+        if let (Some(img), Some(blk)) = (&image, &block)
+            && xd[2] >= 0
+        {
+            let mut blocks: i64 = 1;
+            for i in 0..n {
+                let span = img[i]
+                    .checked_add(pads[i])
+                    .and_then(|v| v.checked_add(pads[i + n]))
+                    .ok_or("padded image overflows i64")?;
+                let eff = (blk[i] - 1)
+                    .checked_mul(dilations[i])
+                    .and_then(|v| v.checked_add(1))
+                    .ok_or("dilated block overflows i64")?;
+                if span < eff {
+                    return Err(format!(
+                        "the block (size {}, dilation {}) does not fit the padded image dimension {span}",
+                        blk[i], dilations[i]
+                    ));
+                }
+                blocks = blocks
+                    .checked_mul((span - eff) / strides[i] + 1)
+                    .ok_or("the number of blocks overflows i64")?;
+            }
+            if blocks != xd[2] {
+                return Err(format!(
+                    "the input {x} has {} blocks, but the image and block shapes give {blocks}",
+                    xd[2]
+                ));
+            }
+        }
+        let mut out = vec![xd[0], c];
+        match image {
+            Some(img) => out.extend(img),
+            None => out.extend(std::iter::repeat_n(DYN, n)),
+        }
+        Ok(vec![TensorInfo::ranked(x.dt, out)])
+    }
+
+    pub(super) fn affine_grid(&self) -> R {
+        let theta = self.t(0)?;
+        self.attrs.flag("align_corners", false)?;
+        self.expect_rank(0, 3)?;
+        self.expect_1d(1)?;
+        let size = self.const_ints(1);
+        let td = theta.dims().map_or(vec![DYN; 3], <[i64]>::to_vec);
+        // The number of spatial dims: 2 or 3.
+        let size_len = size.as_ref().map(Vec::len).or(self.len_1d(1));
+        if let Some(l) = size_len
+            && l != 4
+            && l != 5
+        {
+            return Err(format!(
+                "size must have 4 (2-D) or 5 (3-D) elements, but has {l}"
+            ));
+        }
+        let from_size = size_len.map_or(DYN, |l| l as i64 - 2);
+        let nd = merge_dim(from_size, td[1]).ok_or_else(|| {
+            format!(
+                "theta {theta} does not match a size of {} elements",
+                from_size + 2
+            )
+        })?;
+        if nd >= 0 && nd != 2 && nd != 3 {
+            return Err(format!(
+                "expects a 2-D grid (theta [N, 2, 3], size of 4 elements) or a 3-D one (theta [N, 3, 4], size of 5 elements), but got theta {theta} and {} size elements",
+                nd + 2
+            ));
+        }
+        if nd >= 0 && merge_dim(td[2], nd + 1).is_none() {
+            return Err(format!(
+                "theta {theta} must have shape [N, {nd}, {}]",
+                nd + 1
+            ));
+        }
+        if nd < 0 {
+            return Ok(vec![TensorInfo::unranked(theta.dt)]);
+        }
+        let (batch, spatial) = match size {
+            Some(s) => {
+                if let Some(v) = s.iter().find(|&&d| d < 0) {
+                    return Err(format!("size must be non-negative, but has {v}"));
+                }
+                let b = merge_dim(td[0], s[0]).ok_or_else(|| {
+                    format!(
+                        "theta {theta} holds {} matrices, but size says {}",
+                        td[0], s[0]
+                    )
+                })?;
+                (b, s[2..].to_vec())
+            }
+            None => (td[0], vec![DYN; nd as usize]),
+        };
+        let mut out = vec![batch];
+        out.extend(spatial);
+        out.push(nd);
+        Ok(vec![TensorInfo::ranked(theta.dt, out)])
     }
 }

@@ -19,13 +19,13 @@ const REDUCTIONS: &[&str] = &["none", "add", "mul", "max", "min"];
 
 impl Infer<'_> {
     /// Checks that operand `i` is 1-D (when ranked).
-    fn expect_1d(&self, i: usize) -> Result<(), String> {
+    pub(super) fn expect_1d(&self, i: usize) -> Result<(), String> {
         self.expect_rank(i, 1)
     }
 
     /// The static length of 1-D operand `i`, if known and plausible as a rank (longer shape
     /// operands, which no real tensor has, count as unknown rather than building huge types).
-    fn len_1d(&self, i: usize) -> Option<usize> {
+    pub(super) fn len_1d(&self, i: usize) -> Option<usize> {
         const MAX_RANK: i64 = 1 << 12;
         match self.opt(i)?.dims()? {
             &[n] if (0..=MAX_RANK).contains(&n) => usize::try_from(n).ok(),
@@ -1114,5 +1114,37 @@ impl Infer<'_> {
             return Err(format!("expects square matrices, but got {x}"));
         }
         Ok(vec![TensorInfo::ranked(x.dt, xd[..r - 2].to_vec())])
+    }
+
+    pub(super) fn center_crop_pad(&self) -> R {
+        let x = self.t(0)?;
+        self.expect_1d(1)?;
+        let target = self.const_ints(1);
+        if let Some(v) = target.as_ref().and_then(|t| t.iter().find(|&&d| d < 0)) {
+            return Err(format!("shape must be non-negative, but has {v}"));
+        }
+        let n = target.as_ref().map(Vec::len).or(self.len_1d(1));
+        let axes = self.attrs.ints("axes")?;
+        let rank = x.rank().or(if axes.is_none() { n } else { None });
+        let Some(r) = rank else {
+            return Ok(vec![TensorInfo::unranked(x.dt)]);
+        };
+        let axes = match axes {
+            Some(a) => norm_axes(&a, r, "axis")?,
+            None => (0..r).collect(),
+        };
+        if let Some(n) = n
+            && n != axes.len()
+        {
+            return Err(format!(
+                "shape has {n} elements, but there are {} axes to crop or pad",
+                axes.len()
+            ));
+        }
+        let mut out = x.dims().map_or_else(|| vec![DYN; r], <[i64]>::to_vec);
+        for (k, &a) in axes.iter().enumerate() {
+            out[a] = target.as_ref().map_or(DYN, |t| t[k]);
+        }
+        Ok(vec![TensorInfo::ranked(x.dt, out)])
     }
 }

@@ -165,6 +165,40 @@ pub fn unidirectional_ok(from: &[i64], to: &[i64]) -> bool {
         .all(|(i, &d)| d == 1 || d < 0 || to[off + i] < 0 || to[off + i] == d)
 }
 
+/// Two sizes of one dimension merged: `?` yields to the other; `None` when static sizes differ.
+pub fn merge_dim(a: i64, b: i64) -> Option<i64> {
+    match (a, b) {
+        (a, b) if a < 0 => Some(b),
+        (a, b) if b < 0 => Some(a),
+        (a, b) if a == b => Some(a),
+        _ => None,
+    }
+}
+
+/// Two shapes of one value merged dim by dim ([`merge_dim`]); `None` when the ranks or static
+/// dims differ.
+pub fn merge_dims(a: &[i64], b: &[i64]) -> Option<Vec<i64>> {
+    if a.len() != b.len() {
+        return None;
+    }
+    a.iter().zip(b).map(|(&x, &y)| merge_dim(x, y)).collect()
+}
+
+/// `a / b` on dims when `b` divides `a` exactly: `Ok(DYN)` if `a` is dynamic, an error
+/// naming `what` if `b` does not divide a static `a` (or is not positive).
+pub fn dim_div_exact(a: i64, b: i64, what: &str) -> Result<i64, String> {
+    if b <= 0 {
+        return Err(format!("{what}: cannot divide by {b}"));
+    }
+    if a < 0 {
+        return Ok(DYN);
+    }
+    if a % b != 0 {
+        return Err(format!("{what}: {a} is not divisible by {b}"));
+    }
+    Ok(a / b)
+}
+
 /// Normalizes an axis in `[-rank, rank - 1]`.
 pub fn norm_axis(axis: i64, rank: usize, what: &str) -> Result<usize, String> {
     let r = rank as i64;

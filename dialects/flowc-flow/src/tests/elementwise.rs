@@ -162,6 +162,13 @@ fn binary_broadcasting() {
         &[("fmod", "1 : i64")],
         &["tensor<3xf32>"],
     );
+    // Floor modulo of floats (fmod = 0) since opset 28.
+    ok(
+        "flow.mod",
+        &["tensor<3xf16>", "tensor<1xf16>"],
+        &[],
+        &["tensor<3xf16>"],
+    );
 }
 
 #[test]
@@ -218,9 +225,9 @@ fn binary_errors() {
     err(
         "flow.mod",
         &["tensor<3xf32>", "tensor<3xf32>"],
-        &[],
+        &[("fmod", "2 : i64")],
         1,
-        "fmod",
+        "attribute 'fmod' must be 0 or 1, but is 2",
     );
     err(
         "flow.bit_shift",

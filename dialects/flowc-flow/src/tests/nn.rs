@@ -797,7 +797,11 @@ fn recurrent_without_results() {
     // All outputs are optional in ONNX: a node whose outputs are all unused has none.
     ok(
         "flow.gru",
-        &["tensor<7x2x10xf32>", "tensor<1x60x10xf32>", "tensor<1x60x20xf32>"],
+        &[
+            "tensor<7x2x10xf32>",
+            "tensor<1x60x10xf32>",
+            "tensor<1x60x20xf32>",
+        ],
         &[],
         &[],
     );
