@@ -34,11 +34,12 @@ impl Infer<'_> {
         let onesided = self.attrs.flag("onesided", false)?;
         self.expect_scalar(1)?;
         self.expect_scalar(2)?;
-        // Before opset 20 the axis was an attribute; an operand (default -2) since.
+        // The axis operand (default -2; an attribute before opset 20, which the importer
+        // rewrites); `None` when it is not a constant.
         let axis = if self.opt(2).is_some() {
             self.const_scalar(2)
         } else {
-            Some(self.attrs.int("axis", -2)?)
+            Some(-2)
         };
         let len = match self.opt(1) {
             None => DftLength::Absent,

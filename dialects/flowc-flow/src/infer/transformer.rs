@@ -267,6 +267,7 @@ impl Infer<'_> {
             }
             None => q.dt,
         };
+        let (batch, kvh, dk, dv) = (state[0], state[1], state[2], state[3]);
         let kvh_dk = dim_mul(kvh, dk)?;
         for (i, allowed) in [(4, [kvh, kvh_dk]), (5, [kvh, 1])] {
             let Some(g) = self.opt(i) else { continue };

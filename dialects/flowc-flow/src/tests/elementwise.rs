@@ -558,3 +558,125 @@ fn constants_and_none() {
         "unknown flow op 'flow.frobnicate'",
     );
 }
+
+#[test]
+fn swish_swiglu_bitcast() {
+    ok(
+        "flow.swish",
+        &["tensor<2x?xbf16>"],
+        &[("alpha", "1.5 : f32")],
+        &["tensor<2x?xbf16>"],
+    );
+    ok(
+        "flow.swi_glu",
+        &["tensor<2x?xf32>", "tensor<?x4xf32>"],
+        &[("alpha", "0.5 : f32")],
+        &["tensor<2x4xf32>"],
+    );
+    ok(
+        "flow.swi_glu",
+        &["tensor<*xf16>", "tensor<3xf16>"],
+        &[],
+        &["tensor<3xf16>"],
+    );
+    err(
+        "flow.swi_glu",
+        &["tensor<2x4xf32>", "tensor<4xf32>"],
+        &[],
+        1,
+        "SwiGLU does not broadcast",
+    );
+    err(
+        "flow.swi_glu",
+        &["tensor<2x4xf32>", "tensor<2x4xf16>"],
+        &[],
+        1,
+        "same element type",
+    );
+    ok(
+        "flow.bit_cast",
+        &["tensor<2x3xf32>"],
+        &[("to", "6 : i64")],
+        &["tensor<2x3xi32>"],
+    );
+    ok(
+        "flow.bit_cast",
+        &["tensor<4xi1>"],
+        &[("to", "2 : i64")],
+        &["tensor<4xui8>"],
+    );
+    ok(
+        "flow.bit_cast",
+        &["tensor<f16>"],
+        &[("to", "16 : i64")],
+        &["tensor<bf16>"],
+    );
+    err(
+        "flow.bit_cast",
+        &["tensor<3xf32>"],
+        &[("to", "7 : i64")],
+        1,
+        "f32 has 32 bits and i64 has 64",
+    );
+    err(
+        "flow.bit_cast",
+        &["tensor<3xf32>"],
+        &[("to", "17 : i64")],
+        1,
+        "not a data type flow supports",
+    );
+    err(
+        "flow.bit_cast",
+        &["tensor<3xf32>"],
+        &[],
+        1,
+        "requires attribute 'to'",
+    );
+}
+
+#[test]
+fn cum_prod() {
+    ok(
+        "flow.cum_prod",
+        &["tensor<2x3xf64>", "= dense<-1> : tensor<i32>"],
+        &[("exclusive", "1 : i64"), ("reverse", "1 : i64")],
+        &["tensor<2x3xf64>"],
+    );
+    ok(
+        "flow.cum_prod",
+        &["tensor<5xui32>", "tensor<i64>"],
+        &[],
+        &["tensor<5xui32>"],
+    );
+    err(
+        "flow.cum_prod",
+        &["tensor<2x3xf32>", "= dense<2> : tensor<i64>"],
+        &[],
+        1,
+        "out of range",
+    );
+    err(
+        "flow.cum_prod",
+        &["tensor<2x3xi8>", "tensor<i64>"],
+        &[],
+        1,
+        "must be tensor of",
+    );
+}
+
+#[test]
+fn dynamic_quantize_linear() {
+    ok(
+        "flow.dynamic_quantize_linear",
+        &["tensor<3x?xf32>"],
+        &[],
+        &["tensor<3x?xui8>", "tensor<f32>", "tensor<ui8>"],
+    );
+    err(
+        "flow.dynamic_quantize_linear",
+        &["tensor<3xf16>"],
+        &[],
+        3,
+        "must be tensor of f32 values",
+    );
+}

@@ -6,7 +6,9 @@ mod elementwise;
 mod nn;
 mod robust;
 mod shape;
+mod signal;
 mod table;
+mod transformer;
 mod verifier;
 
 use flowc_ir::parser::{parse_attribute_str, parse_type_str};

@@ -806,3 +806,489 @@ fn recurrent_without_results() {
         &[],
     );
 }
+
+#[test]
+fn group_normalization() {
+    ok(
+        "flow.group_normalization",
+        &["tensor<3x4x2x2xf32>", "tensor<4xf32>", "tensor<4xf32>"],
+        &[("num_groups", "2 : i64")],
+        &["tensor<3x4x2x2xf32>"],
+    );
+    ok(
+        "flow.group_normalization",
+        &["tensor<?x?x7xf16>", "tensor<6xf16>", "tensor<6xf16>"],
+        &[("num_groups", "3 : i64"), ("stash_type", "10 : i64")],
+        &["tensor<?x?x7xf16>"],
+    );
+    err(
+        "flow.group_normalization",
+        &["tensor<3x4x2x2xf32>", "tensor<4xf32>", "tensor<4xf32>"],
+        &[("num_groups", "3 : i64")],
+        1,
+        "num_groups (3) must divide the channels (4)",
+    );
+    // Per-group scale and bias are the opset-18 form.
+    err(
+        "flow.group_normalization",
+        &["tensor<3x4x2x2xf32>", "tensor<2xf32>", "tensor<2xf32>"],
+        &[("num_groups", "2 : i64")],
+        1,
+        "operand #1 (scale) must be 1-D with [4] elements",
+    );
+    err(
+        "flow.group_normalization",
+        &["tensor<3x4x2x2xf32>", "tensor<4xf32>", "tensor<4xf32>"],
+        &[("num_groups", "0 : i64")],
+        1,
+        "must be positive",
+    );
+    err(
+        "flow.group_normalization",
+        &["tensor<3x4x2x2xf32>", "tensor<4xf32>", "tensor<4xf32>"],
+        &[],
+        1,
+        "requires attribute 'num_groups'",
+    );
+    err(
+        "flow.group_normalization",
+        &["tensor<4xf32>", "tensor<4xf32>", "tensor<4xf32>"],
+        &[("num_groups", "2 : i64")],
+        1,
+        "rank at least 2",
+    );
+}
+
+#[test]
+fn losses() {
+    for op in [
+        "flow.negative_log_likelihood_loss",
+        "flow.softmax_cross_entropy_loss",
+    ] {
+        ok(
+            op,
+            &["tensor<3x5x6x7xf32>", "tensor<3x6x7xi64>"],
+            &[("reduction", "\"none\"")],
+            &["tensor<3x6x7xf32>"],
+        );
+        ok(
+            op,
+            &["tensor<3x5xf64>", "tensor<3xi32>", "tensor<5xf64>"],
+            &[("reduction", "\"sum\""), ("ignore_index", "-1 : i64")],
+            &["tensor<f64>"],
+        );
+        ok(
+            op,
+            &["tensor<?x5x?xf32>", "tensor<3x4xi64>"],
+            &[("reduction", "\"none\"")],
+            &["tensor<3x4xf32>"],
+        );
+        ok(
+            op,
+            &["tensor<*xf32>", "tensor<3x4xi64>"],
+            &[("reduction", "\"none\"")],
+            &["tensor<3x4xf32>"],
+        );
+        ok(
+            op,
+            &["tensor<3x5x2xf16>", "tensor<3x2xi64>"],
+            &[],
+            &["tensor<f16>"],
+        );
+        err(
+            op,
+            &["tensor<3x5x2xf32>", "tensor<3x4xi64>"],
+            &[],
+            1,
+            "must have the shape of the input tensor<3x5x2xf32> without its class dimension, [3, 2]",
+        );
+        err(
+            op,
+            &["tensor<3x5x2xf32>", "tensor<3xi64>"],
+            &[],
+            1,
+            "must have rank 2",
+        );
+        err(
+            op,
+            &["tensor<3xf32>", "tensor<3xi64>"],
+            &[],
+            1,
+            "rank at least 2",
+        );
+        err(
+            op,
+            &["tensor<3x5xf32>", "tensor<3xi64>", "tensor<4xf32>"],
+            &[],
+            1,
+            "must be 1-D with [5] elements (the classes)",
+        );
+        err(
+            op,
+            &["tensor<3x5xf32>", "tensor<3xi64>"],
+            &[("reduction", "\"max\"")],
+            1,
+            "attribute 'reduction'",
+        );
+        err(
+            op,
+            &["tensor<3x5xf32>", "tensor<3xf32>"],
+            &[],
+            1,
+            "must be tensor of i32 or i64",
+        );
+    }
+    // SoftmaxCrossEntropyLoss also gives the log-probabilities.
+    ok(
+        "flow.softmax_cross_entropy_loss",
+        &["tensor<3x5x2xf32>", "tensor<3x2xi64>"],
+        &[],
+        &["tensor<f32>", "tensor<3x5x2xf32>"],
+    );
+    err(
+        "flow.negative_log_likelihood_loss",
+        &["tensor<3x5x2xf32>", "tensor<3x2xi64>"],
+        &[],
+        2,
+        "expects 1 result, but has 2",
+    );
+}
+
+#[test]
+fn conv_integer() {
+    ok(
+        "flow.conv_integer",
+        &[
+            "tensor<1x1x3x3xui8>",
+            "tensor<2x1x2x2xui8>",
+            "tensor<ui8>",
+            "tensor<2xui8>",
+        ],
+        &[("pads", "array<i64: 1, 1, 1, 1>")],
+        &["tensor<1x2x4x4xi32>"],
+    );
+    ok(
+        "flow.conv_integer",
+        &["tensor<?x3x9x9xi8>", "tensor<8x3x3x3xi8>"],
+        &[("strides", "array<i64: 2, 2>")],
+        &["tensor<?x8x4x4xi32>"],
+    );
+    err(
+        "flow.conv_integer",
+        &[
+            "tensor<1x1x3x3xui8>",
+            "tensor<2x1x2x2xui8>",
+            "tensor<2xui8>",
+        ],
+        &[],
+        1,
+        "must be a scalar",
+    );
+    err(
+        "flow.conv_integer",
+        &[
+            "tensor<1x1x3x3xui8>",
+            "tensor<2x1x2x2xui8>",
+            "tensor<ui8>",
+            "tensor<2x1xui8>",
+        ],
+        &[],
+        1,
+        "w_zero_point",
+    );
+    err(
+        "flow.conv_integer",
+        &["tensor<1x2x3x3xui8>", "tensor<2x1x2x2xui8>"],
+        &[],
+        1,
+        "input channels (2) must equal weight channels (1) times group (1)",
+    );
+    err(
+        "flow.conv_integer",
+        &["tensor<1x1x3x3xf32>", "tensor<2x1x2x2xf32>"],
+        &[],
+        1,
+        "must be tensor of i8 or ui8",
+    );
+}
+
+#[test]
+fn deform_conv() {
+    ok(
+        "flow.deform_conv",
+        &[
+            "tensor<1x1x3x3xf32>",
+            "tensor<1x1x2x2xf32>",
+            "tensor<1x8x4x4xf32>",
+        ],
+        &[
+            ("kernel_shape", "array<i64: 2, 2>"),
+            ("pads", "array<i64: 1, 1, 1, 1>"),
+        ],
+        &["tensor<1x1x4x4xf32>"],
+    );
+    // groups, offset groups, bias and mask; dilations and strides.
+    ok(
+        "flow.deform_conv",
+        &[
+            "tensor<2x4x9x9xf32>",
+            "tensor<6x2x3x3xf32>",
+            "tensor<2x36x3x3xf32>",
+            "tensor<6xf32>",
+            "tensor<2x18x3x3xf32>",
+        ],
+        &[
+            ("group", "2 : i64"),
+            ("offset_group", "2 : i64"),
+            ("strides", "array<i64: 2, 2>"),
+            ("dilations", "array<i64: 2, 2>"),
+        ],
+        &["tensor<2x6x3x3xf32>"],
+    );
+    // The offset gives the output's spatial dims where the input's are unknown.
+    ok(
+        "flow.deform_conv",
+        &[
+            "tensor<?x1x?x?xf32>",
+            "tensor<1x1x2x2xf32>",
+            "tensor<1x8x5x6xf32>",
+        ],
+        &[],
+        &["tensor<1x1x5x6xf32>"],
+    );
+    err(
+        "flow.deform_conv",
+        &[
+            "tensor<1x1x3x3xf32>",
+            "tensor<1x1x2x2xf32>",
+            "tensor<1x8x3x3xf32>",
+        ],
+        &[],
+        1,
+        "offset tensor<1x8x3x3xf32> must have shape [1, 8, 2, 2]",
+    );
+    err(
+        "flow.deform_conv",
+        &[
+            "tensor<1x1x3x3xf32>",
+            "tensor<1x1x2x2xf32>",
+            "tensor<1x8x2x2xf32>",
+            "none",
+            "tensor<1x8x2x2xf32>",
+        ],
+        &[],
+        1,
+        "mask tensor<1x8x2x2xf32> must have shape [1, 4, 2, 2]",
+    );
+    err(
+        "flow.deform_conv",
+        &[
+            "tensor<1x3x3x3xf32>",
+            "tensor<1x3x2x2xf32>",
+            "tensor<1x16x2x2xf32>",
+        ],
+        &[("offset_group", "2 : i64")],
+        1,
+        "multiple of offset_group (2)",
+    );
+    err(
+        "flow.deform_conv",
+        &[
+            "tensor<1x1x3x3xf32>",
+            "tensor<1x1x2x2xf32>",
+            "tensor<1x8x2x2xf32>",
+            "tensor<2xf32>",
+        ],
+        &[],
+        1,
+        "bias must be 1-D with [1] elements",
+    );
+    err(
+        "flow.deform_conv",
+        &["tensor<1x3xf32>", "tensor<1x3xf32>", "tensor<1x3xf32>"],
+        &[],
+        1,
+        "rank at least 3",
+    );
+}
+
+#[test]
+fn col2im() {
+    let i64s = |v: &[i64]| {
+        format!(
+            "= dense<[{}]> : tensor<{}xi64>",
+            v.iter().map(i64::to_string).collect::<Vec<_>>().join(", "),
+            v.len()
+        )
+    };
+    ok(
+        "flow.col2_im",
+        &["tensor<1x5x5xf32>", &i64s(&[5, 5]), &i64s(&[1, 5])],
+        &[],
+        &["tensor<1x1x5x5xf32>"],
+    );
+    ok(
+        "flow.col2_im",
+        &["tensor<1x10x12xf32>", &i64s(&[3, 4, 5]), &i64s(&[1, 1, 5])],
+        &[],
+        &["tensor<1x2x3x4x5xf32>"],
+    );
+    ok(
+        "flow.col2_im",
+        &["tensor<1x5x15xf32>", &i64s(&[5, 5]), &i64s(&[1, 5])],
+        &[("pads", "array<i64: 0, 1, 0, 1>")],
+        &["tensor<1x1x5x5xf32>"],
+    );
+    ok(
+        "flow.col2_im",
+        &["tensor<1x9x4xf32>", &i64s(&[5, 5]), &i64s(&[3, 3])],
+        &[("strides", "array<i64: 2, 2>")],
+        &["tensor<1x1x5x5xf32>"],
+    );
+    ok(
+        "flow.col2_im",
+        &["tensor<1x4x5xf32>", &i64s(&[6, 6]), &i64s(&[2, 2])],
+        &[("dilations", "array<i64: 1, 5>")],
+        &["tensor<1x1x6x6xf32>"],
+    );
+    ok(
+        "flow.col2_im",
+        &["tensor<?x10x?xf32>", "tensor<3xi64>", "tensor<3xi64>"],
+        &[],
+        &["tensor<?x?x?x?x?xf32>"],
+    );
+    ok(
+        "flow.col2_im",
+        &["tensor<2x12x?xf32>", "tensor<2xi64>", &i64s(&[2, 3])],
+        &[],
+        &["tensor<2x2x?x?xf32>"],
+    );
+    err(
+        "flow.col2_im",
+        &["tensor<1x7x5xf32>", &i64s(&[5, 5]), &i64s(&[1, 5])],
+        &[],
+        1,
+        "7 is not divisible by 5",
+    );
+    err(
+        "flow.col2_im",
+        &["tensor<1x5x6xf32>", &i64s(&[5, 5]), &i64s(&[1, 5])],
+        &[],
+        1,
+        "has 6 blocks, but the image and block shapes give 5",
+    );
+    err(
+        "flow.col2_im",
+        &["tensor<1x5x5xf32>", &i64s(&[5, 5]), &i64s(&[1, 2, 5])],
+        &[],
+        1,
+        "the same length",
+    );
+    err(
+        "flow.col2_im",
+        &["tensor<1x5x5xf32>", &i64s(&[5, 5]), &i64s(&[0, 5])],
+        &[],
+        1,
+        "block_shape must be positive",
+    );
+    err(
+        "flow.col2_im",
+        &["tensor<1x5x5xf32>", &i64s(&[5, 5]), &i64s(&[1, 5])],
+        &[("strides", "array<i64: 1>")],
+        1,
+        "attribute 'strides' must have 2 elements",
+    );
+    err(
+        "flow.col2_im",
+        &["tensor<1x5x5xf32>", &i64s(&[5, 5]), &i64s(&[1, 5])],
+        &[("dilations", "array<i64: 1, 0>")],
+        1,
+        "attribute 'dilations' must be positive",
+    );
+    err(
+        "flow.col2_im",
+        &["tensor<1x5x5xf32>", &i64s(&[5, 3]), &i64s(&[1, 5])],
+        &[],
+        1,
+        "does not fit",
+    );
+    err(
+        "flow.col2_im",
+        &["tensor<5x5xf32>", &i64s(&[5, 5]), &i64s(&[1, 5])],
+        &[],
+        1,
+        "must have rank 3",
+    );
+}
+
+#[test]
+fn affine_grid() {
+    ok(
+        "flow.affine_grid",
+        &["tensor<2x2x3xf32>", "= dense<[2, 3, 5, 6]> : tensor<4xi64>"],
+        &[("align_corners", "1 : i64")],
+        &["tensor<2x5x6x2xf32>"],
+    );
+    ok(
+        "flow.affine_grid",
+        &[
+            "tensor<?x3x4xf64>",
+            "= dense<[2, 3, 4, 5, 6]> : tensor<5xi64>",
+        ],
+        &[],
+        &["tensor<2x4x5x6x3xf64>"],
+    );
+    ok(
+        "flow.affine_grid",
+        &["tensor<2x2x3xf32>", "tensor<4xi64>"],
+        &[],
+        &["tensor<2x?x?x2xf32>"],
+    );
+    ok(
+        "flow.affine_grid",
+        &["tensor<2x3x4xf32>", "tensor<?xi64>"],
+        &[],
+        &["tensor<2x?x?x?x3xf32>"],
+    );
+    ok(
+        "flow.affine_grid",
+        &["tensor<*xf32>", "tensor<?xi64>"],
+        &[],
+        &["tensor<*xf32>"],
+    );
+    err(
+        "flow.affine_grid",
+        &["tensor<2x2x3xf32>", "tensor<5xi64>"],
+        &[],
+        1,
+        "does not match a size of 5 elements",
+    );
+    err(
+        "flow.affine_grid",
+        &["tensor<2x2x4xf32>", "tensor<4xi64>"],
+        &[],
+        1,
+        "must have shape [N, 2, 3]",
+    );
+    err(
+        "flow.affine_grid",
+        &["tensor<2x4x5xf32>", "tensor<?xi64>"],
+        &[],
+        1,
+        "expects a 2-D grid",
+    );
+    err(
+        "flow.affine_grid",
+        &["tensor<2x2x3xf32>", "tensor<3xi64>"],
+        &[],
+        1,
+        "size must have 4 (2-D) or 5 (3-D) elements, but has 3",
+    );
+    err(
+        "flow.affine_grid",
+        &["tensor<2x2x3xf32>", "= dense<[3, 3, 5, 6]> : tensor<4xi64>"],
+        &[],
+        1,
+        "holds 2 matrices, but size says 3",
+    );
+}

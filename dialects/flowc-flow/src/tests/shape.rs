@@ -1458,3 +1458,65 @@ fn quantization() {
         &["tensor<1x4x6x6xui8>"],
     );
 }
+
+#[test]
+fn center_crop_pad() {
+    ok(
+        "flow.center_crop_pad",
+        &["tensor<20x10x3xf32>", "= dense<[10, 7, 3]> : tensor<3xi64>"],
+        &[],
+        &["tensor<10x7x3xf32>"],
+    );
+    ok(
+        "flow.center_crop_pad",
+        &["tensor<20x8x3xi64>", "= dense<[10, 9]> : tensor<2xi32>"],
+        &[("axes", "array<i64: -3, 1>")],
+        &["tensor<10x9x3xi64>"],
+    );
+    ok(
+        "flow.center_crop_pad",
+        &["tensor<3x20x8xf32>", "tensor<2xi64>"],
+        &[("axes", "array<i64: 1, 2>")],
+        &["tensor<3x?x?xf32>"],
+    );
+    ok(
+        "flow.center_crop_pad",
+        &["tensor<*xf32>", "= dense<[4, 5]> : tensor<2xi64>"],
+        &[],
+        &["tensor<4x5xf32>"],
+    );
+    ok(
+        "flow.center_crop_pad",
+        &["tensor<*xf32>", "tensor<2xi64>"],
+        &[("axes", "array<i64: 0>")],
+        &["tensor<*xf32>"],
+    );
+    err(
+        "flow.center_crop_pad",
+        &["tensor<20x10x3xf32>", "= dense<[10, 7]> : tensor<2xi64>"],
+        &[],
+        1,
+        "shape has 2 elements, but there are 3 axes",
+    );
+    err(
+        "flow.center_crop_pad",
+        &["tensor<20x10x3xf32>", "= dense<[10, -7]> : tensor<2xi64>"],
+        &[("axes", "array<i64: 0, 1>")],
+        1,
+        "non-negative",
+    );
+    err(
+        "flow.center_crop_pad",
+        &["tensor<20x10x3xf32>", "= dense<[10, 7]> : tensor<2xi64>"],
+        &[("axes", "array<i64: 0, 3>")],
+        1,
+        "out of range",
+    );
+    err(
+        "flow.center_crop_pad",
+        &["tensor<20x10x3xf32>", "= dense<[10, 7]> : tensor<2xi64>"],
+        &[("axes", "array<i64: 0, -3>")],
+        1,
+        "more than once",
+    );
+}
