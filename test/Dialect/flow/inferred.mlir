@@ -1881,106 +1881,457 @@ func.func @case255(%a0: tensor<1x3x8x8xui8>, %a1: tensor<f32>, %a2: tensor<ui8>,
 }
 
 // CHECK-LABEL: func.func @case256(
-func.func @case256(%a0: tensor<?x3x?x?xf32>, %a1: tensor<8x3x3x3xf32>) {
+func.func @case256(%a0: tensor<2x9x4x8xf32>, %a1: tensor<2x3x6x8xf32>, %a2: tensor<2x3x6x10xf32>) {
+  // CHECK: "flow.attention"({{.*}} -> tensor<2x9x4x10xf32>
+  %r = "flow.attention"(%a0, %a1, %a2) : (tensor<2x9x4x8xf32>, tensor<2x3x6x8xf32>, tensor<2x3x6x10xf32>) -> tensor<2x9x4x10xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case257(
+func.func @case257(%a0: tensor<2x3x4x8xf32>, %a1: tensor<2x3x6x8xf32>, %a2: tensor<2x3x6x8xf32>, %a3: tensor<4x18xf32>, %a4: tensor<2x3x12x8xf32>, %a5: tensor<2x3x12x8xf32>) {
+  // CHECK: "flow.attention"({{.*}} -> (tensor<2x3x4x8xf32>, tensor<2x3x18x8xf32>, tensor<2x3x18x8xf32>, tensor<2x3x4x18xf32>)
+  %r:4 = "flow.attention"(%a0, %a1, %a2, %a3, %a4, %a5) {qk_matmul_output_mode = 2 : i64} : (tensor<2x3x4x8xf32>, tensor<2x3x6x8xf32>, tensor<2x3x6x8xf32>, tensor<4x18xf32>, tensor<2x3x12x8xf32>, tensor<2x3x12x8xf32>) -> (tensor<2x3x4x8xf32>, tensor<2x3x18x8xf32>, tensor<2x3x18x8xf32>, tensor<2x3x4x18xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @case258(
+func.func @case258(%a0: tensor<2x4x72xf32>, %a1: tensor<2x6x24xf32>, %a2: tensor<2x6x30xf32>) {
+  // CHECK: "flow.attention"({{.*}} -> tensor<2x4x90xf32>
+  %r = "flow.attention"(%a0, %a1, %a2) {is_causal = 1 : i64, kv_num_heads = 3 : i64, q_num_heads = 9 : i64} : (tensor<2x4x72xf32>, tensor<2x6x24xf32>, tensor<2x6x30xf32>) -> tensor<2x4x90xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case259(
+func.func @case259(%a0: tensor<2x4x24xf32>, %a1: tensor<2x6x24xf32>, %a2: tensor<2x6x24xf32>, %a3: tensor<4x18xi1>, %a4: tensor<2x3x12x8xf32>, %a5: tensor<2x3x12x8xf32>) {
+  // CHECK: "flow.attention"({{.*}} -> (tensor<2x4x24xf32>, tensor<2x3x18x8xf32>, tensor<2x3x18x8xf32>, tensor<2x3x4x18xf32>)
+  %r:4 = "flow.attention"(%a0, %a1, %a2, %a3, %a4, %a5) {kv_num_heads = 3 : i64, q_num_heads = 3 : i64} : (tensor<2x4x24xf32>, tensor<2x6x24xf32>, tensor<2x6x24xf32>, tensor<4x18xi1>, tensor<2x3x12x8xf32>, tensor<2x3x12x8xf32>) -> (tensor<2x4x24xf32>, tensor<2x3x18x8xf32>, tensor<2x3x18x8xf32>, tensor<2x3x4x18xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @case260(
+func.func @case260(%a0: tensor<?x4x?x8xf16>, %a1: tensor<?x2x?x8xf16>, %a2: tensor<?x2x?x8xf16>) {
+  // CHECK: "flow.attention"({{.*}} -> tensor<?x4x?x8xf16>
+  %r = "flow.attention"(%a0, %a1, %a2) {scale = 0.125 : f32, softcap = 2.0 : f32} : (tensor<?x4x?x8xf16>, tensor<?x2x?x8xf16>, tensor<?x2x?x8xf16>) -> tensor<?x4x?x8xf16>
+  return
+}
+
+// CHECK-LABEL: func.func @case261(
+func.func @case261(%a0: tensor<2x4x64xf32>, %a1: tensor<2x4x32xf32>, %a2: tensor<2x4x32xf32>, %a4: tensor<2x4x32xf32>, %a5: tensor<2x4x4xf32>) {
+  %n3 = "flow.none"() : () -> none
+  // CHECK: "flow.linear_attention"({{.*}} -> (tensor<2x4x64xf32>, tensor<2x4x8x8xf32>)
+  %r:2 = "flow.linear_attention"(%a0, %a1, %a2, %n3, %a4, %a5) {kv_num_heads = 4 : i64, q_num_heads = 8 : i64} : (tensor<2x4x64xf32>, tensor<2x4x32xf32>, tensor<2x4x32xf32>, none, tensor<2x4x32xf32>, tensor<2x4x4xf32>) -> (tensor<2x4x64xf32>, tensor<2x4x8x8xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @case262(
+func.func @case262(%a0: tensor<2x1x64xf32>, %a1: tensor<2x1x8xf32>, %a2: tensor<2x1x16xf32>, %a3: tensor<2x1x8x16xf32>) {
+  // CHECK: "flow.linear_attention"({{.*}} -> (tensor<2x1x128xf32>, tensor<2x1x8x16xf32>)
+  %r:2 = "flow.linear_attention"(%a0, %a1, %a2, %a3) {kv_num_heads = 1 : i64, q_num_heads = 8 : i64, update_rule = "linear"} : (tensor<2x1x64xf32>, tensor<2x1x8xf32>, tensor<2x1x16xf32>, tensor<2x1x8x16xf32>) -> (tensor<2x1x128xf32>, tensor<2x1x8x16xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @case263(
+func.func @case263(%a0: tensor<2x4x3x8xf32>, %a1: tensor<50x4xf32>, %a2: tensor<50x4xf32>, %a3: tensor<2x3xi64>) {
+  // CHECK: "flow.rotary_embedding"({{.*}} -> tensor<2x4x3x8xf32>
+  %r = "flow.rotary_embedding"(%a0, %a1, %a2, %a3) : (tensor<2x4x3x8xf32>, tensor<50x4xf32>, tensor<50x4xf32>, tensor<2x3xi64>) -> tensor<2x4x3x8xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case264(
+func.func @case264(%a0: tensor<2x3x32xf32>, %a1: tensor<2x3x2xf32>, %a2: tensor<2x3x2xf32>) {
+  // CHECK: "flow.rotary_embedding"({{.*}} -> tensor<2x3x32xf32>
+  %r = "flow.rotary_embedding"(%a0, %a1, %a2) {interleaved = 1 : i64, num_heads = 4 : i64, rotary_embedding_dim = 4 : i64} : (tensor<2x3x32xf32>, tensor<2x3x2xf32>, tensor<2x3x2xf32>) -> tensor<2x3x32xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case265(
+func.func @case265(%a0: tensor<2x1x4x5xf32>, %a1: tensor<2x1x1x5xf32>, %a2: tensor<2xi64>) {
+  // CHECK: "flow.tensor_scatter"({{.*}} -> tensor<2x1x4x5xf32>
+  %r = "flow.tensor_scatter"(%a0, %a1, %a2) {mode = "circular"} : (tensor<2x1x4x5xf32>, tensor<2x1x1x5xf32>, tensor<2xi64>) -> tensor<2x1x4x5xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case266(
+func.func @case266(%a0: tensor<2x4x8xf32>, %a1: tensor<4x1x4xf32>, %a2: tensor<4xf32>, %a3: tensor<2x4x3xf32>) {
+  // CHECK: "flow.causal_conv_with_state"({{.*}} -> (tensor<2x4x8xf32>, tensor<2x4x3xf32>)
+  %r:2 = "flow.causal_conv_with_state"(%a0, %a1, %a2, %a3) {activation = "silu"} : (tensor<2x4x8xf32>, tensor<4x1x4xf32>, tensor<4xf32>, tensor<2x4x3xf32>) -> (tensor<2x4x8xf32>, tensor<2x4x3xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @case267(
+func.func @case267(%a0: tensor<2x3x4x5xf32>, %a1: tensor<4x5xf32>) {
+  // CHECK: "flow.rms_normalization"({{.*}} -> tensor<2x3x4x5xf32>
+  %r = "flow.rms_normalization"(%a0, %a1) {axis = 2 : i64} : (tensor<2x3x4x5xf32>, tensor<4x5xf32>) -> tensor<2x3x4x5xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case268(
+func.func @case268(%a0: tensor<?x?x64xbf16>, %a1: tensor<64xbf16>) {
+  // CHECK: "flow.rms_normalization"({{.*}} -> tensor<?x?x64xbf16>
+  %r = "flow.rms_normalization"(%a0, %a1) : (tensor<?x?x64xbf16>, tensor<64xbf16>) -> tensor<?x?x64xbf16>
+  return
+}
+
+// CHECK-LABEL: func.func @case269(
+func.func @case269(%a0: tensor<3x4x2x2xf32>, %a1: tensor<4xf32>, %a2: tensor<4xf32>) {
+  // CHECK: "flow.group_normalization"({{.*}} -> tensor<3x4x2x2xf32>
+  %r = "flow.group_normalization"(%a0, %a1, %a2) {num_groups = 2 : i64} : (tensor<3x4x2x2xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<3x4x2x2xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case270(
+func.func @case270(%a0: tensor<2x?xf32>) {
+  // CHECK: "flow.swish"({{.*}} -> tensor<2x?xf32>
+  %r = "flow.swish"(%a0) {alpha = 1.5 : f32} : (tensor<2x?xf32>) -> tensor<2x?xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case271(
+func.func @case271(%a0: tensor<2x4xf32>, %a1: tensor<2x4xf32>) {
+  // CHECK: "flow.swi_glu"({{.*}} -> tensor<2x4xf32>
+  %r = "flow.swi_glu"(%a0, %a1) {alpha = 0.5 : f32} : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case272(
+func.func @case272(%a0: tensor<2x3xf64>) {
+  %c1 = "flow.constant"() {value = dense<1> : tensor<i64>} : () -> tensor<i64>
+  // CHECK: "flow.cum_prod"({{.*}} -> tensor<2x3xf64>
+  %r = "flow.cum_prod"(%a0, %c1) {exclusive = 1 : i64} : (tensor<2x3xf64>, tensor<i64>) -> tensor<2x3xf64>
+  return
+}
+
+// CHECK-LABEL: func.func @case273(
+func.func @case273(%a0: tensor<2x3xf32>) {
+  // CHECK: "flow.bit_cast"({{.*}} -> tensor<2x3xi32>
+  %r = "flow.bit_cast"(%a0) {to = 6 : i64} : (tensor<2x3xf32>) -> tensor<2x3xi32>
+  return
+}
+
+// CHECK-LABEL: func.func @case274(
+func.func @case274(%a0: tensor<4xi1>) {
+  // CHECK: "flow.bit_cast"({{.*}} -> tensor<4xui8>
+  %r = "flow.bit_cast"(%a0) {to = 2 : i64} : (tensor<4xi1>) -> tensor<4xui8>
+  return
+}
+
+// CHECK-LABEL: func.func @case275(
+func.func @case275(%a0: tensor<3x?xf32>) {
+  // CHECK: "flow.dynamic_quantize_linear"({{.*}} -> (tensor<3x?xui8>, tensor<f32>, tensor<ui8>)
+  %r:3 = "flow.dynamic_quantize_linear"(%a0) : (tensor<3x?xf32>) -> (tensor<3x?xui8>, tensor<f32>, tensor<ui8>)
+  return
+}
+
+// CHECK-LABEL: func.func @case276(
+func.func @case276(%a0: tensor<3x5x6x6xf32>, %a1: tensor<3x6x6xi64>, %a2: tensor<5xf32>) {
+  // CHECK: "flow.negative_log_likelihood_loss"({{.*}} -> tensor<3x6x6xf32>
+  %r = "flow.negative_log_likelihood_loss"(%a0, %a1, %a2) {reduction = "none"} : (tensor<3x5x6x6xf32>, tensor<3x6x6xi64>, tensor<5xf32>) -> tensor<3x6x6xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case277(
+func.func @case277(%a0: tensor<3x5xf32>, %a1: tensor<3xi32>) {
+  // CHECK: "flow.negative_log_likelihood_loss"({{.*}} -> tensor<f32>
+  %r = "flow.negative_log_likelihood_loss"(%a0, %a1) {ignore_index = 1 : i64} : (tensor<3x5xf32>, tensor<3xi32>) -> tensor<f32>
+  return
+}
+
+// CHECK-LABEL: func.func @case278(
+func.func @case278(%a0: tensor<3x5x2xf32>, %a1: tensor<3x2xi64>) {
+  // CHECK: "flow.softmax_cross_entropy_loss"({{.*}} -> (tensor<f32>, tensor<3x5x2xf32>)
+  %r:2 = "flow.softmax_cross_entropy_loss"(%a0, %a1) : (tensor<3x5x2xf32>, tensor<3x2xi64>) -> (tensor<f32>, tensor<3x5x2xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @case279(
+func.func @case279(%a0: tensor<3x5xf32>, %a1: tensor<3xi64>, %a2: tensor<5xf32>) {
+  // CHECK: "flow.softmax_cross_entropy_loss"({{.*}} -> (tensor<3xf32>, tensor<3x5xf32>)
+  %r:2 = "flow.softmax_cross_entropy_loss"(%a0, %a1, %a2) {reduction = "none"} : (tensor<3x5xf32>, tensor<3xi64>, tensor<5xf32>) -> (tensor<3xf32>, tensor<3x5xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @case280(
+func.func @case280(%a0: tensor<2x8x1xf32>) {
+  // CHECK: "flow.dft"({{.*}} -> tensor<2x8x2xf32>
+  %r = "flow.dft"(%a0) : (tensor<2x8x1xf32>) -> tensor<2x8x2xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case281(
+func.func @case281(%a0: tensor<1x10x10x1xf32>) {
+  %n1 = "flow.none"() : () -> none
+  %c2 = "flow.constant"() {value = dense<1> : tensor<i64>} : () -> tensor<i64>
+  // CHECK: "flow.dft"({{.*}} -> tensor<1x6x10x2xf32>
+  %r = "flow.dft"(%a0, %n1, %c2) {onesided = 1 : i64} : (tensor<1x10x10x1xf32>, none, tensor<i64>) -> tensor<1x6x10x2xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case282(
+func.func @case282(%a0: tensor<1x6x10x2xf32>) {
+  %n1 = "flow.none"() : () -> none
+  %c2 = "flow.constant"() {value = dense<1> : tensor<i64>} : () -> tensor<i64>
+  // CHECK: "flow.dft"({{.*}} -> tensor<1x10x10x1xf32>
+  %r = "flow.dft"(%a0, %n1, %c2) {inverse = 1 : i64, onesided = 1 : i64} : (tensor<1x6x10x2xf32>, none, tensor<i64>) -> tensor<1x10x10x1xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case283(
+func.func @case283(%a0: tensor<2x8x2xf32>) {
+  %c1 = "flow.constant"() {value = dense<10> : tensor<i64>} : () -> tensor<i64>
+  %c2 = "flow.constant"() {value = dense<-3> : tensor<i64>} : () -> tensor<i64>
+  // CHECK: "flow.dft"({{.*}} -> tensor<10x8x2xf32>
+  %r = "flow.dft"(%a0, %c1, %c2) : (tensor<2x8x2xf32>, tensor<i64>, tensor<i64>) -> tensor<10x8x2xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case284(
+func.func @case284(%a0: tensor<2x8x2xf32>, %a1: tensor<i64>) {
+  // CHECK: "flow.dft"({{.*}} -> tensor<2x?x2xf32>
+  %r = "flow.dft"(%a0, %a1) {inverse = 1 : i64} : (tensor<2x8x2xf32>, tensor<i64>) -> tensor<2x?x2xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case285(
+func.func @case285(%a0: tensor<1x128x1xf32>, %a2: tensor<16xf32>) {
+  %c1 = "flow.constant"() {value = dense<8> : tensor<i64>} : () -> tensor<i64>
+  // CHECK: "flow.stft"({{.*}} -> tensor<1x15x9x2xf32>
+  %r = "flow.stft"(%a0, %c1, %a2) {onesided = 1 : i64} : (tensor<1x128x1xf32>, tensor<i64>, tensor<16xf32>) -> tensor<1x15x9x2xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case286(
+func.func @case286(%a0: tensor<2x64x2xf32>) {
+  %c1 = "flow.constant"() {value = dense<4> : tensor<i64>} : () -> tensor<i64>
+  %n2 = "flow.none"() : () -> none
+  %c3 = "flow.constant"() {value = dense<16> : tensor<i64>} : () -> tensor<i64>
+  // CHECK: "flow.stft"({{.*}} -> tensor<2x13x16x2xf32>
+  %r = "flow.stft"(%a0, %c1, %n2, %c3) {onesided = 0 : i64} : (tensor<2x64x2xf32>, tensor<i64>, none, tensor<i64>) -> tensor<2x13x16x2xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case287(
+func.func @case287() {
+  %c0 = "flow.constant"() {value = dense<8> : tensor<i64>} : () -> tensor<i64>
+  %c1 = "flow.constant"() {value = dense<16> : tensor<i64>} : () -> tensor<i64>
+  %c2 = "flow.constant"() {value = dense<8000> : tensor<i64>} : () -> tensor<i64>
+  %c3 = "flow.constant"() {value = dense<0.0> : tensor<f32>} : () -> tensor<f32>
+  %c4 = "flow.constant"() {value = dense<4000.0> : tensor<f32>} : () -> tensor<f32>
+  // CHECK: "flow.mel_weight_matrix"({{.*}} -> tensor<9x8xf32>
+  %r = "flow.mel_weight_matrix"(%c0, %c1, %c2, %c3, %c4) : (tensor<i64>, tensor<i64>, tensor<i64>, tensor<f32>, tensor<f32>) -> tensor<9x8xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case288(
+func.func @case288() {
+  %c0 = "flow.constant"() {value = dense<10> : tensor<i64>} : () -> tensor<i64>
+  // CHECK: "flow.hann_window"({{.*}} -> tensor<10xf32>
+  %r = "flow.hann_window"(%c0) {periodic = 0 : i64} : (tensor<i64>) -> tensor<10xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case289(
+func.func @case289() {
+  %c0 = "flow.constant"() {value = dense<10> : tensor<i64>} : () -> tensor<i64>
+  // CHECK: "flow.hamming_window"({{.*}} -> tensor<10xf32>
+  %r = "flow.hamming_window"(%c0) {periodic = 0 : i64} : (tensor<i64>) -> tensor<10xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case290(
+func.func @case290() {
+  %c0 = "flow.constant"() {value = dense<10> : tensor<i64>} : () -> tensor<i64>
+  // CHECK: "flow.blackman_window"({{.*}} -> tensor<10xf32>
+  %r = "flow.blackman_window"(%c0) {periodic = 0 : i64} : (tensor<i64>) -> tensor<10xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case291(
+func.func @case291() {
+  %c0 = "flow.constant"() {value = dense<7> : tensor<i32>} : () -> tensor<i32>
+  // CHECK: "flow.hann_window"({{.*}} -> tensor<7xf64>
+  %r = "flow.hann_window"(%c0) {output_datatype = 11 : i64} : (tensor<i32>) -> tensor<7xf64>
+  return
+}
+
+// CHECK-LABEL: func.func @case292(
+func.func @case292(%a0: tensor<1x1x3x3xf32>, %a1: tensor<1x1x2x2xf32>, %a2: tensor<1x8x4x4xf32>) {
+  // CHECK: "flow.deform_conv"({{.*}} -> tensor<1x1x4x4xf32>
+  %r = "flow.deform_conv"(%a0, %a1, %a2) {kernel_shape = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x1x3x3xf32>, tensor<1x1x2x2xf32>, tensor<1x8x4x4xf32>) -> tensor<1x1x4x4xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case293(
+func.func @case293(%a0: tensor<2x4x9x9xf32>, %a1: tensor<6x2x3x3xf32>, %a2: tensor<2x36x3x3xf32>, %a3: tensor<6xf32>, %a4: tensor<2x18x3x3xf32>) {
+  // CHECK: "flow.deform_conv"({{.*}} -> tensor<2x6x3x3xf32>
+  %r = "flow.deform_conv"(%a0, %a1, %a2, %a3, %a4) {dilations = array<i64: 2, 2>, group = 2 : i64, offset_group = 2 : i64, strides = array<i64: 2, 2>} : (tensor<2x4x9x9xf32>, tensor<6x2x3x3xf32>, tensor<2x36x3x3xf32>, tensor<6xf32>, tensor<2x18x3x3xf32>) -> tensor<2x6x3x3xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case294(
+func.func @case294(%a0: tensor<1x1x3x3xui8>, %a1: tensor<2x1x2x2xui8>, %a2: tensor<ui8>, %a3: tensor<2xui8>) {
+  // CHECK: "flow.conv_integer"({{.*}} -> tensor<1x2x4x4xi32>
+  %r = "flow.conv_integer"(%a0, %a1, %a2, %a3) {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x1x3x3xui8>, tensor<2x1x2x2xui8>, tensor<ui8>, tensor<2xui8>) -> tensor<1x2x4x4xi32>
+  return
+}
+
+// CHECK-LABEL: func.func @case295(
+func.func @case295(%a0: tensor<20x8x3xf32>) {
+  %c1 = "flow.constant"() {value = dense<[10, 9]> : tensor<2xi64>} : () -> tensor<2xi64>
+  // CHECK: "flow.center_crop_pad"({{.*}} -> tensor<10x9x3xf32>
+  %r = "flow.center_crop_pad"(%a0, %c1) {axes = array<i64: -3, 1>} : (tensor<20x8x3xf32>, tensor<2xi64>) -> tensor<10x9x3xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case296(
+func.func @case296(%a0: tensor<20x10x3xf32>) {
+  %c1 = "flow.constant"() {value = dense<[10, 12, 3]> : tensor<3xi64>} : () -> tensor<3xi64>
+  // CHECK: "flow.center_crop_pad"({{.*}} -> tensor<10x12x3xf32>
+  %r = "flow.center_crop_pad"(%a0, %c1) : (tensor<20x10x3xf32>, tensor<3xi64>) -> tensor<10x12x3xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case297(
+func.func @case297(%a0: tensor<1x10x12xf32>) {
+  %c1 = "flow.constant"() {value = dense<[3, 4, 5]> : tensor<3xi64>} : () -> tensor<3xi64>
+  %c2 = "flow.constant"() {value = dense<[1, 1, 5]> : tensor<3xi64>} : () -> tensor<3xi64>
+  // CHECK: "flow.col2_im"({{.*}} -> tensor<1x2x3x4x5xf32>
+  %r = "flow.col2_im"(%a0, %c1, %c2) : (tensor<1x10x12xf32>, tensor<3xi64>, tensor<3xi64>) -> tensor<1x2x3x4x5xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case298(
+func.func @case298(%a0: tensor<1x5x15xf32>) {
+  %c1 = "flow.constant"() {value = dense<[5, 5]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %c2 = "flow.constant"() {value = dense<[1, 5]> : tensor<2xi64>} : () -> tensor<2xi64>
+  // CHECK: "flow.col2_im"({{.*}} -> tensor<1x1x5x5xf32>
+  %r = "flow.col2_im"(%a0, %c1, %c2) {pads = array<i64: 0, 1, 0, 1>} : (tensor<1x5x15xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<1x1x5x5xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case299(
+func.func @case299(%a0: tensor<2x2x3xf32>) {
+  %c1 = "flow.constant"() {value = dense<[2, 3, 5, 6]> : tensor<4xi64>} : () -> tensor<4xi64>
+  // CHECK: "flow.affine_grid"({{.*}} -> tensor<2x5x6x2xf32>
+  %r = "flow.affine_grid"(%a0, %c1) {align_corners = 1 : i64} : (tensor<2x2x3xf32>, tensor<4xi64>) -> tensor<2x5x6x2xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case300(
+func.func @case300(%a0: tensor<2x3x4xf32>) {
+  %c1 = "flow.constant"() {value = dense<[2, 3, 4, 5, 6]> : tensor<5xi64>} : () -> tensor<5xi64>
+  // CHECK: "flow.affine_grid"({{.*}} -> tensor<2x4x5x6x3xf32>
+  %r = "flow.affine_grid"(%a0, %c1) : (tensor<2x3x4xf32>, tensor<5xi64>) -> tensor<2x4x5x6x3xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case301(
+func.func @case301(%a0: tensor<3xf32>, %a1: tensor<1xf32>) {
+  // CHECK: "flow.mod"({{.*}} -> tensor<3xf32>
+  %r = "flow.mod"(%a0, %a1) : (tensor<3xf32>, tensor<1xf32>) -> tensor<3xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case302(
+func.func @case302(%a0: tensor<?x3x?x?xf32>, %a1: tensor<8x3x3x3xf32>) {
   // CHECK: "flow.conv"({{.*}} -> tensor<?x8x?x?xf32>
   %r = "flow.conv"(%a0, %a1) {pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<?x3x?x?xf32>, tensor<8x3x3x3xf32>) -> tensor<?x8x?x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case257(
-func.func @case257(%a0: tensor<?x?x32x32xf32>, %a1: tensor<8x3x3x3xf32>) {
+// CHECK-LABEL: func.func @case303(
+func.func @case303(%a0: tensor<?x?x32x32xf32>, %a1: tensor<8x3x3x3xf32>) {
   // CHECK: "flow.conv"({{.*}} -> tensor<?x8x30x30xf32>
   %r = "flow.conv"(%a0, %a1) : (tensor<?x?x32x32xf32>, tensor<8x3x3x3xf32>) -> tensor<?x8x30x30xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case258(
-func.func @case258(%a0: tensor<?x3x?x?xf32>) {
+// CHECK-LABEL: func.func @case304(
+func.func @case304(%a0: tensor<?x3x?x?xf32>) {
   // CHECK: "flow.max_pool"({{.*}} -> tensor<?x3x?x?xf32>
   %r = "flow.max_pool"(%a0) {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<?x3x?x?xf32>) -> tensor<?x3x?x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case259(
-func.func @case259(%a0: tensor<?x3x17x?xf32>) {
+// CHECK-LABEL: func.func @case305(
+func.func @case305(%a0: tensor<?x3x17x?xf32>) {
   // CHECK: "flow.average_pool"({{.*}} -> tensor<?x3x8x?xf32>
   %r = "flow.average_pool"(%a0) {ceil_mode = 1 : i64, kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>} : (tensor<?x3x17x?xf32>) -> tensor<?x3x8x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case260(
-func.func @case260(%a0: tensor<?x3x?x?xf32>) {
+// CHECK-LABEL: func.func @case306(
+func.func @case306(%a0: tensor<?x3x?x?xf32>) {
   // CHECK: "flow.global_average_pool"({{.*}} -> tensor<?x3x1x1xf32>
   %r = "flow.global_average_pool"(%a0) : (tensor<?x3x?x?xf32>) -> tensor<?x3x1x1xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case261(
-func.func @case261(%a0: tensor<?x3x?x?xf32>, %a1: tensor<3xf32>, %a2: tensor<3xf32>, %a3: tensor<3xf32>, %a4: tensor<3xf32>) {
+// CHECK-LABEL: func.func @case307(
+func.func @case307(%a0: tensor<?x3x?x?xf32>, %a1: tensor<3xf32>, %a2: tensor<3xf32>, %a3: tensor<3xf32>, %a4: tensor<3xf32>) {
   // CHECK: "flow.batch_normalization"({{.*}} -> tensor<?x3x?x?xf32>
   %r = "flow.batch_normalization"(%a0, %a1, %a2, %a3, %a4) : (tensor<?x3x?x?xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<?x3x?x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case262(
-func.func @case262(%a0: tensor<?x?x64xf32>, %a1: tensor<64x128xf32>) {
+// CHECK-LABEL: func.func @case308(
+func.func @case308(%a0: tensor<?x?x64xf32>, %a1: tensor<64x128xf32>) {
   // CHECK: "flow.matmul"({{.*}} -> tensor<?x?x128xf32>
   %r = "flow.matmul"(%a0, %a1) : (tensor<?x?x64xf32>, tensor<64x128xf32>) -> tensor<?x?x128xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case263(
-func.func @case263(%a0: tensor<?x4x?x16xf32>, %a1: tensor<?x4x16x?xf32>) {
+// CHECK-LABEL: func.func @case309(
+func.func @case309(%a0: tensor<?x4x?x16xf32>, %a1: tensor<?x4x16x?xf32>) {
   // CHECK: "flow.matmul"({{.*}} -> tensor<?x4x?x?xf32>
   %r = "flow.matmul"(%a0, %a1) : (tensor<?x4x?x16xf32>, tensor<?x4x16x?xf32>) -> tensor<?x4x?x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case264(
-func.func @case264(%a0: tensor<?x64xf32>, %a1: tensor<10x64xf32>, %a2: tensor<10xf32>) {
+// CHECK-LABEL: func.func @case310(
+func.func @case310(%a0: tensor<?x64xf32>, %a1: tensor<10x64xf32>, %a2: tensor<10xf32>) {
   // CHECK: "flow.gemm"({{.*}} -> tensor<?x10xf32>
   %r = "flow.gemm"(%a0, %a1, %a2) {transB = 1 : i64} : (tensor<?x64xf32>, tensor<10x64xf32>, tensor<10xf32>) -> tensor<?x10xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case265(
-func.func @case265(%a0: tensor<?x?x4x16xf32>) {
+// CHECK-LABEL: func.func @case311(
+func.func @case311(%a0: tensor<?x?x4x16xf32>) {
   // CHECK: "flow.transpose"({{.*}} -> tensor<?x4x?x16xf32>
   %r = "flow.transpose"(%a0) {perm = array<i64: 0, 2, 1, 3>} : (tensor<?x?x4x16xf32>) -> tensor<?x4x?x16xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case266(
-func.func @case266(%a0: tensor<?x3xf32>, %a1: tensor<?x5xf32>) {
+// CHECK-LABEL: func.func @case312(
+func.func @case312(%a0: tensor<?x3xf32>, %a1: tensor<?x5xf32>) {
   // CHECK: "flow.concat"({{.*}} -> tensor<?x8xf32>
   %r = "flow.concat"(%a0, %a1) {axis = 1 : i64} : (tensor<?x3xf32>, tensor<?x5xf32>) -> tensor<?x8xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case267(
-func.func @case267(%a0: tensor<?x3xf32>, %a1: tensor<?x3xf32>) {
+// CHECK-LABEL: func.func @case313(
+func.func @case313(%a0: tensor<?x3xf32>, %a1: tensor<?x3xf32>) {
   // CHECK: "flow.concat"({{.*}} -> tensor<?x3xf32>
   %r = "flow.concat"(%a0, %a1) {axis = 0 : i64} : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<?x3xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case268(
-func.func @case268(%a0: tensor<1000x64xf32>, %a1: tensor<?x?xi64>) {
+// CHECK-LABEL: func.func @case314(
+func.func @case314(%a0: tensor<1000x64xf32>, %a1: tensor<?x?xi64>) {
   // CHECK: "flow.gather"({{.*}} -> tensor<?x?x64xf32>
   %r = "flow.gather"(%a0, %a1) : (tensor<1000x64xf32>, tensor<?x?xi64>) -> tensor<?x?x64xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case269(
-func.func @case269(%a0: tensor<?x?x64xf32>) {
+// CHECK-LABEL: func.func @case315(
+func.func @case315(%a0: tensor<?x?x64xf32>) {
   %c1 = "flow.constant"() {value = dense<0> : tensor<i64>} : () -> tensor<i64>
   // CHECK: "flow.gather"({{.*}} -> tensor<?x64xf32>
   %r = "flow.gather"(%a0, %c1) {axis = 1 : i64} : (tensor<?x?x64xf32>, tensor<i64>) -> tensor<?x64xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case270(
-func.func @case270(%a0: tensor<?x?x64xf32>) {
+// CHECK-LABEL: func.func @case316(
+func.func @case316(%a0: tensor<?x?x64xf32>) {
   %c1 = "flow.constant"() {value = dense<[0]> : tensor<1xi64>} : () -> tensor<1xi64>
   %c2 = "flow.constant"() {value = dense<[32]> : tensor<1xi64>} : () -> tensor<1xi64>
   %c3 = "flow.constant"() {value = dense<[2]> : tensor<1xi64>} : () -> tensor<1xi64>
@@ -1989,8 +2340,8 @@ func.func @case270(%a0: tensor<?x?x64xf32>) {
   return
 }
 
-// CHECK-LABEL: func.func @case271(
-func.func @case271(%a0: tensor<?x?x64xf32>) {
+// CHECK-LABEL: func.func @case317(
+func.func @case317(%a0: tensor<?x?x64xf32>) {
   %c1 = "flow.constant"() {value = dense<[1]> : tensor<1xi64>} : () -> tensor<1xi64>
   %c2 = "flow.constant"() {value = dense<[9223372036854775807]> : tensor<1xi64>} : () -> tensor<1xi64>
   %c3 = "flow.constant"() {value = dense<[1]> : tensor<1xi64>} : () -> tensor<1xi64>
@@ -1999,144 +2350,144 @@ func.func @case271(%a0: tensor<?x?x64xf32>) {
   return
 }
 
-// CHECK-LABEL: func.func @case272(
-func.func @case272(%a0: tensor<?x?xf32>) {
+// CHECK-LABEL: func.func @case318(
+func.func @case318(%a0: tensor<?x?xf32>) {
   %c1 = "flow.constant"() {value = dense<[1, 2]> : tensor<2xi64>} : () -> tensor<2xi64>
   // CHECK: "flow.unsqueeze"({{.*}} -> tensor<?x1x1x?xf32>
   %r = "flow.unsqueeze"(%a0, %c1) : (tensor<?x?xf32>, tensor<2xi64>) -> tensor<?x1x1x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case273(
-func.func @case273(%a0: tensor<?x1x?xf32>) {
+// CHECK-LABEL: func.func @case319(
+func.func @case319(%a0: tensor<?x1x?xf32>) {
   %c1 = "flow.constant"() {value = dense<[1]> : tensor<1xi64>} : () -> tensor<1xi64>
   // CHECK: "flow.squeeze"({{.*}} -> tensor<?x?xf32>
   %r = "flow.squeeze"(%a0, %c1) : (tensor<?x1x?xf32>, tensor<1xi64>) -> tensor<?x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case274(
-func.func @case274(%a0: tensor<?x3x4x5xf32>) {
+// CHECK-LABEL: func.func @case320(
+func.func @case320(%a0: tensor<?x3x4x5xf32>) {
   // CHECK: "flow.flatten"({{.*}} -> tensor<?x60xf32>
   %r = "flow.flatten"(%a0) : (tensor<?x3x4x5xf32>) -> tensor<?x60xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case275(
-func.func @case275(%a0: tensor<?x3x4x5xf32>) {
+// CHECK-LABEL: func.func @case321(
+func.func @case321(%a0: tensor<?x3x4x5xf32>) {
   // CHECK: "flow.flatten"({{.*}} -> tensor<?x20xf32>
   %r = "flow.flatten"(%a0) {axis = 2 : i64} : (tensor<?x3x4x5xf32>) -> tensor<?x20xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case276(
-func.func @case276(%a0: tensor<?x?x64xf32>) {
+// CHECK-LABEL: func.func @case322(
+func.func @case322(%a0: tensor<?x?x64xf32>) {
   %c1 = "flow.constant"() {value = dense<[0, 0, 4, 16]> : tensor<4xi64>} : () -> tensor<4xi64>
   // CHECK: "flow.reshape"({{.*}} -> tensor<?x?x4x16xf32>
   %r = "flow.reshape"(%a0, %c1) : (tensor<?x?x64xf32>, tensor<4xi64>) -> tensor<?x?x4x16xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case277(
-func.func @case277(%a0: tensor<?x?x4x16xf32>) {
+// CHECK-LABEL: func.func @case323(
+func.func @case323(%a0: tensor<?x?x4x16xf32>) {
   %c1 = "flow.constant"() {value = dense<[0, 0, -1]> : tensor<3xi64>} : () -> tensor<3xi64>
   // CHECK: "flow.reshape"({{.*}} -> tensor<?x?x64xf32>
   %r = "flow.reshape"(%a0, %c1) : (tensor<?x?x4x16xf32>, tensor<3xi64>) -> tensor<?x?x64xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case278(
-func.func @case278(%a0: tensor<?x?x64xf32>) {
+// CHECK-LABEL: func.func @case324(
+func.func @case324(%a0: tensor<?x?x64xf32>) {
   %c1 = "flow.constant"() {value = dense<[-1]> : tensor<1xi64>} : () -> tensor<1xi64>
   // CHECK: "flow.reduce_mean"({{.*}} -> tensor<?x?x1xf32>
   %r = "flow.reduce_mean"(%a0, %c1) : (tensor<?x?x64xf32>, tensor<1xi64>) -> tensor<?x?x1xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case279(
-func.func @case279(%a0: tensor<?x4x?x?xf32>) {
+// CHECK-LABEL: func.func @case325(
+func.func @case325(%a0: tensor<?x4x?x?xf32>) {
   // CHECK: "flow.softmax"({{.*}} -> tensor<?x4x?x?xf32>
   %r = "flow.softmax"(%a0) : (tensor<?x4x?x?xf32>) -> tensor<?x4x?x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case280(
-func.func @case280(%a0: tensor<?x?x64xf32>, %a1: tensor<64xf32>, %a2: tensor<64xf32>) {
+// CHECK-LABEL: func.func @case326(
+func.func @case326(%a0: tensor<?x?x64xf32>, %a1: tensor<64xf32>, %a2: tensor<64xf32>) {
   // CHECK: "flow.layer_normalization"({{.*}} -> tensor<?x?x64xf32>
   %r = "flow.layer_normalization"(%a0, %a1, %a2) : (tensor<?x?x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<?x?x64xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case281(
-func.func @case281(%a0: tensor<?x?x64xf32>, %a1: tensor<64xf32>) {
+// CHECK-LABEL: func.func @case327(
+func.func @case327(%a0: tensor<?x?x64xf32>, %a1: tensor<64xf32>) {
   // CHECK: "flow.add"({{.*}} -> tensor<?x?x64xf32>
   %r = "flow.add"(%a0, %a1) : (tensor<?x?x64xf32>, tensor<64xf32>) -> tensor<?x?x64xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case282(
-func.func @case282(%a0: tensor<?x1x?xf32>, %a1: tensor<?x4x1xf32>) {
+// CHECK-LABEL: func.func @case328(
+func.func @case328(%a0: tensor<?x1x?xf32>, %a1: tensor<?x4x1xf32>) {
   // CHECK: "flow.add"({{.*}} -> tensor<?x4x?xf32>
   %r = "flow.add"(%a0, %a1) : (tensor<?x1x?xf32>, tensor<?x4x1xf32>) -> tensor<?x4x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case283(
-func.func @case283(%a0: tensor<1x1x?x?xi1>, %a1: tensor<?x4x?x?xf32>, %a2: tensor<f32>) {
+// CHECK-LABEL: func.func @case329(
+func.func @case329(%a0: tensor<1x1x?x?xi1>, %a1: tensor<?x4x?x?xf32>, %a2: tensor<f32>) {
   // CHECK: "flow.where"({{.*}} -> tensor<?x4x?x?xf32>
   %r = "flow.where"(%a0, %a1, %a2) : (tensor<1x1x?x?xi1>, tensor<?x4x?x?xf32>, tensor<f32>) -> tensor<?x4x?x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case284(
-func.func @case284(%a0: tensor<?x1x64xf32>) {
+// CHECK-LABEL: func.func @case330(
+func.func @case330(%a0: tensor<?x1x64xf32>) {
   %c1 = "flow.constant"() {value = dense<[1, 8, 1]> : tensor<3xi64>} : () -> tensor<3xi64>
   // CHECK: "flow.expand"({{.*}} -> tensor<?x8x64xf32>
   %r = "flow.expand"(%a0, %c1) : (tensor<?x1x64xf32>, tensor<3xi64>) -> tensor<?x8x64xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case285(
-func.func @case285(%a0: tensor<?x3xf32>) {
+// CHECK-LABEL: func.func @case331(
+func.func @case331(%a0: tensor<?x3xf32>) {
   %c1 = "flow.constant"() {value = dense<[2, 2]> : tensor<2xi64>} : () -> tensor<2xi64>
   // CHECK: "flow.tile"({{.*}} -> tensor<?x6xf32>
   %r = "flow.tile"(%a0, %c1) : (tensor<?x3xf32>, tensor<2xi64>) -> tensor<?x6xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case286(
-func.func @case286(%a0: tensor<?x192xf32>) {
+// CHECK-LABEL: func.func @case332(
+func.func @case332(%a0: tensor<?x192xf32>) {
   %c1 = "flow.constant"() {value = dense<[64, 64, 64]> : tensor<3xi64>} : () -> tensor<3xi64>
   // CHECK: "flow.split"({{.*}} -> (tensor<?x64xf32>, tensor<?x64xf32>, tensor<?x64xf32>)
   %r:3 = "flow.split"(%a0, %c1) {axis = 1 : i64} : (tensor<?x192xf32>, tensor<3xi64>) -> (tensor<?x64xf32>, tensor<?x64xf32>, tensor<?x64xf32>)
   return
 }
 
-// CHECK-LABEL: func.func @case287(
-func.func @case287(%a0: tensor<?x3x?x?xf32>) {
+// CHECK-LABEL: func.func @case333(
+func.func @case333(%a0: tensor<?x3x?x?xf32>) {
   %c1 = "flow.constant"() {value = dense<[0, 0, 1, 1, 0, 0, 1, 1]> : tensor<8xi64>} : () -> tensor<8xi64>
   // CHECK: "flow.pad"({{.*}} -> tensor<?x3x?x?xf32>
   %r = "flow.pad"(%a0, %c1) : (tensor<?x3x?x?xf32>, tensor<8xi64>) -> tensor<?x3x?x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case288(
-func.func @case288(%a0: tensor<?x100xf32>) {
+// CHECK-LABEL: func.func @case334(
+func.func @case334(%a0: tensor<?x100xf32>) {
   %c1 = "flow.constant"() {value = dense<[5]> : tensor<1xi64>} : () -> tensor<1xi64>
   // CHECK: "flow.top_k"({{.*}} -> (tensor<?x5xf32>, tensor<?x5xi64>)
   %r:2 = "flow.top_k"(%a0, %c1) : (tensor<?x100xf32>, tensor<1xi64>) -> (tensor<?x5xf32>, tensor<?x5xi64>)
   return
 }
 
-// CHECK-LABEL: func.func @case289(
-func.func @case289(%a0: tensor<?x?x10xf32>) {
+// CHECK-LABEL: func.func @case335(
+func.func @case335(%a0: tensor<?x?x10xf32>) {
   // CHECK: "flow.arg_max"({{.*}} -> tensor<?x?xi64>
   %r = "flow.arg_max"(%a0) {axis = -1 : i64, keepdims = 0 : i64} : (tensor<?x?x10xf32>) -> tensor<?x?xi64>
   return
 }
 
-// CHECK-LABEL: func.func @case290(
-func.func @case290(%a0: tensor<?x3x?x?xf32>) {
+// CHECK-LABEL: func.func @case336(
+func.func @case336(%a0: tensor<?x3x?x?xf32>) {
   %n1 = "flow.none"() : () -> none
   %c2 = "flow.constant"() {value = dense<[1.0, 1.0, 2.0, 2.0]> : tensor<4xf32>} : () -> tensor<4xf32>
   // CHECK: "flow.resize"({{.*}} -> tensor<?x3x?x?xf32>
@@ -2144,36 +2495,36 @@ func.func @case290(%a0: tensor<?x3x?x?xf32>) {
   return
 }
 
-// CHECK-LABEL: func.func @case291(
-func.func @case291(%a0: tensor<?x16x?x?xf32>) {
+// CHECK-LABEL: func.func @case337(
+func.func @case337(%a0: tensor<?x16x?x?xf32>) {
   // CHECK: "flow.depth_to_space"({{.*}} -> tensor<?x4x?x?xf32>
   %r = "flow.depth_to_space"(%a0) {blocksize = 2 : i64} : (tensor<?x16x?x?xf32>) -> tensor<?x4x?x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case292(
-func.func @case292(%a0: tensor<?x?x64xf32>, %a1: tensor<64x32xf32>) {
+// CHECK-LABEL: func.func @case338(
+func.func @case338(%a0: tensor<?x?x64xf32>, %a1: tensor<64x32xf32>) {
   // CHECK: "flow.einsum"({{.*}} -> tensor<?x?x32xf32>
   %r = "flow.einsum"(%a0, %a1) {equation = "bsd,de->bse"} : (tensor<?x?x64xf32>, tensor<64x32xf32>) -> tensor<?x?x32xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case293(
-func.func @case293(%a0: tensor<?x?x64xf32>) {
+// CHECK-LABEL: func.func @case339(
+func.func @case339(%a0: tensor<?x?x64xf32>) {
   // CHECK: "flow.shape"({{.*}} -> tensor<3xi64>
   %r = "flow.shape"(%a0) : (tensor<?x?x64xf32>) -> tensor<3xi64>
   return
 }
 
-// CHECK-LABEL: func.func @case294(
-func.func @case294(%a0: tensor<?x?xf32>) {
+// CHECK-LABEL: func.func @case340(
+func.func @case340(%a0: tensor<?x?xf32>) {
   // CHECK: "flow.cast"({{.*}} -> tensor<?x?xf16>
   %r = "flow.cast"(%a0) {to = 10 : i64} : (tensor<?x?xf32>) -> tensor<?x?xf16>
   return
 }
 
-// CHECK-LABEL: func.func @case295(
-func.func @case295(%a0: tensor<?x?x10xf32>, %a1: tensor<1x80x10xf32>, %a2: tensor<1x80x20xf32>) {
+// CHECK-LABEL: func.func @case341(
+func.func @case341(%a0: tensor<?x?x10xf32>, %a1: tensor<1x80x10xf32>, %a2: tensor<1x80x20xf32>) {
   // CHECK: "flow.lstm"({{.*}} -> (tensor<?x1x?x20xf32>, tensor<1x?x20xf32>, tensor<1x?x20xf32>)
   %r:3 = "flow.lstm"(%a0, %a1, %a2) {hidden_size = 20 : i64} : (tensor<?x?x10xf32>, tensor<1x80x10xf32>, tensor<1x80x20xf32>) -> (tensor<?x1x?x20xf32>, tensor<1x?x20xf32>, tensor<1x?x20xf32>)
   return

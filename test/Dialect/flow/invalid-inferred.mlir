@@ -1202,3 +1202,218 @@ func.func @case255(%a0: tensor<1x3x8x8xui8>, %a1: tensor<f32>, %a2: tensor<ui8>,
   %r = "flow.q_linear_conv"(%a0, %a1, %a2, %a3, %a4, %a5, %a6, %a7, %a8) {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x3x8x8xui8>, tensor<f32>, tensor<ui8>, tensor<4x3x3x3xi8>, tensor<f32>, tensor<i8>, tensor<f32>, tensor<ui8>, tensor<4xi32>) -> tensor<2x4x8x8xui8>
   return
 }
+
+// -----
+
+func.func @case256(%a0: tensor<2x9x4x8xf32>, %a1: tensor<2x3x6x8xf32>, %a2: tensor<2x3x6x10xf32>) {
+  // expected-error @+1 {{'flow.attention' op result #0 type 'tensor<3x9x4x10xf32>' is incompatible with the inferred type 'tensor<2x9x4x10xf32>'}}
+  %r = "flow.attention"(%a0, %a1, %a2) : (tensor<2x9x4x8xf32>, tensor<2x3x6x8xf32>, tensor<2x3x6x10xf32>) -> tensor<3x9x4x10xf32>
+  return
+}
+
+// -----
+
+func.func @case261(%a0: tensor<2x4x64xf32>, %a1: tensor<2x4x32xf32>, %a2: tensor<2x4x32xf32>, %a4: tensor<2x4x32xf32>, %a5: tensor<2x4x4xf32>) {
+  %n3 = "flow.none"() : () -> none
+  // expected-error @+1 {{'flow.linear_attention' op result #0 type 'tensor<3x4x64xf32>' is incompatible with the inferred type 'tensor<2x4x64xf32>'}}
+  %r:2 = "flow.linear_attention"(%a0, %a1, %a2, %n3, %a4, %a5) {kv_num_heads = 4 : i64, q_num_heads = 8 : i64} : (tensor<2x4x64xf32>, tensor<2x4x32xf32>, tensor<2x4x32xf32>, none, tensor<2x4x32xf32>, tensor<2x4x4xf32>) -> (tensor<3x4x64xf32>, tensor<2x4x8x8xf32>)
+  return
+}
+
+// -----
+
+func.func @case263(%a0: tensor<2x4x3x8xf32>, %a1: tensor<50x4xf32>, %a2: tensor<50x4xf32>, %a3: tensor<2x3xi64>) {
+  // expected-error @+1 {{'flow.rotary_embedding' op result #0 type 'tensor<3x4x3x8xf32>' is incompatible with the inferred type 'tensor<2x4x3x8xf32>'}}
+  %r = "flow.rotary_embedding"(%a0, %a1, %a2, %a3) : (tensor<2x4x3x8xf32>, tensor<50x4xf32>, tensor<50x4xf32>, tensor<2x3xi64>) -> tensor<3x4x3x8xf32>
+  return
+}
+
+// -----
+
+func.func @case265(%a0: tensor<2x1x4x5xf32>, %a1: tensor<2x1x1x5xf32>, %a2: tensor<2xi64>) {
+  // expected-error @+1 {{'flow.tensor_scatter' op result #0 type 'tensor<3x1x4x5xf32>' is incompatible with the inferred type 'tensor<2x1x4x5xf32>'}}
+  %r = "flow.tensor_scatter"(%a0, %a1, %a2) {mode = "circular"} : (tensor<2x1x4x5xf32>, tensor<2x1x1x5xf32>, tensor<2xi64>) -> tensor<3x1x4x5xf32>
+  return
+}
+
+// -----
+
+func.func @case266(%a0: tensor<2x4x8xf32>, %a1: tensor<4x1x4xf32>, %a2: tensor<4xf32>, %a3: tensor<2x4x3xf32>) {
+  // expected-error @+1 {{'flow.causal_conv_with_state' op result #0 type 'tensor<3x4x8xf32>' is incompatible with the inferred type 'tensor<2x4x8xf32>'}}
+  %r:2 = "flow.causal_conv_with_state"(%a0, %a1, %a2, %a3) {activation = "silu"} : (tensor<2x4x8xf32>, tensor<4x1x4xf32>, tensor<4xf32>, tensor<2x4x3xf32>) -> (tensor<3x4x8xf32>, tensor<2x4x3xf32>)
+  return
+}
+
+// -----
+
+func.func @case267(%a0: tensor<2x3x4x5xf32>, %a1: tensor<4x5xf32>) {
+  // expected-error @+1 {{'flow.rms_normalization' op result #0 type 'tensor<3x3x4x5xf32>' is incompatible with the inferred type 'tensor<2x3x4x5xf32>'}}
+  %r = "flow.rms_normalization"(%a0, %a1) {axis = 2 : i64} : (tensor<2x3x4x5xf32>, tensor<4x5xf32>) -> tensor<3x3x4x5xf32>
+  return
+}
+
+// -----
+
+func.func @case269(%a0: tensor<3x4x2x2xf32>, %a1: tensor<4xf32>, %a2: tensor<4xf32>) {
+  // expected-error @+1 {{'flow.group_normalization' op result #0 type 'tensor<4x4x2x2xf32>' is incompatible with the inferred type 'tensor<3x4x2x2xf32>'}}
+  %r = "flow.group_normalization"(%a0, %a1, %a2) {num_groups = 2 : i64} : (tensor<3x4x2x2xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4x4x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @case270(%a0: tensor<2x?xf32>) {
+  // expected-error @+1 {{'flow.swish' op result #0 type 'tensor<3x?xf32>' is incompatible with the inferred type 'tensor<2x?xf32>'}}
+  %r = "flow.swish"(%a0) {alpha = 1.5 : f32} : (tensor<2x?xf32>) -> tensor<3x?xf32>
+  return
+}
+
+// -----
+
+func.func @case271(%a0: tensor<2x4xf32>, %a1: tensor<2x4xf32>) {
+  // expected-error @+1 {{'flow.swi_glu' op result #0 type 'tensor<3x4xf32>' is incompatible with the inferred type 'tensor<2x4xf32>'}}
+  %r = "flow.swi_glu"(%a0, %a1) {alpha = 0.5 : f32} : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @case272(%a0: tensor<2x3xf64>) {
+  %c1 = "flow.constant"() {value = dense<1> : tensor<i64>} : () -> tensor<i64>
+  // expected-error @+1 {{'flow.cum_prod' op result #0 type 'tensor<3x3xf64>' is incompatible with the inferred type 'tensor<2x3xf64>'}}
+  %r = "flow.cum_prod"(%a0, %c1) {exclusive = 1 : i64} : (tensor<2x3xf64>, tensor<i64>) -> tensor<3x3xf64>
+  return
+}
+
+// -----
+
+func.func @case273(%a0: tensor<2x3xf32>) {
+  // expected-error @+1 {{'flow.bit_cast' op result #0 type 'tensor<3x3xi32>' is incompatible with the inferred type 'tensor<2x3xi32>'}}
+  %r = "flow.bit_cast"(%a0) {to = 6 : i64} : (tensor<2x3xf32>) -> tensor<3x3xi32>
+  return
+}
+
+// -----
+
+func.func @case275(%a0: tensor<3x?xf32>) {
+  // expected-error @+1 {{'flow.dynamic_quantize_linear' op result #0 type 'tensor<4x?xui8>' is incompatible with the inferred type 'tensor<3x?xui8>'}}
+  %r:3 = "flow.dynamic_quantize_linear"(%a0) : (tensor<3x?xf32>) -> (tensor<4x?xui8>, tensor<f32>, tensor<ui8>)
+  return
+}
+
+// -----
+
+func.func @case276(%a0: tensor<3x5x6x6xf32>, %a1: tensor<3x6x6xi64>, %a2: tensor<5xf32>) {
+  // expected-error @+1 {{'flow.negative_log_likelihood_loss' op result #0 type 'tensor<4x6x6xf32>' is incompatible with the inferred type 'tensor<3x6x6xf32>'}}
+  %r = "flow.negative_log_likelihood_loss"(%a0, %a1, %a2) {reduction = "none"} : (tensor<3x5x6x6xf32>, tensor<3x6x6xi64>, tensor<5xf32>) -> tensor<4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @case278(%a0: tensor<3x5x2xf32>, %a1: tensor<3x2xi64>) {
+  // expected-error @+1 {{'flow.softmax_cross_entropy_loss' op result #0 type 'tensor<5xf32>' is incompatible with the inferred type 'tensor<f32>'}}
+  %r:2 = "flow.softmax_cross_entropy_loss"(%a0, %a1) : (tensor<3x5x2xf32>, tensor<3x2xi64>) -> (tensor<5xf32>, tensor<3x5x2xf32>)
+  return
+}
+
+// -----
+
+func.func @case280(%a0: tensor<2x8x1xf32>) {
+  // expected-error @+1 {{'flow.dft' op result #0 type 'tensor<3x8x2xf32>' is incompatible with the inferred type 'tensor<2x8x2xf32>'}}
+  %r = "flow.dft"(%a0) : (tensor<2x8x1xf32>) -> tensor<3x8x2xf32>
+  return
+}
+
+// -----
+
+func.func @case285(%a0: tensor<1x128x1xf32>, %a2: tensor<16xf32>) {
+  %c1 = "flow.constant"() {value = dense<8> : tensor<i64>} : () -> tensor<i64>
+  // expected-error @+1 {{'flow.stft' op result #0 type 'tensor<2x15x9x2xf32>' is incompatible with the inferred type 'tensor<1x15x9x2xf32>'}}
+  %r = "flow.stft"(%a0, %c1, %a2) {onesided = 1 : i64} : (tensor<1x128x1xf32>, tensor<i64>, tensor<16xf32>) -> tensor<2x15x9x2xf32>
+  return
+}
+
+// -----
+
+func.func @case287() {
+  %c0 = "flow.constant"() {value = dense<8> : tensor<i64>} : () -> tensor<i64>
+  %c1 = "flow.constant"() {value = dense<16> : tensor<i64>} : () -> tensor<i64>
+  %c2 = "flow.constant"() {value = dense<8000> : tensor<i64>} : () -> tensor<i64>
+  %c3 = "flow.constant"() {value = dense<0.0> : tensor<f32>} : () -> tensor<f32>
+  %c4 = "flow.constant"() {value = dense<4000.0> : tensor<f32>} : () -> tensor<f32>
+  // expected-error @+1 {{'flow.mel_weight_matrix' op result #0 type 'tensor<10x8xf32>' is incompatible with the inferred type 'tensor<9x8xf32>'}}
+  %r = "flow.mel_weight_matrix"(%c0, %c1, %c2, %c3, %c4) : (tensor<i64>, tensor<i64>, tensor<i64>, tensor<f32>, tensor<f32>) -> tensor<10x8xf32>
+  return
+}
+
+// -----
+
+func.func @case288() {
+  %c0 = "flow.constant"() {value = dense<10> : tensor<i64>} : () -> tensor<i64>
+  // expected-error @+1 {{'flow.hann_window' op result #0 type 'tensor<11xf32>' is incompatible with the inferred type 'tensor<10xf32>'}}
+  %r = "flow.hann_window"(%c0) {periodic = 0 : i64} : (tensor<i64>) -> tensor<11xf32>
+  return
+}
+
+// -----
+
+func.func @case289() {
+  %c0 = "flow.constant"() {value = dense<10> : tensor<i64>} : () -> tensor<i64>
+  // expected-error @+1 {{'flow.hamming_window' op result #0 type 'tensor<11xf32>' is incompatible with the inferred type 'tensor<10xf32>'}}
+  %r = "flow.hamming_window"(%c0) {periodic = 0 : i64} : (tensor<i64>) -> tensor<11xf32>
+  return
+}
+
+// -----
+
+func.func @case290() {
+  %c0 = "flow.constant"() {value = dense<10> : tensor<i64>} : () -> tensor<i64>
+  // expected-error @+1 {{'flow.blackman_window' op result #0 type 'tensor<11xf32>' is incompatible with the inferred type 'tensor<10xf32>'}}
+  %r = "flow.blackman_window"(%c0) {periodic = 0 : i64} : (tensor<i64>) -> tensor<11xf32>
+  return
+}
+
+// -----
+
+func.func @case292(%a0: tensor<1x1x3x3xf32>, %a1: tensor<1x1x2x2xf32>, %a2: tensor<1x8x4x4xf32>) {
+  // expected-error @+1 {{'flow.deform_conv' op result #0 type 'tensor<2x1x4x4xf32>' is incompatible with the inferred type 'tensor<1x1x4x4xf32>'}}
+  %r = "flow.deform_conv"(%a0, %a1, %a2) {kernel_shape = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x1x3x3xf32>, tensor<1x1x2x2xf32>, tensor<1x8x4x4xf32>) -> tensor<2x1x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @case294(%a0: tensor<1x1x3x3xui8>, %a1: tensor<2x1x2x2xui8>, %a2: tensor<ui8>, %a3: tensor<2xui8>) {
+  // expected-error @+1 {{'flow.conv_integer' op result #0 type 'tensor<2x2x4x4xi32>' is incompatible with the inferred type 'tensor<1x2x4x4xi32>'}}
+  %r = "flow.conv_integer"(%a0, %a1, %a2, %a3) {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x1x3x3xui8>, tensor<2x1x2x2xui8>, tensor<ui8>, tensor<2xui8>) -> tensor<2x2x4x4xi32>
+  return
+}
+
+// -----
+
+func.func @case295(%a0: tensor<20x8x3xf32>) {
+  %c1 = "flow.constant"() {value = dense<[10, 9]> : tensor<2xi64>} : () -> tensor<2xi64>
+  // expected-error @+1 {{'flow.center_crop_pad' op result #0 type 'tensor<11x9x3xf32>' is incompatible with the inferred type 'tensor<10x9x3xf32>'}}
+  %r = "flow.center_crop_pad"(%a0, %c1) {axes = array<i64: -3, 1>} : (tensor<20x8x3xf32>, tensor<2xi64>) -> tensor<11x9x3xf32>
+  return
+}
+
+// -----
+
+func.func @case297(%a0: tensor<1x10x12xf32>) {
+  %c1 = "flow.constant"() {value = dense<[3, 4, 5]> : tensor<3xi64>} : () -> tensor<3xi64>
+  %c2 = "flow.constant"() {value = dense<[1, 1, 5]> : tensor<3xi64>} : () -> tensor<3xi64>
+  // expected-error @+1 {{'flow.col2_im' op result #0 type 'tensor<2x2x3x4x5xf32>' is incompatible with the inferred type 'tensor<1x2x3x4x5xf32>'}}
+  %r = "flow.col2_im"(%a0, %c1, %c2) : (tensor<1x10x12xf32>, tensor<3xi64>, tensor<3xi64>) -> tensor<2x2x3x4x5xf32>
+  return
+}
+
+// -----
+
+func.func @case299(%a0: tensor<2x2x3xf32>) {
+  %c1 = "flow.constant"() {value = dense<[2, 3, 5, 6]> : tensor<4xi64>} : () -> tensor<4xi64>
+  // expected-error @+1 {{'flow.affine_grid' op result #0 type 'tensor<3x5x6x2xf32>' is incompatible with the inferred type 'tensor<2x5x6x2xf32>'}}
+  %r = "flow.affine_grid"(%a0, %c1) {align_corners = 1 : i64} : (tensor<2x2x3xf32>, tensor<4xi64>) -> tensor<3x5x6x2xf32>
+  return
+}
