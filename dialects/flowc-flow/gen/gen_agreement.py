@@ -415,6 +415,10 @@ case("Col2Im", [(F, [1, 5, 15]), ("const", "i64", [5, 5], [2]), ("const", "i64",
 case("AffineGrid", [(F, [2, 2, 3]), ("const", "i64", [2, 3, 5, 6], [4])], {"align_corners": 1})
 case("AffineGrid", [(F, [2, 3, 4]), ("const", "i64", [2, 3, 4, 5, 6], [5])])
 case("Mod", [(F, [3]), (F, [1])])
+case("TfIdfVectorizer", [("i64", [2, 6])],
+     {"mode": "TFIDF", "min_gram_length": 1, "max_gram_length": 2, "max_skip_count": 1,
+      "ngram_counts": [0, 4], "ngram_indexes": [0, 1, 2, 3, 4, 5, 6],
+      "pool_int64s": [2, 3, 5, 4, 5, 6, 7, 8, 6, 7], "weights": [1.0] * 7})
 
 # Symbolic dims through the common ops.
 S = ["N", 3, "H", "W"]

@@ -30,8 +30,8 @@ RMSNormalization RNN Range Reciprocal ReduceL1 ReduceL2 ReduceLogSum ReduceLogSu
 ReduceMean ReduceMin ReduceProd ReduceSum ReduceSumSquare Relu Reshape Resize ReverseSequence
 RoiAlign RotaryEmbedding Round STFT Scatter ScatterElements ScatterND Selu Shape Shrink Sigmoid Sign
 Sin Sinh Size Slice Softmax SoftmaxCrossEntropyLoss Softplus Softsign SpaceToDepth Split Sqrt
-Squeeze Sub Sum SwiGLU Swish Tan Tanh TensorScatter ThresholdedRelu Tile TopK Transpose Trilu Unique
-Unsqueeze Where Xor""".split()
+Squeeze Sub Sum SwiGLU Swish Tan Tanh TensorScatter TfIdfVectorizer ThresholdedRelu Tile TopK
+Transpose Trilu Unique Unsqueeze Where Xor""".split()
 
 SUMMARY = {
     "Abs": "absolute value, elementwise",
@@ -198,6 +198,7 @@ SUMMARY = {
     "Tan": "tangent, elementwise",
     "Tanh": "hyperbolic tangent, elementwise",
     "TensorScatter": "writes an update into a cache tensor along an axis (KV cache update)",
+    "TfIdfVectorizer": "n-gram counts of integer token sequences, weighted by TF, IDF or TF-IDF",
     "ThresholdedRelu": "x for x > alpha, else 0, elementwise",
     "Tile": "repeats a tensor along each axis",
     "TopK": "the k largest or smallest elements along an axis, with indices",

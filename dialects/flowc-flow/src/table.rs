@@ -5898,6 +5898,71 @@ pub static OPS: &[OpSpec] = &[
         ],
     },
     OpSpec {
+        onnx: "TfIdfVectorizer",
+        name: "flow.tf_idf_vectorizer",
+        since: 9,
+        summary: "n-gram counts of integer token sequences, weighted by TF, IDF or TF-IDF",
+        inputs: &[Param {
+            name: "X",
+            arity: Arity::Single,
+            var: "T",
+            constraint: C9,
+        }],
+        outputs: &[Param {
+            name: "Y",
+            arity: Arity::Single,
+            var: "T1",
+            constraint: C21,
+        }],
+        attrs: &[
+            AttrSpec {
+                name: "max_gram_length",
+                kind: AttrKind::Int,
+                required: true,
+            },
+            AttrSpec {
+                name: "max_skip_count",
+                kind: AttrKind::Int,
+                required: true,
+            },
+            AttrSpec {
+                name: "min_gram_length",
+                kind: AttrKind::Int,
+                required: true,
+            },
+            AttrSpec {
+                name: "mode",
+                kind: AttrKind::String,
+                required: true,
+            },
+            AttrSpec {
+                name: "ngram_counts",
+                kind: AttrKind::Ints,
+                required: true,
+            },
+            AttrSpec {
+                name: "ngram_indexes",
+                kind: AttrKind::Ints,
+                required: true,
+            },
+            AttrSpec {
+                name: "pool_int64s",
+                kind: AttrKind::Ints,
+                required: false,
+            },
+            AttrSpec {
+                name: "pool_strings",
+                kind: AttrKind::Strings,
+                required: false,
+            },
+            AttrSpec {
+                name: "weights",
+                kind: AttrKind::Floats,
+                required: false,
+            },
+        ],
+    },
+    OpSpec {
         onnx: "ThresholdedRelu",
         name: "flow.thresholded_relu",
         since: 22,

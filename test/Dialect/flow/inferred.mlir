@@ -2232,106 +2232,113 @@ func.func @case301(%a0: tensor<3xf32>, %a1: tensor<1xf32>) {
 }
 
 // CHECK-LABEL: func.func @case302(
-func.func @case302(%a0: tensor<?x3x?x?xf32>, %a1: tensor<8x3x3x3xf32>) {
+func.func @case302(%a0: tensor<2x6xi64>) {
+  // CHECK: "flow.tf_idf_vectorizer"({{.*}} -> tensor<2x7xf32>
+  %r = "flow.tf_idf_vectorizer"(%a0) {max_gram_length = 2 : i64, max_skip_count = 1 : i64, min_gram_length = 1 : i64, mode = "TFIDF", ngram_counts = array<i64: 0, 4>, ngram_indexes = array<i64: 0, 1, 2, 3, 4, 5, 6>, pool_int64s = array<i64: 2, 3, 5, 4, 5, 6, 7, 8, 6, 7>, weights = array<f32: 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0>} : (tensor<2x6xi64>) -> tensor<2x7xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @case303(
+func.func @case303(%a0: tensor<?x3x?x?xf32>, %a1: tensor<8x3x3x3xf32>) {
   // CHECK: "flow.conv"({{.*}} -> tensor<?x8x?x?xf32>
   %r = "flow.conv"(%a0, %a1) {pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<?x3x?x?xf32>, tensor<8x3x3x3xf32>) -> tensor<?x8x?x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case303(
-func.func @case303(%a0: tensor<?x?x32x32xf32>, %a1: tensor<8x3x3x3xf32>) {
+// CHECK-LABEL: func.func @case304(
+func.func @case304(%a0: tensor<?x?x32x32xf32>, %a1: tensor<8x3x3x3xf32>) {
   // CHECK: "flow.conv"({{.*}} -> tensor<?x8x30x30xf32>
   %r = "flow.conv"(%a0, %a1) : (tensor<?x?x32x32xf32>, tensor<8x3x3x3xf32>) -> tensor<?x8x30x30xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case304(
-func.func @case304(%a0: tensor<?x3x?x?xf32>) {
+// CHECK-LABEL: func.func @case305(
+func.func @case305(%a0: tensor<?x3x?x?xf32>) {
   // CHECK: "flow.max_pool"({{.*}} -> tensor<?x3x?x?xf32>
   %r = "flow.max_pool"(%a0) {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<?x3x?x?xf32>) -> tensor<?x3x?x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case305(
-func.func @case305(%a0: tensor<?x3x17x?xf32>) {
+// CHECK-LABEL: func.func @case306(
+func.func @case306(%a0: tensor<?x3x17x?xf32>) {
   // CHECK: "flow.average_pool"({{.*}} -> tensor<?x3x8x?xf32>
   %r = "flow.average_pool"(%a0) {ceil_mode = 1 : i64, kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>} : (tensor<?x3x17x?xf32>) -> tensor<?x3x8x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case306(
-func.func @case306(%a0: tensor<?x3x?x?xf32>) {
+// CHECK-LABEL: func.func @case307(
+func.func @case307(%a0: tensor<?x3x?x?xf32>) {
   // CHECK: "flow.global_average_pool"({{.*}} -> tensor<?x3x1x1xf32>
   %r = "flow.global_average_pool"(%a0) : (tensor<?x3x?x?xf32>) -> tensor<?x3x1x1xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case307(
-func.func @case307(%a0: tensor<?x3x?x?xf32>, %a1: tensor<3xf32>, %a2: tensor<3xf32>, %a3: tensor<3xf32>, %a4: tensor<3xf32>) {
+// CHECK-LABEL: func.func @case308(
+func.func @case308(%a0: tensor<?x3x?x?xf32>, %a1: tensor<3xf32>, %a2: tensor<3xf32>, %a3: tensor<3xf32>, %a4: tensor<3xf32>) {
   // CHECK: "flow.batch_normalization"({{.*}} -> tensor<?x3x?x?xf32>
   %r = "flow.batch_normalization"(%a0, %a1, %a2, %a3, %a4) : (tensor<?x3x?x?xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<?x3x?x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case308(
-func.func @case308(%a0: tensor<?x?x64xf32>, %a1: tensor<64x128xf32>) {
+// CHECK-LABEL: func.func @case309(
+func.func @case309(%a0: tensor<?x?x64xf32>, %a1: tensor<64x128xf32>) {
   // CHECK: "flow.matmul"({{.*}} -> tensor<?x?x128xf32>
   %r = "flow.matmul"(%a0, %a1) : (tensor<?x?x64xf32>, tensor<64x128xf32>) -> tensor<?x?x128xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case309(
-func.func @case309(%a0: tensor<?x4x?x16xf32>, %a1: tensor<?x4x16x?xf32>) {
+// CHECK-LABEL: func.func @case310(
+func.func @case310(%a0: tensor<?x4x?x16xf32>, %a1: tensor<?x4x16x?xf32>) {
   // CHECK: "flow.matmul"({{.*}} -> tensor<?x4x?x?xf32>
   %r = "flow.matmul"(%a0, %a1) : (tensor<?x4x?x16xf32>, tensor<?x4x16x?xf32>) -> tensor<?x4x?x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case310(
-func.func @case310(%a0: tensor<?x64xf32>, %a1: tensor<10x64xf32>, %a2: tensor<10xf32>) {
+// CHECK-LABEL: func.func @case311(
+func.func @case311(%a0: tensor<?x64xf32>, %a1: tensor<10x64xf32>, %a2: tensor<10xf32>) {
   // CHECK: "flow.gemm"({{.*}} -> tensor<?x10xf32>
   %r = "flow.gemm"(%a0, %a1, %a2) {transB = 1 : i64} : (tensor<?x64xf32>, tensor<10x64xf32>, tensor<10xf32>) -> tensor<?x10xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case311(
-func.func @case311(%a0: tensor<?x?x4x16xf32>) {
+// CHECK-LABEL: func.func @case312(
+func.func @case312(%a0: tensor<?x?x4x16xf32>) {
   // CHECK: "flow.transpose"({{.*}} -> tensor<?x4x?x16xf32>
   %r = "flow.transpose"(%a0) {perm = array<i64: 0, 2, 1, 3>} : (tensor<?x?x4x16xf32>) -> tensor<?x4x?x16xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case312(
-func.func @case312(%a0: tensor<?x3xf32>, %a1: tensor<?x5xf32>) {
+// CHECK-LABEL: func.func @case313(
+func.func @case313(%a0: tensor<?x3xf32>, %a1: tensor<?x5xf32>) {
   // CHECK: "flow.concat"({{.*}} -> tensor<?x8xf32>
   %r = "flow.concat"(%a0, %a1) {axis = 1 : i64} : (tensor<?x3xf32>, tensor<?x5xf32>) -> tensor<?x8xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case313(
-func.func @case313(%a0: tensor<?x3xf32>, %a1: tensor<?x3xf32>) {
+// CHECK-LABEL: func.func @case314(
+func.func @case314(%a0: tensor<?x3xf32>, %a1: tensor<?x3xf32>) {
   // CHECK: "flow.concat"({{.*}} -> tensor<?x3xf32>
   %r = "flow.concat"(%a0, %a1) {axis = 0 : i64} : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<?x3xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case314(
-func.func @case314(%a0: tensor<1000x64xf32>, %a1: tensor<?x?xi64>) {
+// CHECK-LABEL: func.func @case315(
+func.func @case315(%a0: tensor<1000x64xf32>, %a1: tensor<?x?xi64>) {
   // CHECK: "flow.gather"({{.*}} -> tensor<?x?x64xf32>
   %r = "flow.gather"(%a0, %a1) : (tensor<1000x64xf32>, tensor<?x?xi64>) -> tensor<?x?x64xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case315(
-func.func @case315(%a0: tensor<?x?x64xf32>) {
+// CHECK-LABEL: func.func @case316(
+func.func @case316(%a0: tensor<?x?x64xf32>) {
   %c1 = "flow.constant"() {value = dense<0> : tensor<i64>} : () -> tensor<i64>
   // CHECK: "flow.gather"({{.*}} -> tensor<?x64xf32>
   %r = "flow.gather"(%a0, %c1) {axis = 1 : i64} : (tensor<?x?x64xf32>, tensor<i64>) -> tensor<?x64xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case316(
-func.func @case316(%a0: tensor<?x?x64xf32>) {
+// CHECK-LABEL: func.func @case317(
+func.func @case317(%a0: tensor<?x?x64xf32>) {
   %c1 = "flow.constant"() {value = dense<[0]> : tensor<1xi64>} : () -> tensor<1xi64>
   %c2 = "flow.constant"() {value = dense<[32]> : tensor<1xi64>} : () -> tensor<1xi64>
   %c3 = "flow.constant"() {value = dense<[2]> : tensor<1xi64>} : () -> tensor<1xi64>
@@ -2340,8 +2347,8 @@ func.func @case316(%a0: tensor<?x?x64xf32>) {
   return
 }
 
-// CHECK-LABEL: func.func @case317(
-func.func @case317(%a0: tensor<?x?x64xf32>) {
+// CHECK-LABEL: func.func @case318(
+func.func @case318(%a0: tensor<?x?x64xf32>) {
   %c1 = "flow.constant"() {value = dense<[1]> : tensor<1xi64>} : () -> tensor<1xi64>
   %c2 = "flow.constant"() {value = dense<[9223372036854775807]> : tensor<1xi64>} : () -> tensor<1xi64>
   %c3 = "flow.constant"() {value = dense<[1]> : tensor<1xi64>} : () -> tensor<1xi64>
@@ -2350,144 +2357,144 @@ func.func @case317(%a0: tensor<?x?x64xf32>) {
   return
 }
 
-// CHECK-LABEL: func.func @case318(
-func.func @case318(%a0: tensor<?x?xf32>) {
+// CHECK-LABEL: func.func @case319(
+func.func @case319(%a0: tensor<?x?xf32>) {
   %c1 = "flow.constant"() {value = dense<[1, 2]> : tensor<2xi64>} : () -> tensor<2xi64>
   // CHECK: "flow.unsqueeze"({{.*}} -> tensor<?x1x1x?xf32>
   %r = "flow.unsqueeze"(%a0, %c1) : (tensor<?x?xf32>, tensor<2xi64>) -> tensor<?x1x1x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case319(
-func.func @case319(%a0: tensor<?x1x?xf32>) {
+// CHECK-LABEL: func.func @case320(
+func.func @case320(%a0: tensor<?x1x?xf32>) {
   %c1 = "flow.constant"() {value = dense<[1]> : tensor<1xi64>} : () -> tensor<1xi64>
   // CHECK: "flow.squeeze"({{.*}} -> tensor<?x?xf32>
   %r = "flow.squeeze"(%a0, %c1) : (tensor<?x1x?xf32>, tensor<1xi64>) -> tensor<?x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case320(
-func.func @case320(%a0: tensor<?x3x4x5xf32>) {
+// CHECK-LABEL: func.func @case321(
+func.func @case321(%a0: tensor<?x3x4x5xf32>) {
   // CHECK: "flow.flatten"({{.*}} -> tensor<?x60xf32>
   %r = "flow.flatten"(%a0) : (tensor<?x3x4x5xf32>) -> tensor<?x60xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case321(
-func.func @case321(%a0: tensor<?x3x4x5xf32>) {
+// CHECK-LABEL: func.func @case322(
+func.func @case322(%a0: tensor<?x3x4x5xf32>) {
   // CHECK: "flow.flatten"({{.*}} -> tensor<?x20xf32>
   %r = "flow.flatten"(%a0) {axis = 2 : i64} : (tensor<?x3x4x5xf32>) -> tensor<?x20xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case322(
-func.func @case322(%a0: tensor<?x?x64xf32>) {
+// CHECK-LABEL: func.func @case323(
+func.func @case323(%a0: tensor<?x?x64xf32>) {
   %c1 = "flow.constant"() {value = dense<[0, 0, 4, 16]> : tensor<4xi64>} : () -> tensor<4xi64>
   // CHECK: "flow.reshape"({{.*}} -> tensor<?x?x4x16xf32>
   %r = "flow.reshape"(%a0, %c1) : (tensor<?x?x64xf32>, tensor<4xi64>) -> tensor<?x?x4x16xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case323(
-func.func @case323(%a0: tensor<?x?x4x16xf32>) {
+// CHECK-LABEL: func.func @case324(
+func.func @case324(%a0: tensor<?x?x4x16xf32>) {
   %c1 = "flow.constant"() {value = dense<[0, 0, -1]> : tensor<3xi64>} : () -> tensor<3xi64>
   // CHECK: "flow.reshape"({{.*}} -> tensor<?x?x64xf32>
   %r = "flow.reshape"(%a0, %c1) : (tensor<?x?x4x16xf32>, tensor<3xi64>) -> tensor<?x?x64xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case324(
-func.func @case324(%a0: tensor<?x?x64xf32>) {
+// CHECK-LABEL: func.func @case325(
+func.func @case325(%a0: tensor<?x?x64xf32>) {
   %c1 = "flow.constant"() {value = dense<[-1]> : tensor<1xi64>} : () -> tensor<1xi64>
   // CHECK: "flow.reduce_mean"({{.*}} -> tensor<?x?x1xf32>
   %r = "flow.reduce_mean"(%a0, %c1) : (tensor<?x?x64xf32>, tensor<1xi64>) -> tensor<?x?x1xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case325(
-func.func @case325(%a0: tensor<?x4x?x?xf32>) {
+// CHECK-LABEL: func.func @case326(
+func.func @case326(%a0: tensor<?x4x?x?xf32>) {
   // CHECK: "flow.softmax"({{.*}} -> tensor<?x4x?x?xf32>
   %r = "flow.softmax"(%a0) : (tensor<?x4x?x?xf32>) -> tensor<?x4x?x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case326(
-func.func @case326(%a0: tensor<?x?x64xf32>, %a1: tensor<64xf32>, %a2: tensor<64xf32>) {
+// CHECK-LABEL: func.func @case327(
+func.func @case327(%a0: tensor<?x?x64xf32>, %a1: tensor<64xf32>, %a2: tensor<64xf32>) {
   // CHECK: "flow.layer_normalization"({{.*}} -> tensor<?x?x64xf32>
   %r = "flow.layer_normalization"(%a0, %a1, %a2) : (tensor<?x?x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<?x?x64xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case327(
-func.func @case327(%a0: tensor<?x?x64xf32>, %a1: tensor<64xf32>) {
+// CHECK-LABEL: func.func @case328(
+func.func @case328(%a0: tensor<?x?x64xf32>, %a1: tensor<64xf32>) {
   // CHECK: "flow.add"({{.*}} -> tensor<?x?x64xf32>
   %r = "flow.add"(%a0, %a1) : (tensor<?x?x64xf32>, tensor<64xf32>) -> tensor<?x?x64xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case328(
-func.func @case328(%a0: tensor<?x1x?xf32>, %a1: tensor<?x4x1xf32>) {
+// CHECK-LABEL: func.func @case329(
+func.func @case329(%a0: tensor<?x1x?xf32>, %a1: tensor<?x4x1xf32>) {
   // CHECK: "flow.add"({{.*}} -> tensor<?x4x?xf32>
   %r = "flow.add"(%a0, %a1) : (tensor<?x1x?xf32>, tensor<?x4x1xf32>) -> tensor<?x4x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case329(
-func.func @case329(%a0: tensor<1x1x?x?xi1>, %a1: tensor<?x4x?x?xf32>, %a2: tensor<f32>) {
+// CHECK-LABEL: func.func @case330(
+func.func @case330(%a0: tensor<1x1x?x?xi1>, %a1: tensor<?x4x?x?xf32>, %a2: tensor<f32>) {
   // CHECK: "flow.where"({{.*}} -> tensor<?x4x?x?xf32>
   %r = "flow.where"(%a0, %a1, %a2) : (tensor<1x1x?x?xi1>, tensor<?x4x?x?xf32>, tensor<f32>) -> tensor<?x4x?x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case330(
-func.func @case330(%a0: tensor<?x1x64xf32>) {
+// CHECK-LABEL: func.func @case331(
+func.func @case331(%a0: tensor<?x1x64xf32>) {
   %c1 = "flow.constant"() {value = dense<[1, 8, 1]> : tensor<3xi64>} : () -> tensor<3xi64>
   // CHECK: "flow.expand"({{.*}} -> tensor<?x8x64xf32>
   %r = "flow.expand"(%a0, %c1) : (tensor<?x1x64xf32>, tensor<3xi64>) -> tensor<?x8x64xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case331(
-func.func @case331(%a0: tensor<?x3xf32>) {
+// CHECK-LABEL: func.func @case332(
+func.func @case332(%a0: tensor<?x3xf32>) {
   %c1 = "flow.constant"() {value = dense<[2, 2]> : tensor<2xi64>} : () -> tensor<2xi64>
   // CHECK: "flow.tile"({{.*}} -> tensor<?x6xf32>
   %r = "flow.tile"(%a0, %c1) : (tensor<?x3xf32>, tensor<2xi64>) -> tensor<?x6xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case332(
-func.func @case332(%a0: tensor<?x192xf32>) {
+// CHECK-LABEL: func.func @case333(
+func.func @case333(%a0: tensor<?x192xf32>) {
   %c1 = "flow.constant"() {value = dense<[64, 64, 64]> : tensor<3xi64>} : () -> tensor<3xi64>
   // CHECK: "flow.split"({{.*}} -> (tensor<?x64xf32>, tensor<?x64xf32>, tensor<?x64xf32>)
   %r:3 = "flow.split"(%a0, %c1) {axis = 1 : i64} : (tensor<?x192xf32>, tensor<3xi64>) -> (tensor<?x64xf32>, tensor<?x64xf32>, tensor<?x64xf32>)
   return
 }
 
-// CHECK-LABEL: func.func @case333(
-func.func @case333(%a0: tensor<?x3x?x?xf32>) {
+// CHECK-LABEL: func.func @case334(
+func.func @case334(%a0: tensor<?x3x?x?xf32>) {
   %c1 = "flow.constant"() {value = dense<[0, 0, 1, 1, 0, 0, 1, 1]> : tensor<8xi64>} : () -> tensor<8xi64>
   // CHECK: "flow.pad"({{.*}} -> tensor<?x3x?x?xf32>
   %r = "flow.pad"(%a0, %c1) : (tensor<?x3x?x?xf32>, tensor<8xi64>) -> tensor<?x3x?x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case334(
-func.func @case334(%a0: tensor<?x100xf32>) {
+// CHECK-LABEL: func.func @case335(
+func.func @case335(%a0: tensor<?x100xf32>) {
   %c1 = "flow.constant"() {value = dense<[5]> : tensor<1xi64>} : () -> tensor<1xi64>
   // CHECK: "flow.top_k"({{.*}} -> (tensor<?x5xf32>, tensor<?x5xi64>)
   %r:2 = "flow.top_k"(%a0, %c1) : (tensor<?x100xf32>, tensor<1xi64>) -> (tensor<?x5xf32>, tensor<?x5xi64>)
   return
 }
 
-// CHECK-LABEL: func.func @case335(
-func.func @case335(%a0: tensor<?x?x10xf32>) {
+// CHECK-LABEL: func.func @case336(
+func.func @case336(%a0: tensor<?x?x10xf32>) {
   // CHECK: "flow.arg_max"({{.*}} -> tensor<?x?xi64>
   %r = "flow.arg_max"(%a0) {axis = -1 : i64, keepdims = 0 : i64} : (tensor<?x?x10xf32>) -> tensor<?x?xi64>
   return
 }
 
-// CHECK-LABEL: func.func @case336(
-func.func @case336(%a0: tensor<?x3x?x?xf32>) {
+// CHECK-LABEL: func.func @case337(
+func.func @case337(%a0: tensor<?x3x?x?xf32>) {
   %n1 = "flow.none"() : () -> none
   %c2 = "flow.constant"() {value = dense<[1.0, 1.0, 2.0, 2.0]> : tensor<4xf32>} : () -> tensor<4xf32>
   // CHECK: "flow.resize"({{.*}} -> tensor<?x3x?x?xf32>
@@ -2495,36 +2502,36 @@ func.func @case336(%a0: tensor<?x3x?x?xf32>) {
   return
 }
 
-// CHECK-LABEL: func.func @case337(
-func.func @case337(%a0: tensor<?x16x?x?xf32>) {
+// CHECK-LABEL: func.func @case338(
+func.func @case338(%a0: tensor<?x16x?x?xf32>) {
   // CHECK: "flow.depth_to_space"({{.*}} -> tensor<?x4x?x?xf32>
   %r = "flow.depth_to_space"(%a0) {blocksize = 2 : i64} : (tensor<?x16x?x?xf32>) -> tensor<?x4x?x?xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case338(
-func.func @case338(%a0: tensor<?x?x64xf32>, %a1: tensor<64x32xf32>) {
+// CHECK-LABEL: func.func @case339(
+func.func @case339(%a0: tensor<?x?x64xf32>, %a1: tensor<64x32xf32>) {
   // CHECK: "flow.einsum"({{.*}} -> tensor<?x?x32xf32>
   %r = "flow.einsum"(%a0, %a1) {equation = "bsd,de->bse"} : (tensor<?x?x64xf32>, tensor<64x32xf32>) -> tensor<?x?x32xf32>
   return
 }
 
-// CHECK-LABEL: func.func @case339(
-func.func @case339(%a0: tensor<?x?x64xf32>) {
+// CHECK-LABEL: func.func @case340(
+func.func @case340(%a0: tensor<?x?x64xf32>) {
   // CHECK: "flow.shape"({{.*}} -> tensor<3xi64>
   %r = "flow.shape"(%a0) : (tensor<?x?x64xf32>) -> tensor<3xi64>
   return
 }
 
-// CHECK-LABEL: func.func @case340(
-func.func @case340(%a0: tensor<?x?xf32>) {
+// CHECK-LABEL: func.func @case341(
+func.func @case341(%a0: tensor<?x?xf32>) {
   // CHECK: "flow.cast"({{.*}} -> tensor<?x?xf16>
   %r = "flow.cast"(%a0) {to = 10 : i64} : (tensor<?x?xf32>) -> tensor<?x?xf16>
   return
 }
 
-// CHECK-LABEL: func.func @case341(
-func.func @case341(%a0: tensor<?x?x10xf32>, %a1: tensor<1x80x10xf32>, %a2: tensor<1x80x20xf32>) {
+// CHECK-LABEL: func.func @case342(
+func.func @case342(%a0: tensor<?x?x10xf32>, %a1: tensor<1x80x10xf32>, %a2: tensor<1x80x20xf32>) {
   // CHECK: "flow.lstm"({{.*}} -> (tensor<?x1x?x20xf32>, tensor<1x?x20xf32>, tensor<1x?x20xf32>)
   %r:3 = "flow.lstm"(%a0, %a1, %a2) {hidden_size = 20 : i64} : (tensor<?x?x10xf32>, tensor<1x80x10xf32>, tensor<1x80x20xf32>) -> (tensor<?x1x?x20xf32>, tensor<1x?x20xf32>, tensor<1x?x20xf32>)
   return

@@ -1417,3 +1417,11 @@ func.func @case299(%a0: tensor<2x2x3xf32>) {
   %r = "flow.affine_grid"(%a0, %c1) {align_corners = 1 : i64} : (tensor<2x2x3xf32>, tensor<4xi64>) -> tensor<3x5x6x2xf32>
   return
 }
+
+// -----
+
+func.func @case302(%a0: tensor<2x6xi64>) {
+  // expected-error @+1 {{'flow.tf_idf_vectorizer' op result #0 type 'tensor<3x7xf32>' is incompatible with the inferred type 'tensor<2x7xf32>'}}
+  %r = "flow.tf_idf_vectorizer"(%a0) {max_gram_length = 2 : i64, max_skip_count = 1 : i64, min_gram_length = 1 : i64, mode = "TFIDF", ngram_counts = array<i64: 0, 4>, ngram_indexes = array<i64: 0, 1, 2, 3, 4, 5, 6>, pool_int64s = array<i64: 2, 3, 5, 4, 5, 6, 7, 8, 6, 7>, weights = array<f32: 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0>} : (tensor<2x6xi64>) -> tensor<3x7xf32>
+  return
+}

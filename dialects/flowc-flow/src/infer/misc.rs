@@ -348,4 +348,58 @@ impl Infer<'_> {
             TensorInfo::ranked(Dt::U8, vec![]),
         ])
     }
+
+    /// TfIdfVectorizer: `[C]` or `[N, C]` tokens to `[D]` or `[N, D]` floats, where D is one
+    /// more than the largest `ngram_indexes` entry.
+    pub(super) fn tf_idf(&self) -> R {
+        let x = self.t(0)?;
+        self.attrs.choice("mode", &["TF", "IDF", "TFIDF"])?;
+        let min_n = self.attrs.int("min_gram_length", 0)?;
+        let max_n = self.attrs.int("max_gram_length", 0)?;
+        if min_n < 1 || max_n < min_n {
+            return Err(format!(
+                "needs 1 <= min_gram_length <= max_gram_length, but they are {min_n} and {max_n}"
+            ));
+        }
+        let skip = self.attrs.int("max_skip_count", 0)?;
+        if skip < 0 {
+            return Err(format!(
+                "attribute 'max_skip_count' must be non-negative, but is {skip}"
+            ));
+        }
+        if self.attrs.ints("pool_int64s")?.is_none() {
+            return Err(
+                "requires attribute 'pool_int64s' (flow has no string tensors for pool_strings)"
+                    .into(),
+            );
+        }
+        let indexes = self.attrs.ints("ngram_indexes")?.unwrap_or_default();
+        if let Some(i) = indexes.iter().find(|&&i| i < 0) {
+            return Err(format!(
+                "attribute 'ngram_indexes' must be non-negative, but has {i}"
+            ));
+        }
+        if let Some(n) = self.attrs.floats_len("weights")?
+            && n != indexes.len()
+        {
+            return Err(format!(
+                "attribute 'weights' must have one value per ngram_indexes entry ({}), but has {n}",
+                indexes.len()
+            ));
+        }
+        let width = match indexes.iter().max() {
+            Some(&m) => m.checked_add(1).ok_or("dimension overflows i64")?,
+            None => 0,
+        };
+        Ok(vec![match x.dims() {
+            Some([_]) => TensorInfo::ranked(Dt::F32, vec![width]),
+            Some([n, _]) => TensorInfo::ranked(Dt::F32, vec![*n, width]),
+            Some(_) => {
+                return Err(format!(
+                    "operand #0 (X) must have rank 1 or 2, but has type '{x}'"
+                ));
+            }
+            None => TensorInfo::unranked(Dt::F32),
+        }])
+    }
 }

@@ -367,6 +367,7 @@ impl Infer<'_> {
             "QuantizeLinear" => self.quantize(),
             "DequantizeLinear" => self.dequantize(),
             "DynamicQuantizeLinear" => self.dynamic_quantize(),
+            "TfIdfVectorizer" => self.tf_idf(),
             "CenterCropPad" => self.center_crop_pad(),
             "Attention" => self.attention(),
             "LinearAttention" => self.linear_attention(),

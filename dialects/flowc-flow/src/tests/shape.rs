@@ -1520,3 +1520,93 @@ fn center_crop_pad() {
         "more than once",
     );
 }
+
+#[test]
+fn tf_idf_vectorizer() {
+    let attrs = [
+        ("mode", "\"TF\""),
+        ("min_gram_length", "2 : i64"),
+        ("max_gram_length", "2 : i64"),
+        ("max_skip_count", "0 : i64"),
+        ("ngram_counts", "array<i64: 0, 4>"),
+        ("ngram_indexes", "array<i64: 0, 1, 2, 3, 4, 5, 6>"),
+        ("pool_int64s", "array<i64: 2, 3, 5, 4, 5, 6, 7, 8, 6, 7>"),
+    ];
+    ok(
+        "flow.tf_idf_vectorizer",
+        &["tensor<12xi32>"],
+        &attrs,
+        &["tensor<7xf32>"],
+    );
+    ok(
+        "flow.tf_idf_vectorizer",
+        &["tensor<?x6xi64>"],
+        &attrs,
+        &["tensor<?x7xf32>"],
+    );
+    ok(
+        "flow.tf_idf_vectorizer",
+        &["tensor<*xi64>"],
+        &attrs,
+        &["tensor<*xf32>"],
+    );
+    err(
+        "flow.tf_idf_vectorizer",
+        &["tensor<2x3x4xi64>"],
+        &attrs,
+        1,
+        "must have rank 1 or 2",
+    );
+    let with = |name: &'static str, value: &'static str| {
+        let mut a: Vec<(&str, &str)> = attrs.iter().filter(|(n, _)| *n != name).copied().collect();
+        a.push((name, value));
+        a
+    };
+    err(
+        "flow.tf_idf_vectorizer",
+        &["tensor<12xi64>"],
+        &with("min_gram_length", "3 : i64"),
+        1,
+        "min_gram_length <= max_gram_length",
+    );
+    err(
+        "flow.tf_idf_vectorizer",
+        &["tensor<12xi64>"],
+        &with("ngram_indexes", "array<i64: 0, -1>"),
+        1,
+        "must be non-negative",
+    );
+    err(
+        "flow.tf_idf_vectorizer",
+        &["tensor<12xi64>"],
+        &with("weights", "array<f32: 1.0, 2.0>"),
+        1,
+        "one value per ngram_indexes entry (7), but has 2",
+    );
+    err(
+        "flow.tf_idf_vectorizer",
+        &["tensor<12xi64>"],
+        &with("mode", "\"BM25\""),
+        1,
+        "attribute 'mode'",
+    );
+    let no_pool: Vec<(&str, &str)> = attrs
+        .iter()
+        .filter(|(n, _)| *n != "pool_int64s")
+        .copied()
+        .collect();
+    err(
+        "flow.tf_idf_vectorizer",
+        &["tensor<12xi64>"],
+        &no_pool,
+        1,
+        "requires attribute 'pool_int64s'",
+    );
+    err(
+        "flow.tf_idf_vectorizer",
+        &["tensor<12xf32>"],
+        &attrs,
+        1,
+        "must be tensor of i32 or i64",
+    );
+}
