@@ -326,6 +326,63 @@ fn softmax_before_13_on_last_axis_is_direct() {
 }
 
 #[test]
+fn dft_axis_attribute_before_opset_20() {
+    // Default axis 1 (not the newest opset's -2): a rank-0 constant operand after a `none`
+    // standing for the absent dft_length.
+    let nodes = vec![node("DFT", "d", &["x"], &["y"], vec![])];
+    let text = import_ok(model(
+        17,
+        nodes,
+        vec![vi("x", F32, Some(&[3, 5, 4, 1]))],
+        vec![vi("y", F32, None)],
+        vec![],
+    ));
+    has(&text, "dense<1> : tensor<i64>");
+    has(
+        &text,
+        "(tensor<3x5x4x1xf32>, none, tensor<i64>) -> tensor<3x5x4x2xf32>",
+    );
+    lacks(&text, "axis =");
+
+    // An explicit axis and a dft_length: both operands, the axis attribute gone.
+    let len = i64_tensor("len", &[], &[6]);
+    let nodes = vec![node(
+        "DFT",
+        "d",
+        &["x", "len"],
+        &["y"],
+        vec![attr_int("axis", 2), attr_int("onesided", 0)],
+    )];
+    let text = import_ok(model(
+        19,
+        nodes,
+        vec![vi("x", F32, Some(&[3, 5, 4, 1]))],
+        vec![vi("y", F32, None)],
+        vec![len],
+    ));
+    has(&text, "dense<2> : tensor<i64>");
+    has(
+        &text,
+        "(tensor<3x5x4x1xf32>, tensor<i64>, tensor<i64>) -> tensor<3x5x6x2xf32>",
+    );
+    lacks(&text, "axis =");
+
+    // At opset 20 the axis is an input: an `axis` attribute is not part of the op.
+    let nodes = vec![node("DFT", "d", &["x"], &["y"], vec![attr_int("axis", 1)])];
+    let e = import_err(model(
+        20,
+        nodes,
+        vec![vi("x", F32, Some(&[3, 5, 1]))],
+        vec![vi("y", F32, None)],
+        vec![],
+    ));
+    assert!(
+        e.to_string().contains("attribute 'axis' is not supported"),
+        "{e}"
+    );
+}
+
+#[test]
 fn batch_norm_training_outputs_are_refused() {
     let inits = ["s", "b", "m", "v"]
         .iter()

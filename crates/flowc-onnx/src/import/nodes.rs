@@ -23,6 +23,7 @@
 //! | `Gemm` | all | legacy `broadcast` attribute dropped |
 //! | `RoiAlign` | < 16 | `coordinate_transformation_mode = "output_half_pixel"` (the old behavior) |
 //! | `GridSample` | < 20 | modes `bilinear` / `bicubic` renamed `linear` / `cubic` |
+//! | `DFT` | < 20 | attribute `axis` (default 1) -> rank-0 constant input 2 (`flow.none` for an absent `dft_length`) |
 //! | `Dropout`, `Identity` | all | removed: the input is forwarded (a used `mask` is all true) |
 //! | `Constant` | all | `flow.constant` (`value`, `value_float(s)`, `value_int(s)`) |
 
@@ -111,6 +112,7 @@ impl Importer<'_> {
             "Gemm" => self.generic(nc, &["broadcast"]),
             "RoiAlign" if opset < 16 => self.roi_align_legacy(nc),
             "GridSample" if opset < 20 => self.grid_sample_legacy(nc),
+            "DFT" if opset < 20 => self.dft_legacy(nc),
             _ => self.generic(nc, &[]),
         }
     }
@@ -611,6 +613,40 @@ impl Importer<'_> {
         let mode = self.ctx.string_attr(mode);
         self.set_attr(&mut attrs, "mode", mode);
         self.emit(nc, "flow.grid_sample", &operands, attrs, None)?;
+        Ok(())
+    }
+
+    // ===== DFT =====
+
+    /// Before opset 20, DFT took `axis` as an attribute (default 1, the first dim after the
+    /// batch); since, it is the optional scalar input 2 (default -2). The attribute becomes a
+    /// rank-0 `i64` constant operand, always present since the defaults differ; an absent
+    /// `dft_length` (input 1) before it becomes `flow.none` (see `build`).
+    fn dft_legacy(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
+        let x = self.required_input(nc, 0)?;
+        let dft_length = self.input(nc, 1)?;
+        if nc.node.input.len() > 2 {
+            return Err(nc.err(format!(
+                "DFT-{} takes at most 2 inputs, but has {}",
+                nc.opset,
+                nc.node.input.len()
+            )));
+        }
+        let attrs = self.convert_attrs(nc, &["axis"])?;
+        let axis = attr_int(nc.node, "axis").unwrap_or(1);
+        let raw = RawTensor {
+            dtype: DType::I64,
+            shape: Vec::new(),
+            data: axis.to_le_bytes().to_vec(),
+        };
+        let axis = self.constant(raw, &format!("{}_axis", nc.info.name), nc.loc);
+        self.emit(
+            nc,
+            "flow.dft",
+            &[Some(x), dft_length, Some(axis)],
+            attrs,
+            None,
+        )?;
         Ok(())
     }
 
