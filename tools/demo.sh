@@ -1,20 +1,33 @@
 #!/usr/bin/env bash
-# The main job, in one command: installs what is missing (tools/setup.sh), builds flowc-opt and
-# runs it on a small example module, printing the module after canonicalization and CSE.
+# The main job, in one command: installs what is missing (tools/setup.sh), builds the tools, and
+# runs a bundled model end to end:
+#   1. flowc-translate --import-onnx: the ONNX model (test/Examples/tiny_cnn.onnx: conv, batchnorm,
+#      relu, maxpool, gemm, softmax) imported into the `flow` dialect, printed as MLIR;
+#   2. flowc run: the model executed on the bundled input by the reference interpreter, its
+#      output written to target/demo/output_0.pb and printed;
+#   3. flowc-opt --canonicalize --cse on test/Examples/example.mlir (builtin / func / arith).
 #
-#   tools/demo.sh                      # flowc-opt test/Examples/example.mlir --canonicalize --cse
-#   tools/demo.sh FILE [OPTIONS...]    # any file, any flowc-opt options
+#   tools/demo.sh                      # all of the above
+#   tools/demo.sh FILE [OPTIONS...]    # flowc-opt on any file, with any options
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
 
-"$root/tools/setup.sh"
-# Built from the repository root so that .cargo/config.toml applies.
-(cd "$root" && cargo build -p flowc-opt)
+tools/setup.sh
+cargo build -p flowc-opt -p flowc-translate -p flowc
 
-if (($# == 0)); then
-  cd "$root"
-  set -- test/Examples/example.mlir --canonicalize --cse
+bin=target/debug
+if (($# > 0)); then
+  echo "+ flowc-opt $*" >&2
+  exec "$bin/flowc-opt" "$@"
 fi
-echo "+ flowc-opt $*" >&2
-exec "$root/target/debug/flowc-opt" "$@"
+
+model=test/Examples/tiny_cnn.onnx
+input=test/Examples/tiny_cnn_input.npy
+echo "+ flowc-translate --import-onnx $model" >&2
+"$bin/flowc-translate" --import-onnx "$model" | sed -e '/^{-#/,$d'
+echo "+ flowc run $model --input $input --output-dir target/demo --print-values 10" >&2
+"$bin/flowc" run "$model" --input "$input" --output-dir target/demo --print-values 10
+echo "+ flowc-opt test/Examples/example.mlir --canonicalize --cse" >&2
+"$bin/flowc-opt" test/Examples/example.mlir --canonicalize --cse

@@ -25,6 +25,9 @@ pub struct RunArgs {
     /// Where to run the model.
     #[arg(long, value_enum, default_value_t = Target::DEFAULT)]
     pub target: Target,
+    /// Also print the first N values of each output (row-major), after its description.
+    #[arg(long, value_name = "N")]
+    pub print_values: Option<usize>,
 }
 
 /// Binds `--input` arguments to the graph inputs: `NAME=PATH` where `NAME` is a graph input
@@ -105,6 +108,15 @@ pub fn read_inputs(sig: &Signature, paths: &[PathBuf]) -> Result<Vec<Tensor>> {
         .collect()
 }
 
+/// `  values: [a, b, ...]`: the first `n` values of `t` (all when it has no more), for
+/// `--print-values`.
+pub fn describe_values(t: &Tensor, n: usize) -> String {
+    let values = t.to_f64_vec();
+    let shown: Vec<String> = values.iter().take(n).map(|v| format!("{v:.6}")).collect();
+    let more = if values.len() > n { ", ..." } else { "" };
+    format!("  values: [{}{more}]", shown.join(", "))
+}
+
 /// The one-line description of an output that `flowc run` prints.
 pub fn describe_output(index: usize, name: &str, t: &Tensor) -> String {
     format!(
@@ -143,6 +155,10 @@ pub fn run(args: &RunArgs) -> Result<()> {
         tensor_io::write_tensor_pb(&path, t, &spec.name)?;
         lines.push_str(&describe_output(i, &spec.name, t));
         lines.push('\n');
+        if let Some(n) = args.print_values {
+            lines.push_str(&describe_values(t, n));
+            lines.push('\n');
+        }
     }
     let _ = std::io::stdout().lock().write_all(lines.as_bytes());
     Ok(())
@@ -172,6 +188,13 @@ mod tests {
 
     fn strings(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn values_are_listed_up_to_the_limit() {
+        let t = Tensor::from_f32(vec![3], vec![1.0, 0.5, -2.0]).unwrap();
+        assert_eq!(describe_values(&t, 2), "  values: [1.000000, 0.500000, ...]");
+        assert_eq!(describe_values(&t, 3), "  values: [1.000000, 0.500000, -2.000000]");
     }
 
     #[test]
