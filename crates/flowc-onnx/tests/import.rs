@@ -383,6 +383,124 @@ fn dft_axis_attribute_before_opset_20() {
 }
 
 #[test]
+fn group_norm_per_group_scale_before_opset_21() {
+    let gn = || {
+        vec![node(
+            "GroupNormalization",
+            "gn",
+            &["x", "s", "b"],
+            &["y"],
+            vec![attr_int("num_groups", 2)],
+        )]
+    };
+    // Constant scale / bias: each group's value repeated C / G = 3 times at import.
+    let s = f32_tensor("s", &[2], &[1.5, -2.0]);
+    let b = f32_tensor("b", &[2], &[0.25, 4.0]);
+    let text = import_ok(model(
+        18,
+        gn(),
+        vec![vi("x", F32, Some(&[1, 6, 2]))],
+        vec![vi("y", F32, None)],
+        vec![s, b],
+    ));
+    has(
+        &text,
+        "dense<[1.500000e+00, 1.500000e+00, 1.500000e+00, -2.000000e+00, -2.000000e+00, -2.000000e+00]> : tensor<6xf32>",
+    );
+    has(
+        &text,
+        "dense<[2.500000e-01, 2.500000e-01, 2.500000e-01, 4.000000e+00, 4.000000e+00, 4.000000e+00]> : tensor<6xf32>",
+    );
+    has(
+        &text,
+        "(tensor<1x6x2xf32>, tensor<6xf32>, tensor<6xf32>) -> tensor<1x6x2xf32>",
+    );
+    lacks(&text, "flow.expand");
+
+    // Scale / bias as graph inputs: unsqueeze, expand, reshape.
+    let text = import_ok(model(
+        18,
+        gn(),
+        vec![
+            vi("x", F32, Some(&[1, 6, 2])),
+            vi("s", F32, Some(&[2])),
+            vi("b", F32, Some(&[2])),
+        ],
+        vec![vi("y", F32, None)],
+        vec![],
+    ));
+    has(&text, "\"flow.unsqueeze\"(%arg1");
+    has(&text, "\"flow.unsqueeze\"(%arg2");
+    has(&text, "dense<[1, 3]> : tensor<2xi64>");
+    has(&text, "(tensor<2x1xf32>, tensor<2xi64>) -> tensor<2x3xf32>");
+    has(&text, "(tensor<2x3xf32>, tensor<1xi64>) -> tensor<6xf32>");
+    has(
+        &text,
+        "(tensor<1x6x2xf32>, tensor<6xf32>, tensor<6xf32>) -> tensor<1x6x2xf32>",
+    );
+
+    // Dynamic channels: C / G from the input's shape.
+    let text = import_ok(model(
+        18,
+        gn(),
+        vec![
+            vi("x", F32, Some(&[1, -1, 2])),
+            vi("s", F32, Some(&[2])),
+            vi("b", F32, Some(&[2])),
+        ],
+        vec![vi("y", F32, None)],
+        vec![],
+    ));
+    has(&text, "\"flow.shape\"(%arg0)");
+    has(&text, "\"flow.div\"");
+    has(&text, "\"flow.concat\"");
+    has(
+        &text,
+        "(tensor<1x?x2xf32>, tensor<?xf32>, tensor<?xf32>) -> tensor<1x?x2xf32>",
+    );
+
+    // One channel per group: nothing to expand.
+    let s = f32_tensor("s", &[2], &[1.0, 2.0]);
+    let b = f32_tensor("b", &[2], &[0.0, 1.0]);
+    let text = import_ok(model(
+        18,
+        gn(),
+        vec![vi("x", F32, Some(&[1, 2, 3]))],
+        vec![vi("y", F32, None)],
+        vec![s, b],
+    ));
+    has(&text, "(tensor<1x2x3xf32>, tensor<2xf32>, tensor<2xf32>)");
+
+    // Per-channel scale at opset 18 is not the opset's form; at 21 it is.
+    let s = f32_tensor("s", &[6], &[1.0; 6]);
+    let b = f32_tensor("b", &[6], &[0.0; 6]);
+    let e = import_err(model(
+        18,
+        gn(),
+        vec![vi("x", F32, Some(&[1, 6, 2]))],
+        vec![vi("y", F32, None)],
+        vec![s.clone(), b.clone()],
+    ));
+    assert_eq!(e.kind, ImportErrorKind::Invalid);
+    assert!(
+        e.to_string()
+            .contains("scale must be 1-D with num_groups (2) elements before opset 21"),
+        "{e}"
+    );
+    let text = import_ok(model(
+        21,
+        gn(),
+        vec![vi("x", F32, Some(&[1, 6, 2]))],
+        vec![vi("y", F32, None)],
+        vec![s, b],
+    ));
+    has(
+        &text,
+        "(tensor<1x6x2xf32>, tensor<6xf32>, tensor<6xf32>) -> tensor<1x6x2xf32>",
+    );
+}
+
+#[test]
 fn batch_norm_training_outputs_are_refused() {
     let inits = ["s", "b", "m", "v"]
         .iter()

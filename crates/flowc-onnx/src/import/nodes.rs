@@ -23,6 +23,7 @@
 //! | `Gemm` | all | legacy `broadcast` attribute dropped |
 //! | `RoiAlign` | < 16 | `coordinate_transformation_mode = "output_half_pixel"` (the old behavior) |
 //! | `GridSample` | < 20 | modes `bilinear` / `bicubic` renamed `linear` / `cubic` |
+//! | `GroupNormalization` | < 21 | per-group `scale` / `bias` (`[num_groups]`) -> per channel (`[C]`): repeated at import when constant, else `unsqueeze` / `expand` / `reshape` |
 //! | `DFT` | < 20 | attribute `axis` (default 1) -> rank-0 constant input 2 (`flow.none` for an absent `dft_length`) |
 //! | `Dropout`, `Identity` | all | removed: the input is forwarded (a used `mask` is all true) |
 //! | `Constant` | all | `flow.constant` (`value`, `value_float(s)`, `value_int(s)`) |
@@ -113,6 +114,7 @@ impl Importer<'_> {
             "RoiAlign" if opset < 16 => self.roi_align_legacy(nc),
             "GridSample" if opset < 20 => self.grid_sample_legacy(nc),
             "DFT" if opset < 20 => self.dft_legacy(nc),
+            "GroupNormalization" if opset < 21 => self.group_norm_legacy(nc),
             _ => self.generic(nc, &[]),
         }
     }
@@ -648,6 +650,141 @@ impl Importer<'_> {
             None,
         )?;
         Ok(())
+    }
+
+    // ===== GroupNormalization =====
+
+    /// Before opset 21, GroupNormalization's `scale` and `bias` had one value per group
+    /// (`[num_groups]`); since, one per channel (`[C]`). Each group's value is repeated for the
+    /// group's `C / num_groups` channels: at import for constants (when `C` is static), else
+    /// with `unsqueeze` to `[G, 1]`, `expand` to `[G, C / G]` and `reshape` to `[C]`.
+    fn group_norm_legacy(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
+        let x = self.required_input(nc, 0)?;
+        let groups = attr_int(nc.node, "num_groups")
+            .ok_or_else(|| nc.err("attribute 'num_groups' is required"))?;
+        if groups < 1 {
+            return Err(nc.err(format!(
+                "attribute 'num_groups' must be positive, but is {groups}"
+            )));
+        }
+        let x_ty = self.ctx.value_type(x);
+        let channels = self
+            .ctx
+            .shape(x_ty)
+            .and_then(|d| d.get(1).copied())
+            .filter(|&c| c >= 0 && c != DYNAMIC);
+        if let Some(c) = channels
+            && c % groups != 0
+        {
+            return Err(nc.err(format!(
+                "num_groups ({groups}) must divide the channels ({c})"
+            )));
+        }
+        let mut operands = self.inputs(nc)?;
+        for (i, what) in [(1, "scale"), (2, "bias")] {
+            let Some(v) = operands.get(i).copied().flatten() else {
+                continue;
+            };
+            operands[i] = Some(self.per_group_to_per_channel(nc, x, v, groups, channels, what)?);
+        }
+        let attrs = self.convert_attrs(nc, &[])?;
+        self.emit(nc, "flow.group_normalization", &operands, attrs, None)?;
+        Ok(())
+    }
+
+    /// `v` (`[groups]`) with each value repeated `C / groups` times (see `group_norm_legacy`).
+    fn per_group_to_per_channel(
+        &mut self,
+        nc: &NodeCtx<'_>,
+        x: Value,
+        v: Value,
+        groups: i64,
+        channels: Option<i64>,
+        what: &str,
+    ) -> Result<Value, ImportError> {
+        let ty = self.ctx.value_type(v);
+        if let Some(d) = self.ctx.shape(ty)
+            && (d.len() != 1 || (d[0] >= 0 && d[0] != DYNAMIC && d[0] != groups))
+        {
+            return Err(nc.err(format!(
+                "{what} must be 1-D with num_groups ({groups}) elements before opset 21, but has type '{}'",
+                self.ctx.print_type(ty)
+            )));
+        }
+        if channels == Some(groups) {
+            // One channel per group: per group is per channel.
+            return Ok(v);
+        }
+        if let (Some(c), Some(raw)) = (channels, self.small.get(&v)) {
+            let per_group = (c / groups) as usize;
+            let size = raw.dtype.size_bytes();
+            let data: Vec<u8> = raw
+                .data
+                .chunks_exact(size)
+                .flat_map(|e| e.repeat(per_group))
+                .collect();
+            let raw = RawTensor {
+                dtype: raw.dtype,
+                shape: vec![c as usize],
+                data,
+            };
+            return Ok(self.constant(raw, &format!("{}_{what}", nc.info.name), nc.loc));
+        }
+        let none = [];
+        let axes = self.const_i64s(nc, &[1]);
+        let column = self.build(
+            nc,
+            "flow.unsqueeze",
+            &[Some(v), Some(axes)],
+            Vec::new(),
+            1,
+            &none,
+        )?[0];
+        let per_group = match channels {
+            Some(c) => self.const_i64s(nc, &[1, c / groups]),
+            None => {
+                // [1, C / G] from the input's shape.
+                let shape = self.build(nc, "flow.shape", &[Some(x)], Vec::new(), 1, &none)?[0];
+                let (start, end) = (self.const_i64s(nc, &[1]), self.const_i64s(nc, &[2]));
+                let c = self.build(
+                    nc,
+                    "flow.slice",
+                    &[Some(shape), Some(start), Some(end)],
+                    Vec::new(),
+                    1,
+                    &none,
+                )?[0];
+                let g = self.const_i64s(nc, &[groups]);
+                let k = self.build(nc, "flow.div", &[Some(c), Some(g)], Vec::new(), 1, &none)?[0];
+                let one = self.const_i64s(nc, &[1]);
+                let axis = (self.ctx.ident("axis"), self.ctx.i64_attr(0));
+                self.build(
+                    nc,
+                    "flow.concat",
+                    &[Some(one), Some(k)],
+                    vec![axis],
+                    1,
+                    &none,
+                )?[0]
+            }
+        };
+        let grid = self.build(
+            nc,
+            "flow.expand",
+            &[Some(column), Some(per_group)],
+            Vec::new(),
+            1,
+            &none,
+        )?[0];
+        let flat = self.const_i64s(nc, &[-1]);
+        Ok(self.build(
+            nc,
+            "flow.reshape",
+            &[Some(grid), Some(flat)],
+            Vec::new(),
+            1,
+            &none,
+        )?[0])
     }
 
     // ===== BatchNormalization =====
