@@ -26,8 +26,12 @@
 //!   they.
 //! - Every failure (unsupported op or dtype, bad shapes, out-of-range indices or axes, missing
 //!   inputs, tensors over 2^32 elements) is an [`InterpError`] that names the op, its location
-//!   (the ONNX node name from its `NameLoc`) and the reason. No input makes the interpreter
-//!   panic; a test feeds every kernel odd inputs and attributes to keep it so.
+//!   (the ONNX node name from its `NameLoc`) and the reason. Its [`InterpErrorKind`] tells
+//!   what the interpreter does not implement (`Unsupported`: no kernel, an element type,
+//!   attribute value or mode a kernel lacks) from inputs that break the op's contract
+//!   (`Invalid`); kernels raise the former with `unsupported!`, the latter with `bail!`. No
+//!   input makes the interpreter panic; a test feeds every kernel odd inputs and attributes to
+//!   keep it so.
 //!
 //! # Coverage
 //!
@@ -62,6 +66,18 @@ pub fn num_threads() -> usize {
     ops::gemm::num_threads()
 }
 
+/// Whether an op failed on its inputs or on something the interpreter does not implement.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum InterpErrorKind {
+    /// The IR or the inputs break the op's contract: wrong shapes or element types for the
+    /// op, out-of-range indices or axes, missing operands, malformed IR.
+    Invalid,
+    /// Valid IR and inputs that the interpreter does not execute: an op with no kernel, an
+    /// element type, attribute value or mode a kernel does not implement, random or
+    /// training-only behavior.
+    Unsupported,
+}
+
 /// Why an op could not be executed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InterpError {
@@ -71,6 +87,14 @@ pub struct InterpError {
     /// `unknown`.
     pub location: String,
     pub message: String,
+    pub kind: InterpErrorKind,
+}
+
+impl InterpError {
+    /// Whether the interpreter refused something valid that it does not implement.
+    pub fn is_unsupported(&self) -> bool {
+        self.kind == InterpErrorKind::Unsupported
+    }
 }
 
 impl fmt::Display for InterpError {
@@ -81,31 +105,73 @@ impl fmt::Display for InterpError {
 
 impl std::error::Error for InterpError {}
 
-/// A kernel's error: the reason only; the evaluator adds op name and location.
+/// A kernel's error: the reason and its kind; the evaluator adds op name and location.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct KError(pub String);
+pub(crate) struct KError {
+    pub message: String,
+    pub kind: InterpErrorKind,
+}
+
+impl KError {
+    /// Bad inputs, attributes or IR (see [`InterpErrorKind::Invalid`]).
+    pub fn invalid(message: impl Into<String>) -> Self {
+        KError {
+            message: message.into(),
+            kind: InterpErrorKind::Invalid,
+        }
+    }
+
+    /// Something valid that the interpreter does not implement (see
+    /// [`InterpErrorKind::Unsupported`]).
+    pub fn unsupported(message: impl Into<String>) -> Self {
+        KError {
+            message: message.into(),
+            kind: InterpErrorKind::Unsupported,
+        }
+    }
+
+    /// The same error with `prefix: ` before its message.
+    pub fn context(self, prefix: &str) -> Self {
+        KError {
+            message: format!("{prefix}: {}", self.message),
+            kind: self.kind,
+        }
+    }
+}
 
 impl From<TensorError> for KError {
     fn from(e: TensorError) -> Self {
-        KError(e.to_string())
+        match e {
+            TensorError::Unsupported(_) => KError::unsupported(e.to_string()),
+            _ => KError::invalid(e.to_string()),
+        }
     }
 }
 
 impl From<String> for KError {
     fn from(e: String) -> Self {
-        KError(e)
+        KError::invalid(e)
     }
 }
 
 pub(crate) type KResult<T> = Result<T, KError>;
 
-/// `bail!("...", args)`: returns a [`KError`].
+/// `bail!("...", args)`: returns an invalid-input [`KError`].
 macro_rules! bail {
     ($($arg:tt)*) => {
-        return Err($crate::KError(format!($($arg)*)))
+        return Err($crate::KError::invalid(format!($($arg)*)))
     };
 }
 pub(crate) use bail;
+
+/// `unsupported!("...", args)`: returns an unsupported [`KError`] (a valid op, element type,
+/// attribute value or mode that the interpreter does not implement).
+macro_rules! unsupported {
+    ($($arg:tt)*) => {
+        return Err($crate::KError::unsupported(format!($($arg)*)))
+    };
+}
+pub(crate) use unsupported;
 
 /// A human-readable location: the node name of a `NameLoc` (looking through fused locations),
 /// else `file:line:col`, else `unknown`.
@@ -192,7 +258,7 @@ impl<'a> Node<'a> {
         match self.ctx.attr_data(a) {
             AttrData::Integer { value, .. } => i64::try_from(*value)
                 .map(Some)
-                .map_err(|_| KError(format!("attribute '{name}' is out of range"))),
+                .map_err(|_| KError::invalid(format!("attribute '{name}' is out of range"))),
             AttrData::Bool(b) => Ok(Some(*b as i64)),
             _ => bail!("attribute '{name}' must be an integer"),
         }
@@ -226,10 +292,9 @@ impl<'a> Node<'a> {
             let mut out = Vec::with_capacity(elems.len());
             for &e in elems {
                 match self.ctx.int_value(e) {
-                    Some(v) => out.push(
-                        i64::try_from(v)
-                            .map_err(|_| KError(format!("attribute '{name}' is out of range")))?,
-                    ),
+                    Some(v) => out.push(i64::try_from(v).map_err(|_| {
+                        KError::invalid(format!("attribute '{name}' is out of range"))
+                    })?),
                     None => bail!("attribute '{name}' must be a list of integers"),
                 }
             }
@@ -254,7 +319,7 @@ impl<'a> Node<'a> {
                     let dtype = match k.width() {
                         32 => DType::F32,
                         64 => DType::F64,
-                        _ => bail!("attribute '{name}': unsupported float array element"),
+                        _ => unsupported!("attribute '{name}': unsupported float array element"),
                     };
                     let _ = w;
                     let t = Tensor::from_bytes_le(dtype, vec![data.len() / w], data)?;
@@ -320,7 +385,7 @@ impl<'a> Node<'a> {
             None => Ok(None),
             Some(a) => attr_to_tensor(self.ctx, a)
                 .map(Some)
-                .map_err(|e| KError(format!("attribute '{name}': {}", e.0))),
+                .map_err(|e| e.context(&format!("attribute '{name}'"))),
         }
     }
 }
@@ -353,7 +418,7 @@ pub fn type_to_dtype(ctx: &Context, ty: flowc_ir::Type) -> Option<DType> {
 /// The tensor held by a `dense<...>` / `dense_resource<...>` attribute (or a scalar integer /
 /// float attribute, as a rank-0 tensor).
 pub fn attribute_to_tensor(ctx: &Context, attr: Attribute) -> Result<Tensor, String> {
-    attr_to_tensor(ctx, attr).map_err(|e| e.0)
+    attr_to_tensor(ctx, attr).map_err(|e| e.message)
 }
 
 fn shape_of_type(ctx: &Context, ty: flowc_ir::Type) -> KResult<(DType, Vec<usize>)> {
@@ -361,7 +426,7 @@ fn shape_of_type(ctx: &Context, ty: flowc_ir::Type) -> KResult<(DType, Vec<usize
         bail!("expected a tensor type");
     };
     let Some(dtype) = type_to_dtype(ctx, elem) else {
-        bail!("unsupported element type");
+        unsupported!("unsupported element type");
     };
     let Some(shape) = ctx.shape(ty) else {
         bail!("expected a ranked tensor type");
@@ -396,7 +461,7 @@ pub(crate) fn attr_to_tensor(ctx: &Context, attr: Attribute) -> KResult<Tensor> 
         }
         AttrData::Integer { value, ty } => {
             let Some(dtype) = type_to_dtype(ctx, *ty) else {
-                bail!("unsupported integer attribute type");
+                unsupported!("unsupported integer attribute type");
             };
             let bytes = value.to_le_bytes();
             Ok(Tensor::from_bytes_le(
@@ -407,7 +472,7 @@ pub(crate) fn attr_to_tensor(ctx: &Context, attr: Attribute) -> KResult<Tensor> 
         }
         AttrData::Float { bits, ty } => {
             let Some(dtype) = type_to_dtype(ctx, *ty) else {
-                bail!("unsupported float attribute type");
+                unsupported!("unsupported float attribute type");
             };
             let bytes = bits.to_le_bytes();
             Ok(Tensor::from_bytes_le(
@@ -419,7 +484,7 @@ pub(crate) fn attr_to_tensor(ctx: &Context, attr: Attribute) -> KResult<Tensor> 
         AttrData::Bool(b) => Ok(Tensor::scalar(*b)),
         AttrData::DenseArray { element, data } => {
             let Some(dtype) = type_to_dtype(ctx, *element) else {
-                bail!("unsupported array element type");
+                unsupported!("unsupported array element type");
             };
             let n = data.len() / dtype.size_bytes().max(1);
             Ok(Tensor::from_bytes_le(dtype, vec![n], data)?)
@@ -439,6 +504,7 @@ pub fn run_function(
         op: ctx.op_name(func).to_string(),
         location: describe_location(ctx, ctx.op_loc(func)),
         message,
+        kind: InterpErrorKind::Invalid,
     };
     let Some(&region) = ctx.regions(func).first() else {
         return Err(func_err("the function has no body".into()));
@@ -522,11 +588,13 @@ fn run_block(
     }
     for op in ctx.block_ops(block) {
         let name = ctx.op_name(op);
-        let err = |message: String| InterpError {
+        let kerr = |e: KError| InterpError {
             op: name.to_string(),
             location: describe_location(ctx, ctx.op_loc(op)),
-            message,
+            message: e.message,
+            kind: e.kind,
         };
+        let err = |message: String| kerr(KError::invalid(message));
         let mut inputs = Vec::with_capacity(ctx.num_operands(op));
         for (i, v) in ctx.operands(op).enumerate() {
             match env.get(&v) {
@@ -545,11 +613,11 @@ fn run_block(
         };
         let outputs = if !ctx.regions(op).is_empty() && name != "flow.constant" {
             run_region_op(&node, env).map_err(|e| match e {
-                RegionErr::K(k) => err(k.0),
+                RegionErr::K(k) => kerr(k),
                 RegionErr::I(i) => i,
             })?
         } else {
-            ops::dispatch(&node).map_err(|e| err(e.0))?
+            ops::dispatch(&node).map_err(kerr)?
         };
         drop(node);
         let results = ctx.results(op);
@@ -576,6 +644,7 @@ fn run_block(
         op: "block".into(),
         location: "unknown".into(),
         message: "the block has no terminator (func.return)".into(),
+        kind: InterpErrorKind::Invalid,
     })
 }
 
@@ -601,16 +670,16 @@ fn run_region_op(
     let ctx = node.ctx;
     let region = ctx.regions(node.op)[0];
     let Some(block) = ctx.region_entry(region) else {
-        return Err(RegionErr::K(KError("the region is empty".into())));
+        return Err(RegionErr::K(KError::invalid("the region is empty")));
     };
     if ctx.region_blocks(region).len() != 1 {
-        return Err(RegionErr::K(KError(
-            "regions of more than one block are not supported".into(),
+        return Err(RegionErr::K(KError::unsupported(
+            "regions of more than one block are not supported",
         )));
     }
     let args = ctx.block_args(block);
     if args.len() != node.inputs.len() {
-        return Err(RegionErr::K(KError(format!(
+        return Err(RegionErr::K(KError::invalid(format!(
             "the region takes {} arguments, the op has {} operands",
             args.len(),
             node.inputs.len()

@@ -224,7 +224,7 @@ pub fn dim(v: i64, what: &str) -> KResult<usize> {
     if v < 0 {
         bail!("{what} must not be negative, got {v}");
     }
-    usize::try_from(v).map_err(|_| crate::KError(format!("{what} is too large")))
+    usize::try_from(v).map_err(|_| crate::KError::invalid(format!("{what} is too large")))
 }
 
 /// A window-geometry value (kernel size, stride, dilation, pad, block size): non-negative and

@@ -501,6 +501,33 @@ fn group_norm_per_group_scale_before_opset_21() {
 }
 
 #[test]
+fn data_type_attributes_flowc_lacks_are_unsupported() {
+    let cast = |to: i64| {
+        model(
+            21,
+            vec![node("Cast", "c", &["x"], &["y"], vec![attr_int("to", to)])],
+            vec![vi("x", F32, Some(&[2]))],
+            vec![vi("y", F32, None)],
+            vec![],
+        )
+    };
+    // FLOAT8E4M3FN (17): valid ONNX, no flowc element type.
+    let e = import_err(cast(17));
+    assert_eq!(e.kind, ImportErrorKind::Unsupported, "{e}");
+    assert!(
+        e.to_string()
+            .contains("attribute 'to' is 17 (FLOAT8E4M3FN), a data type flowc does not support"),
+        "{e}"
+    );
+    // Not a data type at all: invalid (the verifier says so).
+    let e = import_err(cast(99));
+    assert_eq!(e.kind, ImportErrorKind::Invalid, "{e}");
+    // A data type flowc has.
+    let text = import_ok(cast(1));
+    has(&text, "\"flow.cast\"(%arg0) <{to = 1 : i64}>");
+}
+
+#[test]
 fn batch_norm_training_outputs_are_refused() {
     let inits = ["s", "b", "m", "v"]
         .iter()

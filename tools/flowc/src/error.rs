@@ -1,5 +1,7 @@
 //! The driver's error type: a message for the user and a kind that `flowc test-onnx` uses to
-//! classify a case (unsupported vs. any other error).
+//! classify a case (unsupported vs. any other error). Errors of flowc-onnx and flowc-interp
+//! carry their own kind (`ImportErrorKind`, `InterpErrorKind`), which [`DriverError::from_kind`]
+//! keeps.
 
 use std::fmt;
 
@@ -18,18 +20,6 @@ pub enum ErrorKind {
     /// An output could not be written.
     Output,
 }
-
-/// Phrases (lower case) by which the importer and the interpreter say that they refuse
-/// something valid that flowc does not support: "op 'X' is not supported", "unsupported op",
-/// "unsupported element type", "attribute ... of type GRAPH, which flowc does not support",
-/// "not a data type flow supports", and "(flowc compiles for inference)" for training modes.
-pub const UNSUPPORTED_WORDING: &[&str] = &[
-    "unsupported",
-    "not supported",
-    "does not support",
-    "not a data type flow supports",
-    "flowc compiles for inference",
-];
 
 /// An error with a message that names the file or value it is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,14 +56,11 @@ impl DriverError {
         Self::new(ErrorKind::Output, message)
     }
 
-    /// An error from a library whose errors carry no kind (flowc-onnx's `ImportError`,
-    /// flowc-interp's `InterpError`): unsupported when the message uses the wording those
-    /// crates use for refused ops, dtypes and attributes ([`UNSUPPORTED_WORDING`]), else
-    /// `otherwise`.
-    pub fn classified(message: impl Into<String>, otherwise: ErrorKind) -> Self {
-        let message = message.into();
-        let lower = message.to_ascii_lowercase();
-        let kind = if UNSUPPORTED_WORDING.iter().any(|w| lower.contains(w)) {
+    /// An error from a library that says whether it refused something valid that flowc does
+    /// not support (flowc-onnx's `ImportError::is_unsupported`, flowc-interp's
+    /// `InterpError::is_unsupported`): unsupported if so, else `otherwise`.
+    pub fn from_kind(unsupported: bool, message: impl Into<String>, otherwise: ErrorKind) -> Self {
+        let kind = if unsupported {
             ErrorKind::Unsupported
         } else {
             otherwise

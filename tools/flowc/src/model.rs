@@ -70,7 +70,11 @@ impl ModelFile {
         let opts = flowc_onnx::ImportOptions::default();
         debug_assert!(opts.verify, "the importer verifies what it imports");
         let module = flowc_onnx::import_model(&mut ctx, &self.model, &opts).map_err(|e| {
-            DriverError::classified(format!("{}: {e}", self.display_path()), ErrorKind::Model)
+            DriverError::from_kind(
+                e.is_unsupported(),
+                format!("{}: {e}", self.display_path()),
+                ErrorKind::Model,
+            )
         })?;
         let func = find_function(&ctx, module, &opts.func_name).ok_or_else(|| {
             DriverError::model(format!(

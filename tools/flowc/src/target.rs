@@ -73,8 +73,9 @@ pub mod interp {
     impl Executable for InterpExecutable {
         fn run(&mut self, inputs: Vec<Tensor>) -> Result<Vec<Tensor>> {
             let m = &self.model;
-            flowc_interp::run_function(&m.ctx, m.func, inputs)
-                .map_err(|e| DriverError::classified(e.to_string(), ErrorKind::Runtime))
+            flowc_interp::run_function(&m.ctx, m.func, inputs).map_err(|e| {
+                DriverError::from_kind(e.is_unsupported(), e.to_string(), ErrorKind::Runtime)
+            })
         }
     }
 }

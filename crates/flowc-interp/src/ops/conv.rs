@@ -456,7 +456,7 @@ pub fn conv_transpose(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
                 }
                 output[i] = full
                     .checked_sub(pad_begin[i] + pad_end[i])
-                    .ok_or_else(|| KError("pads exceed the output".into()))?;
+                    .ok_or_else(|| KError::invalid("pads exceed the output"))?;
             }
         }
     }
@@ -493,7 +493,7 @@ fn pool_geometry(n: &Node<'_>, x: &Tensor) -> KResult<Geom> {
     check_nchw(x, "X")?;
     let kernel: Vec<usize> = n
         .ints("kernel_shape")?
-        .ok_or_else(|| KError("missing 'kernel_shape'".into()))?
+        .ok_or_else(|| KError::invalid("missing 'kernel_shape'"))?
         .iter()
         .map(|&v| small_dim(v, "kernel_shape"))
         .collect::<KResult<_>>()?;
@@ -718,7 +718,7 @@ pub fn max_unpool(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let r = x.rank() - 2;
     let kernel: Vec<usize> = n
         .ints("kernel_shape")?
-        .ok_or_else(|| KError("missing 'kernel_shape'".into()))?
+        .ok_or_else(|| KError::invalid("missing 'kernel_shape'"))?
         .iter()
         .map(|&v| small_dim(v, "kernel_shape"))
         .collect::<KResult<_>>()?;
@@ -736,7 +736,7 @@ pub fn max_unpool(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         let v = (x.shape()[i + 2].saturating_sub(1)) * strides[i] + kernel[i];
         inferred.push(
             v.checked_sub(pads[i] + pads[i + r])
-                .ok_or_else(|| KError("pads too large".into()))?,
+                .ok_or_else(|| KError::invalid("pads too large"))?,
         );
     }
     let out_shape: Vec<usize> = match n.opt(2) {

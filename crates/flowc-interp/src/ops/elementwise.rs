@@ -223,7 +223,7 @@ pub fn funary(node: &Node<'_>, op: FUnary) -> KResult<Vec<Option<Tensor>>> {
     if !x.dtype().is_float() {
         let allowed = matches!(op, FUnary::Shrink | FUnary::Erf | FUnary::LeakyRelu);
         if !allowed || x.dtype() == DType::Bool {
-            bail!("unsupported element type {}", x.dtype());
+            crate::unsupported!("unsupported element type {}", x.dtype());
         }
         let xf: Vec<f64> = x.to_f64_vec();
         let y = funary_typed::<f64>(op, p, &xf);
@@ -273,7 +273,7 @@ fn nunary_typed<T: Num>(op: NUnary, v: &[T]) -> Vec<T> {
 pub fn nunary(node: &Node<'_>, op: NUnary) -> KResult<Vec<Option<Tensor>>> {
     let x = node.input(0)?;
     if x.dtype() == DType::Bool {
-        bail!("unsupported element type bool");
+        crate::unsupported!("unsupported element type bool");
     }
     let shape = x.shape().to_vec();
     let out = match_data!(x.data(), v => mk(shape, nunary_typed(op, v))?);
@@ -361,7 +361,7 @@ pub fn arith_tensors(op: Arith, a: &Tensor, b: &Tensor) -> KResult<Tensor> {
         );
     }
     if a.dtype() == DType::Bool && !matches!(op, Arith::Max | Arith::Min) {
-        bail!("unsupported element type bool");
+        crate::unsupported!("unsupported element type bool");
     }
     Ok(match_data!(a.data(), va => {
         let vb = same(va, b)?;
@@ -394,7 +394,7 @@ pub fn variadic(node: &Node<'_>, op: Arith, mean: bool) -> KResult<Vec<Option<Te
     }
     if mean {
         if !acc.dtype().is_float() {
-            bail!("unsupported element type {}", acc.dtype());
+            crate::unsupported!("unsupported element type {}", acc.dtype());
         }
         let n = node.num_inputs() as f64;
         let shape = acc.shape().to_vec();
@@ -506,7 +506,7 @@ pub fn bit_shift(node: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
                     })?;
                     mk(s, v)?
                 })*
-                other => bail!("unsupported element type {}", other.dtype()),
+                other => crate::unsupported!("unsupported element type {}", other.dtype()),
             }
         };
     }
@@ -553,7 +553,7 @@ fn pow_float<T: FloatElem>(a: &[T], ash: &[usize], y: &Tensor) -> KResult<(Vec<T
 pub fn pow(node: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let (x, y) = (node.input(0)?, node.input(1)?);
     if x.dtype() == DType::Bool || y.dtype() == DType::Bool {
-        bail!("unsupported element type bool");
+        crate::unsupported!("unsupported element type bool");
     }
     let out = if x.dtype().is_float() {
         match_float!(x.data(), v => {
@@ -587,7 +587,7 @@ fn prelu_one<T: Num>(a: T, k: T) -> T {
 pub fn prelu(node: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let (x, slope) = (node.input(0)?, node.input(1)?);
     if x.dtype() == DType::Bool {
-        bail!("unsupported element type bool");
+        crate::unsupported!("unsupported element type bool");
     }
     let out = match_data!(x.data(), vx => {
         let vs = same(vx, slope)?;
@@ -645,7 +645,7 @@ fn clip_typed<T: Num>(v: &[T], lo: Option<T>, hi: Option<T>) -> Vec<T> {
 pub fn clip(node: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let x = node.input(0)?;
     if x.dtype() == DType::Bool {
-        bail!("unsupported element type bool");
+        crate::unsupported!("unsupported element type bool");
     }
     let shape = x.shape().to_vec();
     let out = match_data!(x.data(), v => {
@@ -679,7 +679,7 @@ pub fn cast(node: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let to = i32::try_from(code)
         .ok()
         .and_then(DType::from_onnx_code)
-        .ok_or_else(|| KError(format!("unsupported target type code {code}")))?;
+        .ok_or_else(|| KError::unsupported(format!("unsupported target type code {code}")))?;
     Ok(vec![Some(cast_tensor(x, to)?)])
 }
 

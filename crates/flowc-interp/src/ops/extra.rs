@@ -101,7 +101,7 @@ pub fn attention(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let qt = n.input(0)?;
     let dt = qt.dtype();
     if !dt.is_float() {
-        bail!("unsupported element type {dt}");
+        crate::unsupported!("unsupported element type {dt}");
     }
     let r = rounder(dt);
     let (mut q, mut k, mut v) = (Arr::of(qt), Arr::of(n.input(1)?), Arr::of(n.input(2)?));
@@ -284,7 +284,9 @@ pub fn attention(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
             i32::try_from(code)
                 .ok()
                 .and_then(DType::from_onnx_code)
-                .ok_or_else(|| KError(format!("unsupported softmax_precision {code}")))?,
+                .ok_or_else(|| {
+                    KError::unsupported(format!("unsupported softmax_precision {code}"))
+                })?,
         ),
         None => r,
     };
@@ -350,7 +352,7 @@ pub fn attention(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
 pub fn rms_norm(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let x = n.input(0)?;
     if !x.dtype().is_float() {
-        bail!("unsupported element type {}", x.dtype());
+        crate::unsupported!("unsupported element type {}", x.dtype());
     }
     if x.rank() == 0 {
         bail!("input must have rank >= 1");
@@ -486,7 +488,7 @@ fn nll(
 pub fn nll_loss(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let x = n.input(0)?;
     if !x.dtype().is_float() {
-        bail!("unsupported element type {}", x.dtype());
+        crate::unsupported!("unsupported element type {}", x.dtype());
     }
     let reduction = n.string("reduction", "mean")?;
     let loss = nll(
@@ -551,7 +553,7 @@ fn swish_of(x: f64, alpha: f64, r: fn(f64) -> f64) -> f64 {
 pub fn swish(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let x = n.input(0)?;
     if !x.dtype().is_float() {
-        bail!("unsupported element type {}", x.dtype());
+        crate::unsupported!("unsupported element type {}", x.dtype());
     }
     let r = rounder(x.dtype());
     let alpha = n.float("alpha", 1.0)? as f64;

@@ -242,7 +242,7 @@ pub fn tensor_scatter(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
                 pos = pos.rem_euclid(max_len);
             }
             if pos < 0 || pos >= max_len {
-                err = Some(KError(format!("write position {pos} is out of range")));
+                err = Some(KError::invalid(format!("write position {pos} is out of range")));
             } else {
                 let mut off = 0;
                 for (i, &c) in idx.iter().enumerate() {
@@ -263,7 +263,7 @@ pub fn tensor_scatter(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
 pub fn dynamic_quantize_linear(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let x = n.input(0)?;
     if x.dtype() != DType::F32 {
-        bail!("unsupported element type {}", x.dtype());
+        crate::unsupported!("unsupported element type {}", x.dtype());
     }
     let v = x.as_slice::<f32>()?;
     let maxx = v.iter().copied().fold(0.0f32, f32::max);
@@ -287,7 +287,7 @@ pub fn bit_cast(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let to = i32::try_from(code)
         .ok()
         .and_then(DType::from_onnx_code)
-        .ok_or_else(|| KError(format!("unsupported target type code {code}")))?;
+        .ok_or_else(|| KError::unsupported(format!("unsupported target type code {code}")))?;
     if to.size_bytes() != x.dtype().size_bytes() {
         bail!(
             "BitCast needs types of the same width ({} and {to})",
@@ -310,7 +310,7 @@ pub fn rotary_embedding(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let cos = n.input(1)?;
     let sin = n.input(2)?;
     if !x.dtype().is_float() {
-        bail!("unsupported element type {}", x.dtype());
+        crate::unsupported!("unsupported element type {}", x.dtype());
     }
     let pos = opt_int_input(n, 3)?;
     let interleaved = n.int("interleaved", 0)? != 0;
@@ -410,7 +410,7 @@ pub fn window(n: &Node<'_>, kind: Window) -> KResult<Vec<Option<Tensor>>> {
         .to_i64_vec()?
         .first()
         .copied()
-        .ok_or_else(|| KError("size is empty".into()))?;
+        .ok_or_else(|| KError::invalid("size is empty"))?;
     let size = dim(size, "size")?;
     if size > 1 << 28 {
         bail!("window size {size} is too large");
@@ -481,6 +481,6 @@ pub fn conv_integer(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         .into_iter()
         .next()
         .flatten()
-        .ok_or_else(|| KError("no result".into()))?;
+        .ok_or_else(|| KError::invalid("no result"))?;
     Ok(vec![Some(cast_tensor(&y, DType::I32)?)])
 }

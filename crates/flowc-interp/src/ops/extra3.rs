@@ -38,7 +38,7 @@ pub fn dft(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
             .to_i64_vec()?
             .first()
             .copied()
-            .ok_or_else(|| KError("axis is empty".into()))?,
+            .ok_or_else(|| KError::invalid("axis is empty"))?,
         None => n.int("axis", -2)?,
     };
     // The axis counts over all dims; the complex dim cannot be transformed.
@@ -203,12 +203,12 @@ pub fn linear_attention(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     };
     let qh = dim(
         n.opt_int("q_num_heads")?
-            .ok_or_else(|| KError("q_num_heads is required".into()))?,
+            .ok_or_else(|| KError::invalid("q_num_heads is required"))?,
         "q_num_heads",
     )?;
     let kh = dim(
         n.opt_int("kv_num_heads")?
-            .ok_or_else(|| KError("kv_num_heads is required".into()))?,
+            .ok_or_else(|| KError::invalid("kv_num_heads is required"))?,
         "kv_num_heads",
     )?;
     if qh == 0 || kh == 0 || qh % kh != 0 {
@@ -329,7 +329,7 @@ pub fn deform_conv(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let w = n.input(1)?;
     let off = n.input(2)?;
     if x.rank() != 4 || w.rank() != 4 || off.rank() != 4 || !x.dtype().is_float() {
-        bail!(
+        crate::unsupported!(
             "only 2-D DeformConv on float tensors is supported: X [N, C, H, W], W [M, C/g, kH, kW], offset [N, 2 * og * kH * kW, oH, oW]"
         );
     }
@@ -424,10 +424,10 @@ pub fn deform_conv(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
 fn scalar_i64(n: &Node<'_>, i: usize, what: &str) -> KResult<i64> {
     n.input(i)?
         .to_i64_vec()
-        .map_err(|_| KError(format!("{what} must be an integer scalar")))?
+        .map_err(|_| KError::invalid(format!("{what} must be an integer scalar")))?
         .first()
         .copied()
-        .ok_or_else(|| KError(format!("{what} is empty")))
+        .ok_or_else(|| KError::invalid(format!("{what} is empty")))
 }
 
 pub fn stft(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
@@ -495,11 +495,11 @@ pub fn mel_weight_matrix(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let lo = n
         .input(3)?
         .get_f64(0)
-        .ok_or_else(|| KError("lower_edge_hertz is empty".into()))?;
+        .ok_or_else(|| KError::invalid("lower_edge_hertz is empty"))?;
     let hi = n
         .input(4)?
         .get_f64(0)
-        .ok_or_else(|| KError("upper_edge_hertz is empty".into()))?;
+        .ok_or_else(|| KError::invalid("upper_edge_hertz is empty"))?;
     if rate <= 0 || mel > 1 << 16 || dft_len > 1 << 24 {
         bail!("num_mel_bins / dft_length / sample_rate out of range");
     }

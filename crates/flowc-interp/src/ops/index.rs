@@ -218,7 +218,9 @@ pub fn scatter_elements(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
                 c
             };
             if c >= x.shape()[k] {
-                err = Some(KError(format!("index {c} is out of range on axis {k}")));
+                err = Some(KError::invalid(format!(
+                    "index {c} is out of range on axis {k}"
+                )));
             }
             off += c * st[k];
         }

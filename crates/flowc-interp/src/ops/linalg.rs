@@ -140,7 +140,7 @@ pub fn matmul_tensors(a: &Tensor, b: &Tensor) -> KResult<Tensor> {
         TensorData::BF16(v) => mk(out, matmul_float(&p, v, same(v, b)?))?,
         TensorData::F32(v) => mk(out, matmul_float(&p, v, same(v, b)?))?,
         TensorData::F64(v) => mk(out, matmul_float(&p, v, same(v, b)?))?,
-        TensorData::Bool(_) => bail!("unsupported element type bool"),
+        TensorData::Bool(_) => crate::unsupported!("unsupported element type bool"),
         other => match_data!(other, v => mk(out, matmul_int(&p, v, same(v, b)?))?),
     })
 }
@@ -280,7 +280,7 @@ pub fn gemm_op(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         bail!("inner dimensions differ: {k} and {k2}");
     }
     if a.dtype() == DType::Bool {
-        bail!("unsupported element type bool");
+        crate::unsupported!("unsupported element type bool");
     }
     let t = match_data!(a.data(), av => {
         let bv = same(av, b)?;
@@ -496,7 +496,7 @@ pub fn einsum(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     for (term, t) in terms.iter().zip(&ts) {
         for (&c, &d) in term.labels.iter().zip(t.shape()) {
             if dims[&c] != d {
-                bail!("einsum broadcasting of label dimensions is not supported");
+                crate::unsupported!("einsum broadcasting of label dimensions is not supported");
             }
         }
     }
@@ -586,7 +586,7 @@ pub fn det(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         bail!("input must be [..., M, M], got {:?}", x.shape());
     }
     if !x.dtype().is_float() {
-        bail!("unsupported element type {}", x.dtype());
+        crate::unsupported!("unsupported element type {}", x.dtype());
     }
     let m = x.shape()[r - 1];
     let v = x.to_f64_vec();

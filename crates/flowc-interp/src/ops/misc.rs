@@ -216,7 +216,7 @@ pub fn unique(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
 pub fn tf_idf_vectorizer(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let x = n.input(0)?;
     if x.dtype().is_float() || x.dtype() == flowc_tensor::DType::Bool {
-        bail!(
+        crate::unsupported!(
             "unsupported element type {} (integer tokens only)",
             x.dtype()
         );
@@ -234,7 +234,7 @@ pub fn tf_idf_vectorizer(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         bail!("need 1 <= min_gram_length <= max_gram_length");
     }
     let pool = n.ints("pool_int64s")?.ok_or_else(|| {
-        crate::KError("pool_int64s is required (string pools are not supported)".into())
+        crate::KError::unsupported("pool_int64s is required (string pools are not supported)")
     })?;
     let counts = n.ints("ngram_counts")?.unwrap_or_default();
     let indexes = n.ints("ngram_indexes")?.unwrap_or_default();
@@ -258,7 +258,7 @@ pub fn tf_idf_vectorizer(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         for chunk in pool[start..end].chunks(gram_len) {
             let col = *indexes
                 .get(k)
-                .ok_or_else(|| crate::KError("ngram_indexes is too short".into()))?;
+                .ok_or_else(|| crate::KError::invalid("ngram_indexes is too short"))?;
             grams.insert(chunk.to_vec(), crate::util::dim(col, "ngram_indexes")?);
             k += 1;
         }

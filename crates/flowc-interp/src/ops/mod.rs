@@ -12,7 +12,7 @@ macro_rules! match_float {
             flowc_tensor::TensorData::BF16($v) => $body,
             flowc_tensor::TensorData::F32($v) => $body,
             flowc_tensor::TensorData::F64($v) => $body,
-            other => $crate::bail!("unsupported element type {}", other.dtype()),
+            other => $crate::unsupported!("unsupported element type {}", other.dtype()),
         }
     };
 }
@@ -29,7 +29,7 @@ macro_rules! match_int {
             flowc_tensor::TensorData::U16($v) => $body,
             flowc_tensor::TensorData::U32($v) => $body,
             flowc_tensor::TensorData::U64($v) => $body,
-            other => $crate::bail!("unsupported element type {}", other.dtype()),
+            other => $crate::unsupported!("unsupported element type {}", other.dtype()),
         }
     };
 }
@@ -51,7 +51,7 @@ macro_rules! match_numeric {
             flowc_tensor::TensorData::U16($v) => $body,
             flowc_tensor::TensorData::U32($v) => $body,
             flowc_tensor::TensorData::U64($v) => $body,
-            other => $crate::bail!("unsupported element type {}", other.dtype()),
+            other => $crate::unsupported!("unsupported element type {}", other.dtype()),
         }
     };
 }
@@ -83,7 +83,7 @@ pub(crate) fn mk<T: Element>(shape: Vec<usize>, v: Vec<T>) -> KResult<Tensor> {
 /// `b`'s elements typed like `_like`; an error when the dtypes differ.
 pub(crate) fn same<'b, T: Element>(_like: &[T], b: &'b Tensor) -> KResult<&'b [T]> {
     b.as_slice::<T>().map_err(|_| {
-        KError(format!(
+        KError::invalid(format!(
             "operands have different element types {} and {}",
             T::DTYPE,
             b.dtype()
@@ -127,9 +127,9 @@ pub(crate) fn for_each_index(shape: &[usize], mut f: impl FnMut(&[usize])) {
 pub(crate) fn int_input(n: &Node<'_>, i: usize, what: &str) -> KResult<Vec<i64>> {
     let t = n
         .input(i)
-        .map_err(|_| KError(format!("missing input '{what}'")))?;
+        .map_err(|_| KError::invalid(format!("missing input '{what}'")))?;
     t.to_i64_vec()
-        .map_err(|_| KError(format!("'{what}' must be an integer tensor")))
+        .map_err(|_| KError::invalid(format!("'{what}' must be an integer tensor")))
 }
 
 /// Optional integer input `i` as `i64`s (absent or `none` gives `None`).
@@ -410,7 +410,7 @@ pub(crate) fn dispatch(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let index = INDEX.get_or_init(|| KERNELS.iter().copied().collect());
     match index.get(n.name) {
         Some(kernel) => kernel(n),
-        None => bail!(
+        None => crate::unsupported!(
             "unsupported op '{}' (the interpreter has no kernel for it)",
             n.name
         ),

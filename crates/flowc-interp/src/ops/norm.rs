@@ -12,7 +12,7 @@ use flowc_tensor::{DType, Tensor};
 fn float_input<'a>(n: &'a Node<'_>, i: usize) -> KResult<&'a Tensor> {
     let t = n.input(i)?;
     if !t.dtype().is_float() {
-        bail!("unsupported element type {}", t.dtype());
+        crate::unsupported!("unsupported element type {}", t.dtype());
     }
     Ok(t)
 }

@@ -65,7 +65,7 @@ fn quant_range(d: DType) -> KResult<(f64, f64)> {
         DType::U16 => (0.0, 65535.0),
         DType::I16 => (-32768.0, 32767.0),
         DType::I32 => (i32::MIN as f64, i32::MAX as f64),
-        other => bail!("unsupported quantized type {other}"),
+        other => crate::unsupported!("unsupported quantized type {other}"),
     })
 }
 
@@ -80,7 +80,7 @@ pub fn quantize_linear(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let scale = n.input(1)?;
     let zp = n.opt(2);
     if !x.dtype().is_float() {
-        bail!("unsupported element type {}", x.dtype());
+        crate::unsupported!("unsupported element type {}", x.dtype());
     }
     let (axis, block) = axis_block(n)?;
     let out_dtype = match (zp, super::shape::dtype_attr(n, "output_dtype")?) {
@@ -119,7 +119,7 @@ pub fn dequantize_linear(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let scale = n.input(1)?;
     let zp = n.opt(2);
     if x.dtype().is_float() || x.dtype() == DType::Bool {
-        bail!("unsupported element type {}", x.dtype());
+        crate::unsupported!("unsupported element type {}", x.dtype());
     }
     let (axis, block) = axis_block(n)?;
     let out_dtype = super::shape::dtype_attr(n, "output_dtype")?.unwrap_or(scale.dtype());
@@ -165,7 +165,7 @@ fn requantize(
     out: DType,
 ) -> KResult<Tensor> {
     let ratio = expand(&ratio.0, &ratio.1, shape)
-        .map_err(|_| KError("scales do not broadcast to the output".into()))?;
+        .map_err(|_| KError::invalid("scales do not broadcast to the output"))?;
     let z = match yzp {
         Some(z) => expand(&z.to_f64_vec(), z.shape(), shape)?,
         None => vec![0.0; acc.len()],
@@ -248,7 +248,7 @@ pub fn qlinear_conv(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         .into_iter()
         .next()
         .flatten()
-        .ok_or_else(|| KError("conv produced no result".into()))?;
+        .ok_or_else(|| KError::invalid("conv produced no result"))?;
     let ws = n.input(4)?;
     let (mut ratio, mut rshape) = scale_ratio(n.input(1)?, ws, n.input(6)?)?;
     if ws.len() > 1 {

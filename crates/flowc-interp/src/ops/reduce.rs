@@ -140,7 +140,7 @@ pub fn reduce(n: &Node<'_>, op: Reduce) -> KResult<Vec<Option<Tensor>>> {
         return Ok(vec![Some(x.clone())]);
     };
     if x.dtype().is_bool() && !matches!(op, Reduce::Max | Reduce::Min) {
-        bail!("unsupported element type bool");
+        crate::unsupported!("unsupported element type bool");
     }
     let t = match_data!(x.data(), v => mk(out, reduce_typed(op, v, x.shape(), &axes)?)?);
     Ok(vec![Some(t)])
@@ -313,7 +313,7 @@ fn cumulate(n: &Node<'_>, prod: bool) -> KResult<Vec<Option<Tensor>>> {
         .to_i64_vec()?
         .first()
         .copied()
-        .ok_or_else(|| KError("axis is empty".into()))?;
+        .ok_or_else(|| KError::invalid("axis is empty"))?;
     if x.rank() == 0 {
         bail!("input must have rank >= 1");
     }
@@ -379,7 +379,7 @@ pub fn top_k(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         .to_i64_vec()?
         .first()
         .copied()
-        .ok_or_else(|| KError("K is empty".into()))?;
+        .ok_or_else(|| KError::invalid("K is empty"))?;
     if x.rank() == 0 {
         bail!("input must have rank >= 1");
     }

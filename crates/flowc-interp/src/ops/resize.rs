@@ -8,7 +8,7 @@
 use super::elementwise::cast_tensor;
 use super::{mk, opt_int_input};
 use crate::util::{norm_axes, split_at_axis};
-use crate::{KError, KResult, Node, bail};
+use crate::{KResult, Node, bail};
 use flowc_tensor::{DType, Tensor};
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -260,7 +260,7 @@ fn resize_impl(
         extrapolation: n.float("extrapolation_value", 0.0)? as f64,
     };
     if p.antialias && p.mode == Mode::Nearest {
-        bail!("antialias is not supported for mode 'nearest'");
+        crate::unsupported!("antialias is not supported for mode 'nearest'");
     }
     let axes: Vec<usize> = match n.ints("axes")? {
         Some(a) => norm_axes(&a, r)?,
@@ -348,7 +348,7 @@ fn resize_impl(
         DType::U16 => (0.0, u16::MAX as f64),
         DType::U32 => (0.0, u32::MAX as f64),
         DType::U64 => (0.0, u64::MAX as f64),
-        DType::Bool => bail!("unsupported element type bool"),
+        DType::Bool => crate::unsupported!("unsupported element type bool"),
     };
     let int = !dt.is_float();
     for v in &mut data {
@@ -360,5 +360,5 @@ fn resize_impl(
         }
     }
     let t = mk(shape, data)?;
-    Ok(vec![Some(cast_tensor(&t, dt).map_err(|e| KError(e.0))?)])
+    Ok(vec![Some(cast_tensor(&t, dt)?)])
 }

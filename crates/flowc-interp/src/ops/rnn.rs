@@ -137,7 +137,7 @@ fn recurrent(n: &Node<'_>, cell: Cell) -> KResult<Vec<Option<Tensor>>> {
     let w_t = n.input(1)?;
     let r_t = n.input(2)?;
     if !x_t.dtype().is_float() {
-        bail!("unsupported element type {}", x_t.dtype());
+        crate::unsupported!("unsupported element type {}", x_t.dtype());
     }
     if x_t.rank() != 3 || w_t.rank() != 3 || r_t.rank() != 3 {
         bail!("X, W and R must be 3-D");

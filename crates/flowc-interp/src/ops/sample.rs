@@ -62,7 +62,7 @@ pub fn grid_sample(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let x = n.input(0)?;
     let grid = n.input(1)?;
     if !x.dtype().is_float() {
-        bail!("unsupported element type {}", x.dtype());
+        crate::unsupported!("unsupported element type {}", x.dtype());
     }
     let r = x.rank();
     if r < 3 || grid.rank() != r || grid.shape()[r - 1] != r - 2 || grid.shape()[0] != x.shape()[0]
@@ -208,7 +208,7 @@ pub fn roi_align(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let rois = n.input(1)?;
     let bidx = n.input(2)?.to_i64_vec()?;
     if !x.dtype().is_float() {
-        bail!("unsupported element type {}", x.dtype());
+        crate::unsupported!("unsupported element type {}", x.dtype());
     }
     if x.rank() != 4 || rois.rank() != 2 || rois.shape()[1] != 4 || rois.shape()[0] != bidx.len() {
         bail!("X must be [N, C, H, W], rois [R, 4], batch_indices [R]");

@@ -101,7 +101,7 @@ pub fn unsqueeze(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         Some(a) => a,
         None => n
             .ints("axes")?
-            .ok_or_else(|| KError("missing axes".into()))?,
+            .ok_or_else(|| KError::invalid("missing axes"))?,
     };
     let r = x.rank() + axes.len();
     let axes = norm_axes(&axes, r)?;
@@ -111,7 +111,7 @@ pub fn unsqueeze(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         if axes.contains(&i) {
             shape.push(1);
         } else {
-            shape.push(*src.next().ok_or_else(|| KError("bad axes".into()))?);
+            shape.push(*src.next().ok_or_else(|| KError::invalid("bad axes"))?);
         }
     }
     Ok(vec![Some(reshaped(x, shape)?)])
@@ -172,7 +172,7 @@ pub fn tile(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     for (&d, &r) in x.shape().iter().zip(&reps) {
         out.push(
             d.checked_mul(dim(r, "repeats")?)
-                .ok_or_else(|| KError("output too large".into()))?,
+                .ok_or_else(|| KError::invalid("output too large"))?,
         );
     }
     crate::util::checked_len(&out)?;
@@ -225,7 +225,7 @@ pub fn concat_tensors(ts: &[&Tensor], axis: i64) -> KResult<Tensor> {
 pub fn concat(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let axis = n
         .opt_int("axis")?
-        .ok_or_else(|| KError("missing 'axis' attribute".into()))?;
+        .ok_or_else(|| KError::invalid("missing 'axis' attribute"))?;
     let ts: Vec<&Tensor> = (0..n.num_inputs())
         .map(|i| n.input(i))
         .collect::<KResult<_>>()?;
@@ -356,7 +356,7 @@ pub fn pad(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         Some(p) => p,
         None => n
             .ints("pads")?
-            .ok_or_else(|| KError("missing pads".into()))?,
+            .ok_or_else(|| KError::invalid("missing pads"))?,
     };
     let axes: Vec<usize> = match opt_int_input(n, 3)? {
         Some(a) => norm_axes(&a, r)?,
@@ -376,7 +376,7 @@ pub fn pad(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         let d = (x.shape()[i] as i64)
             .checked_add(before[i])
             .and_then(|d| d.checked_add(after[i]))
-            .ok_or_else(|| KError("pads are too large".into()))?;
+            .ok_or_else(|| KError::invalid("pads are too large"))?;
         out.push(dim(d, "a padded dimension")?);
     }
     crate::util::checked_len(&out)?;
@@ -514,7 +514,9 @@ pub fn dtype_attr(n: &Node<'_>, name: &str) -> KResult<Option<DType>> {
             .ok()
             .and_then(DType::from_onnx_code)
             .map(Some)
-            .ok_or_else(|| KError(format!("unsupported data type code {c} in '{name}'"))),
+            .ok_or_else(|| {
+                KError::unsupported(format!("unsupported data type code {c} in '{name}'"))
+            }),
     }
 }
 
@@ -593,7 +595,7 @@ pub fn trilu(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let k = match n.opt(1) {
         Some(t) => {
             let v = t.to_i64_vec()?;
-            *v.first().ok_or_else(|| KError("k is empty".into()))?
+            *v.first().ok_or_else(|| KError::invalid("k is empty"))?
         }
         None => 0,
     };
@@ -626,7 +628,7 @@ pub fn dropout(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
         None => n.float("ratio", 0.5)? as f64,
     };
     if training && ratio != 0.0 {
-        bail!("training-mode Dropout with a non-zero ratio is random; not supported");
+        crate::unsupported!("training-mode Dropout with a non-zero ratio is random; not supported");
     }
     let mask = Tensor::full(x.shape().to_vec(), true)?;
     Ok(vec![Some(x.clone()), Some(mask)])
@@ -679,7 +681,7 @@ pub fn one_hot(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     }
     let depth = depth_t
         .get_f64(0)
-        .ok_or_else(|| KError("depth is empty".into()))?;
+        .ok_or_else(|| KError::invalid("depth is empty"))?;
     if !(1.0..=1e9).contains(&depth) {
         bail!("depth {depth} is out of range");
     }

@@ -78,6 +78,35 @@ fn scalar_bytes(dtype: DType, value: f64) -> Vec<u8> {
     }
 }
 
+/// The attributes that hold an ONNX `TensorProto.DataType` code (`Cast`'s `to`, `EyeLike`'s
+/// and the random ops' `dtype`, the windows' and `DFT`'s `output_datatype`, `QuantizeLinear`'s
+/// and `DequantizeLinear`'s `output_dtype`).
+const DTYPE_ATTRS: &[&str] = &["to", "dtype", "output_datatype", "output_dtype"];
+
+/// The largest `TensorProto.DataType` code ONNX defines (`INT2`).
+const MAX_ONNX_DTYPE_CODE: i64 = 26;
+
+/// Refuses, as unsupported, a data-type attribute that names an ONNX data type flowc has no
+/// element type for (float8, int4, string, complex ...). Unknown codes are left to the
+/// verifier, which reports them as invalid; 0 means "not given" where ONNX allows it.
+fn check_dtype_attrs(nc: &NodeCtx<'_>) -> Result<(), ImportError> {
+    for &name in DTYPE_ATTRS {
+        let Some(code) = attr_int(nc.node, name) else {
+            continue;
+        };
+        if (1..=MAX_ONNX_DTYPE_CODE).contains(&code) && DType::from_onnx_code(code as i32).is_none()
+        {
+            let ty = crate::proto::tensor_proto::DataType::try_from(code as i32)
+                .map(|d| d.as_str_name().to_string())
+                .unwrap_or_else(|_| format!("data type {code}"));
+            return Err(nc.unsupported(format!(
+                "attribute '{name}' is {code} ({ty}), a data type flowc does not support"
+            )));
+        }
+    }
+    Ok(())
+}
+
 const REDUCE_AXES_INPUT_AT_18: &[&str] = &[
     "ReduceL1",
     "ReduceL2",
@@ -94,6 +123,7 @@ impl Importer<'_> {
     /// Imports one node (domain and opset already checked).
     pub(super) fn import_node_ops(&mut self, nc: &NodeCtx<'_>) -> Result<(), ImportError> {
         let opset = nc.opset;
+        check_dtype_attrs(nc)?;
         match nc.op_type() {
             "Constant" => self.constant_node(nc),
             "Identity" => self.forward(nc),
