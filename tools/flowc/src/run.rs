@@ -193,8 +193,14 @@ mod tests {
     #[test]
     fn values_are_listed_up_to_the_limit() {
         let t = Tensor::from_f32(vec![3], vec![1.0, 0.5, -2.0]).unwrap();
-        assert_eq!(describe_values(&t, 2), "  values: [1.000000, 0.500000, ...]");
-        assert_eq!(describe_values(&t, 3), "  values: [1.000000, 0.500000, -2.000000]");
+        assert_eq!(
+            describe_values(&t, 2),
+            "  values: [1.000000, 0.500000, ...]"
+        );
+        assert_eq!(
+            describe_values(&t, 3),
+            "  values: [1.000000, 0.500000, -2.000000]"
+        );
     }
 
     #[test]
