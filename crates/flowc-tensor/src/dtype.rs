@@ -21,7 +21,8 @@ pub enum DType {
 }
 
 impl DType {
-    /// Every dtype, in declaration order.
+    /// Every dtype, in declaration order. The order is fixed: the `flow` dialect's type masks
+    /// use the position as the bit (`dialects/flowc-flow/gen/gen_table.py` mirrors it).
     pub const ALL: [DType; 13] = [
         DType::F16,
         DType::BF16,
@@ -46,6 +47,11 @@ impl DType {
             DType::F32 | DType::I32 | DType::U32 => 4,
             DType::F64 | DType::I64 | DType::U64 => 8,
         }
+    }
+
+    /// Storage width of one element in bits (`bool` takes a byte, as in ONNX tensors).
+    pub fn bits(self) -> u32 {
+        self.size_bytes() as u32 * 8
     }
 
     /// The ONNX `TensorProto.DataType` number.

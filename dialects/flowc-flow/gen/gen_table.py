@@ -210,7 +210,7 @@ SUMMARY = {
     "Xor": "logical xor with numpy-style broadcasting",
 }
 
-# flowc element types, in the bit order of `dtype::Dt`.
+# flowc element types, in the order of `DType::ALL`, whose positions are the mask bits.
 DTYPES = ["float16", "bfloat16", "float", "double", "int8", "int16", "int32", "int64",
           "uint8", "uint16", "uint32", "uint64", "bool"]
 SHORT = ["f16", "bf16", "f32", "f64", "i8", "i16", "i32", "i64", "ui8", "ui16", "ui32", "ui64",

@@ -1,171 +1,90 @@
-//! The element types of `flow` tensors and their ONNX data-type codes.
+//! The element types of `flow` tensors: [`flowc_tensor::DType`] (the single definition of the
+//! element types, their ONNX codes and predicates), with what only the IR needs: the bit in
+//! type masks and the conversion to and from IR types.
 
 use flowc_ir::{Context, FloatKind, Signedness, Type, TypeData};
+pub use flowc_tensor::DType;
 
-/// An element type flowc has for ONNX tensors. The discriminant is the bit in type masks.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Dt {
-    F16 = 0,
-    BF16,
-    F32,
-    F64,
-    I8,
-    I16,
-    I32,
-    I64,
-    U8,
-    U16,
-    U32,
-    U64,
-    /// ONNX `bool`: `i1`.
-    Bool,
-}
-
-pub const ALL: [Dt; 13] = [
-    Dt::F16,
-    Dt::BF16,
-    Dt::F32,
-    Dt::F64,
-    Dt::I8,
-    Dt::I16,
-    Dt::I32,
-    Dt::I64,
-    Dt::U8,
-    Dt::U16,
-    Dt::U32,
-    Dt::U64,
-    Dt::Bool,
-];
-
-impl Dt {
-    pub fn bit(self) -> u16 {
-        1 << self as u16
-    }
-
-    pub fn is_float(self) -> bool {
-        matches!(self, Dt::F16 | Dt::BF16 | Dt::F32 | Dt::F64)
-    }
-
-    pub fn is_int(self) -> bool {
-        !self.is_float() && self != Dt::Bool
-    }
-
-    pub fn is_signed_int(self) -> bool {
-        matches!(self, Dt::I8 | Dt::I16 | Dt::I32 | Dt::I64)
-    }
-
-    /// The storage width in bits (`bool` takes a byte, as in ONNX tensors).
-    pub fn bits(self) -> u32 {
-        match self {
-            Dt::I8 | Dt::U8 | Dt::Bool => 8,
-            Dt::F16 | Dt::BF16 | Dt::I16 | Dt::U16 => 16,
-            Dt::F32 | Dt::I32 | Dt::U32 => 32,
-            Dt::F64 | Dt::I64 | Dt::U64 => 64,
-        }
-    }
-
-    /// The MLIR spelling (`f32`, `ui8`, `i1`).
-    pub fn keyword(self) -> &'static str {
-        match self {
-            Dt::F16 => "f16",
-            Dt::BF16 => "bf16",
-            Dt::F32 => "f32",
-            Dt::F64 => "f64",
-            Dt::I8 => "i8",
-            Dt::I16 => "i16",
-            Dt::I32 => "i32",
-            Dt::I64 => "i64",
-            Dt::U8 => "ui8",
-            Dt::U16 => "ui16",
-            Dt::U32 => "ui32",
-            Dt::U64 => "ui64",
-            Dt::Bool => "i1",
-        }
-    }
-
-    /// ONNX's `TensorProto.DataType` code.
-    pub fn onnx_code(self) -> i64 {
-        match self {
-            Dt::F32 => 1,
-            Dt::U8 => 2,
-            Dt::I8 => 3,
-            Dt::U16 => 4,
-            Dt::I16 => 5,
-            Dt::I32 => 6,
-            Dt::I64 => 7,
-            Dt::Bool => 9,
-            Dt::F16 => 10,
-            Dt::F64 => 11,
-            Dt::U32 => 12,
-            Dt::U64 => 13,
-            Dt::BF16 => 16,
-        }
-    }
-
-    /// The element type of an ONNX data-type code, `None` for codes flowc has no type for
-    /// (string, complex, float8, int4, ...) and for unknown codes.
-    pub fn from_onnx_code(code: i64) -> Option<Dt> {
-        ALL.iter().copied().find(|d| d.onnx_code() == code)
-    }
+/// The IR side of a [`DType`].
+pub trait DTypeIr: Sized {
+    /// The bit of the element type in type masks (the generated type constraints): `1 << i`
+    /// with `i` the position in [`DType::ALL`].
+    fn bit(self) -> u16;
 
     /// The element type of a scalar type (`f32`, `ui8`, `i1`); signed `siN` and `index` are not
     /// `flow` element types.
-    pub fn from_type(ctx: &Context, ty: Type) -> Option<Dt> {
+    fn from_type(ctx: &Context, ty: Type) -> Option<Self>;
+
+    /// The scalar type.
+    fn to_type(self, ctx: &mut Context) -> Type;
+
+    /// The scalar type if it exists already (for `&Context` users such as verifiers).
+    fn lookup_type(self, ctx: &Context) -> Option<Type>;
+
+    /// The type data of the scalar type.
+    fn type_data(self) -> TypeData;
+}
+
+impl DTypeIr for DType {
+    fn bit(self) -> u16 {
+        1 << self as u16
+    }
+
+    fn from_type(ctx: &Context, ty: Type) -> Option<DType> {
         Some(match ctx.type_data(ty) {
-            TypeData::Float(FloatKind::F16) => Dt::F16,
-            TypeData::Float(FloatKind::BF16) => Dt::BF16,
-            TypeData::Float(FloatKind::F32) => Dt::F32,
-            TypeData::Float(FloatKind::F64) => Dt::F64,
+            TypeData::Float(FloatKind::F16) => DType::F16,
+            TypeData::Float(FloatKind::BF16) => DType::BF16,
+            TypeData::Float(FloatKind::F32) => DType::F32,
+            TypeData::Float(FloatKind::F64) => DType::F64,
             TypeData::Integer { width, signedness } => match (width, signedness) {
-                (1, Signedness::Signless) => Dt::Bool,
-                (8, Signedness::Signless) => Dt::I8,
-                (16, Signedness::Signless) => Dt::I16,
-                (32, Signedness::Signless) => Dt::I32,
-                (64, Signedness::Signless) => Dt::I64,
-                (8, Signedness::Unsigned) => Dt::U8,
-                (16, Signedness::Unsigned) => Dt::U16,
-                (32, Signedness::Unsigned) => Dt::U32,
-                (64, Signedness::Unsigned) => Dt::U64,
+                (1, Signedness::Signless) => DType::Bool,
+                (8, Signedness::Signless) => DType::I8,
+                (16, Signedness::Signless) => DType::I16,
+                (32, Signedness::Signless) => DType::I32,
+                (64, Signedness::Signless) => DType::I64,
+                (8, Signedness::Unsigned) => DType::U8,
+                (16, Signedness::Unsigned) => DType::U16,
+                (32, Signedness::Unsigned) => DType::U32,
+                (64, Signedness::Unsigned) => DType::U64,
                 _ => return None,
             },
             _ => return None,
         })
     }
 
-    /// The scalar type.
-    pub fn to_type(self, ctx: &mut Context) -> Type {
+    fn to_type(self, ctx: &mut Context) -> Type {
         ctx.intern_type(self.type_data())
     }
 
-    /// The scalar type if it exists already (for `&Context` users such as verifiers).
-    pub fn lookup_type(self, ctx: &Context) -> Option<Type> {
+    fn lookup_type(self, ctx: &Context) -> Option<Type> {
         ctx.lookup_type(&self.type_data())
     }
 
     fn type_data(self) -> TypeData {
         let int = |width, signedness| TypeData::Integer { width, signedness };
         match self {
-            Dt::F16 => TypeData::Float(FloatKind::F16),
-            Dt::BF16 => TypeData::Float(FloatKind::BF16),
-            Dt::F32 => TypeData::Float(FloatKind::F32),
-            Dt::F64 => TypeData::Float(FloatKind::F64),
-            Dt::I8 => int(8, Signedness::Signless),
-            Dt::I16 => int(16, Signedness::Signless),
-            Dt::I32 => int(32, Signedness::Signless),
-            Dt::I64 => int(64, Signedness::Signless),
-            Dt::U8 => int(8, Signedness::Unsigned),
-            Dt::U16 => int(16, Signedness::Unsigned),
-            Dt::U32 => int(32, Signedness::Unsigned),
-            Dt::U64 => int(64, Signedness::Unsigned),
-            Dt::Bool => int(1, Signedness::Signless),
+            DType::F16 => TypeData::Float(FloatKind::F16),
+            DType::BF16 => TypeData::Float(FloatKind::BF16),
+            DType::F32 => TypeData::Float(FloatKind::F32),
+            DType::F64 => TypeData::Float(FloatKind::F64),
+            DType::I8 => int(8, Signedness::Signless),
+            DType::I16 => int(16, Signedness::Signless),
+            DType::I32 => int(32, Signedness::Signless),
+            DType::I64 => int(64, Signedness::Signless),
+            DType::U8 => int(8, Signedness::Unsigned),
+            DType::U16 => int(16, Signedness::Unsigned),
+            DType::U32 => int(32, Signedness::Unsigned),
+            DType::U64 => int(64, Signedness::Unsigned),
+            DType::Bool => int(1, Signedness::Signless),
         }
     }
 }
 
-impl std::fmt::Display for Dt {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.keyword())
-    }
+/// The element type of an ONNX data-type code held in an `i64` attribute; `None` for codes
+/// flowc has no type for (string, complex, float8, int4, ...), unknown codes and codes out of
+/// `i32` range.
+pub fn from_onnx_attr(code: i64) -> Option<DType> {
+    i32::try_from(code).ok().and_then(DType::from_onnx_code)
 }
 
 /// Whether `ty` is a tensor (ranked or not) whose element type is in `mask`, or `none` when
@@ -179,7 +98,7 @@ pub fn type_in_mask(ctx: &Context, ty: Type, mask: u16, allow_none: bool) -> boo
             ..
         }
         | TypeData::UnrankedTensor { element } => {
-            Dt::from_type(ctx, *element).is_some_and(|d| mask & d.bit() != 0)
+            DType::from_type(ctx, *element).is_some_and(|d| mask & d.bit() != 0)
         }
         _ => false,
     }
@@ -187,9 +106,10 @@ pub fn type_in_mask(ctx: &Context, ty: Type, mask: u16, allow_none: bool) -> boo
 
 /// The element types of a mask, for messages (`f32, f64`).
 pub fn mask_names(mask: u16) -> String {
-    ALL.iter()
+    DType::ALL
+        .iter()
         .filter(|d| mask & d.bit() != 0)
-        .map(|d| d.keyword())
+        .map(|d| d.mlir_name())
         .collect::<Vec<_>>()
         .join(", ")
 }

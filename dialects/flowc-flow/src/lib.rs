@@ -27,7 +27,7 @@ mod verify;
 #[cfg(test)]
 mod tests;
 
-pub use dtype::Dt;
+pub use dtype::{DType, DTypeIr};
 pub use infer::util::{DYN, TensorInfo, const_f64s as dense_f64s, const_i64s as dense_i64s};
 pub use names::op_name_for_onnx;
 pub use spec::{AttrKind, AttrSpec, OpSpec, Param};

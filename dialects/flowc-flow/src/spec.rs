@@ -97,7 +97,7 @@ pub fn param_at(params: &[Param], i: usize) -> Option<&Param> {
 }
 
 /// Declares a `TypeConstraint` accepting tensors whose element type is in `mask` (bits of
-/// `Dt`), and `none` when `$none`.
+/// `DTypeIr::bit`), and `none` when `$none`.
 macro_rules! tensor_constraint {
     ($name:ident, $desc:literal, $mask:expr, $none:expr) => {
         pub const $name: flowc_ir::TypeConstraint = flowc_ir::TypeConstraint {

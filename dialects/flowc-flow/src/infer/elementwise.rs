@@ -4,7 +4,7 @@ use super::util::{
     TensorInfo, broadcast_dims, dims_str, merge_dims, norm_axes, norm_axis, unidirectional_ok,
 };
 use super::{Infer, R};
-use crate::dtype::Dt;
+use crate::dtype::{DType, from_onnx_attr};
 
 /// Ops whose result has the type of their first operand (one operand).
 pub const UNARY: &[&str] = &[
@@ -83,7 +83,7 @@ impl Infer<'_> {
         let shape = broadcast_all(&[a, b])?;
         let dt = match self.spec.onnx {
             "And" | "Or" | "Xor" | "Equal" | "Greater" | "GreaterOrEqual" | "Less"
-            | "LessOrEqual" => Dt::Bool,
+            | "LessOrEqual" => DType::Bool,
             _ => a.dt,
         };
         match self.spec.onnx {
@@ -134,12 +134,12 @@ impl Infer<'_> {
             self.attrs.flag("detect_negative", true)?;
             self.attrs.flag("detect_positive", true)?;
         }
-        Ok(vec![self.t(0)?.with_dt(Dt::Bool)])
+        Ok(vec![self.t(0)?.with_dt(DType::Bool)])
     }
 
     pub(super) fn cast(&self) -> R {
         let to = self.attrs.int("to", 0)?;
-        let dt = Dt::from_onnx_code(to)
+        let dt = from_onnx_attr(to)
             .ok_or_else(|| format!("attribute 'to' is {to}, not a data type flow supports"))?;
         self.attrs.choice("round_mode", &["up", "down"])?;
         self.attrs.flag("saturate", true)?;
@@ -156,13 +156,14 @@ impl Infer<'_> {
     pub(super) fn bit_cast(&self) -> R {
         let x = self.t(0)?;
         let to = self.attrs.int("to", 0)?;
-        let dt = Dt::from_onnx_code(to)
+        let dt = from_onnx_attr(to)
             .ok_or_else(|| format!("attribute 'to' is {to}, not a data type flow supports"))?;
         if dt.bits() != x.dt.bits() {
             return Err(format!(
-                "needs element types of the same width, but {} has {} bits and {dt} has {}",
-                x.dt,
+                "needs element types of the same width, but {} has {} bits and {} has {}",
+                x.dt.mlir_name(),
                 x.dt.bits(),
+                dt.mlir_name(),
                 dt.bits()
             ));
         }
@@ -253,6 +254,6 @@ impl Infer<'_> {
             return Err(format!("ratio must be in [0, 1), but is {r}"));
         }
         let x = self.t(0)?;
-        Ok(vec![x.clone(), x.with_dt(Dt::Bool)])
+        Ok(vec![x.clone(), x.with_dt(DType::Bool)])
     }
 }

@@ -2,7 +2,7 @@
 
 use super::util::{DYN, TensorInfo, broadcast_dims, dims_str, norm_axis, product};
 use super::{Infer, R};
-use crate::dtype::Dt;
+use crate::dtype::{DType, from_onnx_attr};
 
 /// One term of an einsum equation: letters and where the ellipsis sits.
 struct Term {
@@ -176,14 +176,14 @@ impl Infer<'_> {
     pub(super) fn non_zero(&self) -> R {
         let x = self.t(0)?;
         let r = x.rank().map_or(DYN, |r| r as i64);
-        Ok(vec![TensorInfo::ranked(Dt::I64, vec![r, DYN])])
+        Ok(vec![TensorInfo::ranked(DType::I64, vec![r, DYN])])
     }
 
     pub(super) fn unique(&self) -> R {
         let x = self.t(0)?;
         self.attrs.flag("sorted", true)?;
         let axis = self.attrs.opt_int("axis")?;
-        let vec_dyn = TensorInfo::ranked(Dt::I64, vec![DYN]);
+        let vec_dyn = TensorInfo::ranked(DType::I64, vec![DYN]);
         let (y, inverse) = match (axis, x.dims()) {
             (None, d) => (
                 TensorInfo::ranked(x.dt, vec![DYN]),
@@ -200,7 +200,7 @@ impl Infer<'_> {
         Ok(vec![
             y,
             vec_dyn.clone(),
-            TensorInfo::ranked(Dt::I64, vec![inverse]),
+            TensorInfo::ranked(DType::I64, vec![inverse]),
             vec_dyn,
         ])
     }
@@ -301,22 +301,24 @@ impl Infer<'_> {
         let from_attr = if od == 0 {
             None
         } else {
-            Some(Dt::from_onnx_code(od).ok_or_else(|| {
+            Some(from_onnx_attr(od).ok_or_else(|| {
                 format!("attribute 'output_dtype' is {od}, not a data type flow supports")
             })?)
         };
         let dt = match (self.opt(2).map(|z| z.dt), from_attr) {
             (Some(z), Some(a)) if z != a => {
                 return Err(format!(
-                    "output_dtype ({a}) disagrees with the zero point's element type ({z})"
+                    "output_dtype ({}) disagrees with the zero point's element type ({})",
+                    a.mlir_name(),
+                    z.mlir_name()
                 ));
             }
             (Some(z), _) => z,
             (None, Some(a)) => a,
-            (None, None) => Dt::U8,
+            (None, None) => DType::U8,
         };
-        if !matches!(dt, Dt::I8 | Dt::U8 | Dt::I16 | Dt::U16) {
-            return Err(format!("cannot quantize to {dt}"));
+        if !matches!(dt, DType::I8 | DType::U8 | DType::I16 | DType::U16) {
+            return Err(format!("cannot quantize to {}", dt.mlir_name()));
         }
         Ok(vec![x.with_dt(dt)])
     }
@@ -329,11 +331,11 @@ impl Infer<'_> {
         let dt = if od == 0 {
             scale_dt
         } else {
-            let d = Dt::from_onnx_code(od).ok_or_else(|| {
+            let d = from_onnx_attr(od).ok_or_else(|| {
                 format!("attribute 'output_dtype' is {od}, not a data type flow supports")
             })?;
-            if !matches!(d, Dt::F32 | Dt::F16 | Dt::BF16) {
-                return Err(format!("cannot dequantize to {d}"));
+            if !matches!(d, DType::F32 | DType::F16 | DType::BF16) {
+                return Err(format!("cannot dequantize to {}", d.mlir_name()));
             }
             d
         };
@@ -343,9 +345,9 @@ impl Infer<'_> {
     pub(super) fn dynamic_quantize(&self) -> R {
         let x = self.t(0)?;
         Ok(vec![
-            x.with_dt(Dt::U8),
-            TensorInfo::ranked(Dt::F32, vec![]),
-            TensorInfo::ranked(Dt::U8, vec![]),
+            x.with_dt(DType::U8),
+            TensorInfo::ranked(DType::F32, vec![]),
+            TensorInfo::ranked(DType::U8, vec![]),
         ])
     }
 
@@ -392,14 +394,14 @@ impl Infer<'_> {
             None => 0,
         };
         Ok(vec![match x.dims() {
-            Some([_]) => TensorInfo::ranked(Dt::F32, vec![width]),
-            Some([n, _]) => TensorInfo::ranked(Dt::F32, vec![*n, width]),
+            Some([_]) => TensorInfo::ranked(DType::F32, vec![width]),
+            Some([n, _]) => TensorInfo::ranked(DType::F32, vec![*n, width]),
             Some(_) => {
                 return Err(format!(
                     "operand #0 (X) must have rank 1 or 2, but has type '{x}'"
                 ));
             }
-            None => TensorInfo::unranked(Dt::F32),
+            None => TensorInfo::unranked(DType::F32),
         }])
     }
 }

@@ -19,7 +19,7 @@ pub mod util;
 pub use attrs::{Attrs, has_kind, kind_description};
 pub use util::{DYN, TensorInfo};
 
-use crate::dtype::Dt;
+use crate::dtype::DType;
 use crate::spec::{OpSpec, param_at};
 use flowc_ir::{Attribute, Context, NamedAttr, Type, TypeData};
 use util::{const_f64s, const_i64s};
@@ -155,7 +155,7 @@ impl Infer<'_> {
         if nr < rmin || rmax.is_some_and(|m| nr > m) {
             return Err(count_error("result", nr, rmin, rmax));
         }
-        let mut vars: Vec<(&str, usize, Dt)> = Vec::new();
+        let mut vars: Vec<(&str, usize, DType)> = Vec::new();
         for (i, &ty) in operand_types.iter().enumerate() {
             let Some(p) = param_at(spec.inputs, i) else {
                 continue;
@@ -182,8 +182,10 @@ impl Infer<'_> {
                 Some(&(_, j, dt)) if dt != t.dt => {
                     let pj = param_at(spec.inputs, j).map_or("?", |p| p.name);
                     return Err(format!(
-                        "operands #{j} ({pj}) and #{i} ({}) must have the same element type, but got {dt} and {}",
-                        p.name, t.dt
+                        "operands #{j} ({pj}) and #{i} ({}) must have the same element type, but got {} and {}",
+                        p.name,
+                        dt.mlir_name(),
+                        t.dt.mlir_name()
                     ));
                 }
                 Some(_) => {}
@@ -350,7 +352,7 @@ impl Infer<'_> {
             "Scatter" | "ScatterElements" => self.scatter_elements(),
             "ScatterND" => self.scatter_nd(),
             "Shape" => self.shape_op(),
-            "Size" => Ok(vec![TensorInfo::ranked(Dt::I64, vec![])]),
+            "Size" => Ok(vec![TensorInfo::ranked(DType::I64, vec![])]),
             "ConstantOfShape" => self.constant_of_shape(),
             "Range" => self.range(),
             "EyeLike" => self.eye_like(),
@@ -363,7 +365,7 @@ impl Infer<'_> {
             "NonZero" => self.non_zero(),
             "Unique" => self.unique(),
             "Compress" => self.compress(),
-            "NonMaxSuppression" => Ok(vec![TensorInfo::ranked(Dt::I64, vec![DYN, 3])]),
+            "NonMaxSuppression" => Ok(vec![TensorInfo::ranked(DType::I64, vec![DYN, 3])]),
             "QuantizeLinear" => self.quantize(),
             "DequantizeLinear" => self.dequantize(),
             "DynamicQuantizeLinear" => self.dynamic_quantize(),

@@ -5,7 +5,7 @@ use super::util::{
     norm_axis, product, unidirectional_ok,
 };
 use super::{Infer, R};
-use crate::dtype::Dt;
+use crate::dtype::{DType, from_onnx_attr};
 
 const AUTO_PAD: &[&str] = &["NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"];
 
@@ -38,7 +38,7 @@ impl Infer<'_> {
                         ));
                     }
                 }
-                Dt::I32
+                DType::I32
             }
             "QLinearMatMul" => {
                 for s in [1, 2, 4, 5, 6, 7] {
@@ -263,7 +263,7 @@ impl Infer<'_> {
         let (x, w) = (self.t(xi)?, self.t(wi)?);
         let dt = match (q, int) {
             (true, _) => self.t(7)?.dt,
-            (_, true) => Dt::I32,
+            (_, true) => DType::I32,
             _ => x.dt,
         };
         if int {
@@ -463,7 +463,7 @@ impl Infer<'_> {
             }
         }
         let Some(xd) = x.dims() else {
-            return Ok(vec![x.clone(), TensorInfo::unranked(Dt::I64)]);
+            return Ok(vec![x.clone(), TensorInfo::unranked(DType::I64)]);
         };
         if xd.len() < 3 {
             return Err(format!(
@@ -480,7 +480,7 @@ impl Infer<'_> {
         out.extend(spatial);
         Ok(vec![
             TensorInfo::ranked(x.dt, out.clone()),
-            TensorInfo::ranked(Dt::I64, out),
+            TensorInfo::ranked(DType::I64, out),
         ])
     }
 
@@ -877,9 +877,9 @@ impl Infer<'_> {
     }
 
     /// `stash_type` (default float): a floating-point element type.
-    pub(super) fn stash_type(&self) -> Result<Dt, String> {
+    pub(super) fn stash_type(&self) -> Result<DType, String> {
         let stash = self.attrs.int("stash_type", 1)?;
-        match Dt::from_onnx_code(stash) {
+        match from_onnx_attr(stash) {
             Some(d) if d.is_float() => Ok(d),
             _ => Err(format!(
                 "attribute 'stash_type' must be a floating-point data type, but is {stash}"

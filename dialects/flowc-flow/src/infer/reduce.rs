@@ -2,7 +2,7 @@
 
 use super::util::{DYN, TensorInfo, dims_str, norm_axes, norm_axis};
 use super::{Infer, R};
-use crate::dtype::Dt;
+use crate::dtype::DType;
 
 impl Infer<'_> {
     pub(super) fn reduce(&self) -> R {
@@ -66,7 +66,7 @@ impl Infer<'_> {
         self.attrs.flag("select_last_index", false)?;
         let axis = self.attrs.int("axis", 0)?;
         let Some(xd) = x.dims() else {
-            return Ok(vec![TensorInfo::unranked(Dt::I64)]);
+            return Ok(vec![TensorInfo::unranked(DType::I64)]);
         };
         let a = norm_axis(axis, xd.len(), "axis")?;
         let mut out = xd.to_vec();
@@ -75,7 +75,7 @@ impl Infer<'_> {
         } else {
             out.remove(a);
         }
-        Ok(vec![TensorInfo::ranked(Dt::I64, out)])
+        Ok(vec![TensorInfo::ranked(DType::I64, out)])
     }
 
     pub(super) fn top_k(&self) -> R {
@@ -92,7 +92,7 @@ impl Infer<'_> {
         self.attrs.flag("sorted", true)?;
         let axis = self.attrs.int("axis", -1)?;
         let Some(xd) = x.dims() else {
-            return Ok(vec![x.clone(), TensorInfo::unranked(Dt::I64)]);
+            return Ok(vec![x.clone(), TensorInfo::unranked(DType::I64)]);
         };
         let a = norm_axis(axis, xd.len(), "axis")?;
         let k = match self.const_ints(1).as_deref() {
@@ -114,7 +114,7 @@ impl Infer<'_> {
         out[a] = k;
         Ok(vec![
             TensorInfo::ranked(x.dt, out.clone()),
-            TensorInfo::ranked(Dt::I64, out),
+            TensorInfo::ranked(DType::I64, out),
         ])
     }
 }

@@ -4,7 +4,7 @@ use super::util::{
     DYN, TensorInfo, broadcast_dims, dim_add, dim_mul, dims_str, norm_axes, norm_axis, product,
 };
 use super::{Infer, R};
-use crate::dtype::Dt;
+use crate::dtype::{DType, from_onnx_attr};
 
 fn merge(a: i64, b: i64) -> Option<i64> {
     match (a, b) {
@@ -758,18 +758,18 @@ impl Infer<'_> {
         let start = self.attrs.int("start", 0)?;
         let end = self.attrs.opt_int("end")?;
         let Some(r) = x.rank() else {
-            return Ok(vec![TensorInfo::ranked(Dt::I64, vec![DYN])]);
+            return Ok(vec![TensorInfo::ranked(DType::I64, vec![DYN])]);
         };
         let r = r as i64;
         let clamp = |v: i64| if v < 0 { v.saturating_add(r) } else { v }.clamp(0, r);
         let (s, e) = (clamp(start), clamp(end.unwrap_or(r)));
-        Ok(vec![TensorInfo::ranked(Dt::I64, vec![(e - s).max(0)])])
+        Ok(vec![TensorInfo::ranked(DType::I64, vec![(e - s).max(0)])])
     }
 
     pub(super) fn constant_of_shape(&self) -> R {
         self.expect_1d(0)?;
         let dt = match self.attrs.get("value") {
-            None => Dt::F32,
+            None => DType::F32,
             Some(v) => {
                 let ty = self
                     .ctx
@@ -852,7 +852,7 @@ impl Infer<'_> {
         self.expect_rank(0, 2)?;
         self.attrs.int("k", 0)?;
         let dt = match self.attrs.opt_int("dtype")? {
-            Some(code) => Dt::from_onnx_code(code).ok_or_else(|| {
+            Some(code) => from_onnx_attr(code).ok_or_else(|| {
                 format!("attribute 'dtype' is {code}, not a data type flow supports")
             })?,
             None => x.dt,

@@ -2,7 +2,7 @@
 
 use super::util::{DYN, TensorInfo};
 use super::{Infer, R};
-use crate::dtype::Dt;
+use crate::dtype::{DType, from_onnx_attr};
 
 /// What a DFT's `dft_length` operand says.
 enum DftLength {
@@ -18,10 +18,10 @@ impl Infer<'_> {
     }
 
     /// `output_datatype` (default float): a non-bool element type.
-    fn output_datatype(&self) -> Result<Dt, String> {
+    fn output_datatype(&self) -> Result<DType, String> {
         let code = self.attrs.int("output_datatype", 1)?;
-        match Dt::from_onnx_code(code) {
-            Some(d) if d != Dt::Bool => Ok(d),
+        match from_onnx_attr(code) {
+            Some(d) if d != DType::Bool => Ok(d),
             _ => Err(format!(
                 "attribute 'output_datatype' is {code}, not a numeric data type flow supports"
             )),

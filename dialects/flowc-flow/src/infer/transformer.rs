@@ -6,7 +6,7 @@ use super::util::{
     unidirectional_ok,
 };
 use super::{Infer, R};
-use crate::dtype::Dt;
+use crate::dtype::{DType, from_onnx_attr};
 
 /// The dims of `t`, or `n` dynamic dims when it is unranked.
 fn dims_or_dyn(t: &TensorInfo, n: usize) -> Vec<i64> {
@@ -82,7 +82,7 @@ impl Infer<'_> {
             }
         }
         if let Some(p) = self.attrs.opt_int("softmax_precision")?
-            && !Dt::from_onnx_code(p).is_some_and(Dt::is_float)
+            && !from_onnx_attr(p).is_some_and(DType::is_float)
         {
             return Err(format!(
                 "attribute 'softmax_precision' must be a floating-point data type, but is {p}"

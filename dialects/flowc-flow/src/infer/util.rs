@@ -1,6 +1,6 @@
 //! Shapes, dims and constant values for inference.
 
-use crate::dtype::Dt;
+use crate::dtype::{DType, DTypeIr};
 use flowc_ir::float::f64_from_bits;
 use flowc_ir::{AttrData, Attribute, Context, DYNAMIC, FloatKind, Type, TypeData};
 
@@ -14,23 +14,23 @@ const MAX_CONST_ELEMENTS: u64 = 1 << 16;
 /// Dynamic dims are [`DYN`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TensorInfo {
-    pub dt: Dt,
+    pub dt: DType,
     pub shape: Option<Vec<i64>>,
 }
 
 impl TensorInfo {
-    pub fn new(dt: Dt, shape: Option<Vec<i64>>) -> Self {
+    pub fn new(dt: DType, shape: Option<Vec<i64>>) -> Self {
         TensorInfo { dt, shape }
     }
 
-    pub fn ranked(dt: Dt, shape: Vec<i64>) -> Self {
+    pub fn ranked(dt: DType, shape: Vec<i64>) -> Self {
         TensorInfo {
             dt,
             shape: Some(shape),
         }
     }
 
-    pub fn unranked(dt: Dt) -> Self {
+    pub fn unranked(dt: DType) -> Self {
         TensorInfo { dt, shape: None }
     }
 
@@ -43,7 +43,7 @@ impl TensorInfo {
     }
 
     /// The same shape with another element type.
-    pub fn with_dt(&self, dt: Dt) -> Self {
+    pub fn with_dt(&self, dt: DType) -> Self {
         TensorInfo {
             dt,
             shape: self.shape.clone(),
@@ -70,11 +70,11 @@ impl TensorInfo {
                 element,
                 encoding: None,
             } => Some(TensorInfo {
-                dt: Dt::from_type(ctx, *element)?,
+                dt: DType::from_type(ctx, *element)?,
                 shape: Some(shape.iter().map(|&d| if d < 0 { DYN } else { d }).collect()),
             }),
             TypeData::UnrankedTensor { element } => Some(TensorInfo {
-                dt: Dt::from_type(ctx, *element)?,
+                dt: DType::from_type(ctx, *element)?,
                 shape: None,
             }),
             _ => None,
@@ -120,7 +120,7 @@ impl std::fmt::Display for TensorInfo {
                 }
             }
         }
-        write!(f, "{}>", self.dt)
+        write!(f, "{}>", self.dt.mlir_name())
     }
 }
 
@@ -279,10 +279,10 @@ pub fn dims_str(dims: &[i64]) -> String {
 /// integer / float attribute) as `f64`, or `None` when it is not readable or too large.
 pub fn const_f64s(ctx: &Context, attr: Attribute) -> Option<Vec<f64>> {
     read_const(ctx, attr, |dt, raw| match dt {
-        Dt::F16 => f64_from_bits(FloatKind::F16, raw),
-        Dt::BF16 => f64_from_bits(FloatKind::BF16, raw),
-        Dt::F32 => f64_from_bits(FloatKind::F32, raw),
-        Dt::F64 => f64::from_bits(raw),
+        DType::F16 => f64_from_bits(FloatKind::F16, raw),
+        DType::BF16 => f64_from_bits(FloatKind::BF16, raw),
+        DType::F32 => f64_from_bits(FloatKind::F32, raw),
+        DType::F64 => f64::from_bits(raw),
         _ => int_of(dt, raw) as f64,
     })
 }
@@ -297,33 +297,33 @@ pub fn const_i64s(ctx: &Context, attr: Attribute) -> Option<Vec<i64>> {
     read_const(ctx, attr, int_of)
 }
 
-fn int_of(dt: Dt, raw: u64) -> i64 {
+fn int_of(dt: DType, raw: u64) -> i64 {
     match dt {
-        Dt::I8 => raw as u8 as i8 as i64,
-        Dt::I16 => raw as u16 as i16 as i64,
-        Dt::I32 => raw as u32 as i32 as i64,
-        Dt::I64 => raw as i64,
-        Dt::U8 => raw as u8 as i64,
-        Dt::U16 => raw as u16 as i64,
-        Dt::U32 => raw as u32 as i64,
-        Dt::U64 => i64::try_from(raw).unwrap_or(i64::MAX),
-        Dt::Bool => (raw & 1) as i64,
+        DType::I8 => raw as u8 as i8 as i64,
+        DType::I16 => raw as u16 as i16 as i64,
+        DType::I32 => raw as u32 as i32 as i64,
+        DType::I64 => raw as i64,
+        DType::U8 => raw as u8 as i64,
+        DType::U16 => raw as u16 as i64,
+        DType::U32 => raw as u32 as i64,
+        DType::U64 => i64::try_from(raw).unwrap_or(i64::MAX),
+        DType::Bool => (raw & 1) as i64,
         _ => 0,
     }
 }
 
-fn const_dt(ctx: &Context, attr: Attribute) -> Option<Dt> {
+fn const_dt(ctx: &Context, attr: Attribute) -> Option<DType> {
     let ty = ctx.attr_type(attr)?;
-    Dt::from_type(ctx, ctx.element_type_or_self(ty))
+    DType::from_type(ctx, ctx.element_type_or_self(ty))
 }
 
-fn read_const<T>(ctx: &Context, attr: Attribute, conv: impl Fn(Dt, u64) -> T) -> Option<Vec<T>> {
+fn read_const<T>(ctx: &Context, attr: Attribute, conv: impl Fn(DType, u64) -> T) -> Option<Vec<T>> {
     let dt = const_dt(ctx, attr)?;
     let width = match dt {
-        Dt::Bool | Dt::I8 | Dt::U8 => 1,
-        Dt::F16 | Dt::BF16 | Dt::I16 | Dt::U16 => 2,
-        Dt::F32 | Dt::I32 | Dt::U32 => 4,
-        Dt::F64 | Dt::I64 | Dt::U64 => 8,
+        DType::Bool | DType::I8 | DType::U8 => 1,
+        DType::F16 | DType::BF16 | DType::I16 | DType::U16 => 2,
+        DType::F32 | DType::I32 | DType::U32 => 4,
+        DType::F64 | DType::I64 | DType::U64 => 8,
     };
     let elem = |bytes: &[u8]| {
         let mut b = [0u8; 8];

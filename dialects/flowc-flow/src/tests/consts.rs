@@ -79,9 +79,13 @@ fn op_names_and_specs() {
     assert!(s.attr("kernel_shape").is_some());
     assert_eq!(crate::spec_for("flow.conv").map(|s| s.onnx), Some("Conv"));
     assert!(crate::spec_for("flow.constant").is_none());
-    assert_eq!(crate::Dt::from_onnx_code(1), Some(crate::Dt::F32));
-    assert_eq!(crate::Dt::from_onnx_code(8), None);
-    for d in crate::dtype::ALL {
-        assert_eq!(crate::Dt::from_onnx_code(d.onnx_code()), Some(d));
+    assert_eq!(crate::dtype::from_onnx_attr(1), Some(crate::DType::F32));
+    assert_eq!(crate::dtype::from_onnx_attr(8), None);
+    assert_eq!(crate::dtype::from_onnx_attr(1 + (1 << 32)), None);
+    for (i, d) in crate::DType::ALL.into_iter().enumerate() {
+        assert_eq!(crate::dtype::from_onnx_attr(d.onnx_code().into()), Some(d));
+        // The mask bit is the position in `DType::ALL` (the order gen_table.py uses).
+        assert_eq!(crate::DTypeIr::bit(d), 1 << i);
     }
+    assert_eq!(crate::dtype::mask_names(0x1001), "f16, i1");
 }
