@@ -33,7 +33,6 @@ pub mod proto {
 }
 
 pub use error::{ImportError, ImportErrorKind, NodeInfo, OnnxError};
-pub use import::types::{dtype_of, element_type};
 pub use import::{ImportOptions, import_model, node_name_in};
 pub use model::{MAX_OPSET, MIN_OPSET, Model, load_model, normalize_domain};
 pub use tensor::{

@@ -3,60 +3,18 @@
 use crate::OnnxError;
 use crate::proto::{TypeProto, type_proto};
 use crate::tensor::{RawTensor, dtype_from_onnx};
-use flowc_ir::{AttrData, Attribute, Context, DYNAMIC, FloatKind, Signedness, Type, TypeData};
+use flowc_flow::DTypeIr;
+use flowc_ir::{AttrData, Attribute, Context, DYNAMIC, Type, TypeData};
 use flowc_tensor::DType;
-
-/// The IR element type of a dtype: `f16`, `bf16`, `f32`, `f64`, signless `iN` for signed
-/// integers, `uiN` for unsigned ones and `i1` for bool (the flow dialect's convention).
-pub fn element_type(ctx: &mut Context, dtype: DType) -> Type {
-    match dtype {
-        DType::F16 => ctx.float_type(FloatKind::F16),
-        DType::BF16 => ctx.float_type(FloatKind::BF16),
-        DType::F32 => ctx.float_type(FloatKind::F32),
-        DType::F64 => ctx.float_type(FloatKind::F64),
-        DType::I8 => ctx.integer_type(8),
-        DType::I16 => ctx.integer_type(16),
-        DType::I32 => ctx.integer_type(32),
-        DType::I64 => ctx.integer_type(64),
-        DType::U8 => ctx.integer_type_with_sign(8, Signedness::Unsigned),
-        DType::U16 => ctx.integer_type_with_sign(16, Signedness::Unsigned),
-        DType::U32 => ctx.integer_type_with_sign(32, Signedness::Unsigned),
-        DType::U64 => ctx.integer_type_with_sign(64, Signedness::Unsigned),
-        DType::Bool => ctx.integer_type(1),
-    }
-}
-
-/// The dtype of an IR element type, the inverse of [`element_type`].
-pub fn dtype_of(ctx: &Context, ty: Type) -> Option<DType> {
-    Some(match ctx.type_data(ty) {
-        TypeData::Float(FloatKind::F16) => DType::F16,
-        TypeData::Float(FloatKind::BF16) => DType::BF16,
-        TypeData::Float(FloatKind::F32) => DType::F32,
-        TypeData::Float(FloatKind::F64) => DType::F64,
-        TypeData::Integer { width, signedness } => match (width, signedness) {
-            (1, _) => DType::Bool,
-            (8, Signedness::Unsigned) => DType::U8,
-            (16, Signedness::Unsigned) => DType::U16,
-            (32, Signedness::Unsigned) => DType::U32,
-            (64, Signedness::Unsigned) => DType::U64,
-            (8, _) => DType::I8,
-            (16, _) => DType::I16,
-            (32, _) => DType::I32,
-            (64, _) => DType::I64,
-            _ => return None,
-        },
-        _ => return None,
-    })
-}
 
 /// The dtype of the elements of a tensor type.
 pub fn tensor_dtype(ctx: &Context, ty: Type) -> Option<DType> {
-    dtype_of(ctx, ctx.element_type(ty)?)
+    DType::from_type(ctx, ctx.element_type(ty)?)
 }
 
 /// A ranked tensor type.
 pub fn tensor_type(ctx: &mut Context, dtype: DType, shape: &[usize]) -> Type {
-    let elem = element_type(ctx, dtype);
+    let elem = dtype.to_type(ctx);
     ctx.tensor_type(shape.iter().map(|&d| d as i64).collect(), elem)
 }
 
@@ -90,7 +48,7 @@ pub fn value_type(ctx: &mut Context, tp: &TypeProto) -> Result<ValueType, OnnxEr
         }
     };
     let dtype = dtype_from_onnx(tensor.elem_type())?;
-    let elem = element_type(ctx, dtype);
+    let elem = dtype.to_type(ctx);
     let Some(shape) = &tensor.shape else {
         let ty = ctx.intern_type(TypeData::UnrankedTensor { element: elem });
         return Ok(ValueType {
