@@ -46,6 +46,31 @@ pub enum InsertPoint {
     Start(crate::Block),
 }
 
+impl InsertPoint {
+    /// Inserts the detached `op` here and returns where the next op goes so that a sequence of
+    /// insertions keeps its order (after `op` for `After` and `Start`, unchanged otherwise).
+    pub fn insert(self, ctx: &mut Context, op: Op) -> InsertPoint {
+        match self {
+            InsertPoint::Before(anchor) => {
+                ctx.insert_op_before(anchor, op);
+                self
+            }
+            InsertPoint::After(anchor) => {
+                ctx.insert_op_after(anchor, op);
+                InsertPoint::After(op)
+            }
+            InsertPoint::End(block) => {
+                ctx.append_op(block, op);
+                self
+            }
+            InsertPoint::Start(block) => {
+                ctx.prepend_op(block, op);
+                InsertPoint::After(op)
+            }
+        }
+    }
+}
+
 pub struct Rewriter<'a> {
     pub ctx: &'a mut Context,
     listener: &'a mut dyn RewriteListener,
@@ -79,18 +104,8 @@ impl<'a> Rewriter<'a> {
 
     /// Inserts a detached op at the insertion point.
     pub fn insert_op(&mut self, op: Op) {
-        match self.insert.expect("rewriter has no insertion point") {
-            InsertPoint::Before(anchor) => self.ctx.insert_op_before(anchor, op),
-            InsertPoint::After(anchor) => {
-                self.ctx.insert_op_after(anchor, op);
-                self.insert = Some(InsertPoint::After(op));
-            }
-            InsertPoint::End(block) => self.ctx.append_op(block, op),
-            InsertPoint::Start(block) => {
-                self.ctx.prepend_op(block, op);
-                self.insert = Some(InsertPoint::After(op));
-            }
-        }
+        let ip = self.insert.expect("rewriter has no insertion point");
+        self.insert = Some(ip.insert(self.ctx, op));
         for o in self.ctx.walk(op, crate::WalkOrder::Pre) {
             self.listener.op_inserted(self.ctx, o);
         }

@@ -276,6 +276,19 @@ pub fn lookup_function(ctx: &Context, from: Op, symbol: &str) -> Option<FuncOp> 
         .and_then(|op| FuncOp::cast(ctx, op))
 }
 
+/// [`lookup_function`] through a cache of symbol tables (for verifiers, which look up many
+/// callees in the same tables).
+fn lookup_function_in(
+    ctx: &Context,
+    from: Op,
+    symbol: &str,
+    symbols: &mut flowc_ir::symbol::SymbolTableCollection,
+) -> Option<FuncOp> {
+    symbols
+        .lookup_nearest(ctx, from, symbol)
+        .and_then(|op| FuncOp::cast(ctx, op))
+}
+
 // ===== Verifiers =====
 
 fn verify_func(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
@@ -398,9 +411,7 @@ fn verify_call(
     let Some(name) = call.callee_name(ctx) else {
         return Ok(());
     };
-    let func = symbols
-        .lookup_nearest(ctx, op, name)
-        .and_then(|f| FuncOp::cast(ctx, f));
+    let func = lookup_function_in(ctx, op, name, symbols);
     let Some(func) = func else {
         return Err(op_error(
             ctx,
@@ -495,9 +506,7 @@ fn verify_constant(
     let Some(name) = ConstantOp(op).value(ctx).and_then(|a| ctx.flat_symbol(a)) else {
         return Ok(());
     };
-    let func = symbols
-        .lookup_nearest(ctx, op, name)
-        .and_then(|f| FuncOp::cast(ctx, f));
+    let func = lookup_function_in(ctx, op, name, symbols);
     let Some(func) = func else {
         return Err(op_error(
             ctx,

@@ -169,21 +169,10 @@ impl<'a> ConversionRewriter<'a> {
 
     /// Inserts a detached op at the insertion point; it (and what it holds) will be legalized.
     pub fn insert_op(&mut self, op: Op) {
-        match self
+        let ip = self
             .insert
-            .expect("conversion rewriter has no insertion point")
-        {
-            InsertPoint::Before(anchor) => self.ctx.insert_op_before(anchor, op),
-            InsertPoint::After(anchor) => {
-                self.ctx.insert_op_after(anchor, op);
-                self.insert = Some(InsertPoint::After(op));
-            }
-            InsertPoint::End(block) => self.ctx.append_op(block, op),
-            InsertPoint::Start(block) => {
-                self.ctx.prepend_op(block, op);
-                self.insert = Some(InsertPoint::After(op));
-            }
-        }
+            .expect("conversion rewriter has no insertion point");
+        self.insert = Some(ip.insert(self.ctx, op));
         self.state.inserted.push(op);
         let nested = self.ctx.walk(op, WalkOrder::Pre);
         self.state.created.extend(nested);
