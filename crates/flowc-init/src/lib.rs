@@ -21,6 +21,7 @@ pub fn register_all_dialects(ctx: &mut Context) {
 pub fn register_all_passes(registry: &mut PassRegistry) {
     flowc_pass::testing::register_test_passes(registry);
     flowc_transforms::register_passes(registry);
+    flowc_flow_to_loop::register_passes(registry);
 }
 
 /// A registry with every pass.

@@ -1,0 +1,615 @@
+//! `convert-flow-to-loop`: lowers a module of `flow` functions to kernels of `loop`, `buffer`,
+//! `arith`, `math` and `vector` ops, and turns value semantics into buffers on the way
+//! (docs/codegen.md is the contract with code generation and the runtime).
+//!
+//! For the entry function (the one public function, `@main` after ONNX import):
+//!
+//! - tensor arguments become memrefs, and one memref argument per result is appended: results are
+//!   written in place by the kernel that produces them (destination passing), so no copy is made
+//!   unless a result is an input, a weight, a view or returned twice;
+//! - each `flow` op becomes one or more `flowc.kernel` functions plus a `func.call` of each in
+//!   `@main`, with a `buffer.alloc` per intermediate result (placed in the arena later by
+//!   `buffer-plan`);
+//! - `flow.constant` values become read-only `buffer.global`s (only those some kernel reads: shape
+//!   operands such as Reshape's are consumed at compile time);
+//! - the reshape family (Reshape, Flatten, Squeeze, Unsqueeze, Identity) becomes `buffer.view`: an
+//!   alias, no kernel.
+//!
+//! Each op kind's lowering lives in its own module and is reached through [`lower_op`]; an op
+//! without one is a located error naming it.
+
+pub mod builder;
+mod elementwise;
+
+use builder::{Elem, Kb, memref_for_tensor};
+use flowc_func::{CallOp, FuncOp, ReturnOp};
+use flowc_ir::{
+    Attribute, Block, Context, Diagnostic, Location, Op, OperationState, Type, Value, op_error,
+};
+use flowc_pass::{Pass, PassFailure, PassInfo, PassRegistry, PassState};
+use rustc_hash::FxHashMap;
+
+/// What one run of the conversion produced.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoweringStats {
+    /// `flow` ops lowered (constants and views included).
+    pub ops: usize,
+    /// Kernel functions created.
+    pub kernels: usize,
+    /// Buffers allocated for intermediates.
+    pub allocs: usize,
+    /// Weights (`buffer.global`s) emitted.
+    pub globals: usize,
+}
+
+/// Registers `convert-flow-to-loop`.
+pub fn register_passes(registry: &mut PassRegistry) {
+    registry.register(PassInfo::new(
+        "convert-flow-to-loop",
+        "Lower flow tensor ops to loop / buffer / arith / math / vector kernels",
+        |_| Ok(Box::new(ConvertFlowToLoop)),
+    ));
+}
+
+struct ConvertFlowToLoop;
+
+impl Pass for ConvertFlowToLoop {
+    fn argument(&self) -> &'static str {
+        "convert-flow-to-loop"
+    }
+
+    fn name(&self) -> &'static str {
+        "ConvertFlowToLoop"
+    }
+
+    fn summary(&self) -> &'static str {
+        "Lower flow tensor ops to loop / buffer / arith / math / vector kernels"
+    }
+
+    fn anchor(&self) -> Option<&'static str> {
+        Some("builtin.module")
+    }
+
+    fn run(&mut self, ctx: &mut Context, op: Op, state: &mut PassState) -> Result<(), PassFailure> {
+        match convert_flow_to_loop(ctx, op) {
+            Ok(stats) => {
+                state.stat_with_description("num-kernels", "Kernels created", stats.kernels as u64);
+                state.stat_with_description(
+                    "num-allocs",
+                    "Intermediate buffers",
+                    stats.allocs as u64,
+                );
+                state.stat_with_description("num-globals", "Weights", stats.globals as u64);
+                Ok(())
+            }
+            Err(d) => Err(PassFailure::emit(ctx, d)),
+        }
+    }
+}
+
+/// Lowers every public function of `module` that holds `flow` ops.
+pub fn convert_flow_to_loop(ctx: &mut Context, module: Op) -> Result<LoweringStats, Diagnostic> {
+    let body = ctx
+        .region_entry(ctx.region(module, 0))
+        .ok_or_else(|| op_error(ctx, module, "has no body"))?;
+    let funcs: Vec<FuncOp> = ctx
+        .block_ops(body)
+        .filter_map(|o| FuncOp::cast(ctx, o))
+        .filter(|f| !f.is_declaration(ctx) && f.visibility(ctx) == "public")
+        .collect();
+    let mut stats = LoweringStats::default();
+    let mut names = Names::default();
+    for f in funcs {
+        let has_flow = ctx
+            .walk(f.op(), flowc_ir::WalkOrder::Pre)
+            .into_iter()
+            .any(|o| ctx.op_dialect(o) == "flow");
+        if has_flow {
+            convert_function(ctx, f, &mut names, &mut stats)?;
+        }
+    }
+    Ok(stats)
+}
+
+/// Unique symbol names for kernels and globals.
+#[derive(Default)]
+struct Names {
+    next_kernel: usize,
+    next_global: usize,
+}
+
+/// The reshape family: result is the operand's bytes under a new shape.
+fn is_view_op(name: &str) -> bool {
+    matches!(
+        name,
+        "flow.reshape" | "flow.flatten" | "flow.squeeze" | "flow.unsqueeze" | "flow.identity"
+    )
+}
+
+fn convert_function(
+    ctx: &mut Context,
+    func: FuncOp,
+    names: &mut Names,
+    stats: &mut LoweringStats,
+) -> Result<(), Diagnostic> {
+    let entry = func
+        .entry_block(ctx)
+        .ok_or_else(|| op_error(ctx, func.op(), "has no body"))?;
+    let ops: Vec<Op> = ctx.block_ops(entry).collect();
+    let ret = *ops
+        .last()
+        .ok_or_else(|| op_error(ctx, func.op(), "has an empty body"))?;
+    if ReturnOp::cast(ctx, ret).is_none() {
+        return Err(op_error(ctx, func.op(), "must end with func.return"));
+    }
+    let results: Vec<Value> = ctx.operand_vec(ret);
+
+    // Arguments: tensors -> memrefs, in place.
+    let args = ctx.block_args(entry).to_vec();
+    let mut in_types = Vec::new();
+    for (i, &a) in args.iter().enumerate() {
+        let t = ctx.value_type(a);
+        let m = static_memref(ctx, t).ok_or_else(|| {
+            op_error(
+                ctx,
+                func.op(),
+                format!(
+                    "argument #{i} has type {}: code generation needs static shapes of numeric \
+                     element types (give the input shapes when compiling)",
+                    ctx.print_type(t)
+                ),
+            )
+        })?;
+        ctx.set_value_type(a, m);
+        in_types.push(m);
+    }
+    // One destination argument per result.
+    let mut out_args = Vec::new();
+    let mut out_types = Vec::new();
+    for (i, &r) in results.iter().enumerate() {
+        let t = ctx.value_type(r);
+        let m = static_memref(ctx, t).ok_or_else(|| {
+            op_error(
+                ctx,
+                ret,
+                format!(
+                    "result #{i} has type {}: code generation needs static shapes of numeric \
+                     element types",
+                    ctx.print_type(t)
+                ),
+            )
+        })?;
+        let loc = ctx.value_loc(r);
+        out_args.push(ctx.add_block_arg(entry, m, loc));
+        out_types.push(m);
+    }
+
+    // A result is written in place by its producer when that is a kernel (not a view, input or
+    // constant) and the value is returned exactly once.
+    let mut destination: FxHashMap<Value, Value> = FxHashMap::default();
+    for (i, &r) in results.iter().enumerate() {
+        let once = results.iter().filter(|&&x| x == r).count() == 1;
+        let kernel_made = ctx.defining_op(r).is_some_and(|d| {
+            let n = ctx.op_name(d);
+            n != "flow.constant" && !is_view_op(n)
+        });
+        if once && kernel_made {
+            destination.insert(r, out_args[i]);
+        }
+    }
+
+    let mut lw = Lowering {
+        main_block: entry,
+        anchor: ret,
+        func_op: func.op(),
+        buffers: args.iter().map(|&a| (a, a)).collect(),
+        constants: FxHashMap::default(),
+        names,
+        stats,
+    };
+
+    for &op in &ops[..ops.len() - 1] {
+        lw.stats.ops += 1;
+        let name = ctx.op_name(op).to_string();
+        if name == "flow.constant" {
+            let value = ctx
+                .attr(op, "value")
+                .ok_or_else(|| op_error(ctx, op, "has no value"))?;
+            lw.constants.insert(ctx.result(op, 0), value);
+            continue;
+        }
+        if name == "flow.none" {
+            continue;
+        }
+        if ctx.op_dialect(op) != "flow" {
+            return Err(op_error(
+                ctx,
+                op,
+                "cannot be lowered: only flow ops may appear in the entry function",
+            ));
+        }
+        if is_view_op(&name) {
+            lw.lower_view(ctx, op)?;
+            continue;
+        }
+        lw.lower_kernel_op(ctx, op, &destination)?;
+    }
+
+    // Results that were not written in place are copied into their destinations.
+    for (i, &r) in results.iter().enumerate() {
+        if destination.get(&r) == Some(&out_args[i]) {
+            continue;
+        }
+        let src = lw.buffer(ctx, r, ret)?;
+        let dst = out_args[i];
+        let loc = ctx.value_loc(r);
+        let shape = ctx
+            .shape(ctx.value_type(dst))
+            .map(<[i64]>::to_vec)
+            .unwrap_or_default();
+        lw.make_kernel(ctx, "copy", loc, &[src, dst], |kb, a| {
+            elementwise::broadcast_nest(kb, &shape, |kb, idx| {
+                let v = kb.load(a[0], idx);
+                kb.store(v, a[1], idx);
+            });
+            Ok(())
+        })?;
+    }
+
+    // The old tensor ops go, last first (users before definitions).
+    let new_ret = ReturnOp::create(ctx, &[], ctx.op_loc(ret));
+    ctx.insert_op_before(ret, new_ret.op());
+    for &op in ops.iter().rev() {
+        ctx.erase_op(op);
+    }
+    let mut inputs = in_types;
+    inputs.extend(out_types);
+    let fty = ctx.function_type(inputs, Vec::new());
+    let fty_attr = ctx.type_attr(fty);
+    ctx.set_attr(func.op(), "function_type", fty_attr);
+    let unit = ctx.unit_attr();
+    ctx.set_attr(func.op(), "flowc.entry", unit);
+    Ok(())
+}
+
+fn static_memref(ctx: &mut Context, t: Type) -> Option<Type> {
+    memref_for_tensor(ctx, t)
+}
+
+/// State of the conversion of one function.
+pub struct Lowering<'n> {
+    main_block: Block,
+    /// New ops of the entry function go before this op (the old `func.return`).
+    anchor: Op,
+    func_op: Op,
+    /// Tensor value -> the memref holding it in the entry function.
+    buffers: FxHashMap<Value, Value>,
+    /// Values of `flow.constant` ops, materialized as globals only when a kernel reads them.
+    constants: FxHashMap<Value, Attribute>,
+    names: &'n mut Names,
+    stats: &'n mut LoweringStats,
+}
+
+impl Lowering<'_> {
+    /// The memref that holds tensor `v` (materializing a constant as a global on first use).
+    fn buffer(&mut self, ctx: &mut Context, v: Value, user: Op) -> Result<Value, Diagnostic> {
+        if let Some(&b) = self.buffers.get(&v) {
+            return Ok(b);
+        }
+        if let Some(&value) = self.constants.get(&v) {
+            let b = self.materialize_constant(ctx, v, value, user)?;
+            self.buffers.insert(v, b);
+            return Ok(b);
+        }
+        Err(op_error(
+            ctx,
+            user,
+            "uses a value that has no buffer (defined by an unsupported op?)",
+        ))
+    }
+
+    fn materialize_constant(
+        &mut self,
+        ctx: &mut Context,
+        v: Value,
+        value: Attribute,
+        user: Op,
+    ) -> Result<Value, Diagnostic> {
+        let t = ctx.value_type(v);
+        let m = static_memref(ctx, t)
+            .ok_or_else(|| op_error(ctx, user, "reads a constant whose type has no buffer form"))?;
+        let value = storage_value(ctx, value, m);
+        let name = format!("cst{}", self.names.next_global);
+        self.names.next_global += 1;
+        self.stats.globals += 1;
+        let loc = ctx.value_loc(v);
+        let sym = ctx.string_attr(name.as_str());
+        let ty = ctx.type_attr(m);
+        let mut state = OperationState::new(ctx, "buffer.global", loc);
+        state.add_attr(ctx, "sym_name", sym);
+        state.add_attr(ctx, "type", ty);
+        state.add_attr(ctx, "value", value);
+        let g = ctx.create_op(state);
+        ctx.insert_op_before(self.func_op, g);
+        let sref = ctx.symbol_ref_attr(&name);
+        let mut kb = self.main_builder(ctx, loc);
+        Ok(kb.op1("buffer.get_global", &[], m, &[("name", sref)]))
+    }
+
+    fn main_builder<'c>(&self, ctx: &'c mut Context, loc: Location) -> Kb<'c> {
+        let mut kb = Kb::new(ctx, self.main_block, loc);
+        kb.before = Some(self.anchor);
+        kb
+    }
+
+    /// Creates kernel `@k<N>_<hint>` taking `args` (memrefs of the entry function), builds its
+    /// body with `body(kb, kernel_args)`, and calls it from the entry function.
+    fn make_kernel(
+        &mut self,
+        ctx: &mut Context,
+        hint: &str,
+        loc: Location,
+        args: &[Value],
+        body: impl FnOnce(&mut Kb<'_>, &[Value]) -> Result<(), Diagnostic>,
+    ) -> Result<(), Diagnostic> {
+        let name = format!("k{}_{}", self.names.next_kernel, hint);
+        self.names.next_kernel += 1;
+        self.stats.kernels += 1;
+        let types: Vec<Type> = args.iter().map(|&a| ctx.value_type(a)).collect();
+        let fty = ctx.function_type(types, Vec::new());
+        let f = FuncOp::create(ctx, &name, fty, loc);
+        let private = ctx.string_attr("private");
+        ctx.set_attr(f.op(), "sym_visibility", private);
+        let unit = ctx.unit_attr();
+        ctx.set_attr(f.op(), "flowc.kernel", unit);
+        ctx.insert_op_before(self.func_op, f.op());
+        let block = f.entry_block(ctx).expect("created with a body");
+        let kargs = ctx.block_args(block).to_vec();
+        {
+            let mut kb = Kb::new(ctx, block, loc);
+            body(&mut kb, &kargs)?;
+            kb.op("func.return", &[], &[], &[]);
+        }
+        let call = CallOp::create(ctx, &name, args, &[], loc);
+        ctx.insert_op_before(self.anchor, call.op());
+        Ok(())
+    }
+
+    fn lower_view(&mut self, ctx: &mut Context, op: Op) -> Result<(), Diagnostic> {
+        let src_v = ctx.operand(op, 0);
+        let src = self.buffer(ctx, src_v, op)?;
+        let r = ctx.result(op, 0);
+        let t = ctx.value_type(r);
+        let m = static_memref(ctx, t)
+            .ok_or_else(|| op_error(ctx, op, "has a result with a dynamic shape"))?;
+        let loc = ctx.op_loc(op);
+        let view = if ctx.value_type(src) == m {
+            src
+        } else {
+            let mut kb = self.main_builder(ctx, loc);
+            kb.op1("buffer.view", &[src], m, &[])
+        };
+        self.buffers.insert(r, view);
+        Ok(())
+    }
+
+    fn lower_kernel_op(
+        &mut self,
+        ctx: &mut Context,
+        op: Op,
+        destination: &FxHashMap<Value, Value>,
+    ) -> Result<(), Diagnostic> {
+        // Result buffers: the destination argument, or a new intermediate.
+        let loc = ctx.op_loc(op);
+        let mut outputs = Vec::new();
+        for r in ctx.results(op).to_vec() {
+            let t = ctx.value_type(r);
+            if matches!(ctx.type_data(t), flowc_ir::TypeData::None) {
+                outputs.push(None);
+                continue;
+            }
+            let m = static_memref(ctx, t).ok_or_else(|| {
+                op_error(
+                    ctx,
+                    op,
+                    format!(
+                        "has a result of type {}: code generation needs static shapes",
+                        ctx.print_type(t)
+                    ),
+                )
+            })?;
+            let b = match destination.get(&r) {
+                Some(&d) => d,
+                None => {
+                    self.stats.allocs += 1;
+                    let mut kb = self.main_builder(ctx, loc);
+                    kb.op1("buffer.alloc", &[], m, &[])
+                }
+            };
+            self.buffers.insert(r, b);
+            outputs.push(Some(b));
+        }
+        let mut cx = OpCx {
+            lw: self,
+            op,
+            outputs,
+        };
+        lower_op(ctx, &mut cx)
+    }
+}
+
+/// A constant's value with the element type its buffer stores (`i8` for `i1`, signless for
+/// unsigned), re-typed as the memref's shape.
+fn storage_value(ctx: &mut Context, value: Attribute, memref: Type) -> Attribute {
+    // Dense attributes keep their tensor type; the global's `type` says how it is stored. The
+    // bundle writer reads the bytes through `flowc_interp::attribute_to_tensor`, which knows both.
+    let _ = (ctx, memref);
+    value
+}
+
+/// The op being lowered, its buffers, and the way to create its kernels.
+pub struct OpCx<'l, 'n> {
+    lw: &'l mut Lowering<'n>,
+    pub op: Op,
+    /// One buffer per result (`None` for absent optional results).
+    outputs: Vec<Option<Value>>,
+}
+
+/// A kernel being built: its builder, positioned in the kernel's entry block, and its arguments
+/// (the inputs then the outputs given to [`OpCx::kernel`]).
+pub struct KernelArgs {
+    pub args: Vec<Value>,
+}
+
+impl OpCx<'_, '_> {
+    /// The memref of operand `i` in the entry function.
+    pub fn input(&mut self, ctx: &mut Context, i: usize) -> Result<Value, Diagnostic> {
+        let v = ctx.operand(self.op, i);
+        self.lw.buffer(ctx, v, self.op)
+    }
+
+    /// The buffer of result `i`.
+    pub fn output(&self, ctx: &Context, i: usize) -> Result<Value, Diagnostic> {
+        self.outputs
+            .get(i)
+            .copied()
+            .flatten()
+            .ok_or_else(|| op_error(ctx, self.op, format!("has no result #{i} to write")))
+    }
+
+    /// The constant value of operand `i`, if it is a `flow.constant`.
+    pub fn constant_operand(&self, ctx: &Context, i: usize) -> Option<Attribute> {
+        let v = ctx.operand(self.op, i);
+        self.lw.constants.get(&v).copied()
+    }
+
+    /// Whether operand `i` is present (not absent and not a `flow.none`).
+    pub fn has_operand(&self, ctx: &Context, i: usize) -> bool {
+        i < ctx.num_operands(self.op)
+            && !matches!(
+                ctx.type_data(ctx.value_type(ctx.operand(self.op, i))),
+                flowc_ir::TypeData::None
+            )
+    }
+
+    /// A scratch buffer in the arena for this op's kernels (e.g. packed operands).
+    pub fn scratch(&mut self, ctx: &mut Context, ty: Type) -> Value {
+        self.lw.stats.allocs += 1;
+        let loc = ctx.op_loc(self.op);
+        let mut kb = self.lw.main_builder(ctx, loc);
+        kb.op1("buffer.alloc", &[], ty, &[])
+    }
+
+    /// Adds a weight computed at compile time (e.g. pre-packed) as a global and returns its
+    /// memref in the entry function.
+    pub fn weight(&mut self, ctx: &mut Context, value: Attribute, memref: Type) -> Value {
+        let name = format!("cst{}", self.lw.names.next_global);
+        self.lw.names.next_global += 1;
+        self.lw.stats.globals += 1;
+        let loc = ctx.op_loc(self.op);
+        let sym = ctx.string_attr(name.as_str());
+        let ty = ctx.type_attr(memref);
+        let mut state = OperationState::new(ctx, "buffer.global", loc);
+        state.add_attr(ctx, "sym_name", sym);
+        state.add_attr(ctx, "type", ty);
+        state.add_attr(ctx, "value", value);
+        let g = ctx.create_op(state);
+        ctx.insert_op_before(self.lw.func_op, g);
+        let sref = ctx.symbol_ref_attr(&name);
+        let mut kb = self.lw.main_builder(ctx, loc);
+        kb.op1("buffer.get_global", &[], memref, &[("name", sref)])
+    }
+
+    /// Creates kernel `@k<N>_<hint>` taking `args` (memrefs of the entry function), builds its
+    /// body with `body(kb, kernel_args)`, and calls it from the entry function.
+    pub fn kernel(
+        &mut self,
+        ctx: &mut Context,
+        hint: &str,
+        args: &[Value],
+        body: impl FnOnce(&mut Kb<'_>, &[Value]) -> Result<(), Diagnostic>,
+    ) -> Result<(), Diagnostic> {
+        let loc = ctx.op_loc(self.op);
+        self.lw.make_kernel(ctx, hint, loc, args, body)
+    }
+
+    /// The element kind of operand `i`'s tensor type.
+    pub fn operand_elem(&self, ctx: &Context, i: usize) -> Result<Elem, Diagnostic> {
+        let t = ctx.value_type(ctx.operand(self.op, i));
+        ctx.element_type(t)
+            .and_then(|e| Elem::of(ctx, e))
+            .ok_or_else(|| {
+                op_error(
+                    ctx,
+                    self.op,
+                    format!("operand #{i} has no numeric element type"),
+                )
+            })
+    }
+
+    /// The element kind of result `i`'s tensor type.
+    pub fn result_elem(&self, ctx: &Context, i: usize) -> Result<Elem, Diagnostic> {
+        let t = ctx.value_type(ctx.result(self.op, i));
+        ctx.element_type(t)
+            .and_then(|e| Elem::of(ctx, e))
+            .ok_or_else(|| {
+                op_error(
+                    ctx,
+                    self.op,
+                    format!("result #{i} has no numeric element type"),
+                )
+            })
+    }
+
+    /// The static shape of operand `i`.
+    pub fn operand_shape(&self, ctx: &Context, i: usize) -> Vec<i64> {
+        ctx.shape(ctx.value_type(ctx.operand(self.op, i)))
+            .map(<[i64]>::to_vec)
+            .unwrap_or_default()
+    }
+
+    /// The static shape of result `i`.
+    pub fn result_shape(&self, ctx: &Context, i: usize) -> Vec<i64> {
+        ctx.shape(ctx.value_type(ctx.result(self.op, i)))
+            .map(<[i64]>::to_vec)
+            .unwrap_or_default()
+    }
+
+    pub fn attr(&self, ctx: &Context, name: &str) -> Option<Attribute> {
+        ctx.attr(self.op, name)
+    }
+
+    pub fn attr_i64(&self, ctx: &Context, name: &str, default: i64) -> i64 {
+        self.attr(ctx, name)
+            .and_then(|a| ctx.int_value(a))
+            .map_or(default, |v| v as i64)
+    }
+
+    pub fn attr_f64(&self, ctx: &Context, name: &str, default: f64) -> f64 {
+        self.attr(ctx, name)
+            .and_then(|a| ctx.float_value(a))
+            .unwrap_or(default)
+    }
+
+    pub fn attr_ints(&self, ctx: &Context, name: &str) -> Option<Vec<i64>> {
+        self.attr(ctx, name).and_then(|a| ctx.dense_array_i64(a))
+    }
+
+    pub fn attr_str<'c>(&self, ctx: &'c Context, name: &str) -> Option<&'c str> {
+        self.attr(ctx, name).and_then(|a| ctx.str_value(a))
+    }
+
+    /// A located "not supported" error for this op.
+    pub fn unsupported(&self, ctx: &Context, what: impl std::fmt::Display) -> Diagnostic {
+        op_error(ctx, self.op, format!("has no CPU lowering for {what}"))
+    }
+}
+
+/// Dispatches `cx.op` to the lowering of its kind.
+fn lower_op(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
+    let name = ctx.op_name(cx.op).to_string();
+    if elementwise::lower(ctx, cx, &name)? {
+        return Ok(());
+    }
+    Err(op_error(ctx, cx.op, "has no CPU lowering yet"))
+}
