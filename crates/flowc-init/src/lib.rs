@@ -12,6 +12,9 @@ pub fn register_all_dialects(ctx: &mut Context) {
     ctx.register_dialect(flowc_arith::dialect());
     ctx.register_dialect(flowc_math::dialect());
     ctx.register_dialect(flowc_flow::dialect());
+    ctx.register_dialect(flowc_loop::dialect());
+    ctx.register_dialect(flowc_buffer::dialect());
+    ctx.register_dialect(flowc_vector::dialect());
     ctx.register_dialect(flowc_test_dialect::dialect());
 }
 
@@ -22,6 +25,7 @@ pub fn register_all_passes(registry: &mut PassRegistry) {
     flowc_pass::testing::register_test_passes(registry);
     flowc_transforms::register_passes(registry);
     flowc_flow_to_loop::register_passes(registry);
+    flowc_buffer_plan::register_passes(registry);
 }
 
 /// A registry with every pass.
