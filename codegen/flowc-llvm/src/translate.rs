@@ -176,6 +176,11 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         self.llcx.append_basic_block(self.func(), name)
     }
 
+    /// A new block right after `after`, so that blocks read in program order.
+    fn block_after(&self, after: BasicBlock<'ctx>, name: &str) -> BasicBlock<'ctx> {
+        self.llcx.insert_basic_block_after(after, name)
+    }
+
     fn current_block(&self) -> BasicBlock<'ctx> {
         self.builder.get_insert_block().expect("builder positioned")
     }
@@ -505,9 +510,9 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         body: &mut LoopBody<'_, 'a, 'ctx>,
     ) -> R<Vec<BasicValueEnum<'ctx>>> {
         let pre = self.current_block();
-        let header = self.append_block(&format!("{name}.header"));
-        let body_bb = self.append_block(&format!("{name}.body"));
-        let exit = self.append_block(&format!("{name}.exit"));
+        let header = self.block_after(pre, &format!("{name}.header"));
+        let body_bb = self.block_after(header, &format!("{name}.body"));
+        let exit = self.block_after(body_bb, &format!("{name}.exit"));
         b!(self.build_unconditional_branch(header));
         self.builder.position_at_end(header);
         let iv = b!(self.build_phi(self.i64t(), &format!("{name}.iv")));
@@ -648,9 +653,10 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             .then_block(ir)
             .ok_or_else(|| self.err(op, "'loop.if' needs a then block"))?;
         let else_block = i.else_block(ir);
-        let then_bb = self.append_block("if.then");
-        let else_bb = else_block.map(|_| self.append_block("if.else"));
-        let merge = self.append_block("if.end");
+        let here = self.current_block();
+        let then_bb = self.block_after(here, "if.then");
+        let else_bb = else_block.map(|_| self.block_after(then_bb, "if.else"));
+        let merge = self.block_after(else_bb.unwrap_or(then_bb), "if.end");
         b!(self.build_conditional_branch(cond, then_bb, else_bb.unwrap_or(merge)));
         let mut incoming = Vec::new();
         self.builder.position_at_end(then_bb);
@@ -746,8 +752,11 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         }
         let elem_ty = self.mem_type(op, element)?;
         let ptr = match linear {
-            None => base,
-            Some(l) => self.gep(elem_ty, base, l)?,
+            // Index 0 (a rank-0 memref, or constant zero indices) is the base itself.
+            Some(l) if !(l.is_const() && l.get_zero_extended_constant() == Some(0)) => {
+                self.gep(elem_ty, base, l)?
+            }
+            _ => base,
         };
         Ok((ptr, elem_ty, element))
     }
