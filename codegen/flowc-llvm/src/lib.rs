@@ -51,7 +51,7 @@ pub enum EmitKind {
 }
 
 /// Translates the kernels of `module` (a `builtin.module`), optimizes them for `opts` and emits
-/// `kind`. Unsupported IR (an op codegen does not know, dynamic shapes, a task loop without
+/// `kind`. The module is verified first (its first verifier error is returned). Unsupported IR (an op codegen does not know, dynamic shapes, a task loop without
 /// constant bounds) is reported as a located diagnostic; so are LLVM's own failures (an unknown
 /// triple), at an unknown location.
 pub fn emit(

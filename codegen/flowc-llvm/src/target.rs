@@ -149,6 +149,14 @@ pub(crate) fn compile(
     opts: &TargetOptions,
     kind: EmitKind,
 ) -> Result<Vec<u8>, Diagnostic> {
+    // The translation relies on what the verifier guarantees (operand types, block arguments);
+    // IR that does not verify gets the verifier's first error, never a panic here.
+    flowc_ir::verifier::verify(ctx, module).map_err(|errors| {
+        errors
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| llvm_error("invalid IR"))
+    })?;
     let machine = opts.machine()?;
     let llcx = inkwell::context::Context::create();
     let llmod = llcx.create_module("flowc");

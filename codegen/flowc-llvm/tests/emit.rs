@@ -280,3 +280,25 @@ func.func @not_a_kernel() {
     assert!(!text.contains("task.header"), "{text}");
     assert!(!text.contains("not_a_kernel"), "{text}");
 }
+
+#[test]
+fn ir_that_does_not_verify_is_an_error_not_a_panic() {
+    let mut ctx = context();
+    let module = parse(&mut ctx, FMA);
+    // Break a kernel after parsing: a loop.for whose step is a memref.
+    let kernel = flowc_llvm::kernels(&ctx, module)[0];
+    let body = kernel.entry_block(&ctx).unwrap();
+    let memref = ctx.block_arg(body, 0);
+    let par = ctx
+        .block_ops(body)
+        .find(|&op| ctx.op_name(op) == "loop.parallel")
+        .unwrap();
+    ctx.set_operand(par, 2, memref);
+    let err = emit_llvm_ir(&ctx, module, &host_at(OptLevel::O0))
+        .unwrap_err()
+        .render(&ctx);
+    assert!(
+        err.contains("'loop.parallel' op operand #2 must be variadic of index"),
+        "{err}"
+    );
+}

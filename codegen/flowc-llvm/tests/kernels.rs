@@ -526,3 +526,70 @@ fn libm_erff(x: f32) -> f32 {
     };
     (if x < 0.0 { -r } else { r }) as f32
 }
+
+#[test]
+fn in_place_kernel_with_may_alias() {
+    // out = relu(x) written over x itself (the same buffer passed twice).
+    let lib = compile(
+        r#"
+func.func private @relu(%x: memref<40xf32>, %y: memref<40xf32>) attributes {flowc.kernel, flowc.may_alias} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c40 = arith.constant 40 : index
+  %z = arith.constant 0.0 : f32
+  loop.parallel (%i) = (%c0) to (%c40) step (%c1) {
+    %v = buffer.load %x[%i] : memref<40xf32>
+    %r = arith.maximumf %v, %z : f32
+    buffer.store %r, %y[%i] : memref<40xf32>
+    loop.yield
+  }
+  return
+}
+"#,
+    );
+    let x: Vec<f32> = (0..40).map(|i| i as f32 - 20.5).collect();
+    let mut buf = Buffer::from_f32(&x);
+    let p = buf.ptr();
+    let args = [p, p];
+    // SAFETY: the kernel allows its output to alias its input (flowc.may_alias).
+    unsafe {
+        let f: libloading::Symbol<'_, Kernel> = lib.lib.get(b"relu").unwrap();
+        f(args.as_ptr(), 0, 40);
+    }
+    let got = buf.to_f32();
+    for (i, &v) in got.iter().enumerate() {
+        assert_eq!(v, x[i].max(0.0), "{i}");
+    }
+}
+
+#[test]
+fn bf16_rounds_per_op() {
+    let lib = compile(
+        r#"
+func.func private @bf(%a: memref<16xf32>, %o: memref<16xbf16>) attributes {flowc.kernel} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %three = arith.constant 3.0 : bf16
+  loop.for %i = %c0 to %c16 step %c1 {
+    %v = buffer.load %a[%i] : memref<16xf32>
+    %b = arith.truncf %v : f32 to bf16
+    %m = arith.mulf %b, %three : bf16
+    %s = arith.addf %m, %b : bf16
+    buffer.store %s, %o[%i] : memref<16xbf16>
+  }
+  return
+}
+"#,
+    );
+    use half::bf16;
+    let a: Vec<f32> = (0..16).map(|i| 1.0 / (i as f32 + 1.3) - 0.2).collect();
+    let (mut ba, mut bo) = (Buffer::from_f32(&a), Buffer::zeroed(32));
+    lib.call("bf", &mut [&mut ba, &mut bo], 0, 1);
+    let got = bo.to_u16();
+    for i in 0..16 {
+        let b = bf16::from_f32(a[i]).to_f32();
+        let m = bf16::from_f32(b * 3.0).to_f32();
+        assert_eq!(got[i], bf16::from_f32(m + b).to_bits(), "{i}");
+    }
+}

@@ -19,7 +19,10 @@
 //! without one is a located error naming it.
 
 pub mod builder;
+mod conv;
 mod elementwise;
+mod gemm;
+mod matmul;
 
 use builder::{Elem, Kb, memref_for_tensor};
 use flowc_func::{CallOp, FuncOp, ReturnOp};
@@ -609,6 +612,9 @@ impl OpCx<'_, '_> {
 fn lower_op(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
     let name = ctx.op_name(cx.op).to_string();
     if elementwise::lower(ctx, cx, &name)? {
+        return Ok(());
+    }
+    if matmul::lower(ctx, cx, &name)? || conv::lower(ctx, cx, &name)? {
         return Ok(());
     }
     Err(op_error(ctx, cx.op, "has no CPU lowering yet"))

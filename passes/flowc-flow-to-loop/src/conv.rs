@@ -1,0 +1,1052 @@
+//! Conv and ConvTranspose.
+//!
+//! f32 2-D (and 1-D, as 2-D with height 1) Conv is a GEMM per image and group (gemm.rs):
+//! `Y[M = Cout / group, N = OH * OW] = W[M, K = Cin / group * KH * KW] · im2col(X)[K, N]`.
+//! W is the A side, packed into `[panels, K, MR]` panels (at compile time when it is a
+//! constant, else by a packing kernel); the B side is read straight from X for 1x1 stride-1
+//! unpadded convolutions, and otherwise packed per task and block of k from the image into a
+//! stack buffer (implicit im2col: only a `[kc, nc]` block exists at a time, padding written as
+//! zeros). The bias is added when the first block of k is stored. Tasks are (image x group,
+//! block of output channels, block of output positions).
+//!
+//! Depthwise f32 2-D Conv (group = Cin = Cout) has its own kernel: one task per channel plane,
+//! the zero-padded plane copied to the stack (split into `stride` column phases so that every
+//! output row is a run of contiguous vector loads), then 16 outputs at a time with the
+//! kernel's taps unrolled.
+//!
+//! Everything else (3-D, other element types) and ConvTranspose take a direct loop nest.
+
+use crate::OpCx;
+use crate::builder::{Elem, Kb, cmpi, strides};
+use crate::gemm::{
+    self, ASrc, BSrc, Bias, Epilogue, First, KC, MR, NR, VL, add_const, bcast, eq_const, for_dyn,
+    mul_const, vfma, vload, vstore,
+};
+use flowc_ir::{Context, Diagnostic, FloatKind, Value};
+
+pub(crate) fn lower(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    name: &str,
+) -> Result<bool, Diagnostic> {
+    match name {
+        "flow.conv" => conv(ctx, cx)?,
+        "flow.conv_transpose" => conv_transpose(ctx, cx)?,
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// The geometry of a convolution: per spatial dim.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Geom {
+    pub input: Vec<i64>,
+    pub kernel: Vec<i64>,
+    pub strides: Vec<i64>,
+    pub dilations: Vec<i64>,
+    pub pad_begin: Vec<i64>,
+    pub pad_end: Vec<i64>,
+    pub output: Vec<i64>,
+}
+
+fn dims_attr(
+    ctx: &Context,
+    cx: &OpCx<'_, '_>,
+    name: &str,
+    len: usize,
+    default: i64,
+) -> Result<Vec<i64>, Diagnostic> {
+    match cx.attr_ints(ctx, name) {
+        None => Ok(vec![default; len]),
+        Some(v) if v.is_empty() => Ok(vec![default; len]),
+        Some(v) if v.len() == len && v.iter().all(|&x| x >= 0) => Ok(v),
+        Some(_) => Err(cx.unsupported(ctx, format!("this '{name}' attribute"))),
+    }
+}
+
+/// Conv's output size and pads from the attributes (as the interpreter's `geometry`).
+fn conv_geometry(
+    ctx: &Context,
+    cx: &OpCx<'_, '_>,
+    input: &[i64],
+    kernel: &[i64],
+) -> Result<Geom, Diagnostic> {
+    let r = input.len();
+    let strides = dims_attr(ctx, cx, "strides", r, 1)?;
+    let dilations = dims_attr(ctx, cx, "dilations", r, 1)?;
+    if strides.contains(&0) || dilations.contains(&0) {
+        return Err(cx.unsupported(ctx, "zero strides or dilations"));
+    }
+    let auto_pad = cx.attr_str(ctx, "auto_pad").unwrap_or("NOTSET").to_string();
+    let mut g = Geom {
+        input: input.to_vec(),
+        kernel: kernel.to_vec(),
+        strides,
+        dilations,
+        pad_begin: vec![0; r],
+        pad_end: vec![0; r],
+        output: vec![0; r],
+    };
+    for i in 0..r {
+        let ek = (kernel[i] - 1).max(0) * g.dilations[i] + 1;
+        match auto_pad.as_str() {
+            "NOTSET" | "" => {
+                let pads = dims_attr(ctx, cx, "pads", 2 * r, 0)?;
+                g.pad_begin[i] = pads[i];
+                g.pad_end[i] = pads[i + r];
+                let padded = input[i] + pads[i] + pads[i + r];
+                if padded < ek {
+                    return Err(cx.unsupported(ctx, "a kernel larger than the padded input"));
+                }
+                g.output[i] = (padded - ek) / g.strides[i] + 1;
+            }
+            "VALID" => {
+                if input[i] < ek {
+                    return Err(cx.unsupported(ctx, "a kernel larger than the input"));
+                }
+                g.output[i] = (input[i] - ek) / g.strides[i] + 1;
+            }
+            "SAME_UPPER" | "SAME_LOWER" => {
+                let o = (input[i] + g.strides[i] - 1) / g.strides[i];
+                let total = ((o.max(1) - 1) * g.strides[i] + ek - input[i]).max(0);
+                let small = total / 2;
+                if auto_pad == "SAME_UPPER" {
+                    g.pad_begin[i] = small;
+                    g.pad_end[i] = total - small;
+                } else {
+                    g.pad_begin[i] = total - small;
+                    g.pad_end[i] = small;
+                }
+                g.output[i] = o;
+            }
+            other => return Err(cx.unsupported(ctx, format!("auto_pad '{other}'"))),
+        }
+    }
+    Ok(g)
+}
+
+struct ConvShape {
+    n: i64,
+    c: i64,
+    cout: i64,
+    group: i64,
+    g: Geom,
+}
+
+fn conv(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
+    let xs = cx.operand_shape(ctx, 0);
+    let ws = cx.operand_shape(ctx, 1);
+    if xs.len() < 3 || ws.len() != xs.len() {
+        return Err(cx.unsupported(ctx, "these operand ranks"));
+    }
+    let e = cx.operand_elem(ctx, 0)?;
+    if !e.is_float() || cx.operand_elem(ctx, 1)? != e || cx.result_elem(ctx, 0)? != e {
+        return Err(cx.unsupported(ctx, "these element types"));
+    }
+    let has_bias = cx.has_operand(ctx, 2);
+    if has_bias && (cx.operand_elem(ctx, 2)? != e || cx.operand_shape(ctx, 2) != [ws[0]]) {
+        return Err(cx.unsupported(ctx, "this bias"));
+    }
+    let group = cx.attr_i64(ctx, "group", 1);
+    let (n, c, cout) = (xs[0], xs[1], ws[0]);
+    if group <= 0 || c % group != 0 || cout % group != 0 || ws[1] * group != c {
+        return Err(cx.unsupported(ctx, "these channel counts and group"));
+    }
+    let kernel = ws[2..].to_vec();
+    if let Some(k) = cx.attr_ints(ctx, "kernel_shape")
+        && k != kernel
+    {
+        return Err(cx.unsupported(ctx, "a kernel_shape other than W's"));
+    }
+    let g = conv_geometry(ctx, cx, &xs[2..], &kernel)?;
+    let mut out_shape = vec![n, cout];
+    out_shape.extend(&g.output);
+    if cx.result_shape(ctx, 0) != out_shape {
+        return Err(cx.unsupported(ctx, "a result shape other than the geometry's"));
+    }
+    let shape = ConvShape {
+        n,
+        c,
+        cout,
+        group,
+        g,
+    };
+    let out_elems: i64 = out_shape.iter().product();
+    let f32k = Elem::Float(FloatKind::F32);
+    if e == f32k && xs.len() <= 4 && out_elems > 0 && xs.iter().all(|&d| d > 0) {
+        let shape = as_2d(shape);
+        if group == c && cout == c && shape.g.kernel.iter().product::<i64>() <= 64 {
+            return depthwise(ctx, cx, &shape, has_bias);
+        }
+        return conv_gemm(ctx, cx, &shape, has_bias);
+    }
+    conv_direct(ctx, cx, &shape, e, has_bias)
+}
+
+/// A 1-D convolution as a 2-D one with height 1.
+fn as_2d(s: ConvShape) -> ConvShape {
+    if s.g.input.len() == 2 {
+        return s;
+    }
+    let mut g = s.g;
+    g.input.insert(0, 1);
+    g.kernel.insert(0, 1);
+    g.strides.insert(0, 1);
+    g.dilations.insert(0, 1);
+    g.pad_begin.insert(0, 0);
+    g.pad_end.insert(0, 0);
+    g.output.insert(0, 1);
+    ConvShape { g, ..s }
+}
+
+/// Conv weights `[cout, k]` packed per group into `[group * ceil(m / MR), k, MR]`.
+fn packed_weights(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    group: i64,
+    m: i64,
+    k: i64,
+) -> Result<Value, Diagnostic> {
+    let mp = (m + MR - 1) / MR;
+    let shape = vec![group * mp, k, MR];
+    let f32t = ctx.f32_type();
+    let ty = ctx.memref_type(shape.clone(), f32t);
+    if let Some(data) = cx
+        .constant_operand(ctx, 1)
+        .and_then(|a| gemm::f32_constant(ctx, a))
+    {
+        let (m_, k_) = (m as usize, k as usize);
+        let mut packed = Vec::with_capacity((group * mp * k * MR) as usize);
+        for gi in 0..group as usize {
+            packed.extend(gemm::pack_panels(
+                &data[gi * m_ * k_..(gi + 1) * m_ * k_],
+                k_,
+                m_,
+                true,
+                MR as usize,
+            ));
+        }
+        let attr = gemm::f32_resource(ctx, "packed_conv_w", shape, &packed);
+        return Ok(cx.weight(ctx, attr, ty));
+    }
+    let w = cx.input(ctx, 1)?;
+    let dst = cx.scratch(ctx, ty);
+    cx.kernel(ctx, "pack_conv_w", &[w, dst], |kb, args| {
+        gemm::pack_panels_kernel(kb, args[0], args[1], group, k, m, true, MR);
+        Ok(())
+    })?;
+    Ok(dst)
+}
+
+/// Blocks for a convolution's GEMM: all output channels in one block when the B side is packed
+/// (so that each packed block serves every channel), split only when there are too few tasks.
+fn conv_blocks(
+    batch: i64,
+    m: i64,
+    n: i64,
+    k: i64,
+    direct: bool,
+    max_panels: i64,
+) -> ((i64, i64), (i64, i64)) {
+    if direct {
+        return crate::matmul::choose_blocks(batch, m, n, k);
+    }
+    let mt = (m + MR - 1) / MR;
+    let np = (n + NR - 1) / NR;
+    let flops = 2.0 * (batch * m * n * k) as f64;
+    let want = ((flops / 4e6) as i64).clamp(1, 8);
+    let (mut max_t, mut max_p) = (mt, max_panels);
+    loop {
+        let (mb, tpb) = split(mt, max_t);
+        let (nbk, ppb) = split(np, max_p);
+        if batch * mb * nbk >= want {
+            return ((mb, tpb), (nbk, ppb));
+        }
+        if max_p > 1 && nbk < np {
+            max_p = (max_p + 1) / 2;
+        } else if max_t > 1 {
+            max_t = (max_t + 1) / 2;
+        } else {
+            return ((mb, tpb), (nbk, ppb));
+        }
+    }
+}
+
+fn split(total: i64, max: i64) -> (i64, i64) {
+    let blocks = (total + max - 1) / max;
+    let per = (total + blocks - 1) / blocks;
+    ((total + per - 1) / per, per)
+}
+
+/// Ceil division of a possibly negative numerator by a positive divisor.
+fn ceil_div(a: i64, b: i64) -> i64 {
+    a.div_euclid(b) + i64::from(a.rem_euclid(b) != 0)
+}
+
+fn conv_gemm(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    s: &ConvShape,
+    has_bias: bool,
+) -> Result<(), Diagnostic> {
+    let g = &s.g;
+    let (h, w) = (g.input[0], g.input[1]);
+    let (kh, kw) = (g.kernel[0], g.kernel[1]);
+    let (sh, sw) = (g.strides[0], g.strides[1]);
+    let (dh, dw) = (g.dilations[0], g.dilations[1]);
+    let (ph, pw) = (g.pad_begin[0], g.pad_begin[1]);
+    let (oh, ow) = (g.output[0], g.output[1]);
+    let (nimg, c, cout, group) = (s.n, s.c, s.cout, s.group);
+    let cg = c / group;
+    let m = cout / group;
+    let khw = kh * kw;
+    let k = cg * khw;
+    let npos = oh * ow;
+    let direct = khw == 1
+        && sh == 1
+        && sw == 1
+        && g.pad_begin.iter().chain(&g.pad_end).all(|&p| p == 0)
+        && oh == h
+        && ow == w;
+    let x = cx.input(ctx, 0)?;
+    let wp = packed_weights(ctx, cx, group, m, k)?;
+    let bias = if has_bias {
+        Some(cx.input(ctx, 2)?)
+    } else {
+        None
+    };
+    let out = cx.output(ctx, 0)?;
+    let mp = (m + MR - 1) / MR;
+    // Channels per block of k (whole channels, so that packing loops over (c, ky, kx)).
+    let cb = if direct { KC } else { (KC / khw).max(1) }.min(cg);
+    let kcb = cb * khw;
+    let nkb = (cg + cb - 1) / cb;
+    let max_panels = if direct {
+        10
+    } else {
+        // The packed block [kcb, ppb * NR] stays within 256 KiB of stack.
+        ((256 * 1024 / 4) / (kcb * NR)).clamp(1, 10)
+    };
+    let ((mblocks, tpb), (nblocks, ppb)) =
+        conv_blocks(nimg * group, m, npos, k, direct, max_panels);
+    let ncb = ppb * NR;
+    let mut args = vec![x, wp];
+    args.extend(bias);
+    args.push(out);
+    cx.kernel(ctx, "conv", &args, |kb, args| {
+        let x3 = gemm::view(kb, args[0], vec![nimg * c, h, w]);
+        let x2 = gemm::view(kb, args[0], vec![nimg * c, h * w]);
+        let wp = args[1];
+        let o2 = gemm::view(kb, *args.last().expect("output"), vec![nimg * cout, npos]);
+        let tmp = gemm::alloca(kb, vec![VL]);
+        let bbuf = if direct {
+            gemm::alloca(kb, vec![cb, NR])
+        } else {
+            gemm::alloca(kb, vec![kcb, ncb])
+        };
+        let epi = Epilogue {
+            out: o2,
+            alpha: 1.0,
+            bias: match bias {
+                Some(_) => Bias::Row(args[2]),
+                None => Bias::None,
+            },
+            tmp,
+        };
+        kb.parallel(&[nimg * group, mblocks, nblocks], |kb, ivs| {
+            let (bg, mi, ni) = (ivs[0], ivs[1], ivs[2]);
+            let gv = kb.index(group);
+            let b = kb.binary("arith.divui", bg, gv);
+            let gi = kb.binary("arith.remui", bg, gv);
+            let block =
+                crate::matmul::block_of(kb, mi, mblocks, tpb, m, MR, ni, nblocks, ppb, npos, NR);
+            let m0 = mul_const(kb, mi, tpb * MR);
+            let n0 = mul_const(kb, ni, ppb * NR);
+            // Columns of this block.
+            let ncols = {
+                let np = kb.index(npos);
+                let rest = kb.subi(np, n0);
+                let cap = kb.index(ncb);
+                kb.binary("arith.minsi", rest, cap)
+            };
+            // First input plane of the group, first output row, first weight panel.
+            let cbase = kb.mul_add_index(gi, cg, None);
+            let plane0 = kb.mul_add_index(b, c, Some(cbase));
+            let gm = kb.mul_add_index(gi, m, None);
+            let brow0 = kb.addi(gm, m0);
+            let orow0 = kb.mul_add_index(b, cout, Some(brow0));
+            let gp = kb.mul_add_index(gi, mp, None);
+            let tile0 = kb.index(tpb);
+            let tile0 = kb.muli(mi, tile0);
+            let panel0 = kb.addi(gp, tile0);
+            let lb = kb.index(0);
+            let ub = kb.index(nkb);
+            for_dyn(kb, lb, ub, |kb, kbi| {
+                let c0 = mul_const(kb, kbi, cb);
+                let clen = if cg % cb == 0 {
+                    kb.index(cb)
+                } else {
+                    let cgv = kb.index(cg);
+                    let rest = kb.subi(cgv, c0);
+                    let cbv = kb.index(cb);
+                    kb.binary("arith.minsi", rest, cbv)
+                };
+                let klen = mul_const(kb, clen, khw);
+                let kbase = mul_const(kb, c0, khw);
+                let first = if nkb == 1 {
+                    First::Yes
+                } else {
+                    First::Cond(eq_const(kb, kbi, 0))
+                };
+                let xrow0 = kb.addi(plane0, c0);
+                if direct {
+                    // The tail panel (past the last full one) is copied with zero padding.
+                    if let Some((width, cond)) = block.n_tail {
+                        gemm::maybe_if(kb, cond, |kb| {
+                            let nf = block.n_full.value(kb);
+                            let off = mul_const(kb, nf, NR);
+                            let col0 = kb.addi(n0, off);
+                            let lb = kb.index(0);
+                            for_dyn(kb, lb, clen, |kb, p| {
+                                let row = kb.addi(xrow0, p);
+                                kb.for_range(NR, |kb, j| {
+                                    let wv = kb.index(width);
+                                    let inside = kb.cmp(false, cmpi::SLT, j, wv);
+                                    let f = gemm::f32t(kb);
+                                    let v = kb.if_else(
+                                        inside,
+                                        &[f],
+                                        |kb| {
+                                            let col = kb.addi(col0, j);
+                                            vec![kb.load(x2, &[row, col])]
+                                        },
+                                        Some(Box::new(|kb: &mut Kb<'_>| {
+                                            vec![gemm::fconst(kb, 0.0)]
+                                        })),
+                                    )[0];
+                                    kb.store(v, bbuf, &[p, j]);
+                                });
+                            });
+                        });
+                    }
+                } else {
+                    let geo = PackGeo {
+                        h,
+                        w,
+                        kh,
+                        kw,
+                        sh,
+                        sw,
+                        dh,
+                        dw,
+                        ph,
+                        pw,
+                        ow,
+                    };
+                    pack_im2col(kb, x3, bbuf, xrow0, clen, n0, ncols, &geo);
+                }
+                let a_at = |kb: &mut Kb<'_>, tile: Value| ASrc::Packed {
+                    mem: wp,
+                    panel: kb.addi(panel0, tile),
+                    kbase: Some(kbase),
+                };
+                let b_at = |kb: &mut Kb<'_>, panel: Value, tail: bool| {
+                    if direct {
+                        if tail {
+                            BSrc::Rows {
+                                mem: bbuf,
+                                col0: kb.index(0),
+                                kbase: None,
+                            }
+                        } else {
+                            let off = mul_const(kb, panel, NR);
+                            BSrc::Rows {
+                                mem: x2,
+                                col0: kb.addi(n0, off),
+                                kbase: Some(xrow0),
+                            }
+                        }
+                    } else {
+                        BSrc::Rows {
+                            mem: bbuf,
+                            col0: mul_const(kb, panel, NR),
+                            kbase: None,
+                        }
+                    }
+                };
+                let store = |kb: &mut Kb<'_>,
+                             accs: &[Value],
+                             mr: i64,
+                             nv: i64,
+                             width: i64,
+                             tile: Value,
+                             panel: Value| {
+                    let roff = mul_const(kb, tile, MR);
+                    let orow = kb.addi(orow0, roff);
+                    let brow = kb.addi(brow0, roff);
+                    let coff = mul_const(kb, panel, NR);
+                    let ocol = kb.addi(n0, coff);
+                    gemm::store_tile(kb, &epi, accs, mr, nv, width, orow, brow, ocol, first);
+                };
+                gemm::macro_tile(kb, klen, block, &a_at, &b_at, &store);
+            });
+        });
+        Ok(())
+    })
+}
+
+/// Static geometry for im2col packing.
+struct PackGeo {
+    h: i64,
+    w: i64,
+    kh: i64,
+    kw: i64,
+    sh: i64,
+    sw: i64,
+    dh: i64,
+    dw: i64,
+    ph: i64,
+    pw: i64,
+    ow: i64,
+}
+
+/// Packs the im2col block of channels `[plane0, plane0 + clen)` of `x3` (`[planes, H, W]`) and
+/// output positions `[n0, n0 + ncols)` into `dst[(c * KH + ky) * KW + kx, n - n0]`, zeros for
+/// padding; the columns up to the next multiple of 16 are zeroed too.
+#[allow(clippy::too_many_arguments)]
+fn pack_im2col(
+    kb: &mut Kb<'_>,
+    x3: Value,
+    dst: Value,
+    plane0: Value,
+    clen: Value,
+    n0: Value,
+    ncols: Value,
+    g: &PackGeo,
+) {
+    let owv = kb.index(g.ow);
+    let one = kb.index(1);
+    let oy_a = kb.binary("arith.divui", n0, owv);
+    let nend = kb.addi(n0, ncols);
+    let nlast = kb.subi(nend, one);
+    let oy_b = kb.binary("arith.divui", nlast, owv);
+    let oy_e = kb.addi(oy_b, one);
+    // Zero the columns past ncols up to a multiple of 16 (read by the tail vectors).
+    let rounded = {
+        let c15 = add_const(kb, ncols, VL - 1);
+        let v = kb.index(VL);
+        let q = kb.binary("arith.divui", c15, v);
+        kb.muli(q, v)
+    };
+    let rows = mul_const(kb, clen, g.kh * g.kw);
+    let lb = kb.index(0);
+    for_dyn(kb, lb, rows, |kb, r| {
+        let zero = gemm::fconst(kb, 0.0);
+        for_dyn(kb, ncols, rounded, |kb, j| kb.store(zero, dst, &[r, j]));
+    });
+    let lb = kb.index(0);
+    for_dyn(kb, lb, clen, |kb, cl| {
+        let plane = kb.addi(plane0, cl);
+        kb.for_range(g.kh, |kb, ky| {
+            for_dyn(kb, oy_a, oy_e, |kb, oy| {
+                let zero_i = kb.index(0);
+                let rowpos = kb.muli(oy, owv);
+                let seg_a = {
+                    let d = kb.subi(n0, rowpos);
+                    kb.binary("arith.maxsi", d, zero_i)
+                };
+                let seg_b = {
+                    let d = kb.subi(nend, rowpos);
+                    kb.binary("arith.minsi", d, owv)
+                };
+                // dst column of output column ox: rowpos - n0 + ox.
+                let base = kb.subi(rowpos, n0);
+                let iy = {
+                    let a = mul_const(kb, oy, g.sh);
+                    let b = mul_const(kb, ky, g.dh);
+                    let s = kb.addi(a, b);
+                    add_const(kb, s, -g.ph)
+                };
+                let hv = kb.index(g.h);
+                let ge0 = kb.cmp(false, cmpi::SGE, iy, zero_i);
+                let lth = kb.cmp(false, cmpi::SLT, iy, hv);
+                let valid = kb.binary("arith.andi", ge0, lth);
+                let rowbase = {
+                    let a = mul_const(kb, cl, g.kh);
+                    let a = kb.addi(a, ky);
+                    mul_const(kb, a, g.kw)
+                };
+                let zero = gemm::fconst(kb, 0.0);
+                for kx in 0..g.kw {
+                    let row = add_const(kb, rowbase, kx);
+                    // Output columns whose input column is inside the image (static).
+                    let off = kx * g.dw - g.pw;
+                    let lo = ceil_div(-off, g.sw).clamp(0, g.ow);
+                    let hi = (ceil_div(g.w - off, g.sw)).clamp(lo, g.ow);
+                    let lov = kb.index(lo);
+                    let hiv = kb.index(hi);
+                    let c_lo = kb.binary("arith.maxsi", seg_a, lov);
+                    let c_lo = kb.binary("arith.minsi", c_lo, seg_b);
+                    let c_hi = kb.binary("arith.minsi", seg_b, hiv);
+                    let c_hi = kb.binary("arith.maxsi", c_hi, c_lo);
+                    let c_lo = kb.select(valid, c_lo, seg_b);
+                    let c_hi = kb.select(valid, c_hi, seg_b);
+                    for_dyn(kb, seg_a, c_lo, |kb, ox| {
+                        let j = kb.addi(base, ox);
+                        kb.store(zero, dst, &[row, j]);
+                    });
+                    for_dyn(kb, c_lo, c_hi, |kb, ox| {
+                        let j = kb.addi(base, ox);
+                        let ix = mul_const(kb, ox, g.sw);
+                        let ix = add_const(kb, ix, off);
+                        let v = kb.load(x3, &[plane, iy, ix]);
+                        kb.store(v, dst, &[row, j]);
+                    });
+                    for_dyn(kb, c_hi, seg_b, |kb, ox| {
+                        let j = kb.addi(base, ox);
+                        kb.store(zero, dst, &[row, j]);
+                    });
+                }
+            });
+        });
+    });
+}
+
+/// Depthwise 2-D convolution (group = C = Cout), f32.
+fn depthwise(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    s: &ConvShape,
+    has_bias: bool,
+) -> Result<(), Diagnostic> {
+    let g = &s.g;
+    let (h, w) = (g.input[0], g.input[1]);
+    let (kh, kw) = (g.kernel[0], g.kernel[1]);
+    let (sh, sw) = (g.strides[0], g.strides[1]);
+    let (dh, dw) = (g.dilations[0], g.dilations[1]);
+    let (ph, pw) = (g.pad_begin[0], g.pad_begin[1]);
+    let (oh, ow) = (g.output[0], g.output[1]);
+    let (nimg, c) = (s.n, s.c);
+    let nvec = (ow + VL - 1) / VL;
+    // Padded plane rows, and columns per phase (a phase q holds padded columns q, q + sw, ...).
+    let hp = (oh - 1) * sh + (kh - 1) * dh + 1;
+    let wq = nvec * VL + ((kw - 1) * dw) / sw;
+    let x = cx.input(ctx, 0)?;
+    let wt = cx.input(ctx, 1)?;
+    let bias = if has_bias {
+        Some(cx.input(ctx, 2)?)
+    } else {
+        None
+    };
+    let out = cx.output(ctx, 0)?;
+    let mut args = vec![x, wt];
+    args.extend(bias);
+    args.push(out);
+    cx.kernel(ctx, "conv_dw", &args, |kb, args| {
+        let x3 = gemm::view(kb, args[0], vec![nimg * c, h, w]);
+        let w2 = gemm::view(kb, args[1], vec![c, kh * kw]);
+        let o3 = gemm::view(kb, *args.last().expect("output"), vec![nimg * c, oh, ow]);
+        let q = gemm::alloca(kb, vec![sw * hp, wq]);
+        let tmp = gemm::alloca(kb, vec![VL]);
+        kb.parallel(&[nimg * c], |kb, ivs| {
+            let plane = ivs[0];
+            let cv = kb.index(c);
+            let ch = kb.binary("arith.remui", plane, cv);
+            let zero = gemm::fconst(kb, 0.0);
+            // Fill the phases: q[ph * hp + y, i] = x[y - ph, i * sw + phase - pw] or 0.
+            let row_lo = ph.clamp(0, hp);
+            let row_hi = (ph + h).clamp(row_lo, hp);
+            for phase in 0..sw {
+                let prow = phase * hp;
+                let zero_rows = |kb: &mut Kb<'_>, a: i64, b: i64| {
+                    if a < b {
+                        let av = kb.index(a + prow);
+                        let bv = kb.index(b + prow);
+                        for_dyn(kb, av, bv, |kb, y| {
+                            kb.for_range(wq, |kb, i| kb.store(zero, q, &[y, i]));
+                        });
+                    }
+                };
+                zero_rows(kb, 0, row_lo);
+                zero_rows(kb, row_hi, hp);
+                // Columns i with 0 <= i * sw + phase - pw < w.
+                let off = phase - pw;
+                let lo = ceil_div(-off, sw).clamp(0, wq);
+                let hi = ceil_div(w - off, sw).clamp(lo, wq);
+                if row_lo < row_hi {
+                    let av = kb.index(row_lo);
+                    let bv = kb.index(row_hi);
+                    for_dyn(kb, av, bv, |kb, y| {
+                        let qy = add_const(kb, y, prow);
+                        let iy = add_const(kb, y, -ph);
+                        if lo > 0 {
+                            kb.for_range(lo, |kb, i| kb.store(zero, q, &[qy, i]));
+                        }
+                        let lov = kb.index(lo);
+                        let hiv = kb.index(hi);
+                        for_dyn(kb, lov, hiv, |kb, i| {
+                            let ix = mul_const(kb, i, sw);
+                            let ix = add_const(kb, ix, off);
+                            let v = kb.load(x3, &[plane, iy, ix]);
+                            kb.store(v, q, &[qy, i]);
+                        });
+                        let hiv = kb.index(hi);
+                        let wqv = kb.index(wq);
+                        for_dyn(kb, hiv, wqv, |kb, i| kb.store(zero, q, &[qy, i]));
+                    });
+                }
+            }
+            // The taps, broadcast once per plane.
+            let taps: Vec<Value> = (0..kh * kw)
+                .map(|t| {
+                    let tv = kb.index(t);
+                    let s = kb.load(w2, &[ch, tv]);
+                    bcast(kb, s)
+                })
+                .collect();
+            let init = match bias {
+                Some(_) => {
+                    let s = kb.load(args[2], &[ch]);
+                    bcast(kb, s)
+                }
+                None => bcast(kb, zero),
+            };
+            kb.for_range(oh, |kb, oy| {
+                let y0 = mul_const(kb, oy, sh);
+                let chunk = |kb: &mut Kb<'_>, i0: Value, width: i64| {
+                    let mut acc = init;
+                    for ky in 0..kh {
+                        for kx in 0..kw {
+                            let t = kx * dw;
+                            let row = add_const(kb, y0, (t % sw) * hp + ky * dh);
+                            let col = add_const(kb, i0, t / sw);
+                            let v = vload(kb, q, &[row, col]);
+                            acc = vfma(kb, taps[(ky * kw + kx) as usize], v, acc);
+                        }
+                    }
+                    if width == VL {
+                        vstore(kb, acc, o3, &[plane, oy, i0]);
+                    } else {
+                        let z = kb.index(0);
+                        vstore(kb, acc, tmp, &[z]);
+                        kb.for_range(width, |kb, e| {
+                            let v = kb.load(tmp, &[e]);
+                            let col = kb.addi(i0, e);
+                            kb.store(v, o3, &[plane, oy, col]);
+                        });
+                    }
+                };
+                let full = ow / VL;
+                if full > 0 {
+                    kb.for_range(full, |kb, vi| {
+                        let i0 = mul_const(kb, vi, VL);
+                        chunk(kb, i0, VL);
+                    });
+                }
+                if ow % VL != 0 {
+                    let i0 = kb.index(full * VL);
+                    chunk(kb, i0, ow % VL);
+                }
+            });
+        });
+        Ok(())
+    })
+}
+
+/// Any float convolution as a direct loop nest: one task per (image, output channel), the sum
+/// over (input channel of the group, kernel position) per output position, in the compute type
+/// (f16 / bf16 in f32, rounded once).
+fn conv_direct(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    s: &ConvShape,
+    e: Elem,
+    has_bias: bool,
+) -> Result<(), Diagnostic> {
+    let g = s.g.clone();
+    let (nimg, c, cout, group) = (s.n, s.c, s.cout, s.group);
+    let cg = c / group;
+    let m = cout / group;
+    let isp: i64 = g.input.iter().product();
+    let osp: i64 = g.output.iter().product();
+    let ksp: i64 = g.kernel.iter().product();
+    let x = cx.input(ctx, 0)?;
+    let w = cx.input(ctx, 1)?;
+    let bias = if has_bias {
+        Some(cx.input(ctx, 2)?)
+    } else {
+        None
+    };
+    let out = cx.output(ctx, 0)?;
+    let mut args = vec![x, w];
+    args.extend(bias);
+    args.push(out);
+    cx.kernel(ctx, "conv", &args, |kb, args| {
+        let x3 = gemm::view(kb, args[0], vec![nimg, c, isp]);
+        let w3 = gemm::view(kb, args[1], vec![cout, cg, ksp]);
+        let bias = bias.map(|_| args[2]);
+        let o3 = gemm::view(kb, *args.last().expect("output"), vec![nimg, cout, osp]);
+        kb.parallel(&[nimg, cout], |kb, ivs| {
+            let (b, oc) = (ivs[0], ivs[1]);
+            let mv = kb.index(m);
+            let gi = kb.binary("arith.divui", oc, mv);
+            let cbase = kb.mul_add_index(gi, cg, None);
+            let ct = e.compute_type(kb.ctx);
+            let init = match bias {
+                Some(bm) => kb.load_elem(e, bm, &[oc]),
+                None => kb.constant(ct, 0.0),
+            };
+            kb.for_range(osp, |kb, o| {
+                let ocoord = unflatten(kb, o, &g.output);
+                let lb = kb.index(0);
+                let ub = kb.index(ksp);
+                let one = kb.index(1);
+                let sum = kb.for_loop(lb, ub, one, &[init], |kb, kk, acc| {
+                    let kcoord = unflatten(kb, kk, &g.kernel);
+                    // Input offset and validity of this kernel position.
+                    let zero = kb.index(0);
+                    let mut valid: Option<Value> = None;
+                    let mut off = zero;
+                    let ist = strides(&g.input);
+                    for d in 0..g.input.len() {
+                        let a = mul_const(kb, ocoord[d], g.strides[d]);
+                        let bb = mul_const(kb, kcoord[d], g.dilations[d]);
+                        let i = kb.addi(a, bb);
+                        let i = add_const(kb, i, -g.pad_begin[d]);
+                        let hi = kb.index(g.input[d]);
+                        let ge = kb.cmp(false, cmpi::SGE, i, zero);
+                        let lt = kb.cmp(false, cmpi::SLT, i, hi);
+                        let ok = kb.binary("arith.andi", ge, lt);
+                        valid = Some(match valid {
+                            Some(v) => kb.binary("arith.andi", v, ok),
+                            None => ok,
+                        });
+                        off = kb.mul_add_index(i, ist[d], Some(off));
+                    }
+                    let valid = valid.expect("at least one spatial dim");
+                    let acc0 = acc[0];
+                    let r = kb.if_else(
+                        valid,
+                        &[ct],
+                        |kb| {
+                            let lb = kb.index(0);
+                            let ub = kb.index(cg);
+                            let one = kb.index(1);
+                            let r = kb.for_loop(lb, ub, one, &[acc0], |kb, ci, a| {
+                                let cin = kb.addi(cbase, ci);
+                                let xv = kb.load_elem(e, x3, &[b, cin, off]);
+                                let wv = kb.load_elem(e, w3, &[oc, ci, kk]);
+                                let p = kb.binary("arith.mulf", xv, wv);
+                                vec![kb.binary("arith.addf", a[0], p)]
+                            });
+                            vec![r[0]]
+                        },
+                        Some(Box::new(move |_kb: &mut Kb<'_>| vec![acc0])),
+                    );
+                    vec![r[0]]
+                })[0];
+                kb.store_elem(e, sum, o3, &[b, oc, o]);
+            });
+        });
+        Ok(())
+    })
+}
+
+/// Coordinates of the linear index `i` in `shape` (row-major).
+fn unflatten(kb: &mut Kb<'_>, i: Value, shape: &[i64]) -> Vec<Value> {
+    let st = strides(shape);
+    (0..shape.len())
+        .map(|d| {
+            let s = kb.index(st[d]);
+            let q = kb.binary("arith.divui", i, s);
+            if d == 0 {
+                q
+            } else {
+                let n = kb.index(shape[d]);
+                kb.binary("arith.remui", q, n)
+            }
+        })
+        .collect()
+}
+
+/// ConvTranspose as a direct gather: `y[b, oc, o] = bias[oc] + sum x[b, ci, i] · w[ci, oc', k]`
+/// over the input channels of the group and kernel positions with `o = i * s + k * d - pad`.
+fn conv_transpose(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
+    let xs = cx.operand_shape(ctx, 0);
+    let ws = cx.operand_shape(ctx, 1);
+    if xs.len() < 3 || ws.len() != xs.len() {
+        return Err(cx.unsupported(ctx, "these operand ranks"));
+    }
+    let e = cx.operand_elem(ctx, 0)?;
+    if !e.is_float() || cx.operand_elem(ctx, 1)? != e || cx.result_elem(ctx, 0)? != e {
+        return Err(cx.unsupported(ctx, "these element types"));
+    }
+    let group = cx.attr_i64(ctx, "group", 1);
+    let (nimg, c) = (xs[0], xs[1]);
+    if group <= 0 || c % group != 0 || ws[0] != c {
+        return Err(cx.unsupported(ctx, "these channel counts and group"));
+    }
+    let icg = c / group;
+    let ocg = ws[1];
+    let cout = ocg * group;
+    let has_bias = cx.has_operand(ctx, 2);
+    if has_bias && (cx.operand_elem(ctx, 2)? != e || cx.operand_shape(ctx, 2) != [cout]) {
+        return Err(cx.unsupported(ctx, "this bias"));
+    }
+    let input = xs[2..].to_vec();
+    let kernel = ws[2..].to_vec();
+    let r = input.len();
+    let st = dims_attr(ctx, cx, "strides", r, 1)?;
+    let dl = dims_attr(ctx, cx, "dilations", r, 1)?;
+    if st.contains(&0) || dl.contains(&0) {
+        return Err(cx.unsupported(ctx, "zero strides or dilations"));
+    }
+    // The result's type already carries the output size; the pads follow from it (as the
+    // interpreter derives them).
+    let out_shape = cx.result_shape(ctx, 0);
+    if out_shape.len() != xs.len() || out_shape[0] != nimg || out_shape[1] != cout {
+        return Err(cx.unsupported(ctx, "this result shape"));
+    }
+    let output = out_shape[2..].to_vec();
+    let out_pad = dims_attr(ctx, cx, "output_padding", r, 0)?;
+    let auto_pad = cx.attr_str(ctx, "auto_pad").unwrap_or("NOTSET").to_string();
+    let explicit = cx.attr_ints(ctx, "output_shape").filter(|v| !v.is_empty());
+    let pads = dims_attr(ctx, cx, "pads", 2 * r, 0)?;
+    let mut pad_begin = vec![0i64; r];
+    for i in 0..r {
+        let ek = (kernel[i] - 1).max(0) * dl[i] + 1;
+        let full = st[i] * (input[i] - 1).max(0) + out_pad[i] + ek;
+        if explicit.is_some() || auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER" {
+            let total = (full - output[i]).max(0);
+            pad_begin[i] = if auto_pad == "SAME_UPPER" {
+                total / 2
+            } else {
+                total - total / 2
+            };
+        } else if auto_pad != "VALID" {
+            pad_begin[i] = pads[i];
+        }
+    }
+    let isp: i64 = input.iter().product();
+    let osp: i64 = output.iter().product();
+    let ksp: i64 = kernel.iter().product();
+    let x = cx.input(ctx, 0)?;
+    let w = cx.input(ctx, 1)?;
+    let bias = if has_bias {
+        Some(cx.input(ctx, 2)?)
+    } else {
+        None
+    };
+    let out = cx.output(ctx, 0)?;
+    let mut args = vec![x, w];
+    args.extend(bias);
+    args.push(out);
+    cx.kernel(ctx, "conv_transpose", &args, |kb, args| {
+        let x3 = gemm::view(kb, args[0], vec![nimg, c, isp]);
+        let w3 = gemm::view(kb, args[1], vec![c, ocg, ksp]);
+        let bias = bias.map(|_| args[2]);
+        let o3 = gemm::view(kb, *args.last().expect("output"), vec![nimg, cout, osp]);
+        kb.parallel(&[nimg, cout], |kb, ivs| {
+            let (b, oc) = (ivs[0], ivs[1]);
+            let ocgv = kb.index(ocg);
+            let gi = kb.binary("arith.divui", oc, ocgv);
+            let ocl = kb.binary("arith.remui", oc, ocgv);
+            let cbase = kb.mul_add_index(gi, icg, None);
+            let ct = e.compute_type(kb.ctx);
+            kb.for_range(osp, |kb, o| {
+                let ocoord = unflatten(kb, o, &output);
+                let zero_f = kb.constant(ct, 0.0);
+                let lb = kb.index(0);
+                let ub = kb.index(ksp);
+                let one = kb.index(1);
+                let sum = kb.for_loop(lb, ub, one, &[zero_f], |kb, kk, acc| {
+                    let kcoord = unflatten(kb, kk, &kernel);
+                    let zero = kb.index(0);
+                    let mut valid: Option<Value> = None;
+                    let mut off = zero;
+                    let ist = strides(&input);
+                    for d in 0..r {
+                        // i = (o + pad - k * dil) / s, exact and inside.
+                        let t = add_const(kb, ocoord[d], pad_begin[d]);
+                        let kd = mul_const(kb, kcoord[d], dl[d]);
+                        let t = kb.subi(t, kd);
+                        let sv = kb.index(st[d]);
+                        let ge = kb.cmp(false, cmpi::SGE, t, zero);
+                        // Clamp before dividing so that the division is of a non-negative value.
+                        let tc = kb.binary("arith.maxsi", t, zero);
+                        let i = kb.binary("arith.divui", tc, sv);
+                        let rem = kb.binary("arith.remui", tc, sv);
+                        let exact = kb.cmp(false, cmpi::EQ, rem, zero);
+                        let hi = kb.index(input[d]);
+                        let lt = kb.cmp(false, cmpi::SLT, i, hi);
+                        let ok = kb.binary("arith.andi", ge, exact);
+                        let ok = kb.binary("arith.andi", ok, lt);
+                        valid = Some(match valid {
+                            Some(v) => kb.binary("arith.andi", v, ok),
+                            None => ok,
+                        });
+                        off = kb.mul_add_index(i, ist[d], Some(off));
+                    }
+                    let valid = valid.expect("at least one spatial dim");
+                    let acc0 = acc[0];
+                    let r = kb.if_else(
+                        valid,
+                        &[ct],
+                        |kb| {
+                            let lb = kb.index(0);
+                            let ub = kb.index(icg);
+                            let one = kb.index(1);
+                            let r = kb.for_loop(lb, ub, one, &[acc0], |kb, ci, a| {
+                                let cin = kb.addi(cbase, ci);
+                                let xv = kb.load_elem(e, x3, &[b, cin, off]);
+                                let wv = kb.load_elem(e, w3, &[cin, ocl, kk]);
+                                let p = kb.binary("arith.mulf", xv, wv);
+                                vec![kb.binary("arith.addf", a[0], p)]
+                            });
+                            vec![r[0]]
+                        },
+                        Some(Box::new(move |_kb: &mut Kb<'_>| vec![acc0])),
+                    );
+                    vec![r[0]]
+                })[0];
+                let y = match bias {
+                    Some(bm) => {
+                        let bv = kb.load_elem(e, bm, &[oc]);
+                        kb.binary("arith.addf", sum, bv)
+                    }
+                    None => sum,
+                };
+                kb.store_elem(e, y, o3, &[b, oc, o]);
+            });
+        });
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ceil_div_rounds_up_for_negative_numerators() {
+        assert_eq!(ceil_div(-3, 2), -1);
+        assert_eq!(ceil_div(-4, 2), -2);
+        assert_eq!(ceil_div(3, 2), 2);
+        assert_eq!(ceil_div(4, 2), 2);
+        assert_eq!(ceil_div(0, 3), 0);
+    }
+
+    #[test]
+    fn conv_blocks_keep_channels_whole_when_packing() {
+        // ResNet's 3x3 64 -> 64 at 56x56: every task has all 64 channels.
+        let ((mb, tpb), (nbk, _)) = conv_blocks(1, 64, 3136, 576, false, 5);
+        assert_eq!((mb, tpb), (1, 8));
+        assert!(nbk >= 8);
+        // A small convolution is one task.
+        assert_eq!(conv_blocks(1, 8, 16, 9, false, 5), ((1, 1), (1, 1)));
+        // 7x7 outputs, 512 channels: positions are split to single panels first, then channels.
+        let ((mb, _), (nbk, ppb)) = conv_blocks(1, 512, 49, 4608, false, 5);
+        assert_eq!((nbk, ppb), (2, 1));
+        assert_eq!(mb, 4);
+    }
+}
