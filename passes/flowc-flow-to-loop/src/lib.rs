@@ -19,10 +19,15 @@
 //! without one is a located error naming it.
 
 pub mod builder;
+mod common;
 mod conv;
+mod data;
 mod elementwise;
 mod gemm;
 mod matmul;
+mod norm;
+mod pool;
+mod reduce;
 
 use builder::{Elem, Kb, memref_for_tensor};
 use flowc_func::{CallOp, FuncOp, ReturnOp};
@@ -150,6 +155,7 @@ fn convert_function(
     // Arguments: tensors -> memrefs, in place.
     let args = ctx.block_args(entry).to_vec();
     let mut in_types = Vec::new();
+    let mut arg_tensor_types = FxHashMap::default();
     for (i, &a) in args.iter().enumerate() {
         let t = ctx.value_type(a);
         let m = static_memref(ctx, t).ok_or_else(|| {
@@ -163,6 +169,7 @@ fn convert_function(
                 ),
             )
         })?;
+        arg_tensor_types.insert(a, t);
         ctx.set_value_type(a, m);
         in_types.push(m);
     }
@@ -207,6 +214,7 @@ fn convert_function(
         func_op: func.op(),
         buffers: args.iter().map(|&a| (a, a)).collect(),
         constants: FxHashMap::default(),
+        arg_tensor_types,
         names,
         stats,
     };
@@ -289,6 +297,8 @@ pub struct Lowering<'n> {
     buffers: FxHashMap<Value, Value>,
     /// Values of `flow.constant` ops, materialized as globals only when a kernel reads them.
     constants: FxHashMap<Value, Attribute>,
+    /// The tensor types the entry function's arguments had before they became memrefs.
+    arg_tensor_types: FxHashMap<Value, Type>,
     names: &'n mut Names,
     stats: &'n mut LoweringStats,
 }
@@ -503,6 +513,20 @@ impl OpCx<'_, '_> {
         kb.op1("buffer.alloc", &[], ty, &[])
     }
 
+    /// `buf` (a memref of the entry function) seen with another static shape of the same element
+    /// count: a `buffer.view` in the entry function, or `buf` itself when the shape is unchanged.
+    pub fn view(&mut self, ctx: &mut Context, buf: Value, shape: &[i64]) -> Value {
+        let t = ctx.value_type(buf);
+        if ctx.shape(t) == Some(shape) {
+            return buf;
+        }
+        let et = ctx.element_type(t).expect("a memref");
+        let m = ctx.memref_type(shape.to_vec(), et);
+        let loc = ctx.op_loc(self.op);
+        let mut kb = self.lw.main_builder(ctx, loc);
+        kb.op1("buffer.view", &[buf], m, &[])
+    }
+
     /// Adds a weight computed at compile time (e.g. pre-packed) as a global and returns its
     /// memref in the entry function.
     pub fn weight(&mut self, ctx: &mut Context, value: Attribute, memref: Type) -> Value {
@@ -536,9 +560,20 @@ impl OpCx<'_, '_> {
         self.lw.make_kernel(ctx, hint, loc, args, body)
     }
 
+    /// The tensor type of operand `i` (for arguments of the entry function: the type they had
+    /// before becoming memrefs, which keeps `ui8` and `i1` apart from `i8`).
+    pub fn operand_type(&self, ctx: &Context, i: usize) -> Type {
+        let v = ctx.operand(self.op, i);
+        self.lw
+            .arg_tensor_types
+            .get(&v)
+            .copied()
+            .unwrap_or_else(|| ctx.value_type(v))
+    }
+
     /// The element kind of operand `i`'s tensor type.
     pub fn operand_elem(&self, ctx: &Context, i: usize) -> Result<Elem, Diagnostic> {
-        let t = ctx.value_type(ctx.operand(self.op, i));
+        let t = self.operand_type(ctx, i);
         ctx.element_type(t)
             .and_then(|e| Elem::of(ctx, e))
             .ok_or_else(|| {
@@ -566,7 +601,7 @@ impl OpCx<'_, '_> {
 
     /// The static shape of operand `i`.
     pub fn operand_shape(&self, ctx: &Context, i: usize) -> Vec<i64> {
-        ctx.shape(ctx.value_type(ctx.operand(self.op, i)))
+        ctx.shape(self.operand_type(ctx, i))
             .map(<[i64]>::to_vec)
             .unwrap_or_default()
     }
@@ -612,6 +647,18 @@ impl OpCx<'_, '_> {
 fn lower_op(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
     let name = ctx.op_name(cx.op).to_string();
     if elementwise::lower(ctx, cx, &name)? {
+        return Ok(());
+    }
+    if reduce::lower(ctx, cx, &name)? {
+        return Ok(());
+    }
+    if norm::lower(ctx, cx, &name)? {
+        return Ok(());
+    }
+    if data::lower(ctx, cx, &name)? {
+        return Ok(());
+    }
+    if pool::lower(ctx, cx, &name)? {
         return Ok(());
     }
     if matmul::lower(ctx, cx, &name)? || conv::lower(ctx, cx, &name)? {
