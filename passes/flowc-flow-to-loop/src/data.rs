@@ -828,9 +828,7 @@ fn one_hot(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
             let neg = kb.cmp(false, cmpi::SLT, k, z);
             let kp = kb.binary("arith.addi", k, dv);
             let k = kb.select(neg, kp, k);
-            let it = kb.ctx.index_type();
-            let cur = kb.cast("arith.index_cast", idx[1], it);
-            let cur = kb.cast("arith.index_cast", cur, i64t);
+            let cur = kb.cast("arith.index_cast", idx[1], i64t);
             let hit = kb.cmp(false, cmpi::EQ, cur, k);
             let zi = kb.index(0);
             let oi = kb.index(1);

@@ -8,11 +8,11 @@
 // CHECK: buffer.global @cst0 : memref<3xf32> = dense<[1.000000e+00, 2.000000e+00, 3.000000e+00]> : tensor<3xf32>
 // CHECK-NOT: buffer.global
 // CHECK-LABEL: func.func private @k0_add
-// CHECK-SAME: (%{{.*}}: memref<2x3xf32>, %{{.*}}: memref<3xf32>, %{{.*}}: memref<2x3xf32>) attributes {flowc.kernel}
+// CHECK-SAME: (%{{.*}}: memref<2x3xf32>, %{{.*}}: memref<1x3xf32>, %{{.*}}: memref<2x3xf32>) attributes {flowc.kernel}
 // CHECK: loop.parallel (%[[I:.*]]) =
 // CHECK: loop.for %[[J:.*]] =
 // CHECK: buffer.load %arg0[%[[I]], %[[J]]] : memref<2x3xf32>
-// CHECK: buffer.load %arg1[%[[J]]] : memref<3xf32>
+// CHECK: buffer.load %arg1[%{{.*}}, %[[J]]] : memref<1x3xf32>
 // CHECK: arith.addf
 // CHECK: buffer.store {{.*}}, %arg2[%[[I]], %[[J]]] : memref<2x3xf32>
 // CHECK-LABEL: func.func private @k1_relu
@@ -22,8 +22,11 @@
 // CHECK-SAME: (%[[A:.*]]: memref<2x3xf32>, %[[R0:.*]]: memref<2x3xf32>, %[[R1:.*]]: memref<6xf32>, %[[R2:.*]]: memref<2x3xf32>) attributes {flowc.entry}
 // CHECK: %[[T:.*]] = buffer.alloc() : memref<2x3xf32>
 // CHECK: %[[W:.*]] = buffer.get_global @cst0 : memref<3xf32>
-// CHECK: call @k0_add(%[[A]], %[[W]], %[[T]])
-// CHECK: call @k1_relu(%[[T]], %[[R0]])
+// CHECK: %[[WV:.*]] = buffer.view %[[W]] : memref<3xf32> to memref<1x3xf32>
+// CHECK: call @k0_add(%[[A]], %[[WV]], %[[T]])
+// CHECK: %[[TV:.*]] = buffer.view %[[T]] : memref<2x3xf32> to memref<6xf32>
+// CHECK: %[[R0V:.*]] = buffer.view %[[R0]] : memref<2x3xf32> to memref<6xf32>
+// CHECK: call @k1_relu(%[[TV]], %[[R0V]])
 // CHECK: %[[V:.*]] = buffer.view %[[R0]] : memref<2x3xf32> to memref<6xf32>
 // CHECK: call @k2_copy(%[[V]], %[[R1]])
 // CHECK: call @k3_copy(%[[A]], %[[R2]])
