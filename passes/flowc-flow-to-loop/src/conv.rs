@@ -283,6 +283,18 @@ fn ceil_div(a: i64, b: i64) -> i64 {
     a.div_euclid(b) + i64::from(a.rem_euclid(b) != 0)
 }
 
+/// Where a convolution's GEMM reads its B side (im2col(X)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BMode {
+    /// 1x1, stride 1, no padding: X itself, `[images * C, H * W]` (the tail panel is copied).
+    Direct,
+    /// im2col materialized once by a kernel into `[images * C * KH * KW, N rounded to 16]`:
+    /// small images, where tasks must split the output channels and would each repack.
+    Im2col,
+    /// Packed per task and block of k on the stack.
+    Packed,
+}
+
 fn conv_gemm(
     ctx: &mut Context,
     cx: &mut OpCx<'_, '_>,
@@ -302,12 +314,27 @@ fn conv_gemm(
     let khw = kh * kw;
     let k = cg * khw;
     let npos = oh * ow;
-    let direct = khw == 1
+    let npad = (npos + VL - 1) / VL * VL;
+    let pointwise = khw == 1
         && sh == 1
         && sw == 1
         && g.pad_begin.iter().chain(&g.pad_end).all(|&p| p == 0)
         && oh == h
         && ow == w;
+    // Channels per block of k when packing per task (whole channels, so that packing loops
+    // over (c, ky, kx)); the packed block [cb * khw, ppb * NR] stays within 256 KiB of stack.
+    let cb = (KC / khw).max(1).min(cg);
+    let max_panels = ((256 * 1024 / 4) / (cb * khw * NR)).clamp(1, 10);
+    let mode = if pointwise {
+        BMode::Direct
+    } else {
+        let ((mb, _), _) = conv_blocks(nimg * group, m, npos, k, false, max_panels);
+        if mb > 1 && nimg * c * khw * npad * 4 <= 64 << 20 {
+            BMode::Im2col
+        } else {
+            BMode::Packed
+        }
+    };
     let x = cx.input(ctx, 0)?;
     let wp = packed_weights(ctx, cx, group, m, k)?;
     let bias = if has_bias {
@@ -316,33 +343,53 @@ fn conv_gemm(
         None
     };
     let out = cx.output(ctx, 0)?;
-    let mp = (m + MR - 1) / MR;
-    // Channels per block of k (whole channels, so that packing loops over (c, ky, kx)).
-    let cb = if direct { KC } else { (KC / khw).max(1) }.min(cg);
-    let kcb = cb * khw;
-    let nkb = (cg + cb - 1) / cb;
-    let max_panels = if direct {
-        10
-    } else {
-        // The packed block [kcb, ppb * NR] stays within 256 KiB of stack.
-        ((256 * 1024 / 4) / (kcb * NR)).clamp(1, 10)
+    let geo = PackGeo {
+        h,
+        w,
+        kh,
+        kw,
+        sh,
+        sw,
+        dh,
+        dw,
+        ph,
+        pw,
+        ow,
     };
-    let ((mblocks, tpb), (nblocks, ppb)) =
-        conv_blocks(nimg * group, m, npos, k, direct, max_panels);
+    // The B source given to the GEMM kernel.
+    let bsrc = if mode == BMode::Im2col {
+        im2col_buffer(ctx, cx, x, nimg * c, npos, npad, &geo)?
+    } else {
+        x
+    };
+    let ((mblocks, tpb), (nblocks, ppb)) = if mode == BMode::Packed {
+        conv_blocks(nimg * group, m, npos, k, false, max_panels)
+    } else {
+        crate::matmul::choose_blocks(nimg * group, m, npos, k)
+    };
     let ncb = ppb * NR;
-    let mut args = vec![x, wp];
+    let mp = (m + MR - 1) / MR;
+    let nkb = if mode == BMode::Packed {
+        (cg + cb - 1) / cb
+    } else {
+        (k + KC - 1) / KC
+    };
+    let mut args = vec![bsrc, wp];
     args.extend(bias);
     args.push(out);
     cx.kernel(ctx, "conv", &args, |kb, args| {
-        let x3 = gemm::view(kb, args[0], vec![nimg * c, h, w]);
-        let x2 = gemm::view(kb, args[0], vec![nimg * c, h * w]);
+        let bmem = match mode {
+            BMode::Direct => gemm::view(kb, args[0], vec![nimg * c, npos]),
+            BMode::Im2col => args[0],
+            BMode::Packed => gemm::view(kb, args[0], vec![nimg * c, h, w]),
+        };
         let wp = args[1];
         let o2 = gemm::view(kb, *args.last().expect("output"), vec![nimg * cout, npos]);
         let tmp = gemm::alloca(kb, vec![VL]);
-        let bbuf = if direct {
-            gemm::alloca(kb, vec![cb, NR])
-        } else {
-            gemm::alloca(kb, vec![kcb, ncb])
+        let bbuf = match mode {
+            BMode::Direct => Some(gemm::alloca(kb, vec![KC.min(k), NR])),
+            BMode::Im2col => None,
+            BMode::Packed => Some(gemm::alloca(kb, vec![cb * khw, ncb])),
         };
         let epi = Epilogue {
             out: o2,
@@ -369,9 +416,11 @@ fn conv_gemm(
                 let cap = kb.index(ncb);
                 kb.binary("arith.minsi", rest, cap)
             };
-            // First input plane of the group, first output row, first weight panel.
+            // First input plane of the group (also the first B row in rows modes, times khw),
+            // first output row, first weight panel.
             let cbase = kb.mul_add_index(gi, cg, None);
             let plane0 = kb.mul_add_index(b, c, Some(cbase));
+            let brows0 = mul_const(kb, plane0, khw);
             let gm = kb.mul_add_index(gi, m, None);
             let brow0 = kb.addi(gm, m0);
             let orow0 = kb.mul_add_index(b, cout, Some(brow0));
@@ -382,95 +431,92 @@ fn conv_gemm(
             let lb = kb.index(0);
             let ub = kb.index(nkb);
             for_dyn(kb, lb, ub, |kb, kbi| {
-                let c0 = mul_const(kb, kbi, cb);
-                let clen = if cg % cb == 0 {
-                    kb.index(cb)
+                // (kbase, klen) in k of the group; clen channels from c0 when packing.
+                let (kbase, klen, c0, clen) = if mode == BMode::Packed {
+                    let c0 = mul_const(kb, kbi, cb);
+                    let clen = if cg % cb == 0 {
+                        kb.index(cb)
+                    } else {
+                        let cgv = kb.index(cg);
+                        let rest = kb.subi(cgv, c0);
+                        let cbv = kb.index(cb);
+                        kb.binary("arith.minsi", rest, cbv)
+                    };
+                    let klen = mul_const(kb, clen, khw);
+                    let kbase = mul_const(kb, c0, khw);
+                    (kbase, klen, c0, clen)
                 } else {
-                    let cgv = kb.index(cg);
-                    let rest = kb.subi(cgv, c0);
-                    let cbv = kb.index(cb);
-                    kb.binary("arith.minsi", rest, cbv)
+                    let kbase = mul_const(kb, kbi, KC);
+                    let klen = if k % KC == 0 {
+                        kb.index(KC)
+                    } else {
+                        let kv = kb.index(k);
+                        let rest = kb.subi(kv, kbase);
+                        let kcv = kb.index(KC);
+                        kb.binary("arith.minsi", rest, kcv)
+                    };
+                    (kbase, klen, kbase, klen)
                 };
-                let klen = mul_const(kb, clen, khw);
-                let kbase = mul_const(kb, c0, khw);
                 let first = if nkb == 1 {
                     First::Yes
                 } else {
                     First::Cond(eq_const(kb, kbi, 0))
                 };
-                let xrow0 = kb.addi(plane0, c0);
-                if direct {
-                    // The tail panel (past the last full one) is copied with zero padding.
-                    if let Some((width, cond)) = block.n_tail {
-                        gemm::maybe_if(kb, cond, |kb| {
-                            let nf = block.n_full.value(kb);
-                            let off = mul_const(kb, nf, NR);
-                            let col0 = kb.addi(n0, off);
-                            let lb = kb.index(0);
-                            for_dyn(kb, lb, clen, |kb, p| {
-                                let row = kb.addi(xrow0, p);
-                                kb.for_range(NR, |kb, j| {
+                // First B row of this block of k in the rows modes.
+                let brow_k = kb.addi(brows0, kbase);
+                match mode {
+                    BMode::Direct => {
+                        // The tail panel (past the last full one) is copied with zero padding.
+                        if let (Some((width, cond)), Some(bbuf)) = (block.n_tail, bbuf) {
+                            gemm::maybe_if(kb, cond, |kb| {
+                                let nf = block.n_full.value(kb);
+                                let off = mul_const(kb, nf, NR);
+                                let col0 = kb.addi(n0, off);
+                                let lb = kb.index(0);
+                                for_dyn(kb, lb, klen, |kb, p| {
+                                    let row = kb.addi(brow_k, p);
+                                    kb.for_range(width, |kb, j| {
+                                        let col = kb.addi(col0, j);
+                                        let v = kb.load(bmem, &[row, col]);
+                                        kb.store(v, bbuf, &[p, j]);
+                                    });
+                                    let zero = gemm::fconst(kb, 0.0);
                                     let wv = kb.index(width);
-                                    let inside = kb.cmp(false, cmpi::SLT, j, wv);
-                                    let f = gemm::f32t(kb);
-                                    let v = kb.if_else(
-                                        inside,
-                                        &[f],
-                                        |kb| {
-                                            let col = kb.addi(col0, j);
-                                            vec![kb.load(x2, &[row, col])]
-                                        },
-                                        Some(Box::new(|kb: &mut Kb<'_>| {
-                                            vec![gemm::fconst(kb, 0.0)]
-                                        })),
-                                    )[0];
-                                    kb.store(v, bbuf, &[p, j]);
+                                    let hi = kb.index((width + VL - 1) / VL * VL);
+                                    for_dyn(kb, wv, hi, |kb, j| kb.store(zero, bbuf, &[p, j]));
                                 });
                             });
-                        });
+                        }
                     }
-                } else {
-                    let geo = PackGeo {
-                        h,
-                        w,
-                        kh,
-                        kw,
-                        sh,
-                        sw,
-                        dh,
-                        dw,
-                        ph,
-                        pw,
-                        ow,
-                    };
-                    pack_im2col(kb, x3, bbuf, xrow0, clen, n0, ncols, &geo);
+                    BMode::Packed => {
+                        let bbuf = bbuf.expect("packed mode has a stack block");
+                        let p0 = kb.addi(plane0, c0);
+                        pack_im2col(kb, bmem, bbuf, p0, clen, n0, ncols, &geo);
+                    }
+                    BMode::Im2col => {}
                 }
                 let a_at = |kb: &mut Kb<'_>, tile: Value| ASrc::Packed {
                     mem: wp,
                     panel: kb.addi(panel0, tile),
                     kbase: Some(kbase),
                 };
-                let b_at = |kb: &mut Kb<'_>, panel: Value, tail: bool| {
-                    if direct {
-                        if tail {
-                            BSrc::Rows {
-                                mem: bbuf,
-                                col0: kb.index(0),
-                                kbase: None,
-                            }
-                        } else {
-                            let off = mul_const(kb, panel, NR);
-                            BSrc::Rows {
-                                mem: x2,
-                                col0: kb.addi(n0, off),
-                                kbase: Some(xrow0),
-                            }
-                        }
-                    } else {
+                let b_at = |kb: &mut Kb<'_>, panel: Value, tail: bool| match (mode, bbuf) {
+                    (BMode::Packed, Some(bbuf)) => BSrc::Rows {
+                        mem: bbuf,
+                        col0: mul_const(kb, panel, NR),
+                        kbase: None,
+                    },
+                    (BMode::Direct, Some(bbuf)) if tail => BSrc::Rows {
+                        mem: bbuf,
+                        col0: kb.index(0),
+                        kbase: None,
+                    },
+                    _ => {
+                        let off = mul_const(kb, panel, NR);
                         BSrc::Rows {
-                            mem: bbuf,
-                            col0: mul_const(kb, panel, NR),
-                            kbase: None,
+                            mem: bmem,
+                            col0: kb.addi(n0, off),
+                            kbase: Some(brow_k),
                         }
                     }
                 };
@@ -493,6 +539,78 @@ fn conv_gemm(
         });
         Ok(())
     })
+}
+
+/// im2col of every image and channel, materialized once: `[planes * KH * KW, npad]` with row
+/// `plane * KH * KW + ky * KW + kx`, zeros for padding and past column `npos`. The input offset
+/// of each (kernel position, output position) comes from a compile-time table (-1 for padding),
+/// so each row is one branch-free loop; one task per plane.
+fn im2col_buffer(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    x: Value,
+    planes: i64,
+    npos: i64,
+    npad: i64,
+    g: &PackGeo,
+) -> Result<Value, Diagnostic> {
+    let khw = g.kh * g.kw;
+    let mut table = Vec::with_capacity((khw * npos) as usize);
+    for ky in 0..g.kh {
+        for kx in 0..g.kw {
+            for n in 0..npos {
+                let (oy, ox) = (n / g.ow, n % g.ow);
+                let iy = oy * g.sh + ky * g.dh - g.ph;
+                let ix = ox * g.sw + kx * g.dw - g.pw;
+                let inside = (0..g.h).contains(&iy) && (0..g.w).contains(&ix);
+                table.push(if inside { (iy * g.w + ix) as i32 } else { -1 });
+            }
+        }
+    }
+    let i32t = ctx.integer_type(32);
+    let tty = ctx.tensor_type(vec![khw, npos], i32t);
+    let data: Vec<u8> = table.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let attr = ctx.intern_attr(flowc_ir::AttrData::DenseElements {
+        ty: tty,
+        splat: false,
+        data,
+    });
+    let tmt = ctx.memref_type(vec![khw, npos], i32t);
+    let tbl = cx.weight(ctx, attr, tmt);
+    let f32t = ctx.f32_type();
+    let bt = ctx.memref_type(vec![planes * khw, npad], f32t);
+    let buf = cx.scratch(ctx, bt);
+    let (h, w) = (g.h, g.w);
+    cx.kernel(ctx, "im2col", &[x, tbl, buf], |kb, args| {
+        let x2 = gemm::view(kb, args[0], vec![planes, h * w]);
+        let (tbl, buf) = (args[1], args[2]);
+        kb.parallel(&[planes], |kb, ivs| {
+            let plane = ivs[0];
+            let zero = gemm::fconst(kb, 0.0);
+            let zi = kb.index(0);
+            let row0 = mul_const(kb, plane, khw);
+            kb.for_range(khw, |kb, kk| {
+                let row = kb.addi(row0, kk);
+                kb.for_range(npos, |kb, n| {
+                    let t = kb.load(tbl, &[kk, n]);
+                    let it = kb.ctx.index_type();
+                    let t = kb.cast("arith.index_cast", t, it);
+                    let tc = kb.binary("arith.maxsi", t, zi);
+                    let v = kb.load(x2, &[plane, tc]);
+                    let ok = kb.cmp(false, cmpi::SGE, t, zi);
+                    let v = kb.select(ok, v, zero);
+                    kb.store(v, buf, &[row, n]);
+                });
+                if npad > npos {
+                    let lo = kb.index(npos);
+                    let hi = kb.index(npad);
+                    for_dyn(kb, lo, hi, |kb, n| kb.store(zero, buf, &[row, n]));
+                }
+            });
+        });
+        Ok(())
+    })?;
+    Ok(buf)
 }
 
 /// Static geometry for im2col packing.

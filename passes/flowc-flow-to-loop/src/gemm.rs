@@ -585,43 +585,27 @@ pub fn pack_panels_kernel(
         let (b, jp) = (ivs[0], ivs[1]);
         let panel = kb.mul_add_index(b, panels, Some(jp));
         let col0 = mul_const(kb, jp, nr);
-        // Source row of element (p, col): b*k + p (or b*n + col when transposed).
+        // Source row of element (p, col): b*k + p (or b*n + col when transposed). Columns
+        // `width..nr` of the tail panel are zeros (two loops with static bounds, no branch).
         let copy = |kb: &mut Kb<'_>, width: i64| {
             kb.for_range(k, |kb, p| {
-                kb.for_range(nr, |kb, j| {
-                    if width == nr {
-                        let col = kb.addi(col0, j);
-                        let v = if trans {
-                            let r = kb.mul_add_index(b, n, Some(col));
-                            kb.load(src, &[r, p])
-                        } else {
-                            let r = kb.mul_add_index(b, k, Some(p));
-                            kb.load(src, &[r, col])
-                        };
-                        kb.store(v, dst, &[panel, p, j]);
+                kb.for_range(width, |kb, j| {
+                    let col = kb.addi(col0, j);
+                    let v = if trans {
+                        let r = kb.mul_add_index(b, n, Some(col));
+                        kb.load(src, &[r, p])
                     } else {
-                        let w = kb.index(width);
-                        let inside = kb.cmp(false, cmpi::SLT, j, w);
-                        let f = f32t(kb);
-                        let v = kb.if_else(
-                            inside,
-                            &[f],
-                            |kb| {
-                                let col = kb.addi(col0, j);
-                                let v = if trans {
-                                    let r = kb.mul_add_index(b, n, Some(col));
-                                    kb.load(src, &[r, p])
-                                } else {
-                                    let r = kb.mul_add_index(b, k, Some(p));
-                                    kb.load(src, &[r, col])
-                                };
-                                vec![v]
-                            },
-                            Some(Box::new(|kb: &mut Kb<'_>| vec![fconst(kb, 0.0)])),
-                        )[0];
-                        kb.store(v, dst, &[panel, p, j]);
-                    }
+                        let r = kb.mul_add_index(b, k, Some(p));
+                        kb.load(src, &[r, col])
+                    };
+                    kb.store(v, dst, &[panel, p, j]);
                 });
+                if width < nr {
+                    let zero = fconst(kb, 0.0);
+                    let lo = kb.index(width);
+                    let hi = kb.index(nr);
+                    for_dyn(kb, lo, hi, |kb, j| kb.store(zero, dst, &[panel, p, j]));
+                }
             });
         };
         if rem == 0 {

@@ -84,3 +84,30 @@ func.func @main(%x: tensor<1x2x4x4x4xf16>, %w: tensor<3x2x2x2x2xf16>) -> tensor<
   %0 = "flow.conv"(%x, %w) : (tensor<1x2x4x4x4xf16>, tensor<3x2x2x2x2xf16>) -> tensor<1x3x3x3x3xf16>
   return %0 : tensor<1x3x3x3x3xf16>
 }
+
+// -----
+
+// A small image with many output channels: tasks split the channels, so im2col is materialized
+// once by its own kernel (offsets from a compile-time i32 table, -1 for padding, rows padded
+// to 16 columns) and the GEMM reads it directly.
+
+// CHECK: buffer.global @[[T:.*]] : memref<9x49xi32> = dense<
+// CHECK-LABEL: func.func private @k0_im2col
+// CHECK-SAME: (%[[X:.*]]: memref<1x64x7x7xf32>, %[[TB:.*]]: memref<9x49xi32>, %[[BUF:.*]]: memref<576x64xf32>)
+// CHECK: loop.parallel (%{{.*}}) = (%{{.*}}) to (%{{.*}})
+// CHECK: %[[O:.*]] = buffer.load %[[TB]]
+// CHECK: arith.index_cast %[[O]] : i32 to index
+// CHECK: arith.select
+// CHECK: buffer.store %{{.*}}, %[[BUF]]
+// CHECK-LABEL: func.func private @k1_conv
+// CHECK-SAME: (%[[B:.*]]: memref<576x64xf32>,
+// CHECK: vector.load %[[B]][%{{.*}}, %{{.*}}] : memref<576x64xf32>, vector<16xf32>
+// CHECK-LABEL: func.func @main
+// CHECK: %[[S:.*]] = buffer.alloc() : memref<576x64xf32>
+// CHECK: call @k0_im2col(%{{.*}}, %{{.*}}, %[[S]])
+// CHECK: call @k1_conv(%[[S]],
+func.func @main(%x: tensor<1x64x7x7xf32>) -> tensor<1x256x7x7xf32> {
+  %w = "flow.constant"() {value = dense<0.5> : tensor<256x64x3x3xf32>} : () -> tensor<256x64x3x3xf32>
+  %0 = "flow.conv"(%x, %w) {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x7x7xf32>, tensor<256x64x3x3xf32>) -> tensor<1x256x7x7xf32>
+  return %0 : tensor<1x256x7x7xf32>
+}
