@@ -979,91 +979,162 @@ fn shape_like(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic
     })
 }
 
-/// CumSum / CumProd along the constant `axis`, in the element type (rounded per step),
-/// optionally exclusive and / or reversed; the result row is the running accumulator.
+/// CumSum / CumProd along `axis`, in the element type (rounded per step), optionally exclusive
+/// and / or reversed; the result row is the running accumulator. A runtime axis: one kernel with
+/// a branch per possible axis (one task).
 fn cumulate(ctx: &mut Context, cx: &mut OpCx<'_, '_>, prod: bool) -> Result<(), Diagnostic> {
     let s = cx.operand_shape(ctx, 0);
     if s.is_empty() {
         return Err(cx.unsupported(ctx, "a rank-0 input"));
     }
-    let a = common::const_ints(ctx, cx, 1)
-        .and_then(|v| v.first().copied())
-        .ok_or_else(|| cx.unsupported(ctx, "a runtime axis"))?;
-    let axis = common::norm_axis(ctx, cx, a, s.len())?;
+    let r = s.len();
     let e = cx.operand_elem(ctx, 0)?;
     if e == Elem::Bool {
         return Err(cx.unsupported(ctx, "bool"));
     }
     let exclusive = cx.attr_i64(ctx, "exclusive", 0) != 0;
     let reverse = cx.attr_i64(ctx, "reverse", 0) != 0;
-    let outer: i64 = s[..axis].iter().product();
-    let d = s[axis];
-    let inner: i64 = s[axis + 1..].iter().product();
+    let hint = if prod { "cum_prod" } else { "cum_sum" };
+    let axis = match common::const_ints(ctx, cx, 1).and_then(|v| v.first().copied()) {
+        Some(a) => Some(common::norm_axis(ctx, cx, a, r)?),
+        None if r == 1 => Some(0),
+        None => None,
+    };
     let x = cx.input(ctx, 0)?;
-    let xv = cx.view(ctx, x, &[outer, d, inner]);
     let y = cx.output(ctx, 0)?;
-    let yv = cx.view(ctx, y, &[outer, d, inner]);
-    cx.kernel(
-        ctx,
-        if prod { "cum_prod" } else { "cum_sum" },
-        &[xv, yv],
-        |kb, a| {
-            if outer * d * inner == 0 {
-                return Ok(());
-            }
-            let float = e.is_float();
-            let op = match (prod, float) {
-                (false, true) => "arith.addf",
-                (false, false) => "arith.addi",
-                (true, true) => "arith.mulf",
-                (true, false) => "arith.muli",
+    let split = |axis: usize| -> (i64, i64, i64) {
+        (
+            s[..axis].iter().product(),
+            s[axis],
+            s[axis + 1..].iter().product(),
+        )
+    };
+    let cum = CumOp {
+        e,
+        prod,
+        exclusive,
+        reverse,
+    };
+    if let Some(axis) = axis {
+        let (outer, d, inner) = split(axis);
+        let xv = cx.view(ctx, x, &[outer, d, inner]);
+        let yv = cx.view(ctx, y, &[outer, d, inner]);
+        return cx.kernel(ctx, hint, &[xv, yv], |kb, a| {
+            cum.body(kb, a[0], a[1], (outer, d, inner), true);
+            Ok(())
+        });
+    }
+    // Runtime axis: views per candidate axis, the branch taken by the axis value.
+    let ae = cx.operand_elem(ctx, 1)?;
+    let ab = cx.input(ctx, 1)?;
+    let av = cx.view(ctx, ab, &[1]);
+    let mut args = vec![av];
+    for axis in 0..r {
+        let (outer, d, inner) = split(axis);
+        args.push(cx.view(ctx, x, &[outer, d, inner]));
+        args.push(cx.view(ctx, y, &[outer, d, inner]));
+    }
+    cx.kernel(ctx, hint, &args, |kb, a| {
+        let z = kb.index(0);
+        let av = load_index(kb, ae, a[0], &[z]);
+        for axis in 0..r {
+            let hit = axis_is(kb, av, axis, r);
+            let dims = split(axis);
+            let (xa, ya) = (a[1 + 2 * axis], a[2 + 2 * axis]);
+            kb.if_else(
+                hit,
+                &[],
+                |kb| {
+                    cum.body(kb, xa, ya, dims, false);
+                    Vec::new()
+                },
+                None,
+            );
+        }
+        Ok(())
+    })
+}
+
+/// Whether the runtime axis `a` (an index, possibly negative) is `axis` of a rank-`r` tensor.
+pub(crate) fn axis_is(kb: &mut Kb<'_>, a: Value, axis: usize, r: usize) -> Value {
+    let pos = kb.index(axis as i64);
+    let neg = kb.index(axis as i64 - r as i64);
+    let p = kb.cmp(false, cmpi::EQ, a, pos);
+    let n = kb.cmp(false, cmpi::EQ, a, neg);
+    common::or(kb, p, n)
+}
+
+#[derive(Copy, Clone)]
+struct CumOp {
+    e: Elem,
+    prod: bool,
+    exclusive: bool,
+    reverse: bool,
+}
+
+impl CumOp {
+    /// The scan over `[outer, d, inner]` views, parallel over `outer` when `parallel`.
+    fn body(self, kb: &mut Kb<'_>, xa: Value, ya: Value, dims: (i64, i64, i64), parallel: bool) {
+        let (outer, d, inner) = dims;
+        let CumOp {
+            e,
+            prod,
+            exclusive,
+            reverse,
+        } = self;
+        if outer * d * inner == 0 {
+            return;
+        }
+        let float = e.is_float();
+        let op = match (prod, float) {
+            (false, true) => "arith.addf",
+            (false, false) => "arith.addi",
+            (true, true) => "arith.mulf",
+            (true, false) => "arith.muli",
+        };
+        let row = |kb: &mut Kb<'_>, o: Value| {
+            // First position.
+            let k0 = if reverse {
+                kb.index(d - 1)
+            } else {
+                kb.index(0)
             };
-            let at = |kb: &mut Kb<'_>, j: i64| {
-                if reverse {
-                    kb.index(d - 1 - j)
+            kb.for_range(inner, |kb, i| {
+                let t = e.compute_type(kb.ctx);
+                let start = kb.constant(t, if prod { 1.0 } else { 0.0 });
+                let v = if exclusive {
+                    start
                 } else {
-                    kb.index(j)
-                }
-            };
-            kb.parallel(&[outer], |kb, ivs| {
-                let o = ivs[0];
-                // First position.
-                let k0 = at(kb, 0);
+                    let x0 = kb.load_elem(e, xa, &[o, k0, i]);
+                    kb.binary(op, start, x0)
+                };
+                kb.store_elem(e, v, ya, &[o, k0, i]);
+            });
+            // The rest: y[k] = y[prev] op x[k or prev].
+            kb.for_range(d - 1, |kb, j| {
+                let (k, prev) = if reverse {
+                    let dm = kb.index(d - 2);
+                    let p = kb.binary("arith.subi", dm, j);
+                    let prev = common::add_const(kb, p, 1);
+                    (p, prev)
+                } else {
+                    (common::add_const(kb, j, 1), j)
+                };
                 kb.for_range(inner, |kb, i| {
-                    let t = e.compute_type(kb.ctx);
-                    let start = kb.constant(t, if prod { 1.0 } else { 0.0 });
-                    let v = if exclusive {
-                        start
-                    } else {
-                        let x0 = kb.load_elem(e, a[0], &[o, k0, i]);
-                        kb.binary(op, start, x0)
-                    };
-                    kb.store_elem(e, v, a[1], &[o, k0, i]);
-                });
-                // The rest: y[k] = y[prev] op x[k or prev].
-                kb.for_range(d - 1, |kb, j| {
-                    let j1 = common::add_const(kb, j, 1);
-                    let (k, prev) = if reverse {
-                        let dm = kb.index(d - 2);
-                        let p = kb.binary("arith.subi", dm, j);
-                        let k = common::add_const(kb, p, 0);
-                        let prev = common::add_const(kb, p, 1);
-                        (k, prev)
-                    } else {
-                        (j1, j)
-                    };
-                    kb.for_range(inner, |kb, i| {
-                        let acc = kb.load_elem(e, a[1], &[o, prev, i]);
-                        let src = if exclusive { prev } else { k };
-                        let xv = kb.load_elem(e, a[0], &[o, src, i]);
-                        let v = kb.binary(op, acc, xv);
-                        kb.store_elem(e, v, a[1], &[o, k, i]);
-                    });
+                    let acc = kb.load_elem(e, ya, &[o, prev, i]);
+                    let src = if exclusive { prev } else { k };
+                    let xv = kb.load_elem(e, xa, &[o, src, i]);
+                    let v = kb.binary(op, acc, xv);
+                    kb.store_elem(e, v, ya, &[o, k, i]);
                 });
             });
-            Ok(())
-        },
-    )
+        };
+        if parallel {
+            kb.parallel(&[outer], |kb, ivs| row(kb, ivs[0]));
+        } else {
+            kb.for_range(outer, |kb, o| row(kb, o));
+        }
+    }
 }
 
 fn reverse_sequence(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {

@@ -77,7 +77,12 @@ fn reduced_axes(
     let axes: Option<Vec<i64>> = if cx.has_operand(ctx, 1) {
         match common::const_ints(ctx, cx, 1) {
             Some(a) => Some(a),
-            None => return deduce_axes(ctx, cx, red, in_shape, out_shape, keepdims).map(Some),
+            None => {
+                return match deduce_axes(ctx, cx, red, in_shape, out_shape, keepdims) {
+                    Ok(a) => Ok(Some(a)),
+                    Err(e) => Err(e),
+                };
+            }
         }
     } else {
         cx.attr_ints(ctx, "axes")
@@ -154,6 +159,132 @@ fn deduce_axes(
     Ok((0..s.len()).filter(|d| !found[0].contains(d)).collect())
 }
 
+/// The axes sets a runtime `axes` operand may hold given the shapes (at most 16), each sorted.
+fn candidates(ctx: &Context, cx: &OpCx<'_, '_>, s: &[i64], o: &[i64]) -> Vec<Vec<usize>> {
+    let l: i64 = cx.operand_shape(ctx, 1).iter().product();
+    let keepdims = cx.attr_i64(ctx, "keepdims", 1) != 0;
+    let r = s.len();
+    let mut out = Vec::new();
+    if l == 0 || l as usize > r {
+        return out;
+    }
+    if keepdims {
+        if o.len() != r {
+            return out;
+        }
+        let fixed: Vec<usize> = (0..r).filter(|&d| o[d] == 1 && s[d] != 1).collect();
+        let singles: Vec<usize> = (0..r).filter(|&d| s[d] == 1).collect();
+        if singles.len() > 4 || (0..r).any(|d| o[d] != 1 && o[d] != s[d]) {
+            return out;
+        }
+        for mask in 0..(1u32 << singles.len()) {
+            let mut a = fixed.clone();
+            for (k, &d) in singles.iter().enumerate() {
+                if mask & (1 << k) != 0 {
+                    a.push(d);
+                }
+            }
+            a.sort_unstable();
+            if a.len() == l as usize {
+                out.push(a);
+            }
+        }
+        return out;
+    }
+    fn go(s: &[i64], o: &[i64], start: usize, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if out.len() >= 16 {
+            return;
+        }
+        if cur.len() == o.len() {
+            out.push((0..s.len()).filter(|d| !cur.contains(d)).collect());
+            return;
+        }
+        for d in start..s.len() {
+            if s[d] == o[cur.len()] {
+                cur.push(d);
+                go(s, o, d + 1, cur, out);
+                cur.pop();
+            }
+        }
+    }
+    let mut all = Vec::new();
+    go(s, o, 0, &mut Vec::new(), &mut all);
+    all.into_iter().filter(|a| a.len() == l as usize).collect()
+}
+
+/// A reduction whose runtime axes the shapes leave ambiguous: one kernel (one task) with a
+/// branch per candidate axes set, taken when the runtime axes are that set.
+#[allow(clippy::too_many_arguments)]
+fn reduce_runtime(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    red: Red,
+    e: Elem,
+    s: &[i64],
+    x: Value,
+    y: Value,
+    cands: Vec<Vec<usize>>,
+) -> Result<(), Diagnostic> {
+    if e == Elem::Bool && !matches!(red, Red::Max | Red::Min) {
+        return Err(cx.unsupported(ctx, "this reduction of bool"));
+    }
+    let acc_kind = match (red, e) {
+        (Red::Max | Red::Min, _) => Acc::Elem,
+        (Red::Sum | Red::Prod, Elem::Int { .. }) => Acc::Elem,
+        _ => Acc::F64,
+    };
+    let r = s.len();
+    let l: i64 = cx.operand_shape(ctx, 1).iter().product();
+    let ae = cx.operand_elem(ctx, 1)?;
+    let ab = cx.input(ctx, 1)?;
+    let av = cx.view(ctx, ab, &[l]);
+    let mut args = vec![av, x];
+    for a in &cands {
+        let k: Vec<i64> = (0..r)
+            .map(|d| if a.contains(&d) { 1 } else { s[d] })
+            .collect();
+        args.push(cx.view(ctx, y, &k));
+    }
+    cx.kernel(ctx, "reduce", &args, |kb, a| {
+        let mut vals = Vec::new();
+        for i in 0..l {
+            let iv = kb.index(i);
+            let v = kb.load_elem(ae, a[0], &[iv]);
+            vals.push(common::to_index(kb, ae, v));
+        }
+        for (c, axes) in cands.iter().enumerate() {
+            let i1 = kb.ctx.i1_type();
+            let mut hit = kb.constant(i1, 1.0);
+            for &v in &vals {
+                let mut any = kb.constant(i1, 0.0);
+                for &d in axes {
+                    let m = crate::data::axis_is(kb, v, d, r);
+                    any = common::or(kb, any, m);
+                }
+                hit = common::and(kb, hit, any);
+            }
+            let plan = RegPlan {
+                red,
+                e,
+                acc_kind,
+                s: s.to_vec(),
+                axes: axes.clone(),
+            };
+            let (xa, ya) = (a[1], a[2 + c]);
+            kb.if_else(
+                hit,
+                &[],
+                |kb| {
+                    plan.body(kb, xa, ya, false);
+                    Vec::new()
+                },
+                None,
+            );
+        }
+        Ok(())
+    })
+}
+
 /// How a reduction accumulates.
 #[derive(Copy, Clone, PartialEq)]
 enum Acc {
@@ -169,7 +300,17 @@ fn reduce(ctx: &mut Context, cx: &mut OpCx<'_, '_>, red: Red) -> Result<(), Diag
     let o = cx.result_shape(ctx, 0);
     let x = cx.input(ctx, 0)?;
     let y = cx.output(ctx, 0)?;
-    let Some(axes) = reduced_axes(ctx, cx, red, &s, &o)? else {
+    let fixed = match reduced_axes(ctx, cx, red, &s, &o) {
+        Ok(f) => f,
+        Err(err) => {
+            let cands = candidates(ctx, cx, &s, &o);
+            if cands.len() < 2 {
+                return Err(err);
+            }
+            return reduce_runtime(ctx, cx, red, e, &s, x, y, cands);
+        }
+    };
+    let Some(axes) = fixed else {
         // No-op: the result is the input.
         return copy(ctx, cx, x, y, e, &s);
     };
@@ -198,66 +339,15 @@ fn reduce(ctx: &mut Context, cx: &mut OpCx<'_, '_>, red: Red) -> Result<(), Diag
     let f64e = Elem::Float(FloatKind::F64);
     if t == 0 || inner == 1 {
         // Registers: parallel over all kept dims; sequential over the reduced ones.
-        let kept: Vec<usize> = (0..r).filter(|d| !axes.contains(d)).collect();
-        let psizes: Vec<i64> = kept.iter().map(|&d| s[d]).collect();
-        let rsizes: Vec<i64> = rdims.iter().map(|&d| s[d]).collect();
-        let npar = psizes.len();
+        let plan = RegPlan {
+            red,
+            e,
+            acc_kind,
+            s: s.clone(),
+            axes: axes.clone(),
+        };
         cx.kernel(ctx, "reduce", &[x, y], |kb, a| {
-            let (xa, ya) = (a[0], a[1]);
-            par_nest(kb, &psizes, npar, &mut |kb, kidx| {
-                let full = |ridx: &[Value], kb: &mut Kb<'_>| {
-                    let mut idx = vec![kb.index(0); r];
-                    for (k, &d) in kept.iter().enumerate() {
-                        idx[d] = kidx[k];
-                    }
-                    for (k, &d) in rdims.iter().enumerate() {
-                        idx[d] = ridx[k];
-                    }
-                    idx
-                };
-                let mut yidx = vec![kb.index(0); r];
-                for (k, &d) in kept.iter().enumerate() {
-                    yidx[d] = kidx[k];
-                }
-                let res = if red == Red::LogSumExp {
-                    let ninf = {
-                        let t = common::f64_type(kb);
-                        kb.constant(t, f64::NEG_INFINITY)
-                    };
-                    let m = acc_nest(kb, &rsizes, &[ninf], &mut |kb, ridx, acc| {
-                        let idx = full(ridx, kb);
-                        let v = kb.load_elem(e, xa, &idx);
-                        let f = common::to_f64(kb, e, v);
-                        vec![kb.binary("arith.maxnumf", acc[0], f)]
-                    })[0];
-                    let mo = finite_or_zero(kb, m);
-                    let z = common::fconst(kb, m, 0.0);
-                    let sum = acc_nest(kb, &rsizes, &[z], &mut |kb, ridx, acc| {
-                        let idx = full(ridx, kb);
-                        let v = kb.load_elem(e, xa, &idx);
-                        let f = common::to_f64(kb, e, v);
-                        let d = kb.binary("arith.subf", f, mo);
-                        let ex = kb.unary("math.exp", d);
-                        vec![kb.binary("arith.addf", acc[0], ex)]
-                    })[0];
-                    let l = kb.unary("math.log", sum);
-                    kb.binary("arith.addf", l, mo)
-                } else {
-                    let init = init_value(kb, red, e, acc_kind);
-                    let a = acc_nest(kb, &rsizes, &[init], &mut |kb, ridx, acc| {
-                        let idx = full(ridx, kb);
-                        let v = kb.load_elem(e, xa, &idx);
-                        vec![combine(kb, red, e, acc_kind, acc[0], v)]
-                    })[0];
-                    finish(kb, red, acc_kind, a, count)
-                };
-                let res = if acc_kind == Acc::F64 {
-                    common::from_f64(kb, e, res)
-                } else {
-                    res
-                };
-                kb.store_elem(e, res, ya, &yidx);
-            });
+            plan.body(kb, a[0], a[1], true);
             Ok(())
         })?;
         return Ok(());
@@ -381,6 +471,89 @@ fn reduce(ctx: &mut Context, cx: &mut OpCx<'_, '_>, red: Red) -> Result<(), Diag
         Ok(())
     })?;
     Ok(())
+}
+
+/// A reduction with one accumulator in registers per result element (the result viewed with
+/// the reduced dims kept as 1).
+struct RegPlan {
+    red: Red,
+    e: Elem,
+    acc_kind: Acc,
+    s: Vec<i64>,
+    axes: Vec<usize>,
+}
+
+impl RegPlan {
+    /// Parallel over the kept dims when `parallel`, else sequential loops.
+    fn body(&self, kb: &mut Kb<'_>, xa: Value, ya: Value, parallel: bool) {
+        let RegPlan {
+            red,
+            e,
+            acc_kind,
+            ref s,
+            ref axes,
+        } = *self;
+        let r = s.len();
+        let kept: Vec<usize> = (0..r).filter(|d| !axes.contains(d)).collect();
+        let psizes: Vec<i64> = kept.iter().map(|&d| s[d]).collect();
+        let rsizes: Vec<i64> = axes.iter().map(|&d| s[d]).collect();
+        let count: i64 = rsizes.iter().product();
+        let npar = if parallel { psizes.len() } else { 0 };
+        par_nest(kb, &psizes, npar, &mut |kb, kidx| {
+            let full = |ridx: &[Value], kb: &mut Kb<'_>| {
+                let mut idx = vec![kb.index(0); r];
+                for (k, &d) in kept.iter().enumerate() {
+                    idx[d] = kidx[k];
+                }
+                for (k, &d) in axes.iter().enumerate() {
+                    idx[d] = ridx[k];
+                }
+                idx
+            };
+            let mut yidx = vec![kb.index(0); r];
+            for (k, &d) in kept.iter().enumerate() {
+                yidx[d] = kidx[k];
+            }
+            let res = if red == Red::LogSumExp {
+                let ninf = {
+                    let t = common::f64_type(kb);
+                    kb.constant(t, f64::NEG_INFINITY)
+                };
+                let m = acc_nest(kb, &rsizes, &[ninf], &mut |kb, ridx, acc| {
+                    let idx = full(ridx, kb);
+                    let v = kb.load_elem(e, xa, &idx);
+                    let f = common::to_f64(kb, e, v);
+                    vec![kb.binary("arith.maxnumf", acc[0], f)]
+                })[0];
+                let mo = finite_or_zero(kb, m);
+                let z = common::fconst(kb, m, 0.0);
+                let sum = acc_nest(kb, &rsizes, &[z], &mut |kb, ridx, acc| {
+                    let idx = full(ridx, kb);
+                    let v = kb.load_elem(e, xa, &idx);
+                    let f = common::to_f64(kb, e, v);
+                    let d = kb.binary("arith.subf", f, mo);
+                    let ex = kb.unary("math.exp", d);
+                    vec![kb.binary("arith.addf", acc[0], ex)]
+                })[0];
+                let l = kb.unary("math.log", sum);
+                kb.binary("arith.addf", l, mo)
+            } else {
+                let init = init_value(kb, red, e, acc_kind);
+                let a = acc_nest(kb, &rsizes, &[init], &mut |kb, ridx, acc| {
+                    let idx = full(ridx, kb);
+                    let v = kb.load_elem(e, xa, &idx);
+                    vec![combine(kb, red, e, acc_kind, acc[0], v)]
+                })[0];
+                finish(kb, red, acc_kind, a, count)
+            };
+            let res = if acc_kind == Acc::F64 {
+                common::from_f64(kb, e, res)
+            } else {
+                res
+            };
+            kb.store_elem(e, res, ya, &yidx);
+        });
+    }
 }
 
 fn finite_or_zero(kb: &mut Kb<'_>, m: Value) -> Value {

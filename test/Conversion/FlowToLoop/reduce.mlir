@@ -61,3 +61,21 @@ func.func @main(%a: tensor<3x4xi32>, %ax: tensor<1xi64>) -> tensor<1x4xi32> {
   %0 = "flow.reduce_sum"(%a, %ax) : (tensor<3x4xi32>, tensor<1xi64>) -> tensor<1x4xi32>
   return %0 : tensor<1x4xi32>
 }
+
+// -----
+
+// Runtime axes the result shape leaves ambiguous (axis 1 or 2 of 3x2x2): one task, a branch
+// per candidate set, taken when the runtime axes name it.
+// CHECK-LABEL: func.func private @k0_reduce
+// CHECK-SAME: (%{{.*}}: memref<1xi64>, %{{.*}}: memref<3x2x2xf32>, %{{.*}}: memref<3x2x1xf32>, %{{.*}}: memref<3x1x2xf32>)
+// CHECK-NOT: loop.parallel
+// CHECK: buffer.load %arg0
+// CHECK: loop.if
+// CHECK: arith.addf %{{.*}} : f64
+// CHECK: buffer.store %{{.*}}, %arg2
+// CHECK: loop.if
+// CHECK: buffer.store %{{.*}}, %arg3
+func.func @main(%a: tensor<3x2x2xf32>, %ax: tensor<1xi64>) -> tensor<3x2xf32> {
+  %0 = "flow.reduce_sum"(%a, %ax) {keepdims = 0 : i64} : (tensor<3x2x2xf32>, tensor<1xi64>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
