@@ -352,19 +352,33 @@ fn reduce(ctx: &mut Context, cx: &mut OpCx<'_, '_>, red: Red) -> Result<(), Diag
         })?;
         return Ok(());
     }
-    // A contiguous kept block of `inner` elements: accumulate into a buffer row.
-    let psizes: Vec<i64> = pdims.iter().map(|&d| s[d]).collect();
+    // A contiguous kept block of `inner` elements (viewed as one dim): accumulate into a buffer
+    // row. Tasks: the kept dims before it, or chunks of the row when there are none.
+    let rt = r - t;
+    let mut s2 = s[..rt].to_vec();
+    s2.push(inner);
+    let mut k2 = kshape[..rt].to_vec();
+    k2.push(inner);
+    let r = rt + 1;
+    let x = cx.view(ctx, x, &s2);
+    let y = cx.view(ctx, y, &k2);
+    let chunked = pdims.is_empty() && inner > crate::elementwise::CHUNK;
+    let chunk = crate::elementwise::CHUNK;
+    let psizes: Vec<i64> = if chunked {
+        vec![(inner + chunk - 1) / chunk]
+    } else {
+        pdims.iter().map(|&d| s[d]).collect()
+    };
     let rsizes: Vec<i64> = rdims.iter().map(|&d| s[d]).collect();
-    let tail: Vec<i64> = s[r - t..].to_vec();
     let in_place = acc_kind == Acc::Elem || e == f64e;
     let f64t = common::f64_type_ctx(ctx);
     let mut args = vec![x, y];
     if !in_place {
-        let m = ctx.memref_type(kshape.clone(), f64t);
+        let m = ctx.memref_type(k2.clone(), f64t);
         args.push(cx.scratch(ctx, m));
     }
     if red == Red::LogSumExp {
-        let m = ctx.memref_type(kshape.clone(), f64t);
+        let m = ctx.memref_type(k2.clone(), f64t);
         args.push(cx.scratch(ctx, m));
     }
     let npar = psizes.len();
@@ -375,15 +389,31 @@ fn reduce(ctx: &mut Context, cx: &mut OpCx<'_, '_>, red: Red) -> Result<(), Diag
         let max_buf = (red == Red::LogSumExp).then(|| a[a.len() - 1]);
         par_nest(kb, &psizes, npar, &mut |kb, pidx| {
             let pidx = pidx.to_vec();
-            // Index of the accumulator row element j (tail indices).
+            // The row range of this task.
+            let (lo, hi) = if chunked {
+                let lo = kb.mul_add_index(pidx[0], chunk, None);
+                let hi = common::add_const(kb, lo, chunk);
+                let n = kb.index(inner);
+                (lo, kb.binary("arith.minsi", hi, n))
+            } else {
+                (kb.index(0), kb.index(inner))
+            };
+            let tail_loop = |kb: &mut Kb<'_>, body: &mut common::NestBody<'_>| {
+                let one = kb.index(1);
+                kb.for_loop(lo, hi, one, &[], |kb, j, _| {
+                    body(kb, &[j]);
+                    Vec::new()
+                });
+            };
+            // Index of the accumulator row element j.
             let kidx = |kb: &mut Kb<'_>, tidx: &[Value]| {
                 let mut idx = vec![kb.index(0); r];
-                for (k, &d) in pdims.iter().enumerate() {
-                    idx[d] = pidx[k];
+                if !chunked {
+                    for (k, &d) in pdims.iter().enumerate() {
+                        idx[d] = pidx[k];
+                    }
                 }
-                for (k, &v) in tidx.iter().enumerate() {
-                    idx[r - t + k] = v;
-                }
+                idx[r - 1] = tidx[0];
                 idx
             };
             let xidx = |kb: &mut Kb<'_>, ridx: &[Value], tidx: &[Value]| {
@@ -395,7 +425,7 @@ fn reduce(ctx: &mut Context, cx: &mut OpCx<'_, '_>, red: Red) -> Result<(), Diag
             };
             if let Some(mb) = max_buf {
                 // Pass 1: NaN-ignoring max in f64.
-                seq_nest(kb, &tail, &mut |kb, tidx| {
+                tail_loop(kb, &mut |kb, tidx| {
                     let i = kidx(kb, tidx);
                     let t = common::f64_type(kb);
                     let ninf = kb.constant(t, f64::NEG_INFINITY);
@@ -403,7 +433,7 @@ fn reduce(ctx: &mut Context, cx: &mut OpCx<'_, '_>, red: Red) -> Result<(), Diag
                 });
                 seq_nest(kb, &rsizes, &mut |kb, ridx| {
                     let ridx = ridx.to_vec();
-                    seq_nest(kb, &tail, &mut |kb, tidx| {
+                    tail_loop(kb, &mut |kb, tidx| {
                         let xi = xidx(kb, &ridx, tidx);
                         let ki = kidx(kb, tidx);
                         let v = kb.load_elem(e, xa, &xi);
@@ -415,7 +445,7 @@ fn reduce(ctx: &mut Context, cx: &mut OpCx<'_, '_>, red: Red) -> Result<(), Diag
                 });
             }
             // Init.
-            seq_nest(kb, &tail, &mut |kb, tidx| {
+            tail_loop(kb, &mut |kb, tidx| {
                 let i = kidx(kb, tidx);
                 let init = init_value(kb, red, e, acc_kind);
                 kb.store_elem(acc_e, init, acc_buf, &i);
@@ -423,7 +453,7 @@ fn reduce(ctx: &mut Context, cx: &mut OpCx<'_, '_>, red: Red) -> Result<(), Diag
             // Accumulate, reduced indices in row-major order.
             seq_nest(kb, &rsizes, &mut |kb, ridx| {
                 let ridx = ridx.to_vec();
-                seq_nest(kb, &tail, &mut |kb, tidx| {
+                tail_loop(kb, &mut |kb, tidx| {
                     let xi = xidx(kb, &ridx, tidx);
                     let ki = kidx(kb, tidx);
                     let v = kb.load_elem(e, xa, &xi);
@@ -448,7 +478,7 @@ fn reduce(ctx: &mut Context, cx: &mut OpCx<'_, '_>, red: Red) -> Result<(), Diag
                     Red::Sum | Red::Prod | Red::Max | Red::Min | Red::SumSquare | Red::L1
                 );
             if needs_finish {
-                seq_nest(kb, &tail, &mut |kb, tidx| {
+                tail_loop(kb, &mut |kb, tidx| {
                     let ki = kidx(kb, tidx);
                     let a = kb.load_elem(acc_e, acc_buf, &ki);
                     let res = if let Some(mb) = max_buf {

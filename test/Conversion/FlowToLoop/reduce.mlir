@@ -79,3 +79,19 @@ func.func @main(%a: tensor<3x2x2xf32>, %ax: tensor<1xi64>) -> tensor<3x2xf32> {
   %0 = "flow.reduce_sum"(%a, %ax) {keepdims = 0 : i64} : (tensor<3x2x2xf32>, tensor<1xi64>) -> tensor<3x2xf32>
   return %0 : tensor<3x2xf32>
 }
+
+// -----
+
+// Reducing the leading dim of a wide matrix: no kept dim before the row, so the row is cut into
+// chunks of 4096, one task each.
+// CHECK-LABEL: func.func private @k0_reduce
+// CHECK: %[[N:.*]] = arith.constant 3 : index
+// CHECK: loop.parallel (%[[C:.*]]) = (%{{.*}}) to (%[[N]])
+// CHECK: %[[LO:.*]] = arith.muli %[[C]]
+// CHECK: %[[HI:.*]] = arith.minsi
+// CHECK: loop.for %{{.*}} = %[[LO]] to %[[HI]]
+func.func @main(%a: tensor<8x10000xf32>) -> tensor<1x10000xf32> {
+  %ax = "flow.constant"() {value = dense<[0]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %0 = "flow.reduce_sum"(%a, %ax) : (tensor<8x10000xf32>, tensor<1xi64>) -> tensor<1x10000xf32>
+  return %0 : tensor<1x10000xf32>
+}
