@@ -20,10 +20,11 @@ pub fn register_all_dialects(ctx: &mut Context) {
 
 /// Registers every pass: the pass infrastructure's own (`print-ir`, the `test-*` passes) and
 /// the generic transformations of `passes/flowc-transforms` (`canonicalize`, `cse`,
-/// `symbol-dce`, `inline`, `test-legalize-patterns`).
+/// `symbol-dce`, `inline`, `test-legalize-patterns`), `flow-saturate`, and the conversions.
 pub fn register_all_passes(registry: &mut PassRegistry) {
     flowc_pass::testing::register_test_passes(registry);
     flowc_transforms::register_passes(registry);
+    flowc_saturate::register_passes(registry);
     flowc_flow_to_loop::register_passes(registry);
     flowc_buffer_plan::register_passes(registry);
 }

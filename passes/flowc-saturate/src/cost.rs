@@ -1,0 +1,166 @@
+//! The cost model extraction minimizes, per target.
+//!
+//! A node's own cost is, in bytes-moved equivalents:
+//!
+//! ```text
+//! launches * LAUNCH + bytes read + bytes written + flops / FLOPS_PER_BYTE
+//! ```
+//!
+//! summed over the extracted tree (egg's [`egg::Extractor`]: a shared subterm counts once per
+//! use, which is why fusion only absorbs producers that have one use). Leaves and constants
+//! cost nothing (weights are read by their consumer, which counts the bytes), views (the
+//! reshape family: `buffer.view`, no kernel) cost [`Target::view`], a kernel op one launch plus
+//! its traffic and work, and a `flow.fused` kernel one launch plus the traffic of its inputs and
+//! result only: its intermediates never reach memory. A node whose type could not be inferred
+//! costs infinity and is never chosen. Dynamic dims count as [`DYN_DIM`] elements.
+
+use crate::lang::{FGraph, FNode, KeyData, shape_of};
+use egg::{CostFunction, Id, Language};
+use flowc_ir::{Context, Type};
+
+/// `?` dims are costed as this many elements.
+pub const DYN_DIM: f64 = 64.0;
+
+/// A code generation target's costs.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct Target {
+    pub name: &'static str,
+    /// One kernel launch (task split, call, cache warm-up) in bytes-moved equivalents.
+    pub launch: f64,
+    /// Arithmetic per byte of memory traffic the target sustains.
+    pub flops_per_byte: f64,
+    /// A view (no kernel, no traffic): a small cost so that needless views go.
+    pub view: f64,
+}
+
+impl Target {
+    /// The host CPU (AVX2 / AVX-512 class): a launch costs about as much as moving 16 KiB,
+    /// and about 8 flops hide behind each byte moved.
+    pub const CPU: Target = Target {
+        name: "cpu",
+        launch: 16384.0,
+        flops_per_byte: 8.0,
+        view: 1.0,
+    };
+
+    pub fn parse(name: &str) -> Option<Target> {
+        match name {
+            "cpu" => Some(Target::CPU),
+            _ => None,
+        }
+    }
+}
+
+/// Ops lowered to a `buffer.view` (no kernel).
+pub fn is_view(name: &str) -> bool {
+    matches!(
+        name,
+        "flow.reshape" | "flow.flatten" | "flow.squeeze" | "flow.unsqueeze" | "flow.identity"
+    )
+}
+
+/// Elements and bytes of a tensor type.
+fn size(ctx: &Context, ty: Type) -> (f64, f64) {
+    let Some((shape, elem)) = shape_of(ctx, ty) else {
+        return (0.0, 0.0);
+    };
+    let n: f64 = shape
+        .iter()
+        .map(|&d| if d < 0 { DYN_DIM } else { d as f64 })
+        .product();
+    let w = ctx.scalar_byte_width(elem).unwrap_or(4) as f64;
+    (n, n * w)
+}
+
+/// The extraction cost function.
+pub struct CostModel<'a> {
+    pub eg: &'a FGraph,
+    pub target: Target,
+}
+
+impl CostModel<'_> {
+    /// The node's own cost (children excluded).
+    pub fn node_cost(&self, node: &FNode) -> f64 {
+        let eg = self.eg;
+        let ctx = &eg.analysis.ctx;
+        let ty_of = |id: Id| eg[id].data.ty;
+        match eg.analysis.key(node.key) {
+            KeyData::Leaf(..) | KeyData::Const(_) => 0.0,
+            KeyData::Fused(body) => {
+                let mut bytes = size(ctx, body.ty).1;
+                for &a in &node.args {
+                    bytes += ty_of(a).map_or(0.0, |t| size(ctx, t).1);
+                }
+                let flops: f64 = body.ops.iter().map(|(_, _, t)| size(ctx, *t).0).sum();
+                self.target.launch + bytes + flops / self.target.flops_per_byte
+            }
+            KeyData::Op { name, .. } => {
+                let name = ctx.ident_str(*name);
+                if name == "flow.none" {
+                    return 0.0;
+                }
+                let Some(ty) = eg.lookup(node.clone()).and_then(|c| eg[c].data.ty) else {
+                    return f64::INFINITY;
+                };
+                if is_view(name) {
+                    return self.target.view;
+                }
+                let (out_n, out_b) = size(ctx, ty);
+                let mut bytes = out_b;
+                for &a in &node.args {
+                    bytes += ty_of(a).map_or(0.0, |t| size(ctx, t).1);
+                }
+                let flops = self.flops(name, node, out_n);
+                self.target.launch + bytes + flops / self.target.flops_per_byte
+            }
+        }
+    }
+
+    fn flops(&self, name: &str, node: &FNode, out_n: f64) -> f64 {
+        let eg = self.eg;
+        let ctx = &eg.analysis.ctx;
+        let dims = |i: usize| -> Vec<f64> {
+            node.args
+                .get(i)
+                .and_then(|&a| eg[a].data.ty)
+                .and_then(|t| shape_of(ctx, t))
+                .map(|(s, _)| {
+                    s.iter()
+                        .map(|&d| if d < 0 { DYN_DIM } else { d as f64 })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        match name {
+            "flow.matmul" => {
+                let a = dims(0);
+                2.0 * out_n * a.last().copied().unwrap_or(1.0)
+            }
+            "flow.gemm" => {
+                let a = dims(0);
+                let trans_a = eg.analysis.attr_i64(node.key, "transA").unwrap_or(0) != 0;
+                let k = if trans_a { a.first() } else { a.last() };
+                2.0 * out_n * k.copied().unwrap_or(1.0)
+            }
+            "flow.conv" => {
+                // Each output element: Cin/group * kernel window multiply-adds.
+                let w = dims(1);
+                let per: f64 = w.iter().skip(1).product();
+                2.0 * out_n * per
+            }
+            _ => out_n,
+        }
+    }
+}
+
+impl CostFunction<FNode> for CostModel<'_> {
+    type Cost = f64;
+
+    fn cost<C>(&mut self, enode: &FNode, mut costs: C) -> f64
+    where
+        C: FnMut(Id) -> f64,
+    {
+        let own = self.node_cost(enode);
+        enode.fold(own, |s, c| s + costs(c))
+    }
+}

@@ -1,0 +1,423 @@
+//! `flow-saturate`: equality saturation of a function's `flow` graph with [egg].
+//!
+//! ```text
+//! flowc-opt model.mlir --flow-saturate
+//! flowc-opt model.mlir --flow-saturate='rules=redundancy,constant node-limit=50000 explain=true'
+//! ```
+//!
+//! 1. The pure, single-result `flow` ops of the function's body go into an e-graph
+//!    ([`graph::import`]): function arguments and the results of every other op are leaves,
+//!    constants enter by value identity, an op's attributes are part of its node, and its type
+//!    is in the e-graph's analysis (ONNX inference, [`lang::FlowAnalysis`]). Ops that do not
+//!    enter (multi-result ops, region ops, other dialects) stay where they are.
+//! 2. A [`egg::Runner`] applies the rule sets of [`rules`] until saturation or a limit
+//!    (`node-limit`, `iter-limit`, `time-limit-ms`).
+//! 3. [`egg::Extractor`] picks the cheapest term of every needed class under the target's cost
+//!    model ([`cost`]: bytes moved, kernel launches, flops).
+//! 4. The function is rebuilt from the chosen terms ([`graph::rebuild`]); each new op's location
+//!    is the fused location of the input ops it stands for.
+//! 5. With `explain=true`, every input op whose value is now computed differently gets a remark
+//!    at its location naming the chain of rules that justifies the change (egg's explanations).
+//!
+//! Output is deterministic: egg's `deterministic` feature orders its maps, and everything here
+//! iterates vectors or sorted keys.
+
+pub mod cost;
+pub mod graph;
+pub mod lang;
+pub mod rules;
+
+use cost::{CostModel, Target};
+use egg::{Extractor, Id, RecExpr, Runner, StopReason};
+use flowc_ir::{Context, Diagnostic, Op};
+use flowc_pass::{Pass, PassFailure, PassInfo, PassOptions, PassRegistry, PassState};
+use graph::{Choice, Imported};
+use lang::{FGraph, FNode, KeyData};
+use rules::RuleSet;
+use std::time::{Duration, Instant};
+
+/// How `flow-saturate` runs.
+#[derive(Clone, Debug)]
+pub struct SaturateConfig {
+    pub rules: Vec<RuleSet>,
+    pub node_limit: usize,
+    pub iter_limit: usize,
+    pub time_limit: Duration,
+    pub target: Target,
+    /// Emit a remark per changed op with the rules that justify it.
+    pub explain: bool,
+}
+
+impl Default for SaturateConfig {
+    fn default() -> Self {
+        SaturateConfig {
+            rules: RuleSet::DEFAULT.to_vec(),
+            node_limit: 200_000,
+            iter_limit: 30,
+            time_limit: Duration::from_millis(5000),
+            target: Target::CPU,
+            explain: false,
+        }
+    }
+}
+
+impl SaturateConfig {
+    pub fn from_options(o: &PassOptions) -> Result<Self, String> {
+        let d = SaturateConfig::default();
+        let mut rules = Vec::new();
+        let list = o.get_list("rules");
+        for name in &list {
+            let r = RuleSet::parse(name).ok_or_else(|| {
+                let all: Vec<&str> = RuleSet::ALL.iter().map(|r| r.name()).collect();
+                format!(
+                    "invalid value '{name}' for option 'rules': expected a list of {}",
+                    all.join(", ")
+                )
+            })?;
+            if !rules.contains(&r) {
+                rules.push(r);
+            }
+        }
+        if list.is_empty() {
+            rules = d.rules.clone();
+        }
+        let target_name = o.get_str("target", "cpu");
+        let target = Target::parse(&target_name).ok_or_else(|| {
+            format!("invalid value '{target_name}' for option 'target': expected 'cpu'")
+        })?;
+        Ok(SaturateConfig {
+            rules,
+            node_limit: o.get_usize("node-limit", d.node_limit)?,
+            iter_limit: o.get_usize("iter-limit", d.iter_limit)?,
+            time_limit: Duration::from_millis(o.get_u64("time-limit-ms", 5000)?),
+            target,
+            explain: o.get_bool("explain", false)?,
+        })
+    }
+}
+
+/// What one run did.
+#[derive(Clone, Debug, Default)]
+pub struct SaturateStats {
+    /// `flow` ops (constants excluded) in the e-graph's part of the function, before and after.
+    pub ops_before: usize,
+    pub ops_after: usize,
+    /// Of those, ops that become kernels (not views, not `flow.none`), before and after.
+    pub kernels_before: usize,
+    pub kernels_after: usize,
+    pub iterations: usize,
+    pub enodes: usize,
+    pub eclasses: usize,
+    /// Why saturation stopped (`saturated`, `node limit`, ...).
+    pub stop_reason: String,
+    pub time: Duration,
+}
+
+/// Registers `flow-saturate`.
+pub fn register_passes(registry: &mut PassRegistry) {
+    registry.register(
+        PassInfo::new(
+            "flow-saturate",
+            "Optimize flow graphs by equality saturation (egg): redundancy, exact algebra, constant work, fusion",
+            |o| Ok(Box::new(FlowSaturate { config: SaturateConfig::from_options(o)? })),
+        )
+        .option(
+            "rules",
+            "Rule sets: redundancy, algebra, constant, fusion, fast-math",
+            "redundancy,algebra,constant,fusion",
+        )
+        .option("node-limit", "Most e-nodes before saturation stops", "200000")
+        .option("iter-limit", "Most rewrite iterations", "30")
+        .option("time-limit-ms", "Most milliseconds of saturation", "5000")
+        .option("target", "The cost model's target: cpu", "cpu")
+        .option(
+            "explain",
+            "Emit a remark per changed op with the rules that justify it",
+            "false",
+        ),
+    );
+}
+
+/// The `flow-saturate` pass.
+pub struct FlowSaturate {
+    pub config: SaturateConfig,
+}
+
+impl Pass for FlowSaturate {
+    fn argument(&self) -> &'static str {
+        "flow-saturate"
+    }
+
+    fn name(&self) -> &'static str {
+        "FlowSaturate"
+    }
+
+    fn summary(&self) -> &'static str {
+        "Optimize flow graphs by equality saturation (egg)"
+    }
+
+    fn anchor(&self) -> Option<&'static str> {
+        Some("func.func")
+    }
+
+    fn run(&mut self, ctx: &mut Context, op: Op, state: &mut PassState) -> Result<(), PassFailure> {
+        match saturate(ctx, op, &self.config) {
+            Ok(s) => {
+                state.stat_with_description(
+                    "num-ops-before",
+                    "flow ops before",
+                    s.ops_before as u64,
+                );
+                state.stat_with_description("num-ops-after", "flow ops after", s.ops_after as u64);
+                state.stat_with_description(
+                    "num-kernels-before",
+                    "flow ops that are kernels, before",
+                    s.kernels_before as u64,
+                );
+                state.stat_with_description(
+                    "num-kernels-after",
+                    "flow ops that are kernels, after",
+                    s.kernels_after as u64,
+                );
+                state.stat_with_description(
+                    "num-iterations",
+                    "Rewrite iterations",
+                    s.iterations as u64,
+                );
+                Ok(())
+            }
+            Err(d) => Err(PassFailure::emit(ctx, d)),
+        }
+    }
+}
+
+/// Counts the flow ops and kernels of an e-graph's worth of ops.
+fn count(ctx: &Context, ops: impl Iterator<Item = Op>) -> (usize, usize) {
+    let (mut n, mut k) = (0, 0);
+    for op in ops {
+        let name = ctx.op_name(op);
+        if name == "flow.constant" || name == "flow.none" {
+            continue;
+        }
+        n += 1;
+        if !cost::is_view(name) {
+            k += 1;
+        }
+    }
+    (n, k)
+}
+
+/// Saturates the body of `func` (a `func.func` of one block; others are left alone).
+pub fn saturate(
+    ctx: &mut Context,
+    func: Op,
+    config: &SaturateConfig,
+) -> Result<SaturateStats, Diagnostic> {
+    let Some(&region) = ctx.regions(func).first() else {
+        return Ok(SaturateStats::default());
+    };
+    let blocks = ctx.region_blocks(region);
+    if blocks.len() != 1 {
+        return Ok(SaturateStats::default());
+    }
+    let block = blocks[0];
+    if !ctx
+        .block_ops(block)
+        .any(|o| graph::is_pure_candidate(ctx, o) && ctx.op_name(o) != "flow.constant")
+    {
+        return Ok(SaturateStats::default());
+    }
+    let start = Instant::now();
+    let owned = std::mem::take(ctx);
+    let mut eg = graph::new_graph(owned, config.explain);
+    let imp = graph::import(&mut eg, block);
+    let (ops_before, kernels_before) =
+        count(&eg.analysis.ctx, imp.pure_ops.iter().map(|&(o, _)| o));
+    let rws = rules::rewrites(&config.rules);
+    let runner = Runner::default()
+        .with_egraph(eg)
+        .with_node_limit(config.node_limit)
+        .with_iter_limit(config.iter_limit)
+        .with_time_limit(config.time_limit)
+        .run(&rws);
+    let stop_reason = match &runner.stop_reason {
+        Some(StopReason::Saturated) => "saturated".to_string(),
+        Some(StopReason::IterationLimit(_)) => "iteration limit".to_string(),
+        Some(StopReason::NodeLimit(_)) => "node limit".to_string(),
+        Some(StopReason::TimeLimit(_)) => "time limit".to_string(),
+        Some(StopReason::Other(s)) => s.clone(),
+        None => "unknown".to_string(),
+    };
+    let iterations = runner.iterations.len();
+    let mut eg = runner.egraph;
+    let choice = extract(&eg, &imp, config.target);
+    let order = graph::check_order(&eg, &imp, &choice, &eg.analysis.ctx);
+    let remarks = if config.explain && order.is_ok() {
+        explain(&mut eg, &imp, &choice)
+    } else {
+        Vec::new()
+    };
+    *ctx = std::mem::take(&mut eg.analysis.ctx);
+    if let Err(op) = order {
+        return Err(Diagnostic::error(
+            ctx.op_loc(op),
+            "flow-saturate: the extracted graph uses a value before its definition",
+        ));
+    }
+    let rebuilt = graph::rebuild(ctx, &eg, &imp, &choice)?;
+    for r in remarks {
+        ctx.emit(r);
+    }
+    let made: Vec<Op> = {
+        let mut v: Vec<Op> = rebuilt.made.values().filter_map(|&o| o).collect();
+        v.sort();
+        v
+    };
+    let (ops_after, kernels_after) = count(ctx, made.into_iter());
+    Ok(SaturateStats {
+        ops_before,
+        ops_after,
+        kernels_before,
+        kernels_after,
+        iterations,
+        enodes: eg.total_number_of_nodes(),
+        eclasses: eg.number_of_classes(),
+        stop_reason,
+        time: start.elapsed(),
+    })
+}
+
+/// The chosen node of every class the skeleton needs, transitively.
+fn extract(eg: &FGraph, imp: &Imported, target: Target) -> Choice {
+    let extractor = Extractor::new(eg, CostModel { eg, target });
+    let mut choice = Choice::default();
+    let ctx = &eg.analysis.ctx;
+    let mut stack: Vec<Id> = Vec::new();
+    for &op in &imp.skeleton {
+        for v in ctx.operands(op) {
+            stack.push(eg.find(imp.value_class[&v]));
+        }
+    }
+    while let Some(c) = stack.pop() {
+        if choice.contains_key(&c) {
+            continue;
+        }
+        let node = extractor.find_best_node(c).clone();
+        for &a in &node.args {
+            let a = eg.find(a);
+            if !choice.contains_key(&a) {
+                stack.push(a);
+            }
+        }
+        choice.insert(c, node);
+    }
+    choice
+}
+
+/// The term of class `c` under `choice`.
+fn chosen_expr(eg: &FGraph, choice: &Choice, c: Id) -> RecExpr<FNode> {
+    let mut expr = RecExpr::default();
+    let mut ids: rustc_hash::FxHashMap<Id, Id> = rustc_hash::FxHashMap::default();
+    let mut stack = vec![(eg.find(c), false)];
+    while let Some((id, expanded)) = stack.pop() {
+        if ids.contains_key(&id) {
+            continue;
+        }
+        let node = &choice[&id];
+        if !expanded {
+            stack.push((id, true));
+            for &a in &node.args {
+                stack.push((eg.find(a), false));
+            }
+            continue;
+        }
+        let n = FNode::new(
+            node.key,
+            node.args.iter().map(|&a| ids[&eg.find(a)]).collect(),
+        );
+        ids.insert(id, expr.add(n));
+    }
+    expr
+}
+
+/// A short description of a node for remarks.
+fn describe(eg: &FGraph, n: &FNode) -> String {
+    let a = &eg.analysis;
+    match a.key(n.key) {
+        KeyData::Leaf(..) => "an existing value".into(),
+        KeyData::Const(_) => "a constant".into(),
+        KeyData::Op { .. } => format!("'{}'", a.op_name(n.key).unwrap_or("?")),
+        KeyData::Fused(b) => {
+            let names: Vec<&str> = b
+                .ops
+                .iter()
+                .map(|(k, _, _)| a.op_name(*k).unwrap_or("?").trim_start_matches("flow."))
+                .collect();
+            format!("'flow.fused' [{}]", names.join(", "))
+        }
+    }
+}
+
+/// One remark per input op whose class is now computed by another node: the rules along
+/// egg's explanation of `input term = extracted term`.
+fn explain(eg: &mut FGraph, imp: &Imported, choice: &Choice) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for &(op, id) in &imp.pure_ops {
+        let c = eg.find(id);
+        let Some(chosen) = choice.get(&c).cloned() else {
+            continue;
+        };
+        let name = eg.analysis.ctx.op_name(op).to_string();
+        if name == "flow.constant" {
+            continue;
+        }
+        let original = eg.id_to_node(id).clone();
+        let same = original.key == chosen.key
+            && original
+                .args
+                .iter()
+                .zip(&chosen.args)
+                .all(|(&x, &y)| eg.find(x) == eg.find(y));
+        if same {
+            continue;
+        }
+        let before = eg.id_to_expr(id);
+        let after = chosen_expr(eg, choice, c);
+        let mut explanation = eg.explain_equivalence(&before, &after);
+        let flat = explanation.make_flat_explanation().clone();
+        // The rules that rewrote this op itself; those of its operands get their own remarks.
+        let mut rules_used: Vec<String> = flat
+            .iter()
+            .filter_map(|t| t.forward_rule.or(t.backward_rule))
+            .map(|r| r.to_string())
+            .collect();
+        if rules_used.is_empty() {
+            for term in &flat {
+                collect_rules(term, &mut rules_used);
+            }
+        }
+        rules_used.dedup();
+        if rules_used.is_empty() {
+            continue;
+        }
+        let loc = eg.analysis.ctx.op_loc(op);
+        out.push(Diagnostic::remark(
+            loc,
+            format!(
+                "flow-saturate: '{name}' is now computed by {}: {}",
+                describe(eg, &chosen),
+                rules_used.join(" -> ")
+            ),
+        ));
+    }
+    out
+}
+
+fn collect_rules(t: &egg::FlatTerm<FNode>, out: &mut Vec<String>) {
+    if let Some(r) = t.forward_rule.or(t.backward_rule) {
+        out.push(r.to_string());
+    }
+    for c in &t.children {
+        collect_rules(c, out);
+    }
+}

@@ -1,0 +1,315 @@
+//! `fusion`: fewer kernels.
+//!
+//! | rule | rewrite |
+//! | --- | --- |
+//! | `matmul-add-gemm` | `matmul(a, B) + c` -> `gemm(a, B, c)` for a 2-D f32 `B` and a bias broadcast along rows (`[N]`, `[1, N]`, scalar; `[M, N]` too when `a` is 2-D); a higher-rank `a` is viewed as 2-D (`reshape`, no kernel) and the result viewed back |
+//! | `ew-fuse` | an elementwise op whose operand is an elementwise op (or a fused kernel) of the same shape, used only there -> one `flow.fused` kernel computing both per element |
+//! | `ew-fuse-into` | idem with the consumer already a fused kernel |
+//!
+//! Fused kernels hold elementwise ops only (the list in [`FUSIBLE`]), every op in the body has
+//! the kernel's result shape (operands from outside may broadcast), and a body has at most
+//! [`MAX_BODY`] ops. Producers used more than once are not absorbed: that would compute them
+//! twice (a multi-result `flow.fused` would be needed). GELU written out (`x * 0.5 * (1 +
+//! erf(x / sqrt 2))`) becomes one kernel this way.
+
+use super::{RuleSet::Fusion, add_node, add_op, i64_const, konst, ops_in, shape, ty};
+use crate::lang::{FGraph, FNode, FusedBody, KeyData, Src};
+use crate::rules::Rule;
+use egg::Id;
+use flowc_ir::{Type, TypeData};
+
+/// Most ops in one fused body.
+pub const MAX_BODY: usize = 24;
+
+/// Elementwise ops a fused kernel may hold (their scalar semantics are in
+/// `passes/flowc-flow-to-loop/src/elementwise.rs`).
+pub const FUSIBLE: &[&str] = &[
+    "flow.add",
+    "flow.sub",
+    "flow.mul",
+    "flow.div",
+    "flow.pow",
+    "flow.max",
+    "flow.min",
+    "flow.relu",
+    "flow.neg",
+    "flow.abs",
+    "flow.exp",
+    "flow.log",
+    "flow.sqrt",
+    "flow.sigmoid",
+    "flow.tanh",
+    "flow.erf",
+    "flow.reciprocal",
+    "flow.floor",
+    "flow.ceil",
+    "flow.clip",
+    "flow.leaky_relu",
+    "flow.hard_sigmoid",
+    "flow.hard_swish",
+    "flow.elu",
+    "flow.selu",
+    "flow.softplus",
+    "flow.gelu",
+];
+
+pub fn rules() -> Vec<Rule> {
+    let r = |name, root, apply| Rule {
+        name,
+        set: Fusion,
+        root,
+        apply,
+    };
+    vec![
+        r("matmul-add-gemm", "flow.add", matmul_add_gemm),
+        r("ew-fuse", "*", ew_fuse),
+        r("ew-fuse-into", "flow.fused", ew_fuse),
+    ]
+}
+
+fn static_shape(eg: &FGraph, id: Id) -> Option<(Vec<i64>, Type)> {
+    shape(eg, id).filter(|(s, _)| s.iter().all(|&d| d >= 0))
+}
+
+fn is_f32(eg: &FGraph, t: Type) -> bool {
+    matches!(
+        eg.analysis.ctx.type_data(t),
+        TypeData::Float(flowc_ir::FloatKind::F32)
+    )
+}
+
+fn matmul_add_gemm(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
+    let mut out = Vec::new();
+    for (x, c) in [(n.args[0], n.args[1]), (n.args[1], n.args[0])] {
+        if eg[x].data.uses != 1 {
+            continue;
+        }
+        let Some((cs, ce)) = shape(eg, c) else {
+            continue;
+        };
+        let Some((out_shape, _)) = static_shape(eg, class) else {
+            continue;
+        };
+        for m in ops_in(eg, x, "flow.matmul") {
+            let (a, b) = (m.args[0], m.args[1]);
+            let (Some((as_, ae)), Some((bs, _))) = (static_shape(eg, a), static_shape(eg, b))
+            else {
+                continue;
+            };
+            if bs.len() != 2 || as_.len() < 2 || !is_f32(eg, ae) || !is_f32(eg, ce) {
+                continue;
+            }
+            let nn = bs[1];
+            let rows: i64 = as_[..as_.len() - 1].iter().product();
+            let bias_ok = match cs.as_slice() {
+                [] => true,
+                [d] => *d == nn || *d == 1,
+                [r, d] => (*d == nn || *d == 1) && (*r == 1 || (as_.len() == 2 && *r == rows)),
+                _ => false,
+            };
+            if !bias_ok || out_shape[..out_shape.len() - 1].iter().product::<i64>() != rows {
+                continue;
+            }
+            if as_.len() == 2 {
+                out.extend(add_op(eg, "flow.gemm", &[], &[a, b, c]));
+                continue;
+            }
+            let s2 = i64_const(eg, &[rows, as_[as_.len() - 1]]);
+            let Some(a2) = add_op(eg, "flow.reshape", &[], &[a, s2]) else {
+                continue;
+            };
+            let Some(g) = add_op(eg, "flow.gemm", &[], &[a2, b, c]) else {
+                continue;
+            };
+            let s3 = i64_const(eg, &out_shape);
+            out.extend(add_op(eg, "flow.reshape", &[], &[g, s3]));
+        }
+    }
+    out
+}
+
+/// A node as a fused body over its children: an elementwise op is a body of one op.
+fn as_body(eg: &FGraph, n: &FNode, class_ty: Type) -> Option<(FusedBody, Vec<Id>)> {
+    match eg.analysis.key(n.key) {
+        KeyData::Fused(b) => Some((b.clone(), n.args.clone())),
+        KeyData::Op { name, .. } => {
+            let name = eg.analysis.ctx.ident_str(*name);
+            if !FUSIBLE.contains(&name) {
+                return None;
+            }
+            // Every operand a tensor (no absent optional operand), no bool.
+            for &a in &n.args {
+                let (_, e) = shape(eg, a)?;
+                if eg.analysis.ctx.integer_width(e) == Some(1) {
+                    return None;
+                }
+            }
+            let srcs = (0..n.args.len() as u32).map(Src::Arg).collect();
+            Some((
+                FusedBody {
+                    ops: vec![(n.key, srcs, class_ty)],
+                    ty: class_ty,
+                },
+                n.args.clone(),
+            ))
+        }
+        _ => None,
+    }
+}
+
+fn ew_fuse(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
+    let Some(cty) = ty(eg, class) else {
+        return vec![];
+    };
+    let Some((out_shape, _)) = static_shape(eg, class) else {
+        return vec![];
+    };
+    let Some((cbody, cargs)) = as_body(eg, n, cty) else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for (i, &p) in cargs.iter().enumerate() {
+        if eg[p].data.uses != 1 || konst(eg, p).is_some() {
+            continue;
+        }
+        let Some(pty) = ty(eg, p) else { continue };
+        if static_shape(eg, p).map(|s| s.0) != Some(out_shape.clone()) {
+            continue;
+        }
+        let producers: Vec<FNode> = eg[p].nodes.clone();
+        for pn in producers {
+            let Some((pbody, pargs)) = as_body(eg, &pn, pty) else {
+                continue;
+            };
+            if pbody.ops.len() + cbody.ops.len() > MAX_BODY {
+                continue;
+            }
+            let node = merge(eg, (&pbody, &pargs), (&cbody, &cargs), i, cty);
+            out.push(add_node(eg, node));
+        }
+    }
+    out
+}
+
+/// The fused node computing consumer `c` with its operand `i` computed inline by producer `p`.
+fn merge(
+    eg: &mut FGraph,
+    p: (&FusedBody, &[Id]),
+    c: (&FusedBody, &[Id]),
+    i: usize,
+    ty: Type,
+) -> FNode {
+    let mut ext: Vec<Id> = Vec::new();
+    let mut arg_of = |eg: &FGraph, id: Id| -> u32 {
+        let id = eg.find(id);
+        match ext.iter().position(|&e| e == id) {
+            Some(k) => k as u32,
+            None => {
+                ext.push(id);
+                (ext.len() - 1) as u32
+            }
+        }
+    };
+    let mut ops = Vec::new();
+    for (key, srcs, t) in &p.0.ops {
+        let srcs = srcs
+            .iter()
+            .map(|s| match *s {
+                Src::Arg(j) => Src::Arg(arg_of(eg, p.1[j as usize])),
+                o => o,
+            })
+            .collect();
+        ops.push((*key, srcs, *t));
+    }
+    let base = ops.len() as u32;
+    let p_last = base - 1;
+    for (key, srcs, t) in &c.0.ops {
+        let srcs = srcs
+            .iter()
+            .map(|s| match *s {
+                Src::Arg(j) if j as usize == i => Src::Op(p_last),
+                Src::Arg(j) => Src::Arg(arg_of(eg, c.1[j as usize])),
+                Src::Op(k) => Src::Op(k + base),
+            })
+            .collect();
+        ops.push((*key, srcs, *t));
+    }
+    let key = eg.analysis.intern(KeyData::Fused(FusedBody { ops, ty }));
+    FNode::new(key, ext)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_equal, assert_not_equal, equal_after};
+
+    #[test]
+    fn matmul_add_gemm() {
+        assert_equal(
+            "matmul-add-gemm",
+            "(%a: tensor<3x4xf32>, %b: tensor<4x5xf32>, %c: tensor<5xf32>) -> (tensor<3x5xf32>, tensor<3x5xf32>) {
+               %m = \"flow.matmul\"(%a, %b) : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
+               %0 = \"flow.add\"(%c, %m) : (tensor<5xf32>, tensor<3x5xf32>) -> tensor<3x5xf32>
+               %1 = \"flow.gemm\"(%a, %b, %c) : (tensor<3x4xf32>, tensor<4x5xf32>, tensor<5xf32>) -> tensor<3x5xf32>
+               return %0, %1 : tensor<3x5xf32>, tensor<3x5xf32>",
+        );
+        // Rank 3: through views.
+        assert_equal(
+            "matmul-add-gemm",
+            "(%a: tensor<2x3x4xf32>, %b: tensor<4x5xf32>, %c: tensor<5xf32>) -> (tensor<2x3x5xf32>, tensor<2x3x5xf32>) {
+               %m = \"flow.matmul\"(%a, %b) : (tensor<2x3x4xf32>, tensor<4x5xf32>) -> tensor<2x3x5xf32>
+               %0 = \"flow.add\"(%m, %c) : (tensor<2x3x5xf32>, tensor<5xf32>) -> tensor<2x3x5xf32>
+               %s = \"flow.constant\"() {value = dense<[6, 4]> : tensor<2xi64>} : () -> tensor<2xi64>
+               %a2 = \"flow.reshape\"(%a, %s) : (tensor<2x3x4xf32>, tensor<2xi64>) -> tensor<6x4xf32>
+               %g = \"flow.gemm\"(%a2, %b, %c) : (tensor<6x4xf32>, tensor<4x5xf32>, tensor<5xf32>) -> tensor<6x5xf32>
+               %s3 = \"flow.constant\"() {value = dense<[2, 3, 5]> : tensor<3xi64>} : () -> tensor<3xi64>
+               %1 = \"flow.reshape\"(%g, %s3) : (tensor<6x5xf32>, tensor<3xi64>) -> tensor<2x3x5xf32>
+               return %0, %1 : tensor<2x3x5xf32>, tensor<2x3x5xf32>",
+        );
+        // The matmul is used twice: fusing would compute it twice.
+        assert_not_equal(
+            "matmul-add-gemm",
+            "(%a: tensor<3x4xf32>, %b: tensor<4x5xf32>, %c: tensor<5xf32>) -> (tensor<3x5xf32>, tensor<3x5xf32>, tensor<3x5xf32>) {
+               %m = \"flow.matmul\"(%a, %b) : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
+               %0 = \"flow.add\"(%m, %c) : (tensor<3x5xf32>, tensor<5xf32>) -> tensor<3x5xf32>
+               %1 = \"flow.gemm\"(%a, %b, %c) : (tensor<3x4xf32>, tensor<4x5xf32>, tensor<5xf32>) -> tensor<3x5xf32>
+               return %0, %1, %m : tensor<3x5xf32>, tensor<3x5xf32>, tensor<3x5xf32>",
+        );
+    }
+
+    #[test]
+    fn ew_fuse() {
+        // The fused form has no textual goal here: check the consumer's class gained a fused
+        // node, through the pass (tests/saturate.rs has the printed form).
+        assert!(!equal_after(
+            "ew-fuse",
+            "(%a: tensor<4xf32>, %b: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+               %0 = \"flow.add\"(%a, %b) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+               %1 = \"flow.relu\"(%0) : (tensor<4xf32>) -> tensor<4xf32>
+               return %1, %a : tensor<4xf32>, tensor<4xf32>"
+        ));
+        crate::rules::testing::assert_fused(
+            "(%a: tensor<4xf32>, %b: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+               %0 = \"flow.add\"(%a, %b) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+               %1 = \"flow.relu\"(%0) : (tensor<4xf32>) -> tensor<4xf32>
+               %2 = \"flow.exp\"(%1) : (tensor<4xf32>) -> tensor<4xf32>
+               return %2, %a : tensor<4xf32>, tensor<4xf32>",
+            3,
+        );
+        // A producer used twice stays a kernel of its own.
+        crate::rules::testing::assert_fused(
+            "(%a: tensor<4xf32>, %b: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+               %0 = \"flow.add\"(%a, %b) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+               %1 = \"flow.relu\"(%0) : (tensor<4xf32>) -> tensor<4xf32>
+               return %1, %0 : tensor<4xf32>, tensor<4xf32>",
+            0,
+        );
+        // A broadcast producer (smaller shape) is not recomputed per element.
+        crate::rules::testing::assert_fused(
+            "(%a: tensor<4xf32>, %b: tensor<3x4xf32>) -> (tensor<3x4xf32>, tensor<4xf32>) {
+               %0 = \"flow.exp\"(%a) : (tensor<4xf32>) -> tensor<4xf32>
+               %1 = \"flow.add\"(%0, %b) : (tensor<4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
+               return %1, %a : tensor<3x4xf32>, tensor<4xf32>",
+            0,
+        );
+    }
+}

@@ -1,0 +1,98 @@
+//! Unit-test helpers: a function in text form whose two results are a start term and a goal
+//! term; saturating with one rule must (or must not) put them in one class.
+
+use crate::graph::{import, new_graph};
+use crate::rules::all_rules;
+use egg::{Rewrite, Runner};
+use flowc_ir::Context;
+
+fn context() -> Context {
+    let mut ctx = Context::new();
+    ctx.register_dialect(flowc_func::dialect());
+    ctx.register_dialect(flowc_flow::dialect());
+    ctx
+}
+
+/// Saturates `func.func @t<signature_and_body>` with the rule named `rule` (none for `""`);
+/// whether its two results ended in one class.
+pub fn equal_after(rule: &str, text: &str) -> bool {
+    let mut ctx = context();
+    let src = format!("func.func @t{text}\n}}\n");
+    let module = flowc_ir::parser::parse_source(&mut ctx, &src, "t.mlir", 0)
+        .unwrap_or_else(|d| panic!("{}", d[0].render(&ctx)));
+    let body = ctx
+        .region_entry(ctx.region(module, 0))
+        .expect("module body");
+    let func = ctx.block_ops(body).next().expect("a function");
+    let block = ctx
+        .region_entry(ctx.region(func, 0))
+        .expect("function body");
+    let ret = ctx.block_last_op(block).expect("return");
+    let (a, b) = (ctx.operand(ret, 0), ctx.operand(ret, 1));
+    let mut eg = new_graph(ctx, false);
+    let imp = import(&mut eg, block);
+    let rws: Vec<Rewrite<_, _>> = crate::rules::rewrites_where(|r| r.name == rule);
+    assert!(rule.is_empty() || rws.len() == 1, "no rule named {rule}");
+    assert!(all_rules().iter().filter(|r| r.name == rule).count() <= 1);
+    let runner = Runner::default()
+        .with_egraph(eg)
+        .with_iter_limit(8)
+        .with_node_limit(10_000)
+        .run(&rws);
+    let eg = runner.egraph;
+    eg.find(imp.value_class[&a]) == eg.find(imp.value_class[&b])
+}
+
+#[track_caller]
+pub fn assert_equal(rule: &str, text: &str) {
+    assert!(
+        equal_after(rule, text),
+        "{rule}: the two results are not equal"
+    );
+}
+
+#[track_caller]
+pub fn assert_not_equal(rule: &str, text: &str) {
+    assert!(
+        !equal_after(rule, text),
+        "{rule}: the two results were made equal"
+    );
+}
+
+/// Saturates with the fusion rules; the longest fused body in the class of the first result
+/// must have `ops` ops (0: no fused node at all).
+#[track_caller]
+pub fn assert_fused(text: &str, ops: usize) {
+    let mut ctx = context();
+    let src = format!("func.func @t{text}\n}}\n");
+    let module = flowc_ir::parser::parse_source(&mut ctx, &src, "t.mlir", 0)
+        .unwrap_or_else(|d| panic!("{}", d[0].render(&ctx)));
+    let body = ctx
+        .region_entry(ctx.region(module, 0))
+        .expect("module body");
+    let func = ctx.block_ops(body).next().expect("a function");
+    let block = ctx
+        .region_entry(ctx.region(func, 0))
+        .expect("function body");
+    let ret = ctx.block_last_op(block).expect("return");
+    let a = ctx.operand(ret, 0);
+    let mut eg = new_graph(ctx, false);
+    let imp = import(&mut eg, block);
+    let rws = crate::rules::rewrites_where(|r| r.name.starts_with("ew-fuse"));
+    let runner = Runner::default()
+        .with_egraph(eg)
+        .with_iter_limit(8)
+        .run(&rws);
+    let eg = runner.egraph;
+    let c = eg.find(imp.value_class[&a]);
+    let longest = eg[c]
+        .nodes
+        .iter()
+        .filter_map(|n| match eg.analysis.key(n.key) {
+            crate::lang::KeyData::Fused(b) => Some(b.ops.len()),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0);
+    assert_eq!(longest, ops, "longest fused body");
+}
