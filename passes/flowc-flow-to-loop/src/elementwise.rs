@@ -84,7 +84,7 @@ pub(crate) fn lower(
     Ok(true)
 }
 
-fn is_elementwise(kind: &str) -> bool {
+pub(crate) fn is_elementwise(kind: &str) -> bool {
     matches!(
         kind,
         "add"
@@ -162,7 +162,7 @@ fn is_elementwise(kind: &str) -> bool {
 
 /// Attributes (and constant operands) an op's scalar function needs.
 #[derive(Clone, Debug, Default)]
-struct Params {
+pub(crate) struct Params {
     alpha: f64,
     beta: f64,
     gamma: f64,
@@ -179,7 +179,7 @@ struct Params {
 }
 
 impl Params {
-    fn read(ctx: &Context, cx: &OpCx<'_, '_>, kind: &str) -> Result<Params, Diagnostic> {
+    pub(crate) fn read(ctx: &Context, cx: &OpCx<'_, '_>, kind: &str) -> Result<Params, Diagnostic> {
         let f = |n: &str, d: f64| cx.attr_f64(ctx, n, d);
         // Float attributes are f32 in ONNX: the interpreter widens the f32 value.
         let (alpha, beta, gamma) = match kind {
@@ -385,7 +385,7 @@ fn is_float_unary(kind: &str) -> bool {
 }
 
 /// Whether [`scalar_op`] handles `kind` on these element types (the error says why not).
-fn check_supported(kind: &str, p: &Params, ins: &[Elem], out: Elem) -> Result<(), String> {
+pub(crate) fn check_supported(kind: &str, p: &Params, ins: &[Elem], out: Elem) -> Result<(), String> {
     let e = ins.first().copied().unwrap_or(out);
     let float = e.is_float();
     let is_int = matches!(e, Elem::Int { .. });
@@ -414,7 +414,7 @@ fn check_supported(kind: &str, p: &Params, ins: &[Elem], out: Elem) -> Result<()
 }
 
 /// The scalar function of an elementwise op on compute-type values.
-fn scalar_op(
+pub(crate) fn scalar_op(
     kb: &mut Kb<'_>,
     kind: &str,
     p: &Params,

@@ -23,6 +23,7 @@ mod common;
 mod conv;
 mod data;
 mod elementwise;
+mod fused;
 mod gemm;
 mod matmul;
 mod norm;
@@ -646,6 +647,9 @@ impl OpCx<'_, '_> {
 /// Dispatches `cx.op` to the lowering of its kind.
 fn lower_op(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
     let name = ctx.op_name(cx.op).to_string();
+    if fused::lower(ctx, cx, &name)? {
+        return Ok(());
+    }
     if elementwise::lower(ctx, cx, &name)? {
         return Ok(());
     }
