@@ -385,7 +385,12 @@ fn is_float_unary(kind: &str) -> bool {
 }
 
 /// Whether [`scalar_op`] handles `kind` on these element types (the error says why not).
-pub(crate) fn check_supported(kind: &str, p: &Params, ins: &[Elem], out: Elem) -> Result<(), String> {
+pub(crate) fn check_supported(
+    kind: &str,
+    p: &Params,
+    ins: &[Elem],
+    out: Elem,
+) -> Result<(), String> {
     let e = ins.first().copied().unwrap_or(out);
     let float = e.is_float();
     let is_int = matches!(e, Elem::Int { .. });
