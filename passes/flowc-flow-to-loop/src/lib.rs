@@ -29,6 +29,7 @@ mod matmul;
 mod norm;
 mod pool;
 mod reduce;
+mod rnn;
 
 use builder::{Elem, Kb, memref_for_tensor};
 use flowc_func::{CallOp, FuncOp, ReturnOp};
@@ -666,6 +667,9 @@ fn lower_op(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> 
         return Ok(());
     }
     if matmul::lower(ctx, cx, &name)? || conv::lower(ctx, cx, &name)? {
+        return Ok(());
+    }
+    if rnn::lower(ctx, cx, &name)? {
         return Ok(());
     }
     Err(op_error(ctx, cx.op, "has no CPU lowering yet"))
