@@ -148,6 +148,10 @@ impl CostModel<'_> {
                 let per: f64 = w.iter().skip(1).product();
                 2.0 * out_n * per
             }
+            // Division and square roots cost a few multiplications; transcendentals more.
+            "flow.div" | "flow.reciprocal" | "flow.sqrt" => 4.0 * out_n,
+            "flow.exp" | "flow.log" | "flow.erf" | "flow.tanh" | "flow.sigmoid" | "flow.pow"
+            | "flow.gelu" | "flow.softplus" | "flow.elu" | "flow.selu" => 8.0 * out_n,
             _ => out_n,
         }
     }
