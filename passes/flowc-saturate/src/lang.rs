@@ -129,6 +129,9 @@ pub struct FlowAnalysis {
     pub type_hint: Option<Type>,
     /// Rules that fold constants create blobs named `__saturate_<n>`.
     pub next_blob: usize,
+    /// Blobs made so far by content hash, so that a rule applied again (every iteration
+    /// re-matches) finds the same constant instead of growing the e-graph forever.
+    pub blobs: FxHashMap<(Type, u64), Vec<Attribute>>,
 }
 
 /// An empty analysis around a fresh context (what [`egg::Runner::default`] starts from before
@@ -147,6 +150,7 @@ impl FlowAnalysis {
             key_index: FxHashMap::default(),
             type_hint: None,
             next_blob: 0,
+            blobs: FxHashMap::default(),
         }
     }
 

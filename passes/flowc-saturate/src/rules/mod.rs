@@ -292,6 +292,25 @@ pub fn tensor_attr(eg: &mut FGraph, ty: Type, data: Vec<u8>) -> Attribute {
             data,
         });
     }
+    let hash = {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        data.hash(&mut h);
+        h.finish()
+    };
+    if let Some(found) = eg.analysis.blobs.get(&(ty, hash)) {
+        for &a in found {
+            if let AttrData::DenseResource { name, .. } = eg.analysis.ctx.attr_data(a)
+                && eg
+                    .analysis
+                    .ctx
+                    .resource(name)
+                    .is_some_and(|b| b.data == data)
+            {
+                return a;
+            }
+        }
+    }
     let name = format!("__saturate_{}", eg.analysis.next_blob);
     eg.analysis.next_blob += 1;
     let ctx = &mut eg.analysis.ctx;
@@ -302,7 +321,9 @@ pub fn tensor_attr(eg: &mut FGraph, ty: Type, data: Vec<u8>) -> Attribute {
             data,
         },
     );
-    ctx.intern_attr(AttrData::DenseResource { name, ty })
+    let attr = ctx.intern_attr(AttrData::DenseResource { name, ty });
+    eg.analysis.blobs.entry((ty, hash)).or_default().push(attr);
+    attr
 }
 
 /// An f32 tensor constant.
