@@ -1,13 +1,18 @@
 //! `flowc`: the driver.
 //!
-//! - `flowc run MODEL.onnx --input PATH ... --output-dir DIR [--target interp]` runs a model and
-//!   writes its outputs as ONNX `TensorProto` files.
+//! - `flowc compile MODEL.onnx -o model.flowc [--target cpu]` compiles a model to a bundle.
+//! - `flowc run MODEL.onnx|MODEL.flowc --input PATH ... --output-dir DIR [--target cpu|interp]`
+//!   runs a model and writes its outputs as ONNX `TensorProto` files.
+//! - `flowc bench MODEL --input PATH ... --runs N [--threads T] [--json]` times it.
 //! - `flowc test-onnx DIR... [--expected-failures FILE]` runs ONNX backend node test cases.
 //!
 //! Exit status: 0 on success, 1 on any error (bad arguments, bad input, a failed run, or
 //! conformance results that do not match the expected-failures list). The work runs on a
 //! thread with a large stack; should it ever panic (a bug), the status is 101.
 
+mod bench;
+mod compile;
+mod cpu;
 mod error;
 mod json;
 mod model;
@@ -28,7 +33,7 @@ const STACK_SIZE: usize = 256 << 20;
 #[command(
     name = "flowc",
     version,
-    about = "flowc: runs ONNX models and checks them against the ONNX conformance cases"
+    about = "flowc: compiles ONNX models to native code, runs and benchmarks them, and checks them against the ONNX conformance cases"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -37,8 +42,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run a model on input tensors and write its outputs (output_0.pb, output_1.pb, ...).
+    /// Compile an ONNX model to a `.flowc` bundle (native code, weights, memory and launch plan).
+    Compile(compile::CompileArgs),
+    /// Run a model (`.onnx` or `.flowc`) on input tensors and write its outputs (output_0.pb, ...).
     Run(run::RunArgs),
+    /// Time runs of a model (`.onnx` or `.flowc`).
+    Bench(bench::BenchArgs),
     /// Run ONNX backend node test cases and report passed / failed / unsupported.
     TestOnnx(test_onnx::TestOnnxArgs),
 }
@@ -84,7 +93,9 @@ fn real_main() -> ExitCode {
         }
     };
     let result = match &cli.command {
+        Command::Compile(args) => compile::compile(args).map(|()| true),
         Command::Run(args) => run::run(args).map(|()| true),
+        Command::Bench(args) => bench::bench(args).map(|()| true),
         Command::TestOnnx(args) => test_onnx::test_onnx(args),
     };
     match result {

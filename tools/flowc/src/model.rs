@@ -64,6 +64,44 @@ impl ModelFile {
             .collect()
     }
 
+    /// This model with its graph inputs' shapes fixed to `shapes` (signature order): symbolic and
+    /// unknown dims become static, so the import folds shape computations and code generation
+    /// sees static shapes everywhere.
+    pub fn with_input_shapes(&self, shapes: &[Vec<usize>]) -> ModelFile {
+        use proto::tensor_shape_proto::{Dimension, dimension::Value as D};
+        let mut model = self.model.clone();
+        if let Some(graph) = model.proto.graph.as_mut() {
+            let initializers: std::collections::HashSet<String> = graph
+                .initializer
+                .iter()
+                .map(|t| t.name().to_string())
+                .collect();
+            let inputs = graph
+                .input
+                .iter_mut()
+                .filter(|v| !initializers.contains(v.name()));
+            for (v, shape) in inputs.zip(shapes) {
+                if let Some(proto::type_proto::Value::TensorType(tt)) =
+                    v.r#type.as_mut().and_then(|t| t.value.as_mut())
+                {
+                    tt.shape = Some(proto::TensorShapeProto {
+                        dim: shape
+                            .iter()
+                            .map(|&d| Dimension {
+                                value: Some(D::DimValue(d as i64)),
+                                ..Default::default()
+                            })
+                            .collect(),
+                    });
+                }
+            }
+        }
+        ModelFile {
+            path: self.path.clone(),
+            model,
+        }
+    }
+
     /// Imports the model into `flow` IR and verifies the result.
     pub fn import(&self) -> Result<ImportedModel> {
         let mut ctx = flowc_init::context_with_all_dialects();

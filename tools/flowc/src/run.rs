@@ -25,6 +25,9 @@ pub struct RunArgs {
     /// Where to run the model.
     #[arg(long, value_enum, default_value_t = Target::DEFAULT)]
     pub target: Target,
+    /// Threads to run on (default: all cores).
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
     /// Also print the first N values of each output (row-major), after its description.
     #[arg(long, value_name = "N")]
     pub print_values: Option<usize>,
@@ -126,16 +129,88 @@ pub fn describe_output(index: usize, name: &str, t: &Tensor) -> String {
     )
 }
 
-pub fn run(args: &RunArgs) -> Result<()> {
-    let file = ModelFile::read(&args.model)?;
-    let model_name = file.display_path();
+/// A model ready to run: its signature, the executable, and how long preparing (importing and
+/// compiling) took.
+pub struct Prepared {
+    pub name: String,
+    pub sig: Signature,
+    pub exe: Box<dyn crate::target::Executable>,
+    pub prepare_time: std::time::Duration,
+}
+
+/// Whether `path` is a `.flowc` bundle (by its magic bytes, whatever its name).
+pub fn is_bundle(path: &Path) -> bool {
+    let mut magic = [0u8; 8];
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+        .is_ok_and(|()| magic == flowc_bundle::MAGIC)
+}
+
+/// Reads `--input` files for `model` (an `.onnx` or a `.flowc` bundle) and prepares it on
+/// `target` with `threads` threads. ONNX models are specialized to the input shapes given.
+pub fn prepare(
+    model: &Path,
+    input_args: &[String],
+    target: Target,
+    threads: Option<usize>,
+) -> Result<(Prepared, Vec<Tensor>)> {
+    let name = model.display().to_string();
+    if is_bundle(model) {
+        if target != Target::Cpu {
+            return Err(DriverError::input(format!(
+                "{name}: a .flowc bundle runs on the cpu target, not '{target}'"
+            )));
+        }
+        let start = std::time::Instant::now();
+        let bytes = std::fs::read(model)
+            .map_err(|e| DriverError::input(format!("{name}: cannot read: {e}")))?;
+        let exe = crate::cpu::BundleExecutable::load(&bytes, threads)
+            .map_err(|e| DriverError::new(e.kind, format!("{name}: {e}")))?;
+        let sig = crate::signature::bundle_signature(exe.model());
+        let paths = bind_inputs(&sig, input_args, &name)?;
+        let inputs = read_inputs(&sig, &paths)?;
+        let prepare_time = start.elapsed();
+        return Ok((
+            Prepared {
+                name,
+                sig,
+                exe: Box::new(exe),
+                prepare_time,
+            },
+            inputs,
+        ));
+    }
+    let file = ModelFile::read(model)?;
     let sig = file.signature()?;
-    let paths = bind_inputs(&sig, &args.inputs, &model_name)?;
+    let paths = bind_inputs(&sig, input_args, &name)?;
     let inputs = read_inputs(&sig, &paths)?;
+    let shapes: Vec<Vec<usize>> = inputs.iter().map(|t| t.shape().to_vec()).collect();
+    let start = std::time::Instant::now();
+    let file = file.with_input_shapes(&shapes);
     let imported = file.import()?;
+    let in_model = |e: DriverError| DriverError::new(e.kind, format!("{name}: {e}"));
+    let exe = target
+        .backend(threads)
+        .prepare(&file, imported)
+        .map_err(in_model)?;
+    let prepare_time = start.elapsed();
+    Ok((
+        Prepared {
+            name,
+            sig,
+            exe,
+            prepare_time,
+        },
+        inputs,
+    ))
+}
+
+pub fn run(args: &RunArgs) -> Result<()> {
+    let (mut prepared, inputs) = prepare(&args.model, &args.inputs, args.target, args.threads)?;
+    let model_name = prepared.name.clone();
+    let sig = prepared.sig.clone();
     let in_model = |e: DriverError| DriverError::new(e.kind, format!("{model_name}: {e}"));
-    let mut exe = args.target.backend().prepare(imported).map_err(in_model)?;
-    let outputs = exe.run(inputs).map_err(in_model)?;
+    let outputs = prepared.exe.run(inputs).map_err(in_model)?;
     if outputs.len() != sig.outputs.len() {
         return Err(DriverError::runtime(format!(
             "{model_name}: the model declares {} outputs, but running it produced {}",

@@ -166,3 +166,18 @@ mod tests {
         assert_eq!(s.to_string(), "'x': f32 [any shape]");
     }
 }
+
+/// The signature of a loaded bundle (static shapes).
+pub fn bundle_signature(model: &flowc_runtime::Model) -> Signature {
+    let spec = |s: &flowc_runtime::TensorInfo| ValueSpec {
+        name: s.name.clone(),
+        ty: ValueType::Tensor {
+            dtype: s.dtype,
+            shape: Some(s.shape.iter().map(|&d| Dim::Fixed(d as u64)).collect()),
+        },
+    };
+    Signature {
+        inputs: model.inputs().iter().map(spec).collect(),
+        outputs: model.outputs().iter().map(spec).collect(),
+    }
+}

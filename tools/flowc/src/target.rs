@@ -7,27 +7,32 @@
 use flowc_tensor::Tensor;
 
 use crate::error::Result;
-use crate::model::ImportedModel;
+use crate::model::{ImportedModel, ModelFile};
 
 /// The targets `--target` accepts.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Target {
+    /// Native code for the host CPU (crates/flowc-compiler), run by crates/flowc-runtime.
+    Cpu,
     /// The reference interpreter of the `flow` dialect (crates/flowc-interp).
     Interp,
 }
 
 impl Target {
     /// The target used when `--target` is not given.
-    pub const DEFAULT: Target = Target::Interp;
+    pub const DEFAULT: Target = Target::Cpu;
 
     pub fn name(self) -> &'static str {
         match self {
+            Target::Cpu => "cpu",
             Target::Interp => "interp",
         }
     }
 
-    pub fn backend(self) -> Box<dyn Backend> {
+    /// The backend, running on `threads` threads where it is parallel (all cores when `None`).
+    pub fn backend(self, threads: Option<usize>) -> Box<dyn Backend> {
         match self {
+            Target::Cpu => Box::new(crate::cpu::CpuBackend { threads }),
             Target::Interp => Box::new(interp::InterpBackend),
         }
     }
@@ -41,8 +46,9 @@ impl std::fmt::Display for Target {
 
 /// A way to run models.
 pub trait Backend {
-    /// Prepares an imported model for running (a compiling backend compiles it here).
-    fn prepare(&self, model: ImportedModel) -> Result<Box<dyn Executable>>;
+    /// Prepares an imported model for running (a compiling backend compiles it here; `file` is
+    /// the model it was imported from, for backends that specialize it to input shapes).
+    fn prepare(&self, file: &ModelFile, model: ImportedModel) -> Result<Box<dyn Executable>>;
 }
 
 /// A model ready to run, reusable across runs.
@@ -65,7 +71,7 @@ pub mod interp {
     }
 
     impl Backend for InterpBackend {
-        fn prepare(&self, model: ImportedModel) -> Result<Box<dyn Executable>> {
+        fn prepare(&self, _file: &ModelFile, model: ImportedModel) -> Result<Box<dyn Executable>> {
             Ok(Box::new(InterpExecutable { model }))
         }
     }

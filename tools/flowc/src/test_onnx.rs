@@ -290,7 +290,10 @@ fn run_case_data(
         }
     }
     let in_model = |e: DriverError| DriverError::new(e.kind, format!("model.onnx: {e}"));
-    let mut exe = target.backend().prepare(imported).map_err(in_model)?;
+    let mut exe = target
+        .backend(Some(1))
+        .prepare(file, imported)
+        .map_err(in_model)?;
     for set in &sets {
         let input_files = numbered_files(set, "input");
         if input_files.len() != sig.inputs.len() {

@@ -1,0 +1,86 @@
+//! `flowc bench MODEL --input ... --runs N [--threads T] [--warmup W] [--json]`: times runs of a
+//! model (`.onnx`, compiled first, or a `.flowc` bundle).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::error::{DriverError, Result};
+use crate::json;
+use crate::run::prepare;
+use crate::target::Target;
+
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// The model (`.onnx` or `.flowc`).
+    pub model: PathBuf,
+    /// Input tensors, as for `flowc run`.
+    #[arg(short, long = "input", value_name = "[NAME=]PATH")]
+    pub inputs: Vec<String>,
+    /// Timed runs.
+    #[arg(long, default_value_t = 20)]
+    pub runs: usize,
+    /// Untimed runs first.
+    #[arg(long, default_value_t = 2)]
+    pub warmup: usize,
+    /// Threads (default: all cores).
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+    #[arg(long, value_enum, default_value_t = Target::DEFAULT)]
+    pub target: Target,
+    /// Print one JSON object instead of a line of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn bench(args: &BenchArgs) -> Result<()> {
+    if args.runs == 0 {
+        return Err(DriverError::input("--runs must be at least 1"));
+    }
+    let (mut prepared, inputs) = prepare(&args.model, &args.inputs, args.target, args.threads)?;
+    let name = prepared.name.clone();
+    let in_model = |e: DriverError| DriverError::new(e.kind, format!("{name}: {e}"));
+    for _ in 0..args.warmup {
+        prepared.exe.run(inputs.clone()).map_err(in_model)?;
+    }
+    let mut times = Vec::with_capacity(args.runs);
+    for _ in 0..args.runs {
+        let input = inputs.clone();
+        let t = Instant::now();
+        prepared.exe.run(input).map_err(in_model)?;
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    let mut sorted = times.clone();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    let median = if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    };
+    let min = sorted[0];
+    let mean = times.iter().sum::<f64>() / n as f64;
+    let compile_ms = prepared.prepare_time.as_secs_f64() * 1e3;
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let text = if args.json {
+        json::object(&[
+            ("model", json::string(&name)),
+            ("target", json::string(args.target.name())),
+            ("threads", json::number(threads as f64)),
+            ("runs", json::number(n as f64)),
+            ("median_ms", json::number(median)),
+            ("min_ms", json::number(min)),
+            ("mean_ms", json::number(mean)),
+            ("compile_ms", json::number(compile_ms)),
+        ]) + "\n"
+    } else {
+        format!(
+            "{name}: {n} runs on {} ({threads} threads): median {median:.3} ms, min {min:.3} ms, mean {mean:.3} ms; prepared in {compile_ms:.0} ms\n",
+            args.target
+        )
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! `flowc compile MODEL.onnx -o model.flowc [--target cpu] [--input-shape NAME=DIMS]...`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::error::{DriverError, Result};
+use crate::model::ModelFile;
+use crate::signature::{Dim, ValueType};
+use crate::target::Target;
+
+#[derive(Debug, clap::Args)]
+pub struct CompileArgs {
+    /// The model to compile (ONNX).
+    pub model: PathBuf,
+    /// Where to write the bundle.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// What to compile for.
+    #[arg(long, value_enum, default_value_t = Target::Cpu)]
+    pub target: Target,
+    /// Fix the shape of an input whose declared shape has symbolic dims: `NAME=1x3x224x224`
+    /// (`x`-separated). Repeat per input.
+    #[arg(long = "input-shape", value_name = "NAME=DIMS")]
+    pub input_shapes: Vec<String>,
+}
+
+fn parse_dims(text: &str) -> Option<Vec<usize>> {
+    if text.is_empty() {
+        return Some(Vec::new());
+    }
+    text.split('x').map(|d| d.trim().parse().ok()).collect()
+}
+
+/// The static shape of every graph input: declared dims, with `--input-shape` overriding.
+fn input_shapes(file: &ModelFile, args: &CompileArgs) -> Result<Vec<Vec<usize>>> {
+    let sig = file.signature()?;
+    let mut given: Vec<(String, Vec<usize>)> = Vec::new();
+    for s in &args.input_shapes {
+        let (name, dims) = s.split_once('=').ok_or_else(|| {
+            DriverError::input(format!(
+                "--input-shape '{s}': expected NAME=DIMS, e.g. x=1x3x224x224"
+            ))
+        })?;
+        let dims = parse_dims(dims).ok_or_else(|| {
+            DriverError::input(format!(
+                "--input-shape '{s}': dims must be x-separated numbers"
+            ))
+        })?;
+        if !sig.inputs.iter().any(|i| i.name == name) {
+            return Err(DriverError::input(format!(
+                "--input-shape '{s}': the model has no input named '{name}'"
+            )));
+        }
+        given.push((name.to_string(), dims));
+    }
+    sig.inputs
+        .iter()
+        .map(|spec| {
+            if let Some((_, d)) = given.iter().find(|(n, _)| *n == spec.name) {
+                return Ok(d.clone());
+            }
+            let dims = match &spec.ty {
+                ValueType::Tensor {
+                    shape: Some(dims), ..
+                } => dims
+                    .iter()
+                    .map(|d| match d {
+                        Dim::Fixed(n) => Some(*n as usize),
+                        Dim::Symbolic(_) => None,
+                    })
+                    .collect::<Option<Vec<_>>>(),
+                _ => None,
+            };
+            dims.ok_or_else(|| {
+                DriverError::input(format!(
+                    "input {spec} has no static shape: give it with --input-shape {}=DIMS",
+                    spec.name
+                ))
+            })
+        })
+        .collect()
+}
+
+pub fn compile(args: &CompileArgs) -> Result<()> {
+    if args.target != Target::Cpu {
+        return Err(DriverError::input(format!(
+            "flowc compile supports --target cpu (the '{}' target runs models directly)",
+            args.target
+        )));
+    }
+    let name = args.model.display().to_string();
+    let file = ModelFile::read(&args.model)?;
+    let shapes = input_shapes(&file, args)?;
+    let file = file.with_input_shapes(&shapes);
+    let imported = file.import()?;
+    let start = std::time::Instant::now();
+    let compiled = crate::cpu::compile_imported(&file, imported)
+        .map_err(|e| DriverError::new(e.kind, format!("{name}: {e}")))?;
+    let bytes = flowc_bundle::encode(&compiled.bundle);
+    std::fs::write(&args.output, &bytes).map_err(|e| {
+        DriverError::output(format!(
+            "{}: cannot write the bundle: {e}",
+            args.output.display()
+        ))
+    })?;
+    let r = &compiled.report;
+    let line = format!(
+        "{}: {} flow ops -> {} kernels, {} launches; arena {} bytes, weights {} bytes, code {} bytes; {} bytes written in {:.0} ms\n",
+        args.output.display(),
+        r.flow_ops,
+        r.kernels,
+        r.launches,
+        r.arena_bytes,
+        r.weight_bytes,
+        r.code_bytes,
+        bytes.len(),
+        start.elapsed().as_secs_f64() * 1e3
+    );
+    let _ = std::io::stdout().lock().write_all(line.as_bytes());
+    Ok(())
+}
