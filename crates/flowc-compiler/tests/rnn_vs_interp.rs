@@ -2,7 +2,7 @@
 //! the reference interpreter (both compute in f64 with the same summation order): directions,
 //! layouts, optional operands (given, absent, or absent before a present one), constant and
 //! runtime weights, runtime sequence lengths, custom activations with alpha / beta, clip, GRU's
-//! linear_before_reset, LSTM's peepholes and input_forget, absent optional results, f16 / f64,
+//! linear_before_reset, LSTM's peepholes and input_forget, absent optional results, f16 / bf16 / f64,
 //! and sizes whose hidden state and row count are not multiples of the vector / block sizes.
 
 use std::fmt::Write as _;
@@ -120,6 +120,11 @@ fn tensor(dtype: &str, shape: &[i64], v: Vec<f32>) -> Tensor {
         "f16" => Tensor::from_vec(
             shape,
             v.into_iter().map(half::f16::from_f32).collect::<Vec<_>>(),
+        )
+        .unwrap(),
+        "bf16" => Tensor::from_vec(
+            shape,
+            v.into_iter().map(half::bf16::from_f32).collect::<Vec<_>>(),
         )
         .unwrap(),
         _ => unreachable!(),
@@ -306,20 +311,25 @@ fn check(c: &Case) {
 /// against the interpreter.
 fn check_one(c: &Case) {
     let (src, inputs) = build(c);
+    check_src(&src, inputs, c.threads);
+}
+
+/// Compiles `src`, runs it with `threads` threads (twice, on one session), and checks each
+/// output bit for bit against the interpreter.
+fn check_src(src: &str, inputs: Vec<Tensor>, threads: usize) {
     let mut ictx = flowc_init::context_with_all_dialects();
-    let imodule = parse(&mut ictx, &src);
+    let imodule = parse(&mut ictx, src);
     let expected = flowc_interp::run_function(&ictx, main_func(&ictx, imodule), inputs.clone())
         .unwrap_or_else(|e| panic!("the interpreter runs the test program: {e:?}\n{src}"));
 
     let mut ctx = flowc_init::context_with_all_dialects();
-    let module = parse(&mut ctx, &src);
+    let module = parse(&mut ctx, src);
     let compiled = compile(&mut ctx, module, CompileOptions::default())
         .unwrap_or_else(|e| panic!("compile failed: {e}\n{src}"));
     let bytes = flowc_bundle::encode(&compiled.bundle);
     let model = Arc::new(flowc_runtime::Model::from_bytes(&bytes).expect("bundle loads"));
-    let mut session =
-        flowc_runtime::Session::new(model, flowc_runtime::SessionOptions { threads: c.threads })
-            .expect("session");
+    let mut session = flowc_runtime::Session::new(model, flowc_runtime::SessionOptions { threads })
+        .expect("session");
     for _ in 0..2 {
         for (i, t) in inputs.iter().enumerate() {
             session.set_input_tensor(i, t).expect("input accepted");
@@ -520,8 +530,8 @@ fn sizes_past_the_vector_and_block_widths() {
 }
 
 #[test]
-fn f16() {
-    for dtype in ["f16"] {
+fn f16_and_bf16() {
+    for dtype in ["f16", "bf16"] {
         for cell in ["rnn", "gru", "lstm"] {
             let mut c = Case::new(cell);
             c.dtype = dtype;
@@ -531,6 +541,62 @@ fn f16() {
             check(&c);
             c.const_weights = true;
             check(&c);
+        }
+    }
+}
+
+/// The rounding of the f64 results into f16 / bf16 is the interpreter's (`half`): f16 through
+/// f32 (double rounding), bf16 from the upper 32 bits only. An RNN with one input and one hidden
+/// unit, W = 1 and R = 0 computes `Y[b] = alpha * x[b] + beta` exactly in f64, so each batch
+/// entry is one conversion: ties decided by bits that a single rounding would see, overflow,
+/// subnormals, infinities, NaN and signed zeros.
+#[test]
+fn narrowing_to_f16_and_bf16_matches_the_interpreter() {
+    let p = |e: i32| 2f32.powi(e);
+    // (alpha, beta): products of a bf16 / f16 x and an f32 alpha are exact in f64.
+    let params = [
+        (1.0, 0.0),
+        (p(-30), 1.0 + p(-8)),
+        (p(-30), 1.0 + p(-11)),
+        (1.0 + p(-8) + p(-23), 0.0),
+        (1.0 + p(-11) + p(-23), 0.0),
+        (3.0e38, 0.0),
+        (1.0e-38, 0.0),
+        (p(-130), 0.0),
+        (1.0e-4, p(-20)),
+        (0.333_333_34, -0.1),
+    ];
+    let mut xs: Vec<f32> = vec![
+        1.0,
+        -1.0,
+        0.0,
+        -0.0,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::NAN,
+        3.0,
+        1.0 + p(-7),
+        65504.0,
+        p(-14),
+        p(-24),
+        1.0e-3,
+    ];
+    xs.extend(values(51, 9, 4.0));
+    let n = xs.len();
+    for dtype in ["f16", "bf16"] {
+        for &(alpha, beta) in &params {
+            let src = format!(
+                r#"func.func @main(%x: tensor<1x{n}x1x{dtype}>, %w: tensor<1x1x1x{dtype}>, %r: tensor<1x1x1x{dtype}>) -> tensor<1x1x{n}x1x{dtype}> {{
+  %0 = "flow.rnn"(%x, %w, %r) {{hidden_size = 1 : i64, activations = ["Affine"], activation_alpha = array<f32: {alpha:.8e}>, activation_beta = array<f32: {beta:.8e}>}} : (tensor<1x{n}x1x{dtype}>, tensor<1x1x1x{dtype}>, tensor<1x1x1x{dtype}>) -> tensor<1x1x{n}x1x{dtype}>
+  return %0 : tensor<1x1x{n}x1x{dtype}>
+}}"#
+            );
+            let inputs = vec![
+                tensor(dtype, &[1, n as i64, 1], xs.clone()),
+                tensor(dtype, &[1, 1, 1], vec![1.0]),
+                tensor(dtype, &[1, 1, 1], vec![0.0]),
+            ];
+            check_src(&src, inputs, 2);
         }
     }
 }

@@ -562,13 +562,126 @@ fn widen(kb: &mut Kb<'_>, v: Value) -> Value {
     kb.cast("arith.extf", v, to)
 }
 
-/// An f64 scalar rounded once into `elem`.
+/// An f64 scalar rounded into `elem` as the interpreter does it (`from_f64_round` of
+/// crates/flowc-interp/src/num.rs, i.e. the `half` crate): f32 and f64 round once; f16 goes
+/// through f32 (what `half` does on x86 with F16C, which every x86-64 CPU flowc targets has);
+/// bf16 follows `half`'s `f64_to_bf16` bit for bit ([`f64_to_bf16`]).
 fn narrow(kb: &mut Kb<'_>, v: Value, elem: FloatKind) -> Value {
-    if elem == FloatKind::F64 {
-        return v;
+    match elem {
+        FloatKind::F64 => v,
+        FloatKind::BF16 => f64_to_bf16(kb, v),
+        FloatKind::F16 => {
+            let f32t = kb.ctx.f32_type();
+            let s = kb.cast("arith.truncf", v, f32t);
+            let t = kb.ctx.float_type(FloatKind::F16);
+            kb.cast("arith.truncf", s, t)
+        }
+        k => {
+            let t = kb.ctx.float_type(k);
+            kb.cast("arith.truncf", v, t)
+        }
     }
-    let t = kb.ctx.float_type(elem);
-    kb.cast("arith.truncf", v, t)
+}
+
+/// `half::bf16::from_f64`: rounds the upper 32 bits of the f64 (the lower ones are dropped
+/// first) to nearest even; overflow gives infinity, NaN keeps its sign and upper payload with the
+/// quiet bit set, small values give subnormals or zero.
+fn f64_to_bf16(kb: &mut Kb<'_>, v: Value) -> Value {
+    let (i16t, i32t, i64t) = (
+        kb.ctx.integer_type(16),
+        kb.ctx.integer_type(32),
+        kb.ctx.integer_type(64),
+    );
+    let c32 = |kb: &mut Kb<'_>, x: i64| kb.constant_int(i32t, i128::from(x));
+    let bits = kb.cast("arith.bitcast", v, i64t);
+    let s32 = kb.constant_int(i64t, 32);
+    let hi = kb.binary("arith.shrui", bits, s32);
+    let x = kb.cast("arith.trunci", hi, i32t);
+    let lo = kb.cast("arith.trunci", bits, i32t);
+    let and = |kb: &mut Kb<'_>, a: Value, m: i64| {
+        let mv = c32(kb, m);
+        kb.binary("arith.andi", a, mv)
+    };
+    let shr = |kb: &mut Kb<'_>, a: Value, n: Value| kb.binary("arith.shrui", a, n);
+    let sign = and(kb, x, 0x8000_0000);
+    let exp = and(kb, x, 0x7FF0_0000);
+    let man = and(kb, x, 0x000F_FFFF);
+    let c16 = c32(kb, 16);
+    let hsign = shr(kb, sign, c16);
+    let zero = c32(kb, 0);
+    let c13 = c32(kb, 13);
+    // Infinity / NaN.
+    let exp_all = c32(kb, 0x7FF0_0000);
+    let is_special = kb.cmp(false, cmpi::EQ, exp, exp_all);
+    let man0 = kb.cmp(false, cmpi::EQ, man, zero);
+    let lo0 = kb.cmp(false, cmpi::EQ, lo, zero);
+    let inf = kb.binary("arith.andi", man0, lo0);
+    let qbit = c32(kb, 0x40);
+    let nan_bit = kb.select(inf, zero, qbit);
+    let inf_bits = c32(kb, 0x7F80);
+    let special = kb.binary("arith.ori", hsign, inf_bits);
+    let special = kb.binary("arith.ori", special, nan_bit);
+    let mshift = shr(kb, man, c13);
+    let special = kb.binary("arith.ori", special, mshift);
+    // The exponent rebiased for bf16 (signed).
+    let c20 = c32(kb, 20);
+    let e = shr(kb, exp, c20);
+    let bias = c32(kb, 1023 - 127);
+    let hexp = kb.subi(e, bias);
+    let cff = c32(kb, 0xFF);
+    let overflow = kb.cmp(false, cmpi::SGE, hexp, cff);
+    let overflow_bits = kb.binary("arith.ori", hsign, inf_bits);
+    // Round to nearest even at `round_bit`: round bit set and (kept lsb or lower bits set).
+    let round_up = |kb: &mut Kb<'_>, m: Value, rb: Value| {
+        let r = kb.binary("arith.andi", m, rb);
+        let r_set = kb.cmp(false, cmpi::NE, r, zero);
+        let three = c32(kb, 3);
+        let rb3 = kb.muli(rb, three);
+        let one = c32(kb, 1);
+        let mask = kb.subi(rb3, one);
+        let rest = kb.binary("arith.andi", m, mask);
+        let rest_set = kb.cmp(false, cmpi::NE, rest, zero);
+        let up = kb.binary("arith.andi", r_set, rest_set);
+        kb.cast("arith.extui", up, i32t)
+    };
+    // Subnormal results (hexp <= 0); shift amounts clamped so unused lanes stay defined.
+    let c1 = c32(kb, 1);
+    let underflow = kb.cmp(false, cmpi::SLE, hexp, zero);
+    let c7 = c32(kb, 7);
+    let lost = kb.subi(c7, hexp);
+    let c21 = c32(kb, 21);
+    let to_zero = kb.cmp(false, cmpi::SGT, lost, c21);
+    let hidden = c32(kb, 0x0010_0000);
+    let man_h = kb.binary("arith.ori", man, hidden);
+    let c14 = c32(kb, 14);
+    let c31 = c32(kb, 31);
+    let sh = kb.subi(c14, hexp);
+    let sh = kb.binary("arith.minsi", sh, c31);
+    let sh = kb.binary("arith.maxsi", sh, zero);
+    let sub_man = shr(kb, man_h, sh);
+    let rsh = kb.subi(c13, hexp);
+    let rsh = kb.binary("arith.minsi", rsh, c31);
+    let rsh = kb.binary("arith.maxsi", rsh, zero);
+    let rb = kb.binary("arith.shli", c1, rsh);
+    let up = round_up(kb, man_h, rb);
+    let sub_man = kb.addi(sub_man, up);
+    let sub_bits = kb.binary("arith.ori", hsign, sub_man);
+    let sub_bits = kb.select(to_zero, hsign, sub_bits);
+    // Normal results.
+    let c7s = c32(kb, 7);
+    let hexp_pos = kb.binary("arith.maxsi", hexp, zero);
+    let e_bits = kb.binary("arith.shli", hexp_pos, c7s);
+    let norm = kb.binary("arith.ori", hsign, e_bits);
+    let norm = kb.binary("arith.ori", norm, mshift);
+    let rbn = c32(kb, 0x1000);
+    let up = round_up(kb, man, rbn);
+    let norm = kb.addi(norm, up);
+    let r = kb.select(underflow, sub_bits, norm);
+    let r = kb.select(overflow, overflow_bits, r);
+    let r = kb.select(is_special, special, r);
+    let r16 = kb.cast("arith.trunci", r, i16t);
+    let bf = kb.ctx.float_type(FloatKind::BF16);
+    kb.cast("arith.bitcast", r16, bf)
 }
 
 /// Packed weights are f32 for f32 weights (widened in registers), f64 otherwise.
