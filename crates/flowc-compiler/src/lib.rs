@@ -78,8 +78,9 @@ impl std::fmt::Display for Stage {
 }
 
 /// How to compile.
-#[derive(Default)]
 pub struct CompileOptions {
+    /// `flow-saturate` before lowering (on by default: `None` turns it off, `flowc --no-saturate`).
+    pub saturate: Option<flowc_saturate::SaturateConfig>,
     /// The machine to generate code for (host CPU, O3 by default).
     pub target: TargetOptions,
     /// Called when each stage starts (the driver prints progress for long compiles).
@@ -88,6 +89,18 @@ pub struct CompileOptions {
     /// `output_N` when absent.
     pub input_names: Vec<String>,
     pub output_names: Vec<String>,
+}
+
+impl Default for CompileOptions {
+    fn default() -> Self {
+        CompileOptions {
+            saturate: Some(flowc_saturate::SaturateConfig::default()),
+            target: TargetOptions::default(),
+            progress: None,
+            input_names: Vec::new(),
+            output_names: Vec::new(),
+        }
+    }
 }
 
 /// What a compile produced, besides the bundle.
@@ -247,6 +260,12 @@ pub fn compile(
         .into_iter()
         .filter(|&o| ctx.op_dialect(o) == "flow")
         .count();
+    if let Some(cfg) = &opts.saturate {
+        let t = Instant::now();
+        flowc_saturate::saturate(ctx, entry.op(), cfg)
+            .map_err(|d| CompileError::Invalid(diag(ctx, &d)))?;
+        report.timings.push(("saturate", t.elapsed()));
+    }
     stage(Stage::Lower { ops: flow_ops });
     let t = Instant::now();
     let (sig, _) = lower(ctx, module)?;
