@@ -125,6 +125,7 @@ fn conv_geometry(
     Ok(g)
 }
 
+#[derive(Clone)]
 struct ConvShape {
     n: i64,
     c: i64,
@@ -174,11 +175,16 @@ fn conv(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
     let out_elems: i64 = out_shape.iter().product();
     let f32k = Elem::Float(FloatKind::F32);
     if e == f32k && xs.len() <= 4 && out_elems > 0 && xs.iter().all(|&d| d > 0) {
-        let shape = as_2d(shape);
-        if group == c && cout == c && shape.g.kernel.iter().product::<i64>() <= 64 {
+        let shape = as_2d(shape.clone());
+        let khw: i64 = shape.g.kernel.iter().product();
+        if group == c && cout == c && khw <= 64 && depthwise_stack_bytes(&shape.g) <= STACK_LIMIT {
             return depthwise(ctx, cx, &shape, has_bias);
         }
-        return conv_gemm(ctx, cx, &shape, has_bias);
+        // (The stack blocks of the GEMM path hold whole kernel windows: huge kernels take the
+        // direct loop nest.)
+        if khw <= 1024 {
+            return conv_gemm(ctx, cx, &shape, has_bias);
+        }
     }
     conv_direct(ctx, cx, &shape, e, has_bias)
 }
@@ -199,16 +205,17 @@ fn as_2d(s: ConvShape) -> ConvShape {
     ConvShape { g, ..s }
 }
 
-/// Conv weights `[cout, k]` packed per group into `[group * ceil(m / MR), k, MR]`.
+/// Conv weights `[cout, k]` packed per group into `[group * ceil(m / width), k, width]`.
 fn packed_weights(
     ctx: &mut Context,
     cx: &mut OpCx<'_, '_>,
     group: i64,
     m: i64,
     k: i64,
+    width: i64,
 ) -> Result<Value, Diagnostic> {
-    let mp = (m + MR - 1) / MR;
-    let shape = vec![group * mp, k, MR];
+    let mp = (m + width - 1) / width;
+    let shape = vec![group * mp, k, width];
     let f32t = ctx.f32_type();
     let ty = ctx.memref_type(shape.clone(), f32t);
     if let Some(data) = cx
@@ -216,14 +223,14 @@ fn packed_weights(
         .and_then(|a| gemm::f32_constant(ctx, a))
     {
         let (m_, k_) = (m as usize, k as usize);
-        let mut packed = Vec::with_capacity((group * mp * k * MR) as usize);
+        let mut packed = Vec::with_capacity((group * mp * k * width) as usize);
         for gi in 0..group as usize {
             packed.extend(gemm::pack_panels(
                 &data[gi * m_ * k_..(gi + 1) * m_ * k_],
                 k_,
                 m_,
                 true,
-                MR as usize,
+                width as usize,
             ));
         }
         let attr = gemm::f32_resource(ctx, "packed_conv_w", shape, &packed);
@@ -232,7 +239,7 @@ fn packed_weights(
     let w = cx.input(ctx, 1)?;
     let dst = cx.scratch(ctx, ty);
     cx.kernel(ctx, "pack_conv_w", &[w, dst], |kb, args| {
-        gemm::pack_panels_kernel(kb, args[0], args[1], group, k, m, true, MR);
+        gemm::pack_panels_kernel(kb, args[0], args[1], group, k, m, true, width);
         Ok(())
     })?;
     Ok(dst)
@@ -325,6 +332,9 @@ fn conv_gemm(
     // over (c, ky, kx)); the packed block [cb * khw, ppb * NR] stays within 256 KiB of stack.
     let cb = (KC / khw).max(1).min(cg);
     let max_panels = ((256 * 1024 / 4) / (cb * khw * NR)).clamp(1, 10);
+    if npos <= 64 && m >= 64 {
+        return conv_gemm_t(ctx, cx, s, has_bias, pointwise);
+    }
     let mode = if pointwise {
         BMode::Direct
     } else {
@@ -336,7 +346,7 @@ fn conv_gemm(
         }
     };
     let x = cx.input(ctx, 0)?;
-    let wp = packed_weights(ctx, cx, group, m, k)?;
+    let wp = packed_weights(ctx, cx, group, m, k, MR)?;
     let bias = if has_bias {
         Some(cx.input(ctx, 2)?)
     } else {
@@ -541,6 +551,185 @@ fn conv_gemm(
     })
 }
 
+/// A convolution with few output positions and many output channels, computed transposed:
+/// `Y^T[positions, channels] = im2col(X)^T · W^T`, so that vectors run over output channels (no
+/// waste on a 7x7 image) and the broadcast side is a row of im2col (X itself for 1x1 stride-1
+/// convolutions, else the im2col buffer). W^T is packed into `[panels, K, NR]` panels. Each
+/// task owns a block of channel panels and keeps its `Y^T` tiles in a stack buffer across the
+/// blocks of k, then writes them transposed (with the bias) into the output.
+fn conv_gemm_t(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    s: &ConvShape,
+    has_bias: bool,
+    pointwise: bool,
+) -> Result<(), Diagnostic> {
+    let g = &s.g;
+    let (h, w) = (g.input[0], g.input[1]);
+    let (kh, kw) = (g.kernel[0], g.kernel[1]);
+    let (oh, ow) = (g.output[0], g.output[1]);
+    let (nimg, c, cout, group) = (s.n, s.c, s.cout, s.group);
+    let cg = c / group;
+    let m = cout / group;
+    let khw = kh * kw;
+    let k = cg * khw;
+    let npos = oh * ow;
+    let npad = (npos + VL - 1) / VL * VL;
+    let npad8 = (npos + MR - 1) / MR * MR;
+    let x = cx.input(ctx, 0)?;
+    let bsrc = if pointwise {
+        x
+    } else {
+        let geo = PackGeo {
+            h,
+            w,
+            kh,
+            kw,
+            sh: g.strides[0],
+            sw: g.strides[1],
+            dh: g.dilations[0],
+            dw: g.dilations[1],
+            ph: g.pad_begin[0],
+            pw: g.pad_begin[1],
+            ow,
+        };
+        im2col_buffer(ctx, cx, x, nimg * c, npos, npad, &geo)?
+    };
+    let wt = packed_weights(ctx, cx, group, m, k, NR)?;
+    let bias = if has_bias {
+        Some(cx.input(ctx, 2)?)
+    } else {
+        None
+    };
+    let out = cx.output(ctx, 0)?;
+    // Tasks: (image x group, block of channel panels).
+    let npw = (m + NR - 1) / NR;
+    let flops = 2.0 * (nimg * group * m * npos * k) as f64;
+    let want = ((flops / 4e6) as i64).clamp(1, 16);
+    let mut max_p = 10;
+    let (nblocks, ppb) = loop {
+        let (b, per) = split(npw, max_p);
+        if nimg * group * b >= want || max_p == 1 {
+            break (b, per);
+        }
+        max_p = (max_p + 1) / 2;
+    };
+    let nkb = (k + KC - 1) / KC;
+    let brows = if pointwise { nimg * c } else { nimg * c * khw };
+    let bcols = if pointwise { npos } else { npad };
+    let mut args = vec![bsrc, wt];
+    args.extend(bias);
+    args.push(out);
+    cx.kernel(ctx, "conv_t", &args, |kb, args| {
+        let bmem = gemm::view(kb, args[0], vec![brows, bcols]);
+        let wt = args[1];
+        let o2 = gemm::view(kb, *args.last().expect("output"), vec![nimg * cout, npos]);
+        let bias = bias.map(|_| args[2]);
+        let tmp = gemm::alloca(kb, vec![VL]);
+        let acc = gemm::alloca(kb, vec![ppb * npad8, NR]);
+        let epi = Epilogue {
+            out: acc,
+            alpha: 1.0,
+            bias: Bias::None,
+            tmp,
+        };
+        kb.parallel(&[nimg * group, nblocks], |kb, ivs| {
+            let (bg, ni) = (ivs[0], ivs[1]);
+            let gv = kb.index(group);
+            let b = kb.binary("arith.divui", bg, gv);
+            let gi = kb.binary("arith.remui", bg, gv);
+            // Positions are the rows of the tiles, channel panels the columns.
+            let block = crate::matmul::block_of(kb, ni, 1, 1, npos, MR, ni, nblocks, ppb, m, NR);
+            let block = gemm::Block {
+                m_full: gemm::Count::Static(npos / MR),
+                m_tail: (npos % MR != 0).then_some((npos % MR, None)),
+                ..block
+            };
+            let cbase = kb.mul_add_index(gi, cg, None);
+            let plane0 = kb.mul_add_index(b, c, Some(cbase));
+            let brows0 = mul_const(kb, plane0, if pointwise { 1 } else { khw });
+            let gp = kb.mul_add_index(gi, npw, None);
+            let pfirst = mul_const(kb, ni, ppb);
+            let panel0 = kb.addi(gp, pfirst);
+            let lb = kb.index(0);
+            let ub = kb.index(nkb);
+            for_dyn(kb, lb, ub, |kb, kbi| {
+                let kbase = mul_const(kb, kbi, KC);
+                let klen = if k % KC == 0 {
+                    kb.index(KC)
+                } else {
+                    let kv = kb.index(k);
+                    let rest = kb.subi(kv, kbase);
+                    let kcv = kb.index(KC);
+                    kb.binary("arith.minsi", rest, kcv)
+                };
+                let first = if nkb == 1 {
+                    First::Yes
+                } else {
+                    First::Cond(eq_const(kb, kbi, 0))
+                };
+                let brow_k = kb.addi(brows0, kbase);
+                let a_at = |kb: &mut Kb<'_>, tile: Value| ASrc::Cols {
+                    mem: bmem,
+                    col0: mul_const(kb, tile, MR),
+                    kbase: Some(brow_k),
+                };
+                let b_at = |kb: &mut Kb<'_>, panel: Value, _tail: bool| BSrc::Packed {
+                    mem: wt,
+                    panel: kb.addi(panel0, panel),
+                    kbase: Some(kbase),
+                };
+                let store = |kb: &mut Kb<'_>,
+                             accs: &[Value],
+                             mr: i64,
+                             nv: i64,
+                             _width: i64,
+                             tile: Value,
+                             panel: Value| {
+                    let p8 = mul_const(kb, panel, npad8);
+                    let t8 = mul_const(kb, tile, MR);
+                    let row = kb.addi(p8, t8);
+                    let zero = kb.index(0);
+                    gemm::store_tile(kb, &epi, accs, mr, nv, nv * VL, row, row, zero, first);
+                };
+                gemm::macro_tile(kb, klen, block, &a_at, &b_at, &store);
+            });
+            // Y[channel, position] = acc[panel * npad8 + position, channel % NR] (+ bias).
+            let m0 = mul_const(kb, ni, ppb * NR);
+            let mlen = {
+                let mv = kb.index(m);
+                let rest = kb.subi(mv, m0);
+                let cap = kb.index(ppb * NR);
+                kb.binary("arith.minsi", rest, cap)
+            };
+            let gm = kb.mul_add_index(gi, m, Some(m0));
+            let orow0 = kb.mul_add_index(b, cout, Some(gm));
+            let lb = kb.index(0);
+            for_dyn(kb, lb, mlen, |kb, j| {
+                let nrv = kb.index(NR);
+                let pj = kb.binary("arith.divui", j, nrv);
+                let cj = kb.binary("arith.remui", j, nrv);
+                let prow = mul_const(kb, pj, npad8);
+                let orow = kb.addi(orow0, j);
+                let bv = bias.map(|bm| {
+                    let bi = kb.addi(gm, j);
+                    kb.load(bm, &[bi])
+                });
+                kb.for_range(npos, |kb, pos| {
+                    let r = kb.addi(prow, pos);
+                    let v = kb.load(acc, &[r, cj]);
+                    let v = match bv {
+                        Some(b) => kb.binary("arith.addf", v, b),
+                        None => v,
+                    };
+                    kb.store(v, o2, &[orow, pos]);
+                });
+            });
+        });
+        Ok(())
+    })
+}
+
 /// im2col of every image and channel, materialized once: `[planes * KH * KW, npad]` with row
 /// `plane * KH * KW + ky * KW + kx`, zeros for padding and past column `npos`. The input offset
 /// of each (kernel position, output position) comes from a compile-time table (-1 for padding),
@@ -728,6 +917,17 @@ fn pack_im2col(
             });
         });
     });
+}
+
+/// The most stack a kernel's buffers may take (worker threads have 2 MiB stacks).
+const STACK_LIMIT: i64 = 512 * 1024;
+
+/// Bytes of the depthwise kernel's padded plane (all stride phases).
+fn depthwise_stack_bytes(g: &Geom) -> i64 {
+    let hp = (g.output[0] - 1) * g.strides[0] + (g.kernel[0] - 1) * g.dilations[0] + 1;
+    let nvec = (g.output[1] + VL - 1) / VL;
+    let wq = nvec * VL + ((g.kernel[1] - 1) * g.dilations[1]) / g.strides[1];
+    g.strides[1] * hp * wq * 4
 }
 
 /// Depthwise 2-D convolution (group = C = Cout), f32.

@@ -91,23 +91,53 @@ func.func @main(%x: tensor<1x2x4x4x4xf16>, %w: tensor<3x2x2x2x2xf16>) -> tensor<
 // once by its own kernel (offsets from a compile-time i32 table, -1 for padding, rows padded
 // to 16 columns) and the GEMM reads it directly.
 
-// CHECK: buffer.global @[[T:.*]] : memref<9x49xi32> = dense<
+// CHECK: buffer.global @[[T:.*]] : memref<9x144xi32> = dense<
 // CHECK-LABEL: func.func private @k0_im2col
-// CHECK-SAME: (%[[X:.*]]: memref<1x64x7x7xf32>, %[[TB:.*]]: memref<9x49xi32>, %[[BUF:.*]]: memref<576x64xf32>)
+// CHECK-SAME: (%[[X:.*]]: memref<1x64x12x12xf32>, %[[TB:.*]]: memref<9x144xi32>, %[[BUF:.*]]: memref<576x144xf32>)
 // CHECK: loop.parallel (%{{.*}}) = (%{{.*}}) to (%{{.*}})
 // CHECK: %[[O:.*]] = buffer.load %[[TB]]
 // CHECK: arith.index_cast %[[O]] : i32 to index
 // CHECK: arith.select
 // CHECK: buffer.store %{{.*}}, %[[BUF]]
 // CHECK-LABEL: func.func private @k1_conv
-// CHECK-SAME: (%[[B:.*]]: memref<576x64xf32>,
-// CHECK: vector.load %[[B]][%{{.*}}, %{{.*}}] : memref<576x64xf32>, vector<16xf32>
+// CHECK-SAME: (%[[B:.*]]: memref<576x144xf32>,
+// CHECK: vector.load %[[B]][%{{.*}}, %{{.*}}] : memref<576x144xf32>, vector<16xf32>
 // CHECK-LABEL: func.func @main
-// CHECK: %[[S:.*]] = buffer.alloc() : memref<576x64xf32>
+// CHECK: %[[S:.*]] = buffer.alloc() : memref<576x144xf32>
 // CHECK: call @k0_im2col(%{{.*}}, %{{.*}}, %[[S]])
 // CHECK: call @k1_conv(%[[S]],
-func.func @main(%x: tensor<1x64x7x7xf32>) -> tensor<1x256x7x7xf32> {
+func.func @main(%x: tensor<1x64x12x12xf32>) -> tensor<1x256x12x12xf32> {
   %w = "flow.constant"() {value = dense<0.5> : tensor<256x64x3x3xf32>} : () -> tensor<256x64x3x3xf32>
-  %0 = "flow.conv"(%x, %w) {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x7x7xf32>, tensor<256x64x3x3xf32>) -> tensor<1x256x7x7xf32>
-  return %0 : tensor<1x256x7x7xf32>
+  %0 = "flow.conv"(%x, %w) {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x12x12xf32>, tensor<256x64x3x3xf32>) -> tensor<1x256x12x12xf32>
+  return %0 : tensor<1x256x12x12xf32>
+}
+
+// -----
+
+// Few output positions (7x7) and many channels: computed transposed, vectors over output
+// channels. The weights are packed as W^T panels of NR = 48 channels, the broadcast side is a
+// row of X (1x1), the tiles accumulate in a stack buffer and are written transposed with the
+// bias at the end.
+
+// CHECK: buffer.global @[[W:.*]] : memref<2x512x48xf32> = dense_resource<packed_conv_w>
+// CHECK-LABEL: func.func private @k0_conv_t
+// CHECK-SAME: (%[[X:.*]]: memref<1x512x7x7xf32>, %[[WT:.*]]: memref<2x512x48xf32>, %[[BIAS:.*]]: memref<96xf32>, %[[Y:.*]]: memref<1x96x7x7xf32>)
+// CHECK-DAG: %[[X2:.*]] = buffer.view %[[X]] : memref<1x512x7x7xf32> to memref<512x49xf32>
+// CHECK-DAG: %[[Y2:.*]] = buffer.view %[[Y]] : memref<1x96x7x7xf32> to memref<96x49xf32>
+// CHECK-DAG: %[[ACC:.*]] = buffer.alloca() : memref<112x48xf32>
+// CHECK: loop.parallel
+// CHECK: loop.for {{.*}} iter_args
+// CHECK: vector.load %[[WT]][%{{.*}}, %{{.*}}, %{{.*}}] : memref<2x512x48xf32>, vector<16xf32>
+// CHECK: %[[S:.*]] = buffer.load %[[X2]][%{{.*}}, %{{.*}}] : memref<512x49xf32>
+// CHECK: vector.broadcast %[[S]]
+// CHECK: vector.fma
+// CHECK: vector.store %{{.*}}, %[[ACC]][%{{.*}}, %{{.*}}] : memref<112x48xf32>, vector<16xf32>
+// CHECK: %[[V:.*]] = buffer.load %[[ACC]][%{{.*}}, %{{.*}}] : memref<112x48xf32>
+// CHECK: %[[VB:.*]] = arith.addf %[[V]], %{{.*}} : f32
+// CHECK: buffer.store %[[VB]], %[[Y2]][%{{.*}}, %{{.*}}] : memref<96x49xf32>
+func.func @main(%x: tensor<1x512x7x7xf32>) -> tensor<1x96x7x7xf32> {
+  %w = "flow.constant"() {value = dense<0.5> : tensor<96x512x1x1xf32>} : () -> tensor<96x512x1x1xf32>
+  %b = "flow.constant"() {value = dense<1.0> : tensor<96xf32>} : () -> tensor<96xf32>
+  %0 = "flow.conv"(%x, %w, %b) : (tensor<1x512x7x7xf32>, tensor<96x512x1x1xf32>, tensor<96xf32>) -> tensor<1x96x7x7xf32>
+  return %0 : tensor<1x96x7x7xf32>
 }
