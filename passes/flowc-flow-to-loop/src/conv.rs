@@ -605,7 +605,8 @@ fn conv_gemm_t(
     // Tasks: (image x group, block of channel panels).
     let npw = (m + NR - 1) / NR;
     let flops = 2.0 * (nimg * group * m * npos * k) as f64;
-    let want = ((flops / 4e6) as i64).clamp(1, 16);
+    // (Every task reads the whole im2col of its image: not more tasks than needed.)
+    let want = ((flops / 4e6) as i64).clamp(1, 8);
     let mut max_p = 10;
     let (nblocks, ppb) = loop {
         let (b, per) = split(npw, max_p);
