@@ -372,10 +372,11 @@ fn conv_gemm(
     } else {
         x
     };
-    let ((mblocks, tpb), (nblocks, ppb)) = if mode == BMode::Packed {
-        conv_blocks(nimg * group, m, npos, k, false, max_panels)
-    } else {
-        crate::matmul::choose_blocks(nimg * group, m, npos, k)
+    // Every block of channels reads all of its columns of B: split the positions first.
+    let ((mblocks, tpb), (nblocks, ppb)) = match mode {
+        BMode::Packed => conv_blocks(nimg * group, m, npos, k, false, max_panels),
+        BMode::Im2col => conv_blocks(nimg * group, m, npos, k, false, 10),
+        BMode::Direct => crate::matmul::choose_blocks(nimg * group, m, npos, k),
     };
     let ncb = ppb * NR;
     let mp = (m + MR - 1) / MR;
