@@ -273,10 +273,10 @@ impl Analysis<FNode> for FlowAnalysis {
                     }
                     consts.push(d.konst);
                 }
-                let ty = egraph
-                    .analysis
-                    .infer_op(enode.key, &types, &consts)
-                    .or(hint);
+                let inferred = egraph.analysis.infer_op(enode.key, &types, &consts);
+                // The IR may know more than inference (a Reshape whose shape operand is a graph
+                // input still has the static type the model declares): keep the more static.
+                let ty = more_static(&egraph.analysis.ctx, inferred, hint);
                 Data {
                     ty,
                     ..Data::default()
@@ -288,10 +288,12 @@ impl Analysis<FNode> for FlowAnalysis {
     fn merge(&mut self, a: &mut Data, b: Data) -> DidMerge {
         let mut changed_a = false;
         let mut changed_b = false;
-        if a.ty.is_none() && b.ty.is_some() {
-            a.ty = b.ty;
+        let best = more_static(&self.ctx, a.ty, b.ty);
+        if best != a.ty {
+            a.ty = best;
             changed_a = true;
-        } else if a.ty.is_some() && b.ty.is_none() {
+        }
+        if best != b.ty {
             changed_b = true;
         }
         if a.konst.is_none() && b.konst.is_some() {
@@ -316,6 +318,24 @@ impl Analysis<FNode> for FlowAnalysis {
             changed_b = true;
         }
         DidMerge(changed_a, changed_b)
+    }
+}
+
+/// Of two types for the same value, the one that knows more: any over none, ranked over
+/// unranked, more static dims over fewer (the first on ties).
+fn more_static(ctx: &Context, a: Option<Type>, b: Option<Type>) -> Option<Type> {
+    let known = |t: Type| -> i64 {
+        match ctx.type_data(t) {
+            TypeData::RankedTensor { shape, .. } => {
+                1 + shape.iter().filter(|&&d| d >= 0).count() as i64
+            }
+            _ => 0,
+        }
+    };
+    match (a, b) {
+        (Some(x), Some(y)) if known(y) > known(x) => Some(y),
+        (Some(x), _) => Some(x),
+        (None, y) => y,
     }
 }
 
