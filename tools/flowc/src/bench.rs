@@ -8,7 +8,7 @@ use std::time::Instant;
 use crate::error::{DriverError, Result};
 use crate::json;
 use crate::run::prepare;
-use crate::target::Target;
+use crate::target::{BackendOptions, Target};
 
 #[derive(Debug, clap::Args)]
 pub struct BenchArgs {
@@ -28,6 +28,9 @@ pub struct BenchArgs {
     pub threads: Option<usize>,
     #[arg(long, value_enum, default_value_t = Target::DEFAULT)]
     pub target: Target,
+    /// Compile without the equality-saturation optimizer (flow-saturate).
+    #[arg(long)]
+    pub no_saturate: bool,
     /// Print one JSON object instead of a line of text.
     #[arg(long)]
     pub json: bool,
@@ -37,7 +40,11 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     if args.runs == 0 {
         return Err(DriverError::input("--runs must be at least 1"));
     }
-    let (mut prepared, inputs) = prepare(&args.model, &args.inputs, args.target, args.threads)?;
+    let opts = BackendOptions {
+        threads: args.threads,
+        saturate: !args.no_saturate,
+    };
+    let (mut prepared, inputs) = prepare(&args.model, &args.inputs, args.target, opts)?;
     let name = prepared.name.clone();
     let in_model = |e: DriverError| DriverError::new(e.kind, format!("{name}: {e}"));
     for _ in 0..args.warmup {

@@ -22,6 +22,9 @@ pub struct CompileArgs {
     /// (`x`-separated). Repeat per input.
     #[arg(long = "input-shape", value_name = "NAME=DIMS")]
     pub input_shapes: Vec<String>,
+    /// Compile without the equality-saturation optimizer (flow-saturate).
+    #[arg(long)]
+    pub no_saturate: bool,
 }
 
 fn parse_dims(text: &str) -> Option<Vec<usize>> {
@@ -94,7 +97,7 @@ pub fn compile(args: &CompileArgs) -> Result<()> {
     let file = file.with_input_shapes(&shapes);
     let imported = file.import()?;
     let start = std::time::Instant::now();
-    let compiled = crate::cpu::compile_imported(&file, imported)
+    let compiled = crate::cpu::compile_imported(&file, imported, !args.no_saturate)
         .map_err(|e| DriverError::new(e.kind, format!("{name}: {e}")))?;
     let bytes = flowc_bundle::encode(&compiled.bundle);
     std::fs::write(&args.output, &bytes).map_err(|e| {

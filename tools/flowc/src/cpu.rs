@@ -11,11 +11,11 @@ use flowc_tensor::Tensor;
 
 use crate::error::{DriverError, ErrorKind, Result};
 use crate::model::{ImportedModel, ModelFile};
-use crate::target::{Backend, Executable};
+use crate::target::{Backend, BackendOptions, Executable};
 
-/// Compiles and runs on the host CPU with `threads` threads (all cores when `None`).
+/// Compiles for and runs on the host CPU.
 pub struct CpuBackend {
-    pub threads: Option<usize>,
+    pub opts: BackendOptions,
 }
 
 /// A compiled model and a session to run it.
@@ -62,9 +62,9 @@ impl Executable for BundleExecutable {
     }
 }
 
-/// Compile options for a model: its I/O names, host target, and progress lines on stderr once
-/// a compile has taken more than a second.
-pub fn compile_options(file: &ModelFile) -> Result<flowc_compiler::CompileOptions> {
+/// Compile options for a model: its I/O names, host target, whether to saturate, and progress
+/// lines on stderr once a compile has taken more than a second.
+pub fn compile_options(file: &ModelFile, saturate: bool) -> Result<flowc_compiler::CompileOptions> {
     let sig = file.signature()?;
     let start = Instant::now();
     let mut shown = false;
@@ -74,20 +74,25 @@ pub fn compile_options(file: &ModelFile) -> Result<flowc_compiler::CompileOption
             eprintln!("flowc: [{:.1} s] {stage}", start.elapsed().as_secs_f64());
         }
     };
-    Ok(flowc_compiler::CompileOptions {
+    let mut opts = flowc_compiler::CompileOptions {
         input_names: sig.inputs.iter().map(|s| s.name.clone()).collect(),
         output_names: sig.outputs.iter().map(|s| s.name.clone()).collect(),
         progress: Some(Box::new(progress)),
         ..Default::default()
-    })
+    };
+    if !saturate {
+        opts.saturate = None;
+    }
+    Ok(opts)
 }
 
 /// Compiles an imported model to a bundle.
 pub fn compile_imported(
     file: &ModelFile,
     mut model: ImportedModel,
+    saturate: bool,
 ) -> Result<flowc_compiler::Compiled> {
-    let opts = compile_options(file)?;
+    let opts = compile_options(file, saturate)?;
     let module = model
         .ctx
         .op_parent_op(model.func)
@@ -111,7 +116,7 @@ fn inputs_are_static(model: &ImportedModel) -> bool {
 /// A model compiled on demand for the input shapes it is run with.
 struct Specializing {
     file: ModelFile,
-    threads: Option<usize>,
+    opts: BackendOptions,
     compiled: Option<(Vec<Vec<usize>>, BundleExecutable)>,
 }
 
@@ -121,9 +126,9 @@ impl Executable for Specializing {
         if self.compiled.as_ref().is_none_or(|(s, _)| *s != shapes) {
             let file = self.file.with_input_shapes(&shapes);
             let imported = file.import()?;
-            let compiled = compile_imported(&file, imported)?;
+            let compiled = compile_imported(&file, imported, self.opts.saturate)?;
             let bytes = flowc_bundle::encode(&compiled.bundle);
-            self.compiled = Some((shapes, BundleExecutable::load(&bytes, self.threads)?));
+            self.compiled = Some((shapes, BundleExecutable::load(&bytes, self.opts.threads)?));
         }
         let (_, exe) = self.compiled.as_mut().expect("compiled above");
         exe.run(inputs)
@@ -138,12 +143,12 @@ impl Backend for CpuBackend {
                     path: file.path.clone(),
                     model: file.model.clone(),
                 },
-                threads: self.threads,
+                opts: self.opts,
                 compiled: None,
             }));
         }
-        let compiled = compile_imported(file, model)?;
+        let compiled = compile_imported(file, model, self.opts.saturate)?;
         let bytes = flowc_bundle::encode(&compiled.bundle);
-        Ok(Box::new(BundleExecutable::load(&bytes, self.threads)?))
+        Ok(Box::new(BundleExecutable::load(&bytes, self.opts.threads)?))
     }
 }

@@ -8,7 +8,7 @@ use flowc_tensor::Tensor;
 use crate::error::{DriverError, Result};
 use crate::model::ModelFile;
 use crate::signature::{Signature, check_input, shape_string};
-use crate::target::Target;
+use crate::target::{BackendOptions, Target};
 use crate::tensor_io;
 
 #[derive(Debug, clap::Args)]
@@ -28,6 +28,9 @@ pub struct RunArgs {
     /// Threads to run on (default: all cores).
     #[arg(long, value_name = "T")]
     pub threads: Option<usize>,
+    /// Compile without the equality-saturation optimizer (flow-saturate).
+    #[arg(long)]
+    pub no_saturate: bool,
     /// Also print the first N values of each output (row-major), after its description.
     #[arg(long, value_name = "N")]
     pub print_values: Option<usize>,
@@ -152,7 +155,7 @@ pub fn prepare(
     model: &Path,
     input_args: &[String],
     target: Target,
-    threads: Option<usize>,
+    opts: BackendOptions,
 ) -> Result<(Prepared, Vec<Tensor>)> {
     let name = model.display().to_string();
     if is_bundle(model) {
@@ -164,7 +167,7 @@ pub fn prepare(
         let start = std::time::Instant::now();
         let bytes = std::fs::read(model)
             .map_err(|e| DriverError::input(format!("{name}: cannot read: {e}")))?;
-        let exe = crate::cpu::BundleExecutable::load(&bytes, threads)
+        let exe = crate::cpu::BundleExecutable::load(&bytes, opts.threads)
             .map_err(|e| DriverError::new(e.kind, format!("{name}: {e}")))?;
         let sig = crate::signature::bundle_signature(exe.model());
         let paths = bind_inputs(&sig, input_args, &name)?;
@@ -190,7 +193,7 @@ pub fn prepare(
     let imported = file.import()?;
     let in_model = |e: DriverError| DriverError::new(e.kind, format!("{name}: {e}"));
     let exe = target
-        .backend(threads)
+        .backend(opts)
         .prepare(&file, imported)
         .map_err(in_model)?;
     let prepare_time = start.elapsed();
@@ -206,7 +209,11 @@ pub fn prepare(
 }
 
 pub fn run(args: &RunArgs) -> Result<()> {
-    let (mut prepared, inputs) = prepare(&args.model, &args.inputs, args.target, args.threads)?;
+    let opts = BackendOptions {
+        threads: args.threads,
+        saturate: !args.no_saturate,
+    };
+    let (mut prepared, inputs) = prepare(&args.model, &args.inputs, args.target, opts)?;
     let model_name = prepared.name.clone();
     let sig = prepared.sig.clone();
     let in_model = |e: DriverError| DriverError::new(e.kind, format!("{model_name}: {e}"));

@@ -29,10 +29,10 @@ impl Target {
         }
     }
 
-    /// The backend, running on `threads` threads where it is parallel (all cores when `None`).
-    pub fn backend(self, threads: Option<usize>) -> Box<dyn Backend> {
+    /// The backend, configured by `opts`.
+    pub fn backend(self, opts: BackendOptions) -> Box<dyn Backend> {
         match self {
-            Target::Cpu => Box::new(crate::cpu::CpuBackend { threads }),
+            Target::Cpu => Box::new(crate::cpu::CpuBackend { opts }),
             Target::Interp => Box::new(interp::InterpBackend),
         }
     }
@@ -41,6 +41,24 @@ impl Target {
 impl std::fmt::Display for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+/// How a backend prepares and runs models.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BackendOptions {
+    /// Threads to run on where the backend is parallel (all cores when `None`).
+    pub threads: Option<usize>,
+    /// Run `flow-saturate` before code generation (compiling backends).
+    pub saturate: bool,
+}
+
+impl Default for BackendOptions {
+    fn default() -> Self {
+        BackendOptions {
+            threads: None,
+            saturate: true,
+        }
     }
 }
 

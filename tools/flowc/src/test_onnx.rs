@@ -33,7 +33,7 @@ use crate::error::{DriverError, ErrorKind, Result};
 use crate::json;
 use crate::model::ModelFile;
 use crate::signature::{ValueType, check_input};
-use crate::target::Target;
+use crate::target::{BackendOptions, Target};
 use crate::tensor_io;
 
 #[derive(Debug, clap::Args)]
@@ -65,6 +65,9 @@ pub struct TestOnnxArgs {
     /// Where to run the models.
     #[arg(long, value_enum, default_value_t = Target::DEFAULT)]
     pub target: Target,
+    /// Compile without the equality-saturation optimizer (flow-saturate).
+    #[arg(long)]
+    pub no_saturate: bool,
 }
 
 /// How a case ended.
@@ -258,13 +261,13 @@ fn tolerance(dir: &Path) -> Result<Tolerance> {
 }
 
 /// Runs one case. Never panics on bad input; [`run_guarded`] catches the panics of bugs.
-fn run_case(case: &Case, target: Target) -> Run {
+fn run_case(case: &Case, target: Target, saturate: bool) -> Run {
     let file = match ModelFile::read(&case.dir.join("model.onnx")) {
         Ok(f) => f,
         Err(e) => return Run::new(Vec::new()).with_error(e),
     };
     let run = Run::new(file.op_types());
-    match run_case_data(case, &file, target) {
+    match run_case_data(case, &file, target, saturate) {
         Ok(None) => run,
         Ok(Some((detail, max_error))) => run.failed(detail, max_error),
         Err(e) => run.with_error(e),
@@ -276,6 +279,7 @@ fn run_case_data(
     case: &Case,
     file: &ModelFile,
     target: Target,
+    saturate: bool,
 ) -> Result<Option<(String, Option<f64>)>> {
     let sig = file.signature()?;
     let tol = tolerance(&case.dir)?;
@@ -291,7 +295,10 @@ fn run_case_data(
     }
     let in_model = |e: DriverError| DriverError::new(e.kind, format!("model.onnx: {e}"));
     let mut exe = target
-        .backend(Some(1))
+        .backend(BackendOptions {
+            threads: Some(1),
+            saturate,
+        })
         .prepare(file, imported)
         .map_err(in_model)?;
     for set in &sets {
@@ -394,9 +401,9 @@ thread_local! {
 }
 
 /// Runs a case, turning a panic (a bug) into a [`Status::Panicked`] result.
-fn run_guarded(case: &Case, target: Target) -> (Run, Duration) {
+fn run_guarded(case: &Case, target: Target, saturate: bool) -> (Run, Duration) {
     let start = Instant::now();
-    let run = guarded(|| run_case(case, target));
+    let run = guarded(|| run_case(case, target, saturate));
     (run, start.elapsed())
 }
 
@@ -472,7 +479,12 @@ pub fn primary_ops(cases: &[(String, Vec<String>)]) -> Vec<String> {
 }
 
 /// Runs the cases over `jobs` threads.
-pub fn run_cases(cases: &[Case], target: Target, jobs: usize) -> Result<Vec<CaseResult>> {
+pub fn run_cases(
+    cases: &[Case],
+    target: Target,
+    saturate: bool,
+    jobs: usize,
+) -> Result<Vec<CaseResult>> {
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let slots: Mutex<Vec<Option<(Run, Duration)>>> =
@@ -491,7 +503,7 @@ pub fn run_cases(cases: &[Case], target: Target, jobs: usize) -> Result<Vec<Case
                     if i >= cases.len() {
                         break;
                     }
-                    let r = run_guarded(&cases[i], target);
+                    let r = run_guarded(&cases[i], target, saturate);
                     slots.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(r);
                     let d = done.fetch_add(1, Ordering::Relaxed) + 1;
                     if progress {
@@ -819,7 +831,7 @@ pub fn test_onnx(args: &TestOnnxArgs) -> Result<bool> {
             .min(8)
     });
     let start = Instant::now();
-    let results = run_cases(&cases, args.target, jobs)?;
+    let results = run_cases(&cases, args.target, !args.no_saturate, jobs)?;
     let elapsed = start.elapsed();
 
     let check = listed.as_ref().map(|l| {
