@@ -77,6 +77,9 @@ impl std::fmt::Display for Stage {
     }
 }
 
+/// Called with each stage as it starts.
+pub type ProgressFn = Box<dyn FnMut(&Stage)>;
+
 /// How to compile.
 pub struct CompileOptions {
     /// `flow-saturate` before lowering (on by default: `None` turns it off, `flowc --no-saturate`).
@@ -84,7 +87,7 @@ pub struct CompileOptions {
     /// The machine to generate code for (host CPU, O3 by default).
     pub target: TargetOptions,
     /// Called when each stage starts (the driver prints progress for long compiles).
-    pub progress: Option<Box<dyn FnMut(&Stage)>>,
+    pub progress: Option<ProgressFn>,
     /// Names of the inputs / outputs in signature order (the ONNX graph's); `input_N` /
     /// `output_N` when absent.
     pub input_names: Vec<String>,

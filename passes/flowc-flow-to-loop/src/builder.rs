@@ -422,7 +422,7 @@ impl<'a> Kb<'a> {
         cond: flowc_ir::Value,
         types: &[Type],
         then_body: impl FnOnce(&mut Kb<'_>) -> Vec<flowc_ir::Value>,
-        else_body: Option<Box<dyn FnOnce(&mut Kb<'_>) -> Vec<flowc_ir::Value> + '_>>,
+        else_body: Option<BranchFn<'_>>,
     ) -> Vec<flowc_ir::Value> {
         let then_block = self.ctx.create_block(&[]);
         let then_region = self.ctx.create_region();
@@ -452,6 +452,9 @@ impl<'a> Kb<'a> {
         self.ctx.results(op).to_vec()
     }
 }
+
+/// The body of an `else` branch: builds it and returns the yielded values.
+pub type BranchFn<'f> = Box<dyn FnOnce(&mut Kb<'_>) -> Vec<flowc_ir::Value> + 'f>;
 
 /// Row-major strides (in elements) of a static shape.
 pub fn strides(shape: &[i64]) -> Vec<i64> {

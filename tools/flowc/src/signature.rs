@@ -126,6 +126,21 @@ pub fn check_input(spec: &ValueSpec, tensor: &Tensor, source: &str) -> Result<()
     Ok(())
 }
 
+/// The signature of a loaded bundle (static shapes).
+pub fn bundle_signature(model: &flowc_runtime::Model) -> Signature {
+    let spec = |s: &flowc_runtime::TensorInfo| ValueSpec {
+        name: s.name.clone(),
+        ty: ValueType::Tensor {
+            dtype: s.dtype,
+            shape: Some(s.shape.iter().map(|&d| Dim::Fixed(d as u64)).collect()),
+        },
+    };
+    Signature {
+        inputs: model.inputs().iter().map(spec).collect(),
+        outputs: model.outputs().iter().map(spec).collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,20 +179,5 @@ mod tests {
         let t = Tensor::zeros(DType::F32, vec![2, 2, 2]).unwrap();
         assert!(check_input(&s, &t, "a.pb").is_ok());
         assert_eq!(s.to_string(), "'x': f32 [any shape]");
-    }
-}
-
-/// The signature of a loaded bundle (static shapes).
-pub fn bundle_signature(model: &flowc_runtime::Model) -> Signature {
-    let spec = |s: &flowc_runtime::TensorInfo| ValueSpec {
-        name: s.name.clone(),
-        ty: ValueType::Tensor {
-            dtype: s.dtype,
-            shape: Some(s.shape.iter().map(|&d| Dim::Fixed(d as u64)).collect()),
-        },
-    };
-    Signature {
-        inputs: model.inputs().iter().map(spec).collect(),
-        outputs: model.outputs().iter().map(spec).collect(),
     }
 }
