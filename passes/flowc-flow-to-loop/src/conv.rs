@@ -32,6 +32,7 @@ pub(crate) fn lower(
     match name {
         "flow.conv" => conv(ctx, cx)?,
         "flow.conv_transpose" => conv_transpose(ctx, cx)?,
+        "flow.conv_integer" => conv_integer(ctx, cx)?,
         _ => return Ok(false),
     }
     Ok(true)
@@ -186,7 +187,79 @@ fn conv(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
             return conv_gemm(ctx, cx, &shape, has_bias);
         }
     }
-    conv_direct(ctx, cx, &shape, e, has_bias)
+    conv_direct(ctx, cx, &shape, e, has_bias, None)
+}
+
+/// ConvInteger: `sum (x - x_zero_point) * (w - w_zero_point)` in i32 (the weight zero point a
+/// scalar or one per output channel), through the direct loop nest.
+fn conv_integer(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
+    let xs = cx.operand_shape(ctx, 0);
+    let ws = cx.operand_shape(ctx, 1);
+    if xs.len() < 3 || ws.len() != xs.len() {
+        return Err(cx.unsupported(ctx, "these operand ranks"));
+    }
+    let xe = cx.operand_elem(ctx, 0)?;
+    let we = cx.operand_elem(ctx, 1)?;
+    let i32k = Elem::Int {
+        width: 32,
+        signed: true,
+    };
+    let small_int = |e: Elem| matches!(e, Elem::Int { width: 8, .. });
+    if !small_int(xe) || !small_int(we) || cx.result_elem(ctx, 0)? != i32k {
+        return Err(cx.unsupported(ctx, "these element types"));
+    }
+    let group = cx.attr_i64(ctx, "group", 1);
+    let (n, c, cout) = (xs[0], xs[1], ws[0]);
+    if group <= 0 || c % group != 0 || cout % group != 0 || ws[1] * group != c {
+        return Err(cx.unsupported(ctx, "these channel counts and group"));
+    }
+    let g = conv_geometry(ctx, cx, &xs[2..], &ws[2..])?;
+    let mut out_shape = vec![n, cout];
+    out_shape.extend(&g.output);
+    if cx.result_shape(ctx, 0) != out_shape {
+        return Err(cx.unsupported(ctx, "a result shape other than the geometry's"));
+    }
+    let zp_len = |i: usize| -> Option<i64> {
+        cx.has_operand(ctx, i)
+            .then(|| cx.operand_shape(ctx, i).iter().product())
+    };
+    let xzp = zp_len(2);
+    let wzp = zp_len(3);
+    if xzp.is_some_and(|l| l != 1) || wzp.is_some_and(|l| l != 1 && l != cout) {
+        return Err(cx.unsupported(ctx, "these zero point shapes"));
+    }
+    let int = IntConv {
+        x: xe,
+        w: we,
+        xzp: xzp.is_some(),
+        wzp: wzp.map(|l| l > 1),
+    };
+    let shape = ConvShape {
+        n,
+        c,
+        cout,
+        group,
+        g,
+    };
+    conv_direct(ctx, cx, &shape, i32k, false, Some(int))
+}
+
+/// The integer mode of the direct loop nest (ConvInteger): operand element kinds and which zero
+/// points are given (`wzp`: per output channel or not).
+#[derive(Clone, Copy, Debug)]
+struct IntConv {
+    x: Elem,
+    w: Elem,
+    xzp: bool,
+    wzp: Option<bool>,
+}
+
+/// Loads an 8-bit integer element widened to i32.
+fn load_i32(kb: &mut Kb<'_>, e: Elem, mem: Value, idx: &[Value]) -> Value {
+    let v = kb.load(mem, idx);
+    let i32t = kb.ctx.integer_type(32);
+    let signed = matches!(e, Elem::Int { signed: true, .. });
+    kb.cast(if signed { "arith.extsi" } else { "arith.extui" }, v, i32t)
 }
 
 /// A 1-D convolution as a 2-D one with height 1.
@@ -1082,6 +1155,7 @@ fn conv_direct(
     s: &ConvShape,
     e: Elem,
     has_bias: bool,
+    int: Option<IntConv>,
 ) -> Result<(), Diagnostic> {
     let g = s.g.clone();
     let (nimg, c, cout, group) = (s.n, s.c, s.cout, s.group);
@@ -1100,11 +1174,35 @@ fn conv_direct(
     let out = cx.output(ctx, 0)?;
     let mut args = vec![x, w];
     args.extend(bias);
+    // ConvInteger's zero points follow X and W.
+    let mut zps = Vec::new();
+    if let Some(q) = int {
+        if q.xzp {
+            zps.push(cx.input(ctx, 2)?);
+        }
+        if q.wzp.is_some() {
+            zps.push(cx.input(ctx, 3)?);
+        }
+    }
+    let nzp = zps.len();
+    args.extend(zps);
     args.push(out);
     cx.kernel(ctx, "conv", &args, |kb, args| {
         let x3 = gemm::view(kb, args[0], vec![nimg, c, isp]);
         let w3 = gemm::view(kb, args[1], vec![cout, cg, ksp]);
         let bias = bias.map(|_| args[2]);
+        // Zero points, flattened, as i32 values (0 when absent).
+        let zp_args = &args[args.len() - 1 - nzp..args.len() - 1];
+        let xzp_mem = int
+            .filter(|q| q.xzp)
+            .map(|_| gemm::view(kb, zp_args[0], vec![1]));
+        let wzp_mem = int.and_then(|q| q.wzp).map(|per| {
+            let len = if per { cout } else { 1 };
+            (
+                gemm::view(kb, *zp_args.last().expect("w zero point"), vec![len]),
+                per,
+            )
+        });
         let o3 = gemm::view(kb, *args.last().expect("output"), vec![nimg, cout, osp]);
         kb.parallel(&[nimg, cout], |kb, ivs| {
             let (b, oc) = (ivs[0], ivs[1]);
@@ -1116,6 +1214,19 @@ fn conv_direct(
                 Some(bm) => kb.load_elem(e, bm, &[oc]),
                 None => kb.constant(ct, 0.0),
             };
+            let zero_i = kb.index(0);
+            let zps = int.map(|q| {
+                let i32t = kb.ctx.integer_type(32);
+                let xz = match xzp_mem {
+                    Some(mz) => load_i32(kb, q.x, mz, &[zero_i]),
+                    None => kb.constant(i32t, 0.0),
+                };
+                let wz = match wzp_mem {
+                    Some((mz, per)) => load_i32(kb, q.w, mz, &[if per { oc } else { zero_i }]),
+                    None => kb.constant(i32t, 0.0),
+                };
+                (q, xz, wz)
+            });
             kb.for_range(osp, |kb, o| {
                 let ocoord = unflatten(kb, o, &g.output);
                 let lb = kb.index(0);
@@ -1154,6 +1265,14 @@ fn conv_direct(
                             let one = kb.index(1);
                             let r = kb.for_loop(lb, ub, one, &[acc0], |kb, ci, a| {
                                 let cin = kb.addi(cbase, ci);
+                                if let Some((q, xz, wz)) = zps {
+                                    let xv = load_i32(kb, q.x, x3, &[b, cin, off]);
+                                    let xv = kb.subi(xv, xz);
+                                    let wv = load_i32(kb, q.w, w3, &[oc, ci, kk]);
+                                    let wv = kb.subi(wv, wz);
+                                    let p = kb.muli(xv, wv);
+                                    return vec![kb.addi(a[0], p)];
+                                }
                                 let xv = kb.load_elem(e, x3, &[b, cin, off]);
                                 let wv = kb.load_elem(e, w3, &[oc, ci, kk]);
                                 let p = kb.binary("arith.mulf", xv, wv);

@@ -23,6 +23,7 @@ pub(crate) fn lower(
     match name {
         "flow.matmul" => matmul(ctx, cx)?,
         "flow.gemm" => gemm_op(ctx, cx)?,
+        "flow.matmul_integer" => matmul_integer(ctx, cx)?,
         _ => return Ok(false),
     }
     Ok(true)
@@ -159,6 +160,92 @@ fn matmul(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
                     (x, y)
                 });
                 kb.store_elem(ea, s, o, &[ob, i, j]);
+            });
+        });
+        Ok(())
+    })
+}
+
+/// MatMulInteger: `sum (a - a_zero_point) * (b - b_zero_point)` in i32, wrapping, with the
+/// zero points scalars or per row of A / per column of B (as the interpreter).
+fn matmul_integer(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
+    let p = plan(cx, ctx)?;
+    let ea = cx.operand_elem(ctx, 0)?;
+    let eb = cx.operand_elem(ctx, 1)?;
+    let i32k = Elem::Int {
+        width: 32,
+        signed: true,
+    };
+    let small_int = |e: Elem| matches!(e, Elem::Int { width: 8, .. });
+    if !small_int(ea) || !small_int(eb) || cx.result_elem(ctx, 0)? != i32k {
+        return Err(cx.unsupported(ctx, "these element types"));
+    }
+    let (m, k, n) = (p.m, p.k, p.n);
+    let zp_len = |i: usize| -> Option<i64> {
+        cx.has_operand(ctx, i)
+            .then(|| cx.operand_shape(ctx, i).iter().product())
+    };
+    let azp = zp_len(2);
+    let bzp = zp_len(3);
+    if azp.is_some_and(|l| l != 1 && l != m) || bzp.is_some_and(|l| l != 1 && l != n) {
+        return Err(cx.unsupported(ctx, "these zero point shapes"));
+    }
+    let mut args = vec![cx.input(ctx, 0)?, cx.input(ctx, 1)?];
+    if azp.is_some() {
+        args.push(cx.input(ctx, 2)?);
+    }
+    if bzp.is_some() {
+        args.push(cx.input(ctx, 3)?);
+    }
+    args.push(cx.output(ctx, 0)?);
+    let (nb, ab, bbn) = (p.nb(), p.ab(), p.bb());
+    cx.kernel(ctx, "matmul_integer", &args, |kb, args| {
+        let a = gemm::view(kb, args[0], vec![ab, m, k]);
+        let b = gemm::view(kb, args[1], vec![bbn, k, n]);
+        let o = gemm::view(kb, *args.last().expect("output"), vec![nb, m, n]);
+        let mut next = 2;
+        let mut zp = |kb: &mut Kb<'_>, len: Option<i64>| {
+            len.map(|l| {
+                next += 1;
+                (gemm::view(kb, args[next - 1], vec![l]), l > 1)
+            })
+        };
+        let azp_mem = zp(kb, azp);
+        let bzp_mem = zp(kb, bzp);
+        let widen = |kb: &mut Kb<'_>, e: Elem, v: Value| {
+            let i32t = kb.ctx.integer_type(32);
+            let signed = matches!(e, Elem::Int { signed: true, .. });
+            kb.cast(if signed { "arith.extsi" } else { "arith.extui" }, v, i32t)
+        };
+        kb.parallel(&[nb, m], |kb, ivs| {
+            let (ob, i) = (ivs[0], ivs[1]);
+            let ia = batch_index(kb, ob, &p.batch, &p.a_batch);
+            let ib = batch_index(kb, ob, &p.batch, &p.b_batch);
+            let zero = kb.index(0);
+            let i32t = kb.ctx.integer_type(32);
+            let za = match azp_mem {
+                Some((mz, per)) => {
+                    let v = kb.load(mz, &[if per { i } else { zero }]);
+                    widen(kb, ea, v)
+                }
+                None => kb.constant(i32t, 0.0),
+            };
+            kb.for_range(n, |kb, j| {
+                let zb = match bzp_mem {
+                    Some((mz, per)) => {
+                        let v = kb.load(mz, &[if per { j } else { zero }]);
+                        widen(kb, eb, v)
+                    }
+                    None => kb.constant(i32t, 0.0),
+                };
+                let s = dot(kb, i32k, k, |kb, q| {
+                    let x = kb.load(a, &[ia, i, q]);
+                    let x = widen(kb, ea, x);
+                    let y = kb.load(b, &[ib, q, j]);
+                    let y = widen(kb, eb, y);
+                    (kb.subi(x, za), kb.subi(y, zb))
+                });
+                kb.store(s, o, &[ob, i, j]);
             });
         });
         Ok(())

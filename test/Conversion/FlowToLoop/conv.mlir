@@ -141,3 +141,19 @@ func.func @main(%x: tensor<1x512x7x7xf32>) -> tensor<1x96x7x7xf32> {
   %0 = "flow.conv"(%x, %w, %b) : (tensor<1x512x7x7xf32>, tensor<96x512x1x1xf32>, tensor<96xf32>) -> tensor<1x96x7x7xf32>
   return %0 : tensor<1x96x7x7xf32>
 }
+
+// -----
+
+// ConvInteger: the direct loop nest in i32 with the zero points subtracted.
+
+// CHECK-LABEL: func.func private @k0_conv
+// CHECK-SAME: (%{{.*}}: memref<1x2x5x5xi8>, %{{.*}}: memref<3x2x3x3xi8>, %{{.*}}: memref<i8>, %{{.*}}: memref<1x3x3x3xi32>)
+// CHECK: arith.extui %{{.*}} : i8 to i32
+// CHECK: loop.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (i32)
+// CHECK: arith.subi
+// CHECK: arith.muli
+// CHECK: arith.addi
+func.func @main(%x: tensor<1x2x5x5xui8>, %w: tensor<3x2x3x3xi8>, %zx: tensor<ui8>) -> tensor<1x3x3x3xi32> {
+  %0 = "flow.conv_integer"(%x, %w, %zx) : (tensor<1x2x5x5xui8>, tensor<3x2x3x3xi8>, tensor<ui8>) -> tensor<1x3x3x3xi32>
+  return %0 : tensor<1x3x3x3xi32>
+}

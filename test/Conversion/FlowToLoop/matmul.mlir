@@ -85,3 +85,22 @@ func.func @main(%a: tensor<4x5xi32>, %b: tensor<5x3xi32>) -> tensor<4x3xi32> {
   %0 = "flow.matmul"(%a, %b) : (tensor<4x5xi32>, tensor<5x3xi32>) -> tensor<4x3xi32>
   return %0 : tensor<4x3xi32>
 }
+
+// -----
+
+// MatMulInteger: 8-bit operands widened to i32, zero points (per row of A here) subtracted.
+
+// CHECK-LABEL: func.func private @k0_matmul_integer
+// CHECK-SAME: (%[[A:.*]]: memref<5x7xi8>, %[[B:.*]]: memref<7x6xi8>, %[[ZA:.*]]: memref<5xi8>, %{{.*}}: memref<5x6xi32>)
+// CHECK: %[[Z:.*]] = buffer.load %{{.*}}[%{{.*}}] : memref<5xi8>
+// CHECK: %[[ZW:.*]] = arith.extsi %[[Z]] : i8 to i32
+// CHECK: loop.for {{.*}} iter_args(%[[S:.*]] = %{{.*}}) -> (i32)
+// CHECK: %[[X:.*]] = arith.extsi %{{.*}} : i8 to i32
+// CHECK: %[[Y:.*]] = arith.extui %{{.*}} : i8 to i32
+// CHECK: arith.subi %[[X]], %[[ZW]] : i32
+// CHECK: arith.muli
+// CHECK: arith.addi %[[S]]
+func.func @main(%a: tensor<5x7xi8>, %b: tensor<7x6xui8>, %za: tensor<5xi8>) -> tensor<5x6xi32> {
+  %0 = "flow.matmul_integer"(%a, %b, %za) : (tensor<5x7xi8>, tensor<7x6xui8>, tensor<5xi8>) -> tensor<5x6xi32>
+  return %0 : tensor<5x6xi32>
+}
