@@ -110,11 +110,15 @@ pub fn convert_flow_to_loop(ctx: &mut Context, module: Op) -> Result<LoweringSta
     let mut stats = LoweringStats::default();
     let mut names = Names::default();
     for f in funcs {
+        // A function of tensors is converted even without flow ops (a model whose graph is
+        // an identity still needs its copies).
+        let (ins, outs) = f.signature(ctx);
+        let has_tensors = ins.iter().chain(&outs).any(|&t| ctx.is_tensor(t));
         let has_flow = ctx
             .walk(f.op(), flowc_ir::WalkOrder::Pre)
             .into_iter()
             .any(|o| ctx.op_dialect(o) == "flow");
-        if has_flow {
+        if has_flow || has_tensors {
             convert_function(ctx, f, &mut names, &mut stats)?;
         }
     }
@@ -456,10 +460,30 @@ impl Lowering<'_> {
 /// A constant's value with the element type its buffer stores (`i8` for `i1`, signless for
 /// unsigned), re-typed as the memref's shape.
 fn storage_value(ctx: &mut Context, value: Attribute, memref: Type) -> Attribute {
-    // Dense attributes keep their tensor type; the global's `type` says how it is stored. The
-    // bundle writer reads the bytes through `flowc_interp::attribute_to_tensor`, which knows both.
-    let _ = (ctx, memref);
-    value
+    // Unsigned integers have the bytes of their signless storage type, and booleans are one byte
+    // (0 / 1) either way, so only the attribute's type changes.
+    let Some(storage) = ctx.element_type(memref) else {
+        return value;
+    };
+    let data = ctx.attr_data(value).clone();
+    let retyped = |ctx: &mut Context, ty: Type| -> Option<Type> {
+        if ctx.element_type(ty) == Some(storage) {
+            return None;
+        }
+        let shape = ctx.shape(ty)?.to_vec();
+        Some(ctx.tensor_type(shape, storage))
+    };
+    match data {
+        flowc_ir::AttrData::DenseElements { ty, splat, data } => match retyped(ctx, ty) {
+            Some(ty) => ctx.intern_attr(flowc_ir::AttrData::DenseElements { ty, splat, data }),
+            None => value,
+        },
+        flowc_ir::AttrData::DenseResource { name, ty } => match retyped(ctx, ty) {
+            Some(ty) => ctx.intern_attr(flowc_ir::AttrData::DenseResource { name, ty }),
+            None => value,
+        },
+        _ => value,
+    }
 }
 
 /// The op being lowered, its buffers, and the way to create its kernels.

@@ -57,3 +57,25 @@ func.func @main(%a: tensor<4xf16>, %b: tensor<4xf16>) -> (tensor<4xf16>, tensor<
   %1 = "flow.less"(%a, %b) : (tensor<4xf16>, tensor<4xf16>) -> tensor<4xi1>
   return %0, %1 : tensor<4xf16>, tensor<4xi1>
 }
+
+// -----
+
+// A boolean constant is stored as bytes: its global is an i8 memref with an i8 value.
+// CHECK-LABEL: buffer.global @cst0 : memref<4xi8> = dense<[1, 0, 1, 0]> : tensor<4xi8>
+// CHECK-LABEL: func.func @main
+func.func @main(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
+  %c = "flow.constant"() {value = dense<[true, false, true, false]> : tensor<4xi1>} : () -> tensor<4xi1>
+  %0 = "flow.where"(%c, %a, %b) : (tensor<4xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// A graph without ops (an ONNX Identity model after import) still gets its result copied.
+// CHECK-LABEL: func.func private @k0_copy
+// CHECK-LABEL: func.func @main
+// CHECK-SAME: (%[[A:.*]]: memref<4xf32>, %[[R:.*]]: memref<4xf32>) attributes {flowc.entry}
+// CHECK-NEXT: call @k0_copy(%[[A]], %[[R]])
+func.func @main(%a: tensor<4xf32>) -> tensor<4xf32> {
+  return %a : tensor<4xf32>
+}

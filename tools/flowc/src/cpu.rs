@@ -44,14 +44,8 @@ impl BundleExecutable {
 
 impl Executable for BundleExecutable {
     fn run(&mut self, inputs: Vec<Tensor>) -> Result<Vec<Tensor>> {
-        for (i, t) in inputs.iter().enumerate() {
-            self.session
-                .set_input_tensor(i, t)
-                .map_err(|e| DriverError::input(e.to_string()))?;
-        }
-        self.session
-            .run()
-            .map_err(|e| DriverError::runtime(e.to_string()))?;
+        self.bind_inputs(inputs)?;
+        self.run_again()?;
         (0..self.session.model().outputs().len())
             .map(|i| {
                 self.session
@@ -59,6 +53,27 @@ impl Executable for BundleExecutable {
                     .map_err(|e| DriverError::runtime(e.to_string()))
             })
             .collect()
+    }
+
+    fn bind_inputs(&mut self, inputs: Vec<Tensor>) -> Result<()> {
+        self.bind(&inputs)
+    }
+
+    fn run_again(&mut self) -> Result<()> {
+        self.session
+            .run()
+            .map_err(|e| DriverError::runtime(e.to_string()))
+    }
+}
+
+impl BundleExecutable {
+    fn bind(&mut self, inputs: &[Tensor]) -> Result<()> {
+        for (i, t) in inputs.iter().enumerate() {
+            self.session
+                .set_input_tensor(i, t)
+                .map_err(|e| DriverError::input(e.to_string()))?;
+        }
+        Ok(())
     }
 }
 
@@ -120,8 +135,9 @@ struct Specializing {
     compiled: Option<(Vec<Vec<usize>>, BundleExecutable)>,
 }
 
-impl Executable for Specializing {
-    fn run(&mut self, inputs: Vec<Tensor>) -> Result<Vec<Tensor>> {
+impl Specializing {
+    /// The executable compiled for the shapes of `inputs` (compiling it first if needed).
+    fn for_inputs(&mut self, inputs: &[Tensor]) -> Result<&mut BundleExecutable> {
         let shapes: Vec<Vec<usize>> = inputs.iter().map(|t| t.shape().to_vec()).collect();
         if self.compiled.as_ref().is_none_or(|(s, _)| *s != shapes) {
             let file = self.file.with_input_shapes(&shapes);
@@ -131,7 +147,26 @@ impl Executable for Specializing {
             self.compiled = Some((shapes, BundleExecutable::load(&bytes, self.opts.threads)?));
         }
         let (_, exe) = self.compiled.as_mut().expect("compiled above");
+        Ok(exe)
+    }
+}
+
+impl Executable for Specializing {
+    fn run(&mut self, inputs: Vec<Tensor>) -> Result<Vec<Tensor>> {
+        let exe = self.for_inputs(&inputs)?;
         exe.run(inputs)
+    }
+
+    fn bind_inputs(&mut self, inputs: Vec<Tensor>) -> Result<()> {
+        let exe = self.for_inputs(&inputs)?;
+        exe.bind_inputs(inputs)
+    }
+
+    fn run_again(&mut self) -> Result<()> {
+        match self.compiled.as_mut() {
+            Some((_, exe)) => exe.run_again(),
+            None => Err(DriverError::runtime("run_again before bind_inputs")),
+        }
     }
 }
 
