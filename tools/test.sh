@@ -2,7 +2,8 @@
 # Runs every test: installs what is missing (tools/setup.sh), builds the whole workspace (debug,
 # all targets), runs the Rust tests, then the lit / FileCheck tests under test/ against the
 # freshly built binaries in target/debug, then the ONNX node conformance cases and the real
-# models compared with onnxruntime (tools/onnx/). Exits non-zero on the first failure.
+# models compared with onnxruntime (tools/onnx/), interpreted and compiled to native code.
+# Exits non-zero on the first failure.
 #
 #   tools/test.sh
 set -euo pipefail
@@ -30,7 +31,10 @@ step "ONNX node conformance (tools/onnx/conformance.sh)"
 # and fails if the results differ from tools/onnx/expected-failures.txt.
 tools/onnx/conformance.sh
 
-step "real models vs onnxruntime (tools/onnx/check-models.sh)"
-tools/onnx/check-models.sh
+step "real models vs onnxruntime, interpreted (tools/onnx/check-models.sh --target interp)"
+tools/onnx/check-models.sh --target interp
+
+step "real models vs onnxruntime, compiled (tools/onnx/check-models.sh --target cpu)"
+tools/onnx/check-models.sh --target cpu
 
 step "all tests passed"

@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # The ONNX node conformance run: generates the ONNX backend node test cases into
 # target/onnx-node-tests (once; tools/onnx/gen-node-tests.py, from the `onnx` PyPI package),
-# builds flowc, and runs
+# builds flowc, and runs every case on both targets:
 #
-#   flowc test-onnx target/onnx-node-tests --expected-failures tools/onnx/expected-failures.txt
+#   flowc test-onnx target/onnx-node-tests --target interp --expected-failures tools/onnx/expected-failures.txt
+#   flowc test-onnx target/onnx-node-tests --target cpu --expected-failures tools/onnx/expected-failures-cpu.txt
 #
-# which fails when a case that is not in the list does not pass, or when a listed case passes,
-# so the pass count can only go up. When `onnx` is missing and cannot be installed (no network),
+# (the cpu run compiles each case to native code and runs it through the runtime). Each fails
+# when a case that is not in its list does not pass, or when a listed case passes, so the pass
+# counts can only go up. When `onnx` is missing and cannot be installed (no network),
 # the run is skipped with a message and exits 0.
 #
 #   tools/onnx/conformance.sh [extra flowc test-onnx options, e.g. --filter conv --verbose]
 #
-# After a change that makes cases pass, refresh the list with
-#   target/debug/flowc test-onnx target/onnx-node-tests --write-expected-failures tools/onnx/expected-failures.txt
+# After a change that makes cases pass, refresh the lists with
+#   target/debug/flowc test-onnx target/onnx-node-tests --target interp --write-expected-failures tools/onnx/expected-failures.txt
+#   target/debug/flowc test-onnx target/onnx-node-tests --target cpu --write-expected-failures tools/onnx/expected-failures-cpu.txt
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -35,4 +38,5 @@ if [[ ! -f "$stamp" || tools/onnx/gen-node-tests.py -nt "$stamp" ]]; then
 fi
 
 cargo build -p flowc
-target/debug/flowc test-onnx "$cache" --expected-failures tools/onnx/expected-failures.txt "$@"
+target/debug/flowc test-onnx "$cache" --target interp --expected-failures tools/onnx/expected-failures.txt "$@"
+target/debug/flowc test-onnx "$cache" --target cpu --expected-failures tools/onnx/expected-failures-cpu.txt "$@"

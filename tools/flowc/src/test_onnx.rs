@@ -646,12 +646,17 @@ pub fn expected_failures_text(
     out.push_str(&format!(
         "# ONNX node conformance cases that `flowc test-onnx --target {target}` does not pass yet.\n"
     ));
-    out.push_str(
+    // Each target has its own list (tools/onnx/conformance.sh runs both).
+    let list = match target {
+        Target::Interp => "tools/onnx/expected-failures.txt",
+        Target::Cpu => "tools/onnx/expected-failures-cpu.txt",
+    };
+    out.push_str(&format!(
         "# One case name per line; '#' starts a comment. tools/onnx/conformance.sh fails when a case\n\
          # that is not listed does not pass, or when a listed case passes (remove it), so the pass\n\
          # count can only go up. Regenerate with:\n\
-         #   flowc test-onnx target/onnx-node-tests --write-expected-failures tools/onnx/expected-failures.txt\n",
-    );
+         #   flowc test-onnx target/onnx-node-tests --target {target} --write-expected-failures {list}\n",
+    ));
     let counts = counts(results);
     out.push_str(&format!(
         "# Last written from {} cases: {}.\n\n",
