@@ -492,6 +492,20 @@ impl<'c> OpPrinter<'_, 'c> {
         self.print_attr_entries(&attrs, elided, false);
     }
 
+    /// ` %x {attrs} : T to U`: the custom form of a one-operand, one-result conversion
+    /// (`buffer.view`, `vector.broadcast`), read back by `OpParser::parse_conversion`.
+    pub fn print_conversion(&mut self, op: Op) {
+        let ctx = self.state.ctx;
+        let (operand, result) = (ctx.operand(op, 0), ctx.result(op, 0));
+        self.write(" ");
+        self.print_operand(operand);
+        self.print_optional_attr_dict(op, &[]);
+        self.write(" : ");
+        self.print_type(ctx.value_type(operand));
+        self.write(" to ");
+        self.print_type(ctx.value_type(result));
+    }
+
     /// ` attributes {a = 1}` for the op's attributes except `elided`.
     pub fn print_optional_attr_dict_with_keyword(&mut self, op: Op, elided: &[&str]) {
         let attrs: Vec<_> = self.state.ctx.all_attrs(op).collect();

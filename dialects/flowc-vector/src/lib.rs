@@ -603,26 +603,11 @@ fn parse_store(p: &mut OpParser<'_, '_>, state: &mut OperationState) -> ParseRes
 
 // vector.broadcast %s {attrs} : f32 to vector<16xf32>
 fn print_broadcast(p: &mut OpPrinter<'_, '_>, op: Op) {
-    let ctx = p.ctx();
-    p.write(" ");
-    p.print_operand(ctx.operand(op, 0));
-    p.print_optional_attr_dict(op, &[]);
-    p.write(" : ");
-    p.print_type(ctx.value_type(ctx.operand(op, 0)));
-    p.write(" to ");
-    p.print_type(ctx.value_type(ctx.result(op, 0)));
+    p.print_conversion(op);
 }
 
 fn parse_broadcast(p: &mut OpParser<'_, '_>, state: &mut OperationState) -> ParseResult<()> {
-    let source = p.parse_operand()?;
-    p.parse_optional_attr_dict(&mut state.attributes)?;
-    let from = p.parse_colon_type()?;
-    p.parse_keyword("to")?;
-    let to = p.parse_type()?;
-    let source = p.resolve_operand(&source, from)?;
-    state.operands.push(source);
-    state.result_types.push(to);
-    Ok(())
+    p.parse_conversion(state)
 }
 
 // vector.fma %a, %b, %c {attrs} : vector<16xf32>

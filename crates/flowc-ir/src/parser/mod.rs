@@ -1280,6 +1280,20 @@ impl OpParser<'_, '_> {
         self.p.parse_type()
     }
 
+    /// `%x {attrs} : T to U`: the operand and result of a one-operand conversion (the form
+    /// `OpPrinter::print_conversion` prints).
+    pub fn parse_conversion(&mut self, state: &mut OperationState) -> ParseResult<()> {
+        let source = self.parse_operand()?;
+        self.parse_optional_attr_dict(&mut state.attributes)?;
+        let from = self.parse_colon_type()?;
+        self.parse_keyword("to")?;
+        let to = self.parse_type()?;
+        let source = self.resolve_operand(&source, from)?;
+        state.operands.push(source);
+        state.result_types.push(to);
+        Ok(())
+    }
+
     /// `: type`
     pub fn parse_colon_type(&mut self) -> ParseResult<Type> {
         self.p.expect_punct(Kind::Colon, ":")?;
