@@ -1,23 +1,11 @@
 //! End to end: flow IR compiled to a bundle, run by the runtime, compared with the reference
-//! interpreter on the same inputs (bit-exact for these ops, which compute the same way).
+//! interpreter on the same inputs, bit for bit (these ops compute the same way in both).
 
-use std::sync::Arc;
+mod common;
 
+use common::{check_src as check, parse};
 use flowc_compiler::{CompileOptions, compile};
-use flowc_ir::{Context, Op};
 use flowc_tensor::Tensor;
-
-fn parse(ctx: &mut Context, src: &str) -> Op {
-    flowc_ir::parser::parse_source(ctx, src, "test.mlir", 0)
-        .unwrap_or_else(|d| panic!("{}", d[0].render(ctx)))
-}
-
-fn main_func(ctx: &Context, module: Op) -> Op {
-    let block = ctx.region_entry(ctx.region(module, 0)).unwrap();
-    ctx.block_ops(block)
-        .find(|&o| ctx.op_name(o) == "func.func")
-        .unwrap()
-}
 
 /// Deterministic pseudo-random values in [-2, 2).
 fn values(n: usize, seed: u64) -> Vec<f32> {
@@ -32,38 +20,6 @@ fn values(n: usize, seed: u64) -> Vec<f32> {
             ((s >> 40) as f32 / (1u64 << 24) as f32) * 4.0 - 2.0
         })
         .collect()
-}
-
-/// Compiles `src`, runs it with `threads` threads on `inputs`, and checks every output against
-/// the interpreter's.
-fn check(src: &str, inputs: Vec<Tensor>, threads: usize) {
-    let mut ictx = flowc_init::context_with_all_dialects();
-    let imodule = parse(&mut ictx, src);
-    let expected = flowc_interp::run_function(&ictx, main_func(&ictx, imodule), inputs.clone())
-        .expect("the interpreter runs the test program");
-
-    let mut ctx = flowc_init::context_with_all_dialects();
-    let module = parse(&mut ctx, src);
-    let compiled = compile(&mut ctx, module, CompileOptions::default())
-        .unwrap_or_else(|e| panic!("compile failed: {e}"));
-    let bytes = flowc_bundle::encode(&compiled.bundle);
-    let model = Arc::new(flowc_runtime::Model::from_bytes(&bytes).expect("bundle loads"));
-    let mut session =
-        flowc_runtime::Session::new(model.clone(), flowc_runtime::SessionOptions { threads })
-            .expect("session");
-    // Twice: a session is reusable and results do not depend on leftovers in the arena.
-    for _ in 0..2 {
-        for (i, t) in inputs.iter().enumerate() {
-            session.set_input_tensor(i, t).expect("input accepted");
-        }
-        session.run().expect("runs");
-        for (i, e) in expected.iter().enumerate() {
-            let got = session.output_tensor(i).expect("output");
-            assert_eq!(got.shape(), e.shape(), "output {i} shape");
-            assert_eq!(got.dtype(), e.dtype(), "output {i} dtype");
-            assert_eq!(got.to_f64_vec(), e.to_f64_vec(), "output {i} values");
-        }
-    }
 }
 
 #[test]
