@@ -15,6 +15,7 @@ pub fn register_all_dialects(ctx: &mut Context) {
     ctx.register_dialect(flowc_loop::dialect());
     ctx.register_dialect(flowc_buffer::dialect());
     ctx.register_dialect(flowc_vector::dialect());
+    ctx.register_dialect(flowc_gpu::dialect());
     ctx.register_dialect(flowc_test_dialect::dialect());
 }
 
@@ -27,6 +28,7 @@ pub fn register_all_passes(registry: &mut PassRegistry) {
     flowc_saturate::register_passes(registry);
     flowc_flow_to_loop::register_passes(registry);
     flowc_buffer_plan::register_passes(registry);
+    flowc_loop_to_gpu::register_passes(registry);
 }
 
 /// A registry with every pass.
