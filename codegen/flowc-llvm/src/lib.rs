@@ -35,7 +35,7 @@ mod target;
 mod translate;
 
 pub use link::{LinkError, link_shared_object};
-pub use target::{OptLevel, TargetOptions};
+pub use target::{DEFAULT_GPU_ARCH, NVPTX_TRIPLE, OptLevel, TargetOptions};
 
 use flowc_ir::{Context, Diagnostic, Location, Op};
 

@@ -9,6 +9,11 @@ use inkwell::targets::{
 };
 use std::sync::Once;
 
+/// The NVPTX triple flowc emits PTX for.
+pub const NVPTX_TRIPLE: &str = "nvptx64-nvidia-cuda";
+/// The GPU architecture PTX is generated for unless told otherwise (Hopper).
+pub const DEFAULT_GPU_ARCH: &str = "sm_90";
+
 /// The optimization level: the `default<On>` pipeline of the new pass manager and the code
 /// generator's level.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
@@ -62,6 +67,10 @@ pub struct TargetOptions {
     /// Comma-separated features (`+avx2,+fma`), possibly empty.
     pub features: String,
     pub opt_level: OptLevel,
+    /// Computes transcendental `math` ops (exp, log, sin, tanh, erf, pow ...) with flowc's own
+    /// f32 polynomials instead of calls to the C math library. Always so for NVPTX, which has no
+    /// math library; on a CPU it exists so that the GPU's math can be checked on the host.
+    pub portable_math: bool,
 }
 
 impl Default for TargetOptions {
@@ -82,6 +91,7 @@ impl TargetOptions {
             cpu: TargetMachine::get_host_cpu_name().to_string(),
             features: TargetMachine::get_host_cpu_features().to_string(),
             opt_level: OptLevel::O3,
+            portable_math: false,
         }
     }
 
@@ -92,7 +102,25 @@ impl TargetOptions {
             cpu: "generic".to_string(),
             features: String::new(),
             opt_level: OptLevel::O3,
+            portable_math: false,
         }
+    }
+
+    /// NVIDIA GPUs: `nvptx64-nvidia-cuda` for `arch` (`sm_90`, ...), at O3. The kernels must be
+    /// GPU kernels (`convert-loop-to-gpu`); [`crate::EmitKind::Assembly`] is PTX text.
+    pub fn nvptx(arch: &str) -> TargetOptions {
+        TargetOptions {
+            triple: NVPTX_TRIPLE.to_string(),
+            cpu: arch.to_string(),
+            features: String::new(),
+            opt_level: OptLevel::O3,
+            portable_math: true,
+        }
+    }
+
+    /// Whether the triple is an NVPTX one (GPU kernels, PTX).
+    pub fn is_nvptx(&self) -> bool {
+        self.triple.starts_with("nvptx")
     }
 
     /// Whether this is the host's triple (objects for it can be linked and loaded here).

@@ -136,6 +136,8 @@ macro_rules! b {
     };
 }
 
+mod nvptx;
+
 impl<'a, 'ctx> Translator<'a, 'ctx> {
     // ===== Errors and lookups =====
 
@@ -282,6 +284,20 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
     fn kernel(&mut self, kernel: FuncOp) -> R<()> {
         let ir = self.ir;
         let op = kernel.op();
+        let is_gpu = ir.has_attr(op, flowc_gpu::KERNEL_ATTR);
+        match (self.opts.is_nvptx(), is_gpu) {
+            (true, true) => return self.gpu_kernel(kernel),
+            (true, false) => {
+                return Err(self.err(
+                    op,
+                    "the NVPTX target needs GPU kernels ('gpu.kernel'): run convert-loop-to-gpu first",
+                ));
+            }
+            (false, true) => {
+                return Err(self.err(op, "a 'gpu.kernel' function needs the NVPTX target"));
+            }
+            (false, false) => {}
+        }
         let name = kernel.name(ir).to_string();
         let (inputs, results) = kernel.signature(ir);
         if !results.is_empty() {
@@ -706,6 +722,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             _ if name.starts_with("math.") => self.math(op, &name["math.".len()..]),
             _ if name.starts_with("buffer.") => self.buffer(op, &name["buffer.".len()..]),
             _ if name.starts_with("vector.") => self.vector(op, &name["vector.".len()..]),
+            _ if name.starts_with("gpu.") => self.gpu(op, &name["gpu.".len()..]),
             _ => Err(self.unsupported(op)),
         }
     }
@@ -725,7 +742,8 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
     ) -> R<(PointerValue<'ctx>, BasicTypeEnum<'ctx>, Type)> {
         let ir = self.ir;
         let mty = ir.value_type(memref);
-        if !flowc_buffer::is_static_dense_memref(ir, mty) {
+        let shared = self.opts.is_nvptx() && flowc_gpu::shared_memref_parts(ir, mty).is_some();
+        if !flowc_buffer::is_static_dense_memref(ir, mty) && !shared {
             return Err(self.err(
                 op,
                 format!(
@@ -1492,6 +1510,22 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         let libm = |t: &mut Self, base: &str| -> R<BasicValueEnum<'ctx>> {
             t.promoted(fkind, &args, rty, |t, a| t.libm(base, a))
         };
+        if self.opts.is_nvptx() || self.opts.portable_math {
+            // No C math library on the GPU: see `gpu_math`.
+            let gpu_name = if name == "fpowi" { "powf" } else { name };
+            if nvptx::GPU_MATH.contains(&gpu_name) {
+                let r = self.promoted(fkind, &args, rty, |t, a| {
+                    if name == "fpowi" {
+                        let n = b!(t.build_cast(Opc::SIToFP, a[1], a[0].get_type(), ""));
+                        t.gpu_math("powf", &[a[0], n])
+                    } else {
+                        t.gpu_math(gpu_name, a)
+                    }
+                })?;
+                self.set_result(op, 0, r);
+                return Ok(());
+            }
+        }
         let r: BasicValueEnum<'ctx> = match name {
             "absf" => intr(self, "llvm.fabs")?,
             "ceil" => intr(self, "llvm.ceil")?,

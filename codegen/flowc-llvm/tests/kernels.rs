@@ -137,9 +137,13 @@ impl Loaded {
 
 /// Compiles `src` for the host, links and loads it.
 fn compile(src: &str) -> Loaded {
+    compile_for(src, &TargetOptions::host())
+}
+
+fn compile_for(src: &str, opts: &TargetOptions) -> Loaded {
     let mut ctx = context();
     let module = parse(&mut ctx, src);
-    let object = match emit_object(&ctx, module, &TargetOptions::host()) {
+    let object = match emit_object(&ctx, module, opts) {
         Ok(o) => o,
         Err(d) => panic!("{}", d.render(&ctx)),
     };
@@ -591,5 +595,149 @@ func.func private @bf(%a: memref<16xf32>, %o: memref<16xbf16>) attributes {flowc
         let b = bf16::from_f32(a[i]).to_f32();
         let m = bf16::from_f32(b * 3.0).to_f32();
         assert_eq!(got[i], bf16::from_f32(m + b).to_bits(), "{i}");
+    }
+}
+
+/// The GPU's math (`portable_math`, what NVPTX kernels compute) checked on the host against
+/// f64 references: relative error under 2e-6 for most functions (a few ulp), looser where the
+/// formula cancels (pow, the inverse trig and hyperbolic functions through log / atan).
+#[test]
+fn portable_math_matches_f64_references() {
+    type F = fn(f64) -> f64;
+    let unary: &[(&str, F, f64, f64, f64)] = &[
+        ("exp", f64::exp, -87.0, 88.0, 2e-6),
+        ("exp2", f64::exp2, -120.0, 120.0, 2e-5),
+        ("expm1", f64::exp_m1, -5.0, 5.0, 2e-6),
+        ("log", f64::ln, 1e-30, 1e30, 2e-6),
+        ("log2", f64::log2, 1e-3, 1e3, 2e-6),
+        ("log10", f64::log10, 1e-3, 1e3, 2e-6),
+        ("log1p", f64::ln_1p, -0.9, 10.0, 2e-6),
+        ("sin", f64::sin, -20.0, 20.0, 2e-6),
+        ("cos", f64::cos, -20.0, 20.0, 2e-6),
+        ("tan", f64::tan, -1.5, 1.5, 4e-6),
+        ("sinh", f64::sinh, -10.0, 10.0, 2e-6),
+        ("cosh", f64::cosh, -10.0, 10.0, 2e-6),
+        ("tanh", f64::tanh, -10.0, 10.0, 2e-6),
+        ("atan", f64::atan, -50.0, 50.0, 2e-6),
+        ("asin", f64::asin, -0.99, 0.99, 4e-6),
+        ("acos", f64::acos, -0.99, 0.99, 4e-6),
+        ("erf", libm::erf, -4.0, 4.0, 2e-6),
+        ("erfc", libm::erfc, -2.0, 1.5, 1e-5),
+        ("cbrt", f64::cbrt, -1e3, 1e3, 2e-6),
+        ("asinh", f64::asinh, -10.0, 10.0, 4e-6),
+        ("acosh", f64::acosh, 1.5, 100.0, 4e-6),
+        ("atanh", f64::atanh, -0.9, 0.9, 4e-6),
+    ];
+    const N: usize = 257;
+    let mut opts = TargetOptions::host();
+    opts.portable_math = true;
+    for &(name, reference, lo, hi, tol) in unary {
+        let src = format!(
+            r#"
+func.func private @f(%a: memref<{N}xf32>, %b: memref<{N}xf32>) attributes {{flowc.kernel}} {{
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = arith.constant {N} : index
+  loop.parallel (%i) = (%c0) to (%n) step (%c1) {{
+    %x = buffer.load %a[%i] : memref<{N}xf32>
+    %y = math.{name} %x : f32
+    buffer.store %y, %b[%i] : memref<{N}xf32>
+    loop.yield
+  }}
+  return
+}}"#
+        );
+        let lib = compile_for(&src, &opts);
+        let xs: Vec<f32> = (0..N)
+            .map(|i| (lo + (hi - lo) * i as f64 / (N - 1) as f64) as f32)
+            .collect();
+        let mut a = Buffer::from_f32(&xs);
+        let mut b = Buffer::from_f32(&[f32::NAN; N]);
+        lib.call("f", &mut [&mut a, &mut b], 0, N as i64);
+        for (x, y) in xs.iter().zip(b.to_f32()) {
+            let want = reference(f64::from(*x));
+            let err = (f64::from(y) - want).abs() / want.abs().max(1e-6);
+            assert!(
+                err <= tol,
+                "{name}({x}) = {y}, want {want} (rel. error {err:e})"
+            );
+        }
+    }
+    // Special values.
+    let special = r#"
+func.func private @f(%a: memref<6xf32>, %b: memref<6xf32>, %c: memref<6xf32>) attributes {flowc.kernel} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = arith.constant 6 : index
+  loop.parallel (%i) = (%c0) to (%n) step (%c1) {
+    %x = buffer.load %a[%i] : memref<6xf32>
+    %e = math.exp %x : f32
+    %l = math.log %x : f32
+    buffer.store %e, %b[%i] : memref<6xf32>
+    buffer.store %l, %c[%i] : memref<6xf32>
+    loop.yield
+  }
+  return
+}"#;
+    let lib = compile_for(special, &opts);
+    let xs = [0.0f32, -1.0, f32::INFINITY, f32::NAN, 100.0, -120.0];
+    let mut a = Buffer::from_f32(&xs);
+    let mut b = Buffer::from_f32(&[0.0; 6]);
+    let mut c = Buffer::from_f32(&[0.0; 6]);
+    lib.call("f", &mut [&mut a, &mut b, &mut c], 0, 6);
+    let (e, l) = (b.to_f32(), c.to_f32());
+    assert_eq!(e[0], 1.0);
+    assert_eq!(e[2], f32::INFINITY);
+    assert!(e[3].is_nan());
+    assert_eq!(e[4], f32::INFINITY);
+    assert_eq!(e[5], 0.0);
+    assert_eq!(l[0], f32::NEG_INFINITY);
+    assert!(l[1].is_nan());
+    assert_eq!(l[2], f32::INFINITY);
+    assert!(l[3].is_nan());
+    // Binary: powf and atan2.
+    let binary = r#"
+func.func private @f(%a: memref<8xf32>, %b: memref<8xf32>, %p: memref<8xf32>, %t: memref<8xf32>) attributes {flowc.kernel} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = arith.constant 8 : index
+  loop.parallel (%i) = (%c0) to (%n) step (%c1) {
+    %x = buffer.load %a[%i] : memref<8xf32>
+    %y = buffer.load %b[%i] : memref<8xf32>
+    %q = math.powf %x, %y : f32
+    %r = math.atan2 %x, %y : f32
+    buffer.store %q, %p[%i] : memref<8xf32>
+    buffer.store %r, %t[%i] : memref<8xf32>
+    loop.yield
+  }
+  return
+}"#;
+    let lib = compile_for(binary, &opts);
+    let xs = [2.0f32, -2.0, -2.0, 0.0, 0.0, 1.5, 10.0, -3.0];
+    let ys = [0.5f32, 3.0, 2.0, 2.0, -1.0, -2.5, 7.5, -0.5];
+    let mut a = Buffer::from_f32(&xs);
+    let mut b = Buffer::from_f32(&ys);
+    let mut p = Buffer::from_f32(&[0.0; 8]);
+    let mut t = Buffer::from_f32(&[0.0; 8]);
+    lib.call("f", &mut [&mut a, &mut b, &mut p, &mut t], 0, 8);
+    for (i, (&x, &y)) in xs.iter().zip(&ys).enumerate() {
+        let (x, y) = (f64::from(x), f64::from(y));
+        let (got_p, got_t) = (f64::from(p.to_f32()[i]), f64::from(t.to_f32()[i]));
+        let want_p = x.powf(y);
+        if want_p.is_nan() {
+            assert!(got_p.is_nan(), "pow({x}, {y}) = {got_p}");
+        } else if want_p.is_infinite() {
+            assert_eq!(got_p, want_p, "pow({x}, {y})");
+        } else {
+            assert!(
+                (got_p - want_p).abs() <= 1e-5 * want_p.abs().max(1e-6),
+                "pow({x}, {y}) = {got_p}, want {want_p}"
+            );
+        }
+        let want_t = x.atan2(y);
+        assert!(
+            (got_t - want_t).abs() <= 2e-6 * want_t.abs().max(1.0),
+            "atan2({x}, {y}) = {got_t}, want {want_t}"
+        );
     }
 }

@@ -12,9 +12,15 @@
 //!   `--target-triple` / `--mcpu` / `--mattr` say otherwise (another triple defaults to the
 //!   `generic` CPU without extra features).
 //!
+//! - `--emit=ptx`: the same for NVIDIA GPUs: the kernels are mapped to grids first
+//!   (`convert-loop-to-gpu`, for those not yet `gpu.kernel`s), then translated for
+//!   `nvptx64-nvidia-cuda` and the architecture of `--gpu-arch` (`sm_90` by default); prints PTX.
+//!   `--emit=llvm --target-triple nvptx64-nvidia-cuda` prints the NVVM IR of the same.
+//!
 //! ```text
 //! flowc-translate --import-onnx model.onnx [-o out.mlir] [--mlir-print-debuginfo] [--mlir-print-op-generic]
 //! flowc-translate --emit=llvm|asm|obj kernels.mlir [-o out] [--target-triple T] [--mcpu CPU] [--mattr +f1,-f2] [-O N]
+//! flowc-translate --emit=ptx kernels.mlir [-o out] [--gpu-arch sm_90] [-O N]
 //! ```
 //!
 //! Errors print as `model.onnx: error: node 'n' (op 'X', domain '', opset 13): message` (import)
@@ -55,6 +61,10 @@ struct Cli {
     /// another triple).
     #[arg(long = "mattr", value_name = "FEATURES")]
     mattr: Option<String>,
+
+    /// PTX: the GPU architecture (`sm_80`, `sm_90`, ...).
+    #[arg(long = "gpu-arch", value_name = "ARCH", default_value = flowc_llvm::DEFAULT_GPU_ARCH)]
+    gpu_arch: String,
 
     /// Code generation: optimization level 0-3.
     #[arg(short = 'O', value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=3))]
@@ -105,6 +115,8 @@ enum Emit {
     Asm,
     /// A relocatable object file (needs -o).
     Obj,
+    /// PTX text for NVIDIA GPUs (`--gpu-arch`).
+    Ptx,
 }
 
 fn main() -> ExitCode {
@@ -141,8 +153,13 @@ fn run(cli: &Cli) -> Result<(), String> {
 }
 
 /// The code generation target from the command line.
-fn target_options(cli: &Cli) -> flowc_llvm::TargetOptions {
+fn target_options(cli: &Cli, kind: Emit) -> flowc_llvm::TargetOptions {
     let mut opts = match &cli.target_triple {
+        _ if kind == Emit::Ptx => flowc_llvm::TargetOptions::nvptx(&cli.gpu_arch),
+        Some(triple) if triple.starts_with("nvptx") => flowc_llvm::TargetOptions {
+            triple: triple.clone(),
+            ..flowc_llvm::TargetOptions::nvptx(&cli.gpu_arch)
+        },
         Some(triple) => {
             let cross = flowc_llvm::TargetOptions::cross(triple);
             if cross.is_host() {
@@ -190,10 +207,18 @@ fn emit(cli: &Cli, kind: Emit) -> Result<(), String> {
     let module =
         flowc_ir::parser::parse_source(&mut ctx, &source, file, 0).map_err(|d| render(&ctx, &d))?;
     flowc_ir::verifier::verify(&ctx, module).map_err(|d| render(&ctx, &d))?;
-    let opts = target_options(cli);
+    let opts = target_options(cli, kind);
+    if opts.is_nvptx() {
+        flowc_loop_to_gpu::convert_loop_to_gpu(
+            &mut ctx,
+            module,
+            flowc_loop_to_gpu::DEFAULT_BLOCK_SIZE,
+        )
+        .map_err(|d| render(&ctx, &[d]))?;
+    }
     let kind = match kind {
         Emit::Llvm => flowc_llvm::EmitKind::LlvmIr,
-        Emit::Asm => flowc_llvm::EmitKind::Assembly,
+        Emit::Asm | Emit::Ptx => flowc_llvm::EmitKind::Assembly,
         Emit::Obj => flowc_llvm::EmitKind::Object,
     };
     let bytes = flowc_llvm::emit(&ctx, module, &opts, kind).map_err(|d| render(&ctx, &[d]))?;
