@@ -14,6 +14,10 @@
 //! output row is a run of contiguous vector loads), then 16 outputs at a time with the
 //! kernel's taps unrolled.
 //!
+//! The tail of a `flow.fused` region headed by the Conv (fused.rs: activation, residual add) is
+//! applied by these f32 kernels to each output right after its final value is stored (gemm.rs's
+//! `finish_tile`, the depthwise kernel per 16 outputs, the transposed kernel as it writes Y).
+//!
 //! Everything else (3-D, other element types) and ConvTranspose take a direct loop nest.
 
 use crate::OpCx;
@@ -460,6 +464,10 @@ fn conv_gemm(
     };
     let mut args = vec![bsrc, wp];
     args.extend(bias);
+    let tail = cx.take_epilogue_tail();
+    let tail_bufs = tail.as_ref().map(|t| t.buffers()).unwrap_or_default();
+    let ntail = tail_bufs.len();
+    args.extend(tail_bufs);
     args.push(out);
     cx.kernel(ctx, "conv", &args, |kb, args| {
         let bmem = match mode {
@@ -475,6 +483,14 @@ fn conv_gemm(
             BMode::Im2col => None,
             BMode::Packed => Some(gemm::alloca(kb, vec![cb * khw, ncb])),
         };
+        let nargs = args.len();
+        let bound = tail.as_ref().map(|t| {
+            t.bind(
+                kb,
+                &args[nargs - 1 - ntail..nargs - 1],
+                &[nimg * cout, npos],
+            )
+        });
         let epi = Epilogue {
             out: o2,
             alpha: 1.0,
@@ -483,6 +499,7 @@ fn conv_gemm(
                 None => Bias::None,
             },
             tmp,
+            tail: bound.as_ref(),
         };
         kb.parallel(&[nimg * group, mblocks, nblocks], |kb, ivs| {
             let (bg, mi, ni) = (ivs[0], ivs[1], ivs[2]);
@@ -546,6 +563,7 @@ fn conv_gemm(
                 } else {
                     First::Cond(eq_const(kb, kbi, 0))
                 };
+                let last = (nkb > 1 && epi.tail.is_some()).then(|| eq_const(kb, kbi, nkb - 1));
                 // First B row of this block of k in the rows modes.
                 let brow_k = kb.addi(brows0, kbase);
                 match mode {
@@ -617,6 +635,7 @@ fn conv_gemm(
                     let coff = mul_const(kb, panel, NR);
                     let ocol = kb.addi(n0, coff);
                     gemm::store_tile(kb, &epi, accs, mr, nv, width, orow, brow, ocol, first);
+                    gemm::finish_tile(kb, &epi, mr, width, orow, ocol, last);
                 };
                 gemm::macro_tile(kb, klen, block, &a_at, &b_at, &store);
             });
@@ -694,6 +713,10 @@ fn conv_gemm_t(
     let bcols = if pointwise { npos } else { npad };
     let mut args = vec![bsrc, wt];
     args.extend(bias);
+    let tail = cx.take_epilogue_tail();
+    let tail_bufs = tail.as_ref().map(|t| t.buffers()).unwrap_or_default();
+    let ntail = tail_bufs.len();
+    args.extend(tail_bufs);
     args.push(out);
     cx.kernel(ctx, "conv_t", &args, |kb, args| {
         let bmem = gemm::view(kb, args[0], vec![brows, bcols]);
@@ -702,11 +725,21 @@ fn conv_gemm_t(
         let bias = bias.map(|_| args[2]);
         let tmp = gemm::alloca(kb, vec![VL]);
         let acc = gemm::alloca(kb, vec![ppb * npad8, NR]);
+        let nargs = args.len();
+        // The tail is applied when the transposed tiles are written out, not to `acc`.
+        let bound = tail.as_ref().map(|t| {
+            t.bind(
+                kb,
+                &args[nargs - 1 - ntail..nargs - 1],
+                &[nimg * cout, npos],
+            )
+        });
         let epi = Epilogue {
             out: acc,
             alpha: 1.0,
             bias: Bias::None,
             tmp,
+            tail: None,
         };
         kb.parallel(&[nimg * group, nblocks], |kb, ivs| {
             let (bg, ni) = (ivs[0], ivs[1]);
@@ -795,6 +828,10 @@ fn conv_gemm_t(
                     let v = kb.load(acc, &[r, cj]);
                     let v = match bv {
                         Some(b) => kb.binary("arith.addf", v, b),
+                        None => v,
+                    };
+                    let v = match &bound {
+                        Some(t) => t.eval(kb, v, &[orow, pos]),
                         None => v,
                     };
                     kb.store(v, o2, &[orow, pos]);
@@ -1034,11 +1071,19 @@ fn depthwise(
     let out = cx.output(ctx, 0)?;
     let mut args = vec![x, wt];
     args.extend(bias);
+    let tail = cx.take_epilogue_tail();
+    let tail_bufs = tail.as_ref().map(|t| t.buffers()).unwrap_or_default();
+    let ntail = tail_bufs.len();
+    args.extend(tail_bufs);
     args.push(out);
     cx.kernel(ctx, "conv_dw", &args, |kb, args| {
         let x3 = gemm::view(kb, args[0], vec![nimg * c, h, w]);
         let w2 = gemm::view(kb, args[1], vec![c, kh * kw]);
         let o3 = gemm::view(kb, *args.last().expect("output"), vec![nimg * c, oh, ow]);
+        let nargs = args.len();
+        let bound = tail
+            .as_ref()
+            .map(|t| t.bind(kb, &args[nargs - 1 - ntail..nargs - 1], &[nimg * c, oh, ow]));
         let q = gemm::alloca(kb, vec![sw * hp, wq]);
         let tmp = gemm::alloca(kb, vec![VL]);
         kb.parallel(&[nimg * c], |kb, ivs| {
@@ -1126,6 +1171,13 @@ fn depthwise(
                             let v = kb.load(tmp, &[e]);
                             let col = kb.addi(i0, e);
                             kb.store(v, o3, &[plane, oy, col]);
+                        });
+                    }
+                    // A fused tail, on the 16 outputs just stored.
+                    if let Some(t) = &bound {
+                        kb.for_range(width, |kb, e| {
+                            let col = kb.addi(i0, e);
+                            t.apply(kb, o3, &[plane, oy, col]);
                         });
                     }
                 };

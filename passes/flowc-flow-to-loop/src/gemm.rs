@@ -13,12 +13,16 @@
 //! - A is read as scalars: rows of a row-major matrix, columns of a transposed one, or panels
 //!   packed as `[panels, K, MR]` (convolution weights).
 //! - The epilogue adds the bias (per row of C, or Gemm's broadcast `beta · C`) on the first block
-//!   of k and accumulates into C on later ones.
+//!   of k and accumulates into C on later ones. An optional elementwise tail (a `flow.fused`
+//!   region's ops after this product, fused.rs) is applied to a tile by [`finish_tile`] right
+//!   after its last block of k is stored, while the tile is in cache: the fused activation /
+//!   residual add costs no kernel and no intermediate buffer.
 //!
 //! The loop nests around the micro-kernel (tasks, cache blocks) are the callers' (matmul.rs,
 //! conv.rs); [`macro_tile`] runs the micro-kernel over a block of tiles.
 
 use crate::builder::{Kb, cmpi};
+use crate::fused::BoundTail;
 use flowc_ir::{Context, Type, Value};
 
 /// f32 lanes per vector (AVX-512).
@@ -254,14 +258,17 @@ pub enum Bias {
 }
 
 /// How a micro-tile is written to C.
-#[derive(Clone, Copy, Debug)]
-pub struct Epilogue {
+#[derive(Clone, Copy)]
+pub struct Epilogue<'t> {
     /// C as a 2-D memref.
     pub out: Value,
     pub alpha: f64,
     pub bias: Bias,
     /// A 16-element stack buffer for partial vectors.
     pub tmp: Value,
+    /// The elementwise tail of a fused region, bound to C's 2-D shape: applied by
+    /// [`finish_tile`] once a tile holds its final values (not by [`store_tile`]).
+    pub tail: Option<&'t BoundTail<'t>>,
 }
 
 /// When the tile is stored: the first block of k (initialize with the bias), a later one
@@ -277,7 +284,7 @@ pub enum First {
 #[allow(clippy::too_many_arguments)]
 pub fn store_tile(
     kb: &mut Kb<'_>,
-    epi: &Epilogue,
+    epi: &Epilogue<'_>,
     accs: &[Value],
     mr: i64,
     nv: i64,
@@ -311,7 +318,7 @@ pub fn store_tile(
 #[allow(clippy::too_many_arguments)]
 fn store_tile_with(
     kb: &mut Kb<'_>,
-    epi: &Epilogue,
+    epi: &Epilogue<'_>,
     accs: &[Value],
     mr: i64,
     nv: i64,
@@ -413,6 +420,36 @@ fn store_tile_with(
             }
         }
     }
+}
+
+/// Applies the epilogue's tail (if any) in place to the `mr x width` tile whose first element is
+/// C[orow, ocol], just written by [`store_tile`]: call it after every `store_tile` with `last`
+/// the condition that this block of k is the last one (`None`: there is only one block). Each
+/// element is re-read from the cache-hot tile, put through the tail's scalar functions (with the
+/// tail's other operands read at the same index) and stored back.
+#[allow(clippy::too_many_arguments)]
+pub fn finish_tile(
+    kb: &mut Kb<'_>,
+    epi: &Epilogue<'_>,
+    mr: i64,
+    width: i64,
+    orow: Value,
+    ocol: Value,
+    last: Option<Value>,
+) {
+    let Some(tail) = epi.tail else {
+        return;
+    };
+    let out = epi.out;
+    maybe_if(kb, last, |kb| {
+        kb.for_range(mr, |kb, r| {
+            let row = kb.addi(orow, r);
+            kb.for_range(width, |kb, e| {
+                let col = kb.addi(ocol, e);
+                tail.apply(kb, out, &[row, col]);
+            });
+        });
+    });
 }
 
 /// A count known at compile time or at run time.

@@ -452,6 +452,7 @@ impl Lowering<'_> {
             lw: self,
             op,
             outputs,
+            tail: None,
         };
         lower_op(ctx, &mut cx)
     }
@@ -492,6 +493,9 @@ pub struct OpCx<'l, 'n> {
     pub op: Op,
     /// One buffer per result (`None` for absent optional results).
     outputs: Vec<Option<Value>>,
+    /// The elementwise tail of the `flow.fused` region this op heads (fused.rs), for a kernel
+    /// that can apply it as an epilogue; left here, it becomes a kernel of its own.
+    pub(crate) tail: Option<fused::Tail>,
 }
 
 /// A kernel being built: its builder, positioned in the kernel's entry block, and its arguments
@@ -661,6 +665,17 @@ impl OpCx<'_, '_> {
 
     pub fn attr_str<'c>(&self, ctx: &'c Context, name: &str) -> Option<&'c str> {
         self.attr(ctx, name).and_then(|a| ctx.str_value(a))
+    }
+
+    /// The tail to apply as an epilogue, if this op heads a fused region and every operand of
+    /// the tail can be read at the output's index ([`fused::Tail::fits_epilogue`]); the caller
+    /// must then apply it.
+    pub(crate) fn take_epilogue_tail(&mut self) -> Option<fused::Tail> {
+        if self.tail.as_ref().is_some_and(|t| t.fits_epilogue()) {
+            self.tail.take()
+        } else {
+            None
+        }
     }
 
     /// A located "not supported" error for this op.

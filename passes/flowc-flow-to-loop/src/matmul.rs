@@ -4,7 +4,9 @@
 //! f32 goes through the GEMM engine (gemm.rs): B is packed into `[panels, K, NR]` panels, at
 //! compile time when it is a constant (a new weight), else by a packing kernel into an arena
 //! scratch buffer; the product kernel's tasks are (batch, block of rows, block of columns) and
-//! each runs blocks of k of the micro-kernel over its tiles, reading A in place. Other element
+//! each runs blocks of k of the micro-kernel over its tiles, reading A in place; the tail of a
+//! fused region headed by the product is applied to each tile after its last block of k
+//! (gemm.rs's `finish_tile`). Other element
 //! types take a plain loop nest (f16 / bf16 computed in f32 and rounded once, integers wrapping),
 //! like the interpreter.
 
@@ -503,6 +505,11 @@ fn product_kernel(
     if let Some((c, _, _)) = &op.c {
         args.push(*c);
     }
+    // A fused region's tail, applied to each tile after its last block of k.
+    let tail = cx.take_epilogue_tail();
+    let tail_bufs = tail.as_ref().map(|t| t.buffers()).unwrap_or_default();
+    let ntail = tail_bufs.len();
+    args.extend(tail_bufs);
     args.push(out);
     let trans_a = op.trans_a;
     let alpha = op.alpha;
@@ -527,11 +534,16 @@ fn product_kernel(
             None => Bias::None,
         };
         let tmp = gemm::alloca(kb, vec![gemm::VL]);
+        let nargs = args.len();
+        let bound = tail
+            .as_ref()
+            .map(|t| t.bind(kb, &args[nargs - 1 - ntail..nargs - 1], &[nb * m, n]));
         let epi = Epilogue {
             out: o2,
             alpha,
             bias,
             tmp,
+            tail: bound.as_ref(),
         };
         let nk = (k + KC - 1) / KC;
         kb.parallel(&[nb, mblocks, nblocks], |kb, ivs| {
@@ -564,6 +576,7 @@ fn product_kernel(
                 } else {
                     First::Cond(eq_const(kb, pc, 0))
                 };
+                let last = (nk > 1 && epi.tail.is_some()).then(|| eq_const(kb, pc, nk - 1));
                 let a_at = |kb: &mut Kb<'_>, tile: Value| {
                     let off = mul_const(kb, tile, MR);
                     if trans_a {
@@ -598,6 +611,7 @@ fn product_kernel(
                     let coff = mul_const(kb, panel, NR);
                     let ocol = kb.addi(n0, coff);
                     gemm::store_tile(kb, &epi, accs, mr, nv, width, orow, brow, ocol, first);
+                    gemm::finish_tile(kb, &epi, mr, width, orow, ocol, last);
                 };
                 gemm::macro_tile(kb, klen, block, &a_at, &b_at, &store);
             });

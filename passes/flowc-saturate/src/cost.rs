@@ -11,10 +11,11 @@
 //! cost nothing (weights are read by their consumer, which counts the bytes), views (the
 //! reshape family: `buffer.view`, no kernel) cost [`Target::view`], a kernel op one launch plus
 //! its traffic and work, and a `flow.fused` kernel one launch plus the traffic of its inputs and
-//! result only: its intermediates never reach memory. A node whose type could not be inferred
+//! result only (its intermediates never reach memory) and the work of its ops, a conv / gemm /
+//! matmul head's included. A node whose type could not be inferred
 //! costs infinity and is never chosen. Dynamic dims count as [`DYN_DIM`] elements.
 
-use crate::lang::{FGraph, FNode, KeyData, shape_of};
+use crate::lang::{FGraph, FNode, Key, KeyData, Src, shape_of};
 use egg::{CostFunction, Id, Language};
 use flowc_ir::{Context, Type};
 
@@ -91,7 +92,20 @@ impl CostModel<'_> {
                 for &a in &node.args {
                     bytes += ty_of(a).map_or(0.0, |t| size(ctx, t).1);
                 }
-                let flops: f64 = body.ops.iter().map(|(_, _, t)| size(ctx, *t).0).sum();
+                // Each op's work as if it were its own kernel (a head's GEMM work included).
+                let mut flops = 0.0;
+                for (key, srcs, t) in &body.ops {
+                    let out_n = size(ctx, *t).0;
+                    let arg_ty = |i: usize| match srcs.get(i) {
+                        Some(Src::Arg(j)) => node.args.get(*j as usize).and_then(|&a| ty_of(a)),
+                        Some(Src::Op(j)) => body.ops.get(*j as usize).map(|o| o.2),
+                        None => None,
+                    };
+                    flops += match eg.analysis.op_name(*key) {
+                        Some(name) => self.flops(name, *key, &arg_ty, out_n),
+                        None => out_n,
+                    };
+                }
                 self.target.launch + bytes + flops / self.target.flops_per_byte
             }
             KeyData::Op { name, .. } => {
@@ -110,19 +124,30 @@ impl CostModel<'_> {
                 for &a in &node.args {
                     bytes += ty_of(a).map_or(0.0, |t| size(ctx, t).1);
                 }
-                let flops = self.flops(name, node, out_n);
+                let flops = self.flops(
+                    name,
+                    node.key,
+                    &|i| node.args.get(i).and_then(|&a| ty_of(a)),
+                    out_n,
+                );
                 self.target.launch + bytes + flops / self.target.flops_per_byte
             }
         }
     }
 
-    fn flops(&self, name: &str, node: &FNode, out_n: f64) -> f64 {
+    /// The work of op `name` (key `key`) whose operand `i` has type `arg_ty(i)`, with `out_n`
+    /// result elements.
+    fn flops(
+        &self,
+        name: &str,
+        key: Key,
+        arg_ty: &dyn Fn(usize) -> Option<Type>,
+        out_n: f64,
+    ) -> f64 {
         let eg = self.eg;
         let ctx = &eg.analysis.ctx;
         let dims = |i: usize| -> Vec<f64> {
-            node.args
-                .get(i)
-                .and_then(|&a| eg[a].data.ty)
+            arg_ty(i)
                 .and_then(|t| shape_of(ctx, t))
                 .map(|(s, _)| {
                     s.iter()
@@ -138,7 +163,7 @@ impl CostModel<'_> {
             }
             "flow.gemm" => {
                 let a = dims(0);
-                let trans_a = eg.analysis.attr_i64(node.key, "transA").unwrap_or(0) != 0;
+                let trans_a = eg.analysis.attr_i64(key, "transA").unwrap_or(0) != 0;
                 let k = if trans_a { a.first() } else { a.last() };
                 2.0 * out_n * k.copied().unwrap_or(1.0)
             }

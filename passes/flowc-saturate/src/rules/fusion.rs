@@ -5,12 +5,18 @@
 //! | `matmul-add-gemm` | `matmul(a, B) + c` -> `gemm(a, B, c)` for a 2-D f32 `B` and a bias broadcast along rows (`[N]`, `[1, N]`, scalar; `[M, N]` too when `a` is 2-D); a higher-rank `a` is viewed as 2-D (`reshape`, no kernel) and the result viewed back |
 //! | `ew-fuse` | an elementwise op whose operand is an elementwise op (or a fused kernel) of the same shape, used only there -> one `flow.fused` kernel computing both per element |
 //! | `ew-fuse-into` | idem with the consumer already a fused kernel |
+//! | `head-fuse` | an elementwise op whose operand is a conv / gemm / matmul ([`HEADS`], f32) of the same shape, used only there -> one `flow.fused` kernel whose first op is that *head* and whose *tail* is the elementwise op: the head's kernel applies the tail to each output tile as it is stored (conv + bias + ReLU / Clip / LeakyReLU / Sigmoid / HardSwish, a residual Add, ...) |
+//! | `head-fuse-into` | idem with the consumer already a fused kernel |
 //!
-//! Fused kernels hold elementwise ops only (the list in [`FUSIBLE`]), every op in the body has
-//! the kernel's result shape (operands from outside may broadcast), and a body has at most
-//! [`MAX_BODY`] ops. Producers used more than once are not absorbed: that would compute them
-//! twice (a multi-result `flow.fused` would be needed). GELU written out (`x * 0.5 * (1 +
-//! erf(x / sqrt 2))`) becomes one kernel this way.
+//! Fused kernels hold elementwise ops only (the list in [`FUSIBLE`]) after at most one head,
+//! every op in the body has the kernel's result shape, and a body has at most [`MAX_BODY`] ops.
+//! Operands from outside may broadcast in a headless body; those of a headed body's tail must
+//! have the result's shape or be single elements (the head's kernel reads them at the index of
+//! the output element it finishes, whatever view of the output it uses). A head is always the
+//! first op: a headed body absorbs consumers (`ew-fuse` with a headed producer), never
+//! producers. Producers used more than once are not absorbed: that would compute them twice (a
+//! multi-result `flow.fused` would be needed). GELU written out (`x * 0.5 * (1 + erf(x / sqrt
+//! 2))`) becomes one kernel this way.
 
 use super::{RuleSet::Fusion, add_node, add_op, i64_const, konst, ops_in, shape, ty};
 use crate::lang::{FGraph, FNode, FusedBody, KeyData, Src};
@@ -64,7 +70,106 @@ pub fn rules() -> Vec<Rule> {
         r("matmul-add-gemm", "flow.add", matmul_add_gemm),
         r("ew-fuse", "*", ew_fuse),
         r("ew-fuse-into", "flow.fused", ew_fuse),
+        r("head-fuse", "*", head_fuse),
+        r("head-fuse-into", "flow.fused", head_fuse),
     ]
+}
+
+/// Ops that may head a fused kernel (conv.rs / matmul.rs of convert-flow-to-loop apply its tail
+/// as their GEMM epilogue).
+pub const HEADS: &[&str] = &["flow.conv", "flow.gemm", "flow.matmul"];
+
+/// Whether a fused body starts with a head.
+pub fn is_headed(eg: &FGraph, body: &FusedBody) -> bool {
+    body.ops
+        .first()
+        .and_then(|(k, _, _)| eg.analysis.op_name(*k))
+        .is_some_and(|n| HEADS.contains(&n))
+}
+
+/// Whether the tail of a headed body (over children `args`) reads only values of the result's
+/// shape (leading 1s aside) or single elements.
+fn tail_fits(eg: &FGraph, body: &FusedBody, args: &[Id]) -> bool {
+    let Some((out, _)) = shape_of_ty(eg, body.ty) else {
+        return false;
+    };
+    let strip = |s: &[i64]| -> Vec<i64> { s.iter().copied().skip_while(|&d| d == 1).collect() };
+    body.ops.iter().skip(1).all(|(_, srcs, _)| {
+        srcs.iter().all(|s| match *s {
+            Src::Op(_) => true,
+            Src::Arg(j) => static_shape(eg, args[j as usize]).is_some_and(|(sh, e)| {
+                is_f32(eg, e) && (strip(&sh) == strip(&out) || sh.iter().product::<i64>() == 1)
+            }),
+        })
+    })
+}
+
+fn shape_of_ty(eg: &FGraph, t: Type) -> Option<(Vec<i64>, Type)> {
+    crate::lang::shape_of(&eg.analysis.ctx, t)
+}
+
+/// A head node as a fused body of one op, if it can head a kernel: an f32 conv (1-D / 2-D),
+/// gemm or matmul with a static result.
+fn head_body(eg: &FGraph, n: &FNode, ty: Type) -> Option<FusedBody> {
+    let name = eg.analysis.op_name(n.key)?;
+    if !HEADS.contains(&name) {
+        return None;
+    }
+    let (shape, e) = shape_of_ty(eg, ty)?;
+    if !is_f32(eg, e) || shape.iter().any(|&d| d <= 0) {
+        return None;
+    }
+    if name == "flow.conv" && !(3..=4).contains(&shape.len()) {
+        return None;
+    }
+    let srcs = (0..n.args.len() as u32).map(Src::Arg).collect();
+    Some(FusedBody {
+        ops: vec![(n.key, srcs, ty)],
+        ty,
+    })
+}
+
+/// `head-fuse`: an elementwise op (or headless fused kernel) absorbs a single-use head operand.
+fn head_fuse(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
+    let Some(cty) = ty(eg, class) else {
+        return vec![];
+    };
+    let Some((out_shape, oe)) = static_shape(eg, class) else {
+        return vec![];
+    };
+    if !is_f32(eg, oe) {
+        return vec![];
+    }
+    let Some((cbody, cargs)) = as_body(eg, n, cty) else {
+        return vec![];
+    };
+    if is_headed(eg, &cbody) || cbody.ops.len() >= MAX_BODY {
+        return vec![];
+    }
+    let mut out = Vec::new();
+    for (i, &p) in cargs.iter().enumerate() {
+        if eg[p].data.uses != 1 || konst(eg, p).is_some() {
+            continue;
+        }
+        let Some(pty) = ty(eg, p) else { continue };
+        if static_shape(eg, p).map(|s| s.0) != Some(out_shape.clone()) {
+            continue;
+        }
+        let producers: Vec<FNode> = eg[p].nodes.clone();
+        for pn in producers {
+            let Some(hbody) = head_body(eg, &pn, pty) else {
+                continue;
+            };
+            let node = merge(eg, (&hbody, &pn.args), (&cbody, &cargs), i, cty);
+            let KeyData::Fused(body) = eg.analysis.key(node.key).clone() else {
+                continue;
+            };
+            if tail_fits(eg, &body, &node.args) {
+                out.push(add_node(eg, node));
+            }
+        }
+    }
+    out
 }
 
 fn static_shape(eg: &FGraph, id: Id) -> Option<(Vec<i64>, Type)> {
@@ -167,6 +272,10 @@ fn ew_fuse(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
     let Some((cbody, cargs)) = as_body(eg, n, cty) else {
         return vec![];
     };
+    // A head stays first: a headed consumer absorbs no producer.
+    if is_headed(eg, &cbody) {
+        return vec![];
+    }
     let mut out = Vec::new();
     for (i, &p) in cargs.iter().enumerate() {
         if eg[p].data.uses != 1 || konst(eg, p).is_some() {
@@ -184,7 +293,16 @@ fn ew_fuse(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
             if pbody.ops.len() + cbody.ops.len() > MAX_BODY {
                 continue;
             }
+            let headed = is_headed(eg, &pbody);
             let node = merge(eg, (&pbody, &pargs), (&cbody, &cargs), i, cty);
+            if headed {
+                let KeyData::Fused(body) = eg.analysis.key(node.key).clone() else {
+                    continue;
+                };
+                if !tail_fits(eg, &body, &node.args) {
+                    continue;
+                }
+            }
             out.push(add_node(eg, node));
         }
     }
@@ -310,6 +428,111 @@ mod tests {
                %1 = \"flow.add\"(%0, %b) : (tensor<4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
                return %1, %a : tensor<3x4xf32>, tensor<4xf32>",
             0,
+        );
+    }
+
+    fn fused(text: &str) -> Vec<String> {
+        crate::rules::testing::longest_fused(
+            text,
+            &["ew-fuse", "ew-fuse-into", "head-fuse", "head-fuse-into"],
+        )
+    }
+
+    #[test]
+    fn head_fuse() {
+        // Conv + bias + ReLU: one kernel headed by the conv.
+        assert_eq!(
+            fused(
+                "(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> (tensor<1x4x6x6xf32>, tensor<1x3x8x8xf32>) {
+                   %0 = \"flow.conv\"(%x, %w, %b) : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32>
+                   %1 = \"flow.relu\"(%0) : (tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+                   return %1, %x : tensor<1x4x6x6xf32>, tensor<1x3x8x8xf32>"
+            ),
+            ["conv", "relu"]
+        );
+        // Gemm + Sigmoid.
+        assert_eq!(
+            fused(
+                "(%a: tensor<3x4xf32>, %b: tensor<4x5xf32>, %c: tensor<5xf32>) -> (tensor<3x5xf32>, tensor<3x4xf32>) {
+                   %0 = \"flow.gemm\"(%a, %b, %c) : (tensor<3x4xf32>, tensor<4x5xf32>, tensor<5xf32>) -> tensor<3x5xf32>
+                   %1 = \"flow.sigmoid\"(%0) : (tensor<3x5xf32>) -> tensor<3x5xf32>
+                   return %1, %a : tensor<3x5xf32>, tensor<3x4xf32>"
+            ),
+            ["gemm", "sigmoid"]
+        );
+        // Integer matmul: no epilogue kernel for it, not fused.
+        assert!(
+            fused(
+                "(%a: tensor<3x4xi32>, %b: tensor<4x5xi32>) -> (tensor<3x5xi32>, tensor<3x4xi32>) {
+                   %0 = \"flow.matmul\"(%a, %b) : (tensor<3x4xi32>, tensor<4x5xi32>) -> tensor<3x5xi32>
+                   %1 = \"flow.relu\"(%0) : (tensor<3x5xi32>) -> tensor<3x5xi32>
+                   return %1, %a : tensor<3x5xi32>, tensor<3x4xi32>"
+            )
+            .is_empty()
+        );
+        // A head used twice stays a kernel of its own.
+        assert!(
+            fused(
+                "(%a: tensor<3x4xf32>, %b: tensor<4x5xf32>) -> (tensor<3x5xf32>, tensor<3x5xf32>) {
+                   %0 = \"flow.matmul\"(%a, %b) : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
+                   %1 = \"flow.relu\"(%0) : (tensor<3x5xf32>) -> tensor<3x5xf32>
+                   return %1, %0 : tensor<3x5xf32>, tensor<3x5xf32>"
+            )
+            .is_empty()
+        );
+        // A tail operand that broadcasts (a row bias) cannot be read at the output's index.
+        assert!(
+            fused(
+                "(%a: tensor<3x4xf32>, %b: tensor<4x5xf32>, %c: tensor<5xf32>) -> (tensor<3x5xf32>, tensor<3x4xf32>) {
+                   %0 = \"flow.matmul\"(%a, %b) : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
+                   %1 = \"flow.add\"(%0, %c) : (tensor<3x5xf32>, tensor<5xf32>) -> tensor<3x5xf32>
+                   return %1, %a : tensor<3x5xf32>, tensor<3x4xf32>"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn head_fuse_into() {
+        // Conv + residual Add + ReLU: the headless [add, relu] absorbs the conv, and the headed
+        // [conv, add] absorbs the relu (ew-fuse): both give the same three-op kernel.
+        let text = "(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x1x1xf32>, %r: tensor<1x4x6x6xf32>) -> (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) {
+               %0 = \"flow.conv\"(%x, %w) : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x6x6xf32>
+               %1 = \"flow.add\"(%0, %r) : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+               %2 = \"flow.relu\"(%1) : (tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+               return %2, %x : tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>";
+        assert_eq!(fused(text), ["conv", "add", "relu"]);
+        assert_eq!(
+            crate::rules::testing::longest_fused(
+                text,
+                &["ew-fuse", "ew-fuse-into", "head-fuse-into"]
+            ),
+            ["conv", "add", "relu"]
+        );
+        // Clip with scalar bounds (ReLU6) after a matmul.
+        assert_eq!(
+            fused(
+                "(%a: tensor<3x4xf32>, %b: tensor<4x5xf32>, %lo: tensor<f32>, %hi: tensor<f32>) -> (tensor<3x5xf32>, tensor<3x4xf32>) {
+                   %0 = \"flow.matmul\"(%a, %b) : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
+                   %1 = \"flow.exp\"(%0) : (tensor<3x5xf32>) -> tensor<3x5xf32>
+                   %2 = \"flow.clip\"(%1, %lo, %hi) : (tensor<3x5xf32>, tensor<f32>, tensor<f32>) -> tensor<3x5xf32>
+                   return %2, %a : tensor<3x5xf32>, tensor<3x4xf32>"
+            ),
+            ["matmul", "exp", "clip"]
+        );
+        // The producer of a tail operand joins when the head comes last (head-fuse-into on the
+        // headless [exp, add]); the head is still first. ew-fuse alone never puts a producer
+        // before a head (checked below without head-fuse-into).
+        let text = "(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x1x1xf32>, %r: tensor<1x4x6x6xf32>) -> (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) {
+               %e = \"flow.exp\"(%r) : (tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+               %0 = \"flow.conv\"(%x, %w) : (tensor<1x4x6x6xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x6x6xf32>
+               %1 = \"flow.add\"(%0, %e) : (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+               return %1, %x : tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>";
+        assert_eq!(fused(text), ["conv", "exp", "add"]);
+        // Without head-fuse-into: [conv, add] and [exp, add], never a producer before a head.
+        assert_eq!(
+            crate::rules::testing::fused_bodies(text, &["ew-fuse", "ew-fuse-into", "head-fuse"]),
+            [vec!["conv", "add"], vec!["exp", "add"]]
         );
     }
 }

@@ -63,6 +63,24 @@ pub fn assert_not_equal(rule: &str, text: &str) {
 /// must have `ops` ops (0: no fused node at all).
 #[track_caller]
 pub fn assert_fused(text: &str, ops: usize) {
+    let longest = longest_fused(text, &["ew-fuse", "ew-fuse-into"]).len();
+    assert_eq!(longest, ops, "longest fused body");
+}
+
+/// Saturates with the rules named `rules`; the op names (without `flow.`) of the longest fused
+/// body in the class of the first result (empty: none; the first in order of ties).
+pub fn longest_fused(text: &str, rules: &[&str]) -> Vec<String> {
+    let bodies = fused_bodies(text, rules);
+    let n = bodies.iter().map(Vec::len).max().unwrap_or(0);
+    bodies
+        .into_iter()
+        .find(|b| b.len() == n)
+        .unwrap_or_default()
+}
+
+/// Saturates with the rules named `rules`; the op names of every fused body in the class of
+/// the first result, sorted.
+pub fn fused_bodies(text: &str, rules: &[&str]) -> Vec<Vec<String>> {
     let mut ctx = context();
     let src = format!("func.func @t{text}\n}}\n");
     let module = flowc_ir::parser::parse_source(&mut ctx, &src, "t.mlir", 0)
@@ -78,21 +96,32 @@ pub fn assert_fused(text: &str, ops: usize) {
     let a = ctx.operand(ret, 0);
     let mut eg = new_graph(ctx, false);
     let imp = import(&mut eg, block);
-    let rws = crate::rules::rewrites_where(|r| r.name.starts_with("ew-fuse"));
+    let rws = crate::rules::rewrites_where(|r| rules.contains(&r.name));
     let runner = Runner::default()
         .with_egraph(eg)
         .with_iter_limit(8)
         .run(&rws);
     let eg = runner.egraph;
     let c = eg.find(imp.value_class[&a]);
-    let longest = eg[c]
+    let mut v: Vec<Vec<String>> = eg[c]
         .nodes
         .iter()
         .filter_map(|n| match eg.analysis.key(n.key) {
-            crate::lang::KeyData::Fused(b) => Some(b.ops.len()),
+            crate::lang::KeyData::Fused(b) => Some(
+                b.ops
+                    .iter()
+                    .map(|(k, _, _)| {
+                        eg.analysis
+                            .op_name(*k)
+                            .unwrap_or("?")
+                            .trim_start_matches("flow.")
+                            .to_string()
+                    })
+                    .collect::<Vec<_>>(),
+            ),
             _ => None,
         })
-        .max()
-        .unwrap_or(0);
-    assert_eq!(longest, ops, "longest fused body");
+        .collect();
+    v.sort();
+    v
 }
