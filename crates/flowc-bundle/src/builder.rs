@@ -4,8 +4,8 @@ use flowc_tensor::DType;
 
 use crate::proto::buffer_ref::Buffer;
 use crate::{
-    ARG_ALIGNMENT, BufferRef, Bundle, BundleError, DEVICE_CPU, DeviceCode, FORMAT_VERSION, Launch,
-    MemoryPlan, TensorSig, Weight, encode, tensor_byte_size, validate,
+    ARG_ALIGNMENT, BufferRef, Bundle, BundleError, DEVICE_CPU, DEVICE_CUDA, DeviceCode,
+    FORMAT_VERSION, Launch, MemoryPlan, TensorSig, Weight, encode, tensor_byte_size, validate,
 };
 
 /// The buffer a [`BufferRef`] names.
@@ -164,8 +164,42 @@ impl BundleBuilder {
             args: args.iter().map(|&a| a.into()).collect(),
             tasks,
             device: device.into(),
+            grid: Vec::new(),
+            block: Vec::new(),
         });
         self
+    }
+
+    /// Appends a CUDA launch of `kernel` on `grid` blocks of `block` threads (x, y, z).
+    pub fn cuda_launch(
+        &mut self,
+        kernel: impl Into<String>,
+        args: &[Arg],
+        grid: [u32; 3],
+        block: [u32; 3],
+    ) -> &mut Self {
+        let tasks = grid.iter().chain(&block).map(|&d| u64::from(d)).product();
+        self.bundle.launches.push(Launch {
+            kernel: kernel.into(),
+            args: args.iter().map(|&a| a.into()).collect(),
+            tasks,
+            device: DEVICE_CUDA.to_string(),
+            grid: grid.to_vec(),
+            block: block.to_vec(),
+        });
+        self
+    }
+
+    /// Sets the CUDA code: PTX text (for `arch`, e.g. `sm_90`) defining the kernels, which the
+    /// driver compiles when the bundle is loaded.
+    pub fn cuda_code(&mut self, arch: impl Into<String>, ptx: impl Into<String>) -> &mut Self {
+        self.code(DeviceCode {
+            device: DEVICE_CUDA.to_string(),
+            triple: format!("nvptx64-nvidia-cuda:{}", arch.into()),
+            shared_object: Vec::new(),
+            ptx: ptx.into(),
+            kernels: Vec::new(),
+        })
     }
 
     /// Sets the CPU code: the target triple and the shared object exporting the kernels.

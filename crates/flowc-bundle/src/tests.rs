@@ -403,7 +403,7 @@ fn cuda_code_is_carried() {
         ptx: ".version 8.0".into(),
         ..DeviceCode::default()
     });
-    b.launch_on(DEVICE_CUDA, "k", &[x, y], 4);
+    b.cuda_launch("k", &[x, y], [1, 1, 1], [4, 1, 1]);
     let bundle = decode(&b.finish_bytes().unwrap()).unwrap();
     let code = bundle.code_for("cuda").unwrap();
     assert_eq!(code.kernels, ["k"]);
@@ -426,4 +426,39 @@ fn errors_display() {
         BundleError::Decode("x".into()).to_string(),
         "malformed bundle: x"
     );
+}
+
+/// A CUDA bundle: PTX code, launches with grid and block sizes; their checks.
+#[test]
+fn cuda_launches_and_code() {
+    let mut b = BundleBuilder::new("test");
+    let x = b.input("x", DType::F32, &[2, 32]);
+    let y = b.output("y", DType::F32, &[2, 32]);
+    b.memory(0, 64, 0);
+    b.cuda_launch("relu", &[x, y], [2, 1, 1], [32, 1, 1]);
+    b.cuda_code("sm_90", ".version 7.8\n.target sm_90\n");
+    let bundle = b.finish().unwrap();
+    let decoded = decode(&encode(&bundle)).unwrap();
+    assert_eq!(decoded, bundle);
+    let l = &bundle.launches[0];
+    assert_eq!((l.device.as_str(), l.tasks), (DEVICE_CUDA, 64));
+    assert_eq!(
+        (l.grid.as_slice(), l.block.as_slice()),
+        (&[2, 1, 1][..], &[32, 1, 1][..])
+    );
+    let code = bundle.code_for(DEVICE_CUDA).unwrap();
+    assert_eq!(code.kernels, ["relu"]);
+    assert!(code.ptx.starts_with(".version"));
+
+    let check = |edit: &dyn Fn(&mut Bundle)| {
+        let mut b = bundle.clone();
+        edit(&mut b);
+        validate(&b).unwrap_err().to_string()
+    };
+    let e = check(&|b| b.launches[0].block = vec![2048, 1, 1]);
+    assert!(e.contains("at most 1024 threads"), "{e}");
+    let e = check(&|b| b.launches[0].grid = vec![2, 1]);
+    assert!(e.contains("three positive grid and block sizes"), "{e}");
+    let e = check(&|b| b.code[0].ptx.clear());
+    assert!(e.contains("no PTX"), "{e}");
 }

@@ -90,6 +90,12 @@ pub fn validate(bundle: &Bundle) -> Result<(), BundleError> {
                 "CPU code lists kernels but has no shared object",
             ));
         }
+        if code.device == crate::DEVICE_CUDA && !kernels.is_empty() && code.ptx.is_empty() {
+            return Err(BundleError::invalid(
+                at,
+                "CUDA code lists kernels but has no PTX",
+            ));
+        }
         devices.insert(code.device.as_str(), kernels);
     }
 
@@ -110,6 +116,24 @@ pub fn validate(bundle: &Bundle) -> Result<(), BundleError> {
                     launch.kernel, launch.device
                 ),
             ));
+        }
+        if launch.device == crate::DEVICE_CUDA {
+            let dims_ok = |d: &[u32]| d.len() == 3 && d.iter().all(|&x| x > 0);
+            if !dims_ok(&launch.grid) || !dims_ok(&launch.block) {
+                return Err(BundleError::invalid(
+                    at,
+                    format!(
+                        "a CUDA launch needs three positive grid and block sizes, got {:?} x {:?}",
+                        launch.grid, launch.block
+                    ),
+                ));
+            }
+            if launch.block.iter().map(|&b| u64::from(b)).product::<u64>() > 1024 {
+                return Err(BundleError::invalid(
+                    at,
+                    format!("a block has at most 1024 threads, got {:?}", launch.block),
+                ));
+            }
         }
         if launch.tasks == 0 || launch.tasks > i64::MAX as u64 {
             return Err(BundleError::invalid(

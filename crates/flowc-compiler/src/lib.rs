@@ -283,6 +283,9 @@ pub fn compile(
     stage(Stage::Codegen {
         kernels: report.kernels,
     });
+    if opts.target.is_nvptx() {
+        return compile_cuda(ctx, module, &opts, &sig, report);
+    }
     let t = Instant::now();
     let object = flowc_llvm::emit_object(ctx, module, &opts.target)
         .map_err(|d| CompileError::Codegen(diag(ctx, &d)))?;
@@ -299,6 +302,36 @@ pub fn compile(
     let t = Instant::now();
     let triple = opts.target.triple.clone();
     let bundle = assemble_bundle(ctx, module, &sig, &opts, &triple, so)?;
+    report.timings.push(("bundle", t.elapsed()));
+    report.launches = bundle.launches.len();
+    report.arena_bytes = bundle.memory.as_ref().map_or(0, |m| m.arena_bytes);
+    report.weight_bytes = bundle.weights.iter().map(|w| w.data.len() as u64).sum();
+    Ok(Compiled { bundle, report })
+}
+
+/// The CUDA back half of [`compile`]: kernels mapped to grids (`convert-loop-to-gpu`), PTX for
+/// `opts.target` (an NVPTX target, e.g. `TargetOptions::nvptx("sm_90")`), CUDA launches.
+fn compile_cuda(
+    ctx: &mut Context,
+    module: Op,
+    opts: &CompileOptions,
+    sig: &IoSignature,
+    mut report: CompileReport,
+) -> Result<Compiled, CompileError> {
+    let t = Instant::now();
+    flowc_loop_to_gpu::convert_loop_to_gpu(ctx, module, flowc_loop_to_gpu::DEFAULT_BLOCK_SIZE)
+        .map_err(|d| CompileError::Codegen(diag(ctx, &d)))?;
+    let ptx = flowc_llvm::emit_assembly(ctx, module, &opts.target)
+        .map_err(|d| CompileError::Codegen(diag(ctx, &d)))?;
+    report.timings.push(("codegen", t.elapsed()));
+    report.code_bytes = ptx.len() as u64;
+    let t = Instant::now();
+    let mut b = BundleBuilder::new(format!("flowc {}", env!("CARGO_PKG_VERSION")));
+    plan::fill(ctx, module, sig, opts, &mut b).map_err(|e| CompileError::Invalid(e.to_string()))?;
+    b.cuda_code(opts.target.cpu.clone(), ptx);
+    let bundle = b
+        .finish()
+        .map_err(|e| CompileError::Invalid(format!("the bundle is invalid (a flowc bug): {e}")))?;
     report.timings.push(("bundle", t.elapsed()));
     report.launches = bundle.launches.len();
     report.arena_bytes = bundle.memory.as_ref().map_or(0, |m| m.arena_bytes);

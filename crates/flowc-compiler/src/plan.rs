@@ -147,6 +147,21 @@ pub(crate) fn fill(
                             .ok_or_else(|| err("a kernel argument of unknown origin"))?,
                     );
                 }
+                if opts.target.is_nvptx() {
+                    let dims = |attr| {
+                        flowc_gpu::launch_dims(ctx, k, attr)
+                            .and_then(|d| {
+                                let v: Option<Vec<u32>> =
+                                    d.iter().map(|&x| u32::try_from(x).ok()).collect();
+                                <[u32; 3]>::try_from(v?).ok()
+                            })
+                            .ok_or_else(|| err(format!("@{callee} has no valid {attr}")))
+                    };
+                    let grid = dims(flowc_gpu::GRID_SIZE_ATTR)?;
+                    let block = dims(flowc_gpu::BLOCK_SIZE_ATTR)?;
+                    b.cuda_launch(callee.to_string(), &launch_args, grid, block);
+                    continue;
+                }
                 let tasks = flowc_llvm::kernel_task_count(ctx, flowc_func::FuncOp(k))
                     .map_err(|d| err(d.render(ctx)))?;
                 b.launch(callee.to_string(), &launch_args, tasks.max(1));

@@ -33,6 +33,7 @@
 //! against malicious kernels.
 
 mod aligned;
+pub mod cuda;
 mod error;
 pub mod ffi;
 mod loader;

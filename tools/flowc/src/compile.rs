@@ -18,6 +18,10 @@ pub struct CompileArgs {
     /// What to compile for.
     #[arg(long, value_enum, default_value_t = Target::Cpu)]
     pub target: Target,
+
+    /// The GPU architecture of `--target cuda` (PTX for `sm_80`, `sm_90`, ...).
+    #[arg(long = "gpu-arch", value_name = "ARCH", default_value = "sm_90")]
+    pub gpu_arch: String,
     /// Fix the shape of an input whose declared shape has symbolic dims: `NAME=1x3x224x224`
     /// (`x`-separated). Repeat per input.
     #[arg(long = "input-shape", value_name = "NAME=DIMS")]
@@ -85,9 +89,9 @@ fn input_shapes(file: &ModelFile, args: &CompileArgs) -> Result<Vec<Vec<usize>>>
 }
 
 pub fn compile(args: &CompileArgs) -> Result<()> {
-    if args.target != Target::Cpu {
+    if args.target == Target::Interp {
         return Err(DriverError::input(format!(
-            "flowc compile supports --target cpu (the '{}' target runs models directly)",
+            "flowc compile supports --target cpu and cuda (the '{}' target runs models directly)",
             args.target
         )));
     }
@@ -97,8 +101,12 @@ pub fn compile(args: &CompileArgs) -> Result<()> {
     let file = file.with_input_shapes(&shapes);
     let imported = file.import()?;
     let start = std::time::Instant::now();
-    let compiled = crate::cpu::compile_imported(&file, imported, !args.no_saturate)
-        .map_err(|e| DriverError::new(e.kind, format!("{name}: {e}")))?;
+    let compiled = if args.target == Target::Cuda {
+        crate::cuda::compile_imported(&file, imported, !args.no_saturate, &args.gpu_arch)
+    } else {
+        crate::cpu::compile_imported(&file, imported, !args.no_saturate)
+    }
+    .map_err(|e| DriverError::new(e.kind, format!("{name}: {e}")))?;
     let bytes = flowc_bundle::encode(&compiled.bundle);
     std::fs::write(&args.output, &bytes).map_err(|e| {
         DriverError::output(format!(

@@ -13,6 +13,7 @@
 mod bench;
 mod compile;
 mod cpu;
+mod cuda;
 mod error;
 mod json;
 mod model;

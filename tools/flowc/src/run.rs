@@ -159,14 +159,35 @@ pub fn prepare(
 ) -> Result<(Prepared, Vec<Tensor>)> {
     let name = model.display().to_string();
     if is_bundle(model) {
-        if target != Target::Cpu {
-            return Err(DriverError::input(format!(
-                "{name}: a .flowc bundle runs on the cpu target, not '{target}'"
-            )));
-        }
         let start = std::time::Instant::now();
         let bytes = std::fs::read(model)
             .map_err(|e| DriverError::input(format!("{name}: cannot read: {e}")))?;
+        let decoded = flowc_bundle::decode(&bytes).ok();
+        let is_cuda = decoded
+            .as_ref()
+            .is_some_and(|b| b.code_for(flowc_bundle::DEVICE_CUDA).is_some());
+        let device = if is_cuda { Target::Cuda } else { Target::Cpu };
+        if target != device {
+            return Err(DriverError::input(format!(
+                "{name}: a .flowc bundle runs on the {device} target, not '{target}'"
+            )));
+        }
+        if let (true, Some(bundle)) = (is_cuda, decoded.as_ref()) {
+            let exe = crate::cuda::CudaBundleExecutable::load(bundle)
+                .map_err(|e| DriverError::new(e.kind, format!("{name}: {e}")))?;
+            let sig = exe.sig.clone();
+            let paths = bind_inputs(&sig, input_args, &name)?;
+            let inputs = read_inputs(&sig, &paths)?;
+            return Ok((
+                Prepared {
+                    name,
+                    sig,
+                    exe: Box::new(exe),
+                    prepare_time: start.elapsed(),
+                },
+                inputs,
+            ));
+        }
         let exe = crate::cpu::BundleExecutable::load(&bytes, opts.threads)
             .map_err(|e| DriverError::new(e.kind, format!("{name}: {e}")))?;
         let sig = crate::signature::bundle_signature(exe.model());

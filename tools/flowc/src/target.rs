@@ -16,6 +16,9 @@ pub enum Target {
     Cpu,
     /// The reference interpreter of the `flow` dialect (crates/flowc-interp).
     Interp,
+    /// PTX for NVIDIA GPUs (sm_90 unless `FLOWC_GPU_ARCH` / `--gpu-arch` say otherwise), run on
+    /// GPU 0 through the CUDA driver.
+    Cuda,
 }
 
 impl Target {
@@ -26,6 +29,7 @@ impl Target {
         match self {
             Target::Cpu => "cpu",
             Target::Interp => "interp",
+            Target::Cuda => "cuda",
         }
     }
 
@@ -34,6 +38,7 @@ impl Target {
         match self {
             Target::Cpu => Box::new(crate::cpu::CpuBackend { opts }),
             Target::Interp => Box::new(interp::InterpBackend),
+            Target::Cuda => Box::new(crate::cuda::CudaBackend { opts }),
         }
     }
 }

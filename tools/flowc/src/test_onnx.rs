@@ -650,6 +650,7 @@ pub fn expected_failures_text(
     let list = match target {
         Target::Interp => "tools/onnx/expected-failures.txt",
         Target::Cpu => "tools/onnx/expected-failures-cpu.txt",
+        Target::Cuda => "tools/onnx/expected-failures-cuda.txt",
     };
     out.push_str(&format!(
         "# One case name per line; '#' starts a comment. tools/onnx/conformance.sh fails when a case\n\
