@@ -13,13 +13,15 @@
 //!   head lowering without an epilogue (other element types, direct convolutions) leaves the
 //!   tail to a second kernel that applies it in place on the result (no intermediate buffer
 //!   either way). The tail's operands must then be the result's shape or a single element for
-//!   the epilogue; anything else broadcasting takes the in-place kernel.
+//!   the epilogue; anything else broadcasting takes the in-place kernel. A view of the head's
+//!   result (a reshape right after it: a rank-3 MatMul is a Gemm between reshapes) is the same
+//!   buffer, so the tail reads the head's elements in the view's shape.
 //!
 //! Each op's scalar function is [`elementwise::scalar_op`], the one the unfused lowering uses;
 //! f16 / bf16 intermediates are rounded to their type after each op as the unfused kernels'
 //! stores would, so fused and unfused results are bit-identical.
 //!
-//! Every op of the region but a head must be elementwise, produce the region's result shape, and
+//! Every op of the region but a head (and views right after it) must be elementwise, produce the region's result shape, and
 //! read only the region's arguments or earlier ops of the region; anything else is a located
 //! error.
 
@@ -100,7 +102,8 @@ fn parse_steps(
     let out_shape = cx.result_shape(ctx, 0);
     let mut steps: Vec<Step> = Vec::new();
     let mut step_of: Vec<(Value, usize)> = Vec::new();
-    let head_value = head.map(|h| ctx.result(h, 0));
+    // The head's value, and views of it (a reshape right after the head: no data moves).
+    let mut head_values: Vec<Value> = head.map(|h| ctx.result(h, 0)).into_iter().collect();
     if let Some(h) = head {
         for v in ctx.operand_vec(h) {
             if !args.contains(&v) {
@@ -111,11 +114,12 @@ fn parse_steps(
                 ));
             }
         }
-        if ctx.shape(ctx.value_type(ctx.result(h, 0))) != Some(out_shape.as_slice()) {
+        let n = |t| ctx.shape(t).map(|s| s.iter().product::<i64>());
+        if n(ctx.value_type(ctx.result(h, 0))) != Some(out_shape.iter().product()) {
             return Err(op_error(
                 ctx,
                 h,
-                "in flow.fused must have the fused op's result shape",
+                "in flow.fused must have as many elements as the fused op's result",
             ));
         }
     }
@@ -125,6 +129,14 @@ fn parse_steps(
             .strip_prefix("flow.")
             .unwrap_or("")
             .to_string();
+        if steps.is_empty()
+            && crate::is_view_op(ctx.op_name(o))
+            && ctx.num_operands(o) >= 1
+            && head_values.contains(&ctx.operand(o, 0))
+        {
+            head_values.push(ctx.result(o, 0));
+            continue;
+        }
         if !elementwise::is_elementwise(&kind) || ctx.num_results(o) != 1 {
             return Err(op_error(
                 ctx,
@@ -147,7 +159,7 @@ fn parse_steps(
                 Src::Arg(i)
             } else if let Some(&(_, s)) = step_of.iter().find(|(x, _)| *x == v) {
                 Src::Step(s)
-            } else if Some(v) == head_value {
+            } else if head_values.contains(&v) {
                 Src::Head
             } else {
                 return Err(op_error(
@@ -188,6 +200,15 @@ fn parse_steps(
             in_elems,
             out_elem: oe,
         });
+    }
+    if let Some(h) = head
+        && ctx.shape(ctx.value_type(*head_values.last().expect("the head"))) != Some(&out_shape)
+    {
+        return Err(op_error(
+            ctx,
+            h,
+            "in flow.fused must have the fused op's result shape (or a view of it that has)",
+        ));
     }
     let result = ctx.operand(yield_op, 0);
     match step_of.iter().find(|(x, _)| *x == result) {
@@ -409,10 +430,17 @@ fn lower_headed(
         out_shape: cx.result_shape(ctx, 0),
         out_elem: cx.result_elem(ctx, 0)?,
     };
+    // The head writes the result's buffer, seen in the head's shape when a view follows it.
+    let head_shape = ctx
+        .shape(ctx.value_type(ctx.result(head, 0)))
+        .map(<[i64]>::to_vec)
+        .unwrap_or_default();
+    let out = cx.output(ctx, 0)?;
+    let head_out = cx.view(ctx, out, &head_shape);
     let mut sub = OpCx {
         lw: &mut *cx.lw,
         op: head,
-        outputs: cx.outputs.clone(),
+        outputs: vec![Some(head_out)],
         tail: Some(tail),
     };
     crate::lower_op(ctx, &mut sub)?;
@@ -420,7 +448,6 @@ fn lower_headed(
         return Ok(());
     };
     // The head's kernel took no epilogue: the tail in place on the result, a second kernel.
-    let out = cx.output(ctx, 0)?;
     let mut bufs = tail.buffers();
     bufs.push(out);
     let shapes: Vec<Vec<i64>> = tail.ins.iter().flatten().map(|x| x.1.clone()).collect();

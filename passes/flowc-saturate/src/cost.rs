@@ -102,6 +102,7 @@ impl CostModel<'_> {
                         None => None,
                     };
                     flops += match eg.analysis.op_name(*key) {
+                        Some(name) if is_view(name) => 0.0,
                         Some(name) => self.flops(name, *key, &arg_ty, out_n),
                         None => out_n,
                     };

@@ -195,3 +195,34 @@ func.func @main(%a: tensor<3x4xi32>, %b: tensor<4x5xi32>) -> tensor<3x5xi32> {
   }) : (tensor<3x4xi32>, tensor<4x5xi32>) -> tensor<3x5xi32>
   return %0 : tensor<3x5xi32>
 }
+
+// -----
+
+// A Gemm seen through a reshape (a rank-3 MatMul + bias after flow-saturate) heading a
+// residual Add: the product kernel writes the [6, 5] view of the result buffer, and the
+// residual, of the result's shape [2, 3, 5], is read through the same [6, 5] view.
+// CHECK-LABEL: func.func private @k0_gemm
+// CHECK-SAME: (%{{.*}}: memref<6x4xf32>, %{{.*}}: memref<1x4x48xf32>, %{{.*}}: memref<5xf32>, %[[R:.*]]: memref<2x3x5xf32>, %[[Y:.*]]: memref<6x5xf32>)
+// CHECK: %[[R2:.*]] = buffer.view %[[R]] : memref<2x3x5xf32> to memref<6x5xf32>
+// CHECK: vector.fma
+// CHECK: %[[V:.*]] = buffer.load %[[Y]][%[[I:.*]], %[[J:.*]]] : memref<6x5xf32>
+// CHECK: %[[RV:.*]] = buffer.load %[[R2]][%[[I]], %[[J]]] : memref<6x5xf32>
+// CHECK: arith.addf %[[V]], %[[RV]]
+// CHECK: buffer.store %{{.*}}, %[[Y]][%[[I]], %[[J]]] : memref<6x5xf32>
+// CHECK-LABEL: func.func @main
+// CHECK: %[[V6:.*]] = buffer.view %arg2 : memref<2x3x5xf32> to memref<6x5xf32>
+// CHECK: call @k0_gemm(%{{.*}}, %{{.*}}, %{{.*}}, %arg1, %[[V6]])
+// CHECK-NEXT: return
+func.func @main(%a: tensor<6x4xf32>, %r: tensor<2x3x5xf32>) -> tensor<2x3x5xf32> {
+  %b = "flow.constant"() {value = dense<0.5> : tensor<4x5xf32>} : () -> tensor<4x5xf32>
+  %c = "flow.constant"() {value = dense<0.5> : tensor<5xf32>} : () -> tensor<5xf32>
+  %s = "flow.constant"() {value = dense<[2, 3, 5]> : tensor<3xi64>} : () -> tensor<3xi64>
+  %0 = "flow.fused"(%a, %b, %c, %s, %r) ({
+  ^bb0(%a0: tensor<6x4xf32>, %a1: tensor<4x5xf32>, %a2: tensor<5xf32>, %a3: tensor<3xi64>, %a4: tensor<2x3x5xf32>):
+    %1 = "flow.gemm"(%a0, %a1, %a2) : (tensor<6x4xf32>, tensor<4x5xf32>, tensor<5xf32>) -> tensor<6x5xf32>
+    %2 = "flow.reshape"(%1, %a3) : (tensor<6x5xf32>, tensor<3xi64>) -> tensor<2x3x5xf32>
+    %3 = "flow.add"(%2, %a4) : (tensor<2x3x5xf32>, tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
+    "flow.yield"(%3) : (tensor<2x3x5xf32>) -> ()
+  }) : (tensor<6x4xf32>, tensor<4x5xf32>, tensor<5xf32>, tensor<3xi64>, tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
+  return %0 : tensor<2x3x5xf32>
+}

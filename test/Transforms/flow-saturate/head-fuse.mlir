@@ -83,3 +83,22 @@ func.func @not_fused(%a: tensor<8x16xf32>, %b: tensor<16x32xf32>, %s: tensor<32x
   %2 = "flow.mul"(%m2, %s) : (tensor<8x32xf32>, tensor<32xf32>) -> tensor<8x32xf32>
   return %1, %m, %2 : tensor<8x32xf32>, tensor<8x32xf32>, tensor<8x32xf32>
 }
+
+// -----
+
+// A rank-3 MatMul + bias is a Gemm between reshapes (matmul-add-gemm); the Gemm, seen
+// through the reshape, heads the residual Add (BERT's attention output / FFN end).
+// CHECK-LABEL: func.func @gemm_view_residual
+// CHECK: "flow.fused"(%{{.*}}, %arg1, %arg2, %{{.*}}, %arg3) ({
+// CHECK-NEXT: ^bb0(
+// CHECK-NEXT: %[[G:.*]] = "flow.gemm"({{.*}}) : (tensor<6x4xf32>, tensor<4x5xf32>, tensor<5xf32>) -> tensor<6x5xf32>
+// CHECK-NEXT: %[[V:.*]] = "flow.reshape"(%[[G]], %{{.*}}) : (tensor<6x5xf32>, tensor<3xi64>) -> tensor<2x3x5xf32>
+// CHECK-NEXT: %[[A:.*]] = "flow.add"(%[[V]], %{{.*}})
+// CHECK-NEXT: "flow.yield"(%[[A]])
+// CHECK-NOT: flow.matmul
+func.func @gemm_view_residual(%a: tensor<2x3x4xf32>, %b: tensor<4x5xf32>, %c: tensor<5xf32>, %r: tensor<2x3x5xf32>) -> tensor<2x3x5xf32> {
+  %m = "flow.matmul"(%a, %b) : (tensor<2x3x4xf32>, tensor<4x5xf32>) -> tensor<2x3x5xf32>
+  %0 = "flow.add"(%m, %c) : (tensor<2x3x5xf32>, tensor<5xf32>) -> tensor<2x3x5xf32>
+  %1 = "flow.add"(%0, %r) : (tensor<2x3x5xf32>, tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
+  return %1 : tensor<2x3x5xf32>
+}

@@ -6,7 +6,11 @@
 //! | `ew-fuse` | an elementwise op whose operand is an elementwise op (or a fused kernel) of the same shape, used only there -> one `flow.fused` kernel computing both per element |
 //! | `ew-fuse-into` | idem with the consumer already a fused kernel |
 //! | `head-fuse` | an elementwise op whose operand is a conv / gemm / matmul ([`HEADS`], f32) of the same shape, used only there -> one `flow.fused` kernel whose first op is that *head* and whose *tail* is the elementwise op: the head's kernel applies the tail to each output tile as it is stored (conv + bias + ReLU / Clip / LeakyReLU / Sigmoid / HardSwish, a residual Add, ...) |
-//! | `head-fuse-into` | idem with the consumer already a fused kernel |
+//! | `head-fuse-into` | idem with the consumer already a fused kernel (one that holds every use of the head: Erf-GELU reads its input twice) |
+//!
+//! A head may be seen through a view (`reshape` and kin, right after it in the body): MatMul +
+//! bias on a rank-3 activation is a Gemm between reshapes (`matmul-add-gemm`), and still heads
+//! the GELU or residual Add that follows.
 //!
 //! Fused kernels hold elementwise ops only (the list in [`FUSIBLE`]) after at most one head,
 //! every op in the body has the kernel's result shape, and a body has at most [`MAX_BODY`] ops.
@@ -94,7 +98,11 @@ fn tail_fits(eg: &FGraph, body: &FusedBody, args: &[Id]) -> bool {
         return false;
     };
     let strip = |s: &[i64]| -> Vec<i64> { s.iter().copied().skip_while(|&d| d == 1).collect() };
-    body.ops.iter().skip(1).all(|(_, srcs, _)| {
+    body.ops.iter().skip(1).all(|(k, srcs, _)| {
+        // A view's other operands are its (constant) shape.
+        if eg.analysis.op_name(*k).is_some_and(crate::cost::is_view) {
+            return true;
+        }
         srcs.iter().all(|s| match *s {
             Src::Op(_) => true,
             Src::Arg(j) => static_shape(eg, args[j as usize]).is_some_and(|(sh, e)| {
@@ -129,7 +137,40 @@ fn head_body(eg: &FGraph, n: &FNode, ty: Type) -> Option<FusedBody> {
     })
 }
 
-/// `head-fuse`: an elementwise op (or headless fused kernel) absorbs a single-use head operand.
+/// A head node as a body over its children, or a view (`reshape` and kin: no data movement)
+/// of a single-use head: `[head, view]`, so that a rank-3 MatMul + bias (a Gemm between
+/// reshapes) still heads its activation or residual Add.
+fn head_or_view(eg: &FGraph, n: &FNode, ty: Type) -> Option<(FusedBody, Vec<Id>)> {
+    if let Some(b) = head_body(eg, n, ty) {
+        return Some((b, n.args.clone()));
+    }
+    let name = eg.analysis.op_name(n.key)?;
+    if !crate::cost::is_view(name) || n.args.is_empty() {
+        return None;
+    }
+    // (A head made by a rewrite, e.g. matmul-add-gemm's, has no uses in the input: 0.)
+    let h = n.args[0];
+    if eg[h].data.uses > 1 {
+        return None;
+    }
+    let hty = super::ty(eg, h)?;
+    for hn in &eg[h].nodes {
+        if let Some(mut b) = head_body(eg, hn, hty) {
+            let k = hn.args.len() as u32;
+            let mut srcs = vec![Src::Op(0)];
+            srcs.extend((1..n.args.len() as u32).map(|j| Src::Arg(k + j - 1)));
+            b.ops.push((n.key, srcs, ty));
+            b.ty = ty;
+            let mut args = hn.args.clone();
+            args.extend(&n.args[1..]);
+            return Some((b, args));
+        }
+    }
+    None
+}
+
+/// `head-fuse`: an elementwise op (or headless fused kernel) absorbs a head operand whose every
+/// use it holds.
 fn head_fuse(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
     let Some(cty) = ty(eg, class) else {
         return vec![];
@@ -148,7 +189,14 @@ fn head_fuse(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
     }
     let mut out = Vec::new();
     for (i, &p) in cargs.iter().enumerate() {
-        if eg[p].data.uses != 1 || konst(eg, p).is_some() {
+        // Every use of the head's value is in this consumer (GELU reads its input twice).
+        let refs = cbody
+            .ops
+            .iter()
+            .flat_map(|(_, srcs, _)| srcs)
+            .filter(|s| matches!(s, Src::Arg(j) if eg.find(cargs[*j as usize]) == eg.find(p)))
+            .count() as u32;
+        if eg[p].data.uses != refs || konst(eg, p).is_some() {
             continue;
         }
         let Some(pty) = ty(eg, p) else { continue };
@@ -157,10 +205,10 @@ fn head_fuse(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
         }
         let producers: Vec<FNode> = eg[p].nodes.clone();
         for pn in producers {
-            let Some(hbody) = head_body(eg, &pn, pty) else {
+            let Some((hbody, hargs)) = head_or_view(eg, &pn, pty) else {
                 continue;
             };
-            let node = merge(eg, (&hbody, &pn.args), (&cbody, &cargs), i, cty);
+            let node = merge(eg, (&hbody, &hargs), (&cbody, &cargs), i, cty);
             let KeyData::Fused(body) = eg.analysis.key(node.key).clone() else {
                 continue;
             };
@@ -309,7 +357,8 @@ fn ew_fuse(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
     out
 }
 
-/// The fused node computing consumer `c` with its operand `i` computed inline by producer `p`.
+/// The fused node computing consumer `c` with its operand `i` (and any other operand of the same
+/// class) computed inline by producer `p`.
 fn merge(
     eg: &mut FGraph,
     p: (&FusedBody, &[Id]),
@@ -345,7 +394,7 @@ fn merge(
         let srcs = srcs
             .iter()
             .map(|s| match *s {
-                Src::Arg(j) if j as usize == i => Src::Op(p_last),
+                Src::Arg(j) if eg.find(c.1[j as usize]) == eg.find(c.1[i]) => Src::Op(p_last),
                 Src::Arg(j) => Src::Arg(arg_of(eg, c.1[j as usize])),
                 Src::Op(k) => Src::Op(k + base),
             })
@@ -533,6 +582,37 @@ mod tests {
         assert_eq!(
             crate::rules::testing::fused_bodies(text, &["ew-fuse", "ew-fuse-into", "head-fuse"]),
             [vec!["conv", "add"], vec!["exp", "add"]]
+        );
+    }
+
+    #[test]
+    fn head_fuse_through_view() {
+        // A Gemm seen through a reshape heads a GELU-like tail that reads it twice: the tail
+        // holds both uses, so the head is absorbed.
+        assert_eq!(
+            fused(
+                "(%a: tensor<6x4xf32>, %b: tensor<4x5xf32>, %k: tensor<f32>) -> (tensor<2x3x5xf32>, tensor<6x4xf32>) {
+                   %s = \"flow.constant\"() {value = dense<[2, 3, 5]> : tensor<3xi64>} : () -> tensor<3xi64>
+                   %g = \"flow.gemm\"(%a, %b) : (tensor<6x4xf32>, tensor<4x5xf32>) -> tensor<6x5xf32>
+                   %r = \"flow.reshape\"(%g, %s) : (tensor<6x5xf32>, tensor<3xi64>) -> tensor<2x3x5xf32>
+                   %d = \"flow.div\"(%r, %k) : (tensor<2x3x5xf32>, tensor<f32>) -> tensor<2x3x5xf32>
+                   %e = \"flow.erf\"(%d) : (tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
+                   %m = \"flow.mul\"(%r, %e) : (tensor<2x3x5xf32>, tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
+                   return %m, %a : tensor<2x3x5xf32>, tensor<6x4xf32>"
+            ),
+            ["gemm", "reshape", "div", "erf", "mul"]
+        );
+        // The reshaped value also used outside the tail: not absorbed.
+        assert!(
+            fused(
+                "(%a: tensor<6x4xf32>, %b: tensor<4x5xf32>) -> (tensor<2x3x5xf32>, tensor<2x3x5xf32>) {
+                   %s = \"flow.constant\"() {value = dense<[2, 3, 5]> : tensor<3xi64>} : () -> tensor<3xi64>
+                   %g = \"flow.gemm\"(%a, %b) : (tensor<6x4xf32>, tensor<4x5xf32>) -> tensor<6x5xf32>
+                   %r = \"flow.reshape\"(%g, %s) : (tensor<6x5xf32>, tensor<3xi64>) -> tensor<2x3x5xf32>
+                   %e = \"flow.erf\"(%r) : (tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
+                   return %e, %r : tensor<2x3x5xf32>, tensor<2x3x5xf32>"
+            )
+            .is_empty()
         );
     }
 }
