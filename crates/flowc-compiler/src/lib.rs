@@ -56,6 +56,8 @@ impl CompileError {
 /// A stage of the pipeline, reported to [`CompileOptions::progress`] as it starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Stage {
+    /// Optimizing `ops` flow ops by equality saturation.
+    Saturate { ops: usize },
     /// Lowering `ops` flow ops to kernels.
     Lower { ops: usize },
     /// Generating machine code for `kernels` kernels.
@@ -69,6 +71,7 @@ pub enum Stage {
 impl std::fmt::Display for Stage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Stage::Saturate { ops } => write!(f, "optimizing {ops} ops (flow-saturate)"),
             Stage::Lower { ops } => write!(f, "lowering {ops} ops to kernels"),
             Stage::Codegen { kernels } => write!(f, "generating code for {kernels} kernels"),
             Stage::Link => f.write_str("linking"),
@@ -264,6 +267,7 @@ pub fn compile(
         .filter(|&o| ctx.op_dialect(o) == "flow")
         .count();
     if let Some(cfg) = &opts.saturate {
+        stage(Stage::Saturate { ops: flow_ops });
         let t = Instant::now();
         flowc_saturate::saturate(ctx, entry.op(), cfg)
             .map_err(|d| CompileError::Invalid(diag(ctx, &d)))?;
