@@ -25,6 +25,7 @@ mod data;
 mod elementwise;
 mod fused;
 mod gemm;
+mod loss;
 mod matmul;
 mod norm;
 mod pool;
@@ -709,6 +710,9 @@ fn lower_op(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> 
         return Ok(());
     }
     if rnn::lower(ctx, cx, &name)? {
+        return Ok(());
+    }
+    if loss::lower(ctx, cx, &name)? {
         return Ok(());
     }
     Err(op_error(ctx, cx.op, "has no CPU lowering yet"))
