@@ -43,7 +43,7 @@ mod session;
 
 pub use error::RuntimeError;
 pub use model::{Model, TensorInfo};
-pub use session::{Output, Session, SessionOptions, TensorKey};
+pub use session::{LaunchTime, Output, Session, SessionOptions, TensorKey};
 
 pub use flowc_bundle;
 pub use flowc_tensor;

@@ -37,6 +37,8 @@ pub(crate) enum ArgPlan {
 }
 
 pub(crate) struct LaunchPlan {
+    /// The kernel's symbol, for profiles.
+    pub(crate) name: String,
     pub(crate) kernel: KernelFn,
     /// This launch's arguments in `Model::args`.
     pub(crate) args: Range<usize>,
@@ -195,6 +197,7 @@ impl Model {
                 });
             }
             launches.push(LaunchPlan {
+                name: launch.kernel.clone(),
                 kernel: *kernels
                     .get(launch.kernel.as_str())
                     .ok_or_else(|| unvalidated("a kernel missing from the code"))?,

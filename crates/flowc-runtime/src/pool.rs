@@ -131,6 +131,25 @@ impl Pool {
         }
     }
 
+    /// [`Pool::run`], timing each launch (wall clock, all its ranges) into `times`.
+    ///
+    /// # Safety
+    /// As [`Pool::run`].
+    pub(crate) unsafe fn run_timed(
+        &mut self,
+        launches: &[LaunchPlan],
+        args: &[*mut c_void],
+        times: &mut Vec<std::time::Duration>,
+    ) {
+        times.clear();
+        for l in launches {
+            let start = Instant::now();
+            // SAFETY: the caller's contract.
+            unsafe { self.launch(l.kernel, args[l.args.clone()].as_ptr(), l.tasks) };
+            times.push(start.elapsed());
+        }
+    }
+
     /// # Safety
     /// As [`Pool::run`], for one launch.
     unsafe fn launch(&mut self, kernel: KernelFn, args: *const *mut c_void, tasks: i64) {

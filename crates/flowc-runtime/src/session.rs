@@ -11,6 +11,17 @@ use crate::aligned::AlignedBuf;
 use crate::model::{ALIGN, ArgPlan, Model, TensorInfo};
 use crate::pool::Pool;
 
+/// One launch of a profiled run ([`Session::run_profiled`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LaunchTime {
+    /// The kernel's symbol.
+    pub kernel: String,
+    /// Its task count.
+    pub tasks: u64,
+    /// Wall-clock time of the launch, all threads.
+    pub time: std::time::Duration,
+}
+
 /// How a [`Session`] runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionOptions {
@@ -276,6 +287,35 @@ impl Session {
         unsafe { self.pool.run(&self.model.launches, &self.args) };
         self.has_run = true;
         Ok(())
+    }
+
+    /// [`Session::run`], timing every launch: one entry per launch of the launch plan, in
+    /// order, with the kernel's symbol, its task count and its wall-clock time (all threads).
+    /// Timing adds a clock read per launch; use [`Session::run`] when no profile is needed.
+    pub fn run_profiled(&mut self) -> Result<Vec<LaunchTime>, RuntimeError> {
+        if let Some(i) = self.input_set.iter().position(|set| !set) {
+            return Err(RuntimeError::MissingInput(
+                self.model.inputs()[i].name.clone(),
+            ));
+        }
+        let mut times = Vec::with_capacity(self.model.launches.len());
+        // SAFETY: as in `run`.
+        unsafe {
+            self.pool
+                .run_timed(&self.model.launches, &self.args, &mut times)
+        };
+        self.has_run = true;
+        Ok(self
+            .model
+            .launches
+            .iter()
+            .zip(times)
+            .map(|(l, time)| LaunchTime {
+                kernel: l.name.clone(),
+                tasks: l.tasks as u64,
+                time,
+            })
+            .collect())
     }
 
     /// An output of the last run.

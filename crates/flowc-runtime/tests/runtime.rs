@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use flowc_bundle::{Arg, BundleBuilder, BundleError, DeviceCode};
+use flowc_bundle::{Arg, BundleBuilder, BundleError};
 use flowc_runtime::{Model, RuntimeError, Session, SessionOptions, TensorInfo};
 use flowc_tensor::{DType, Tensor};
 
@@ -101,6 +101,29 @@ fn chain_through_the_arena_with_many_tasks() {
             "{threads} threads"
         );
     }
+}
+
+#[test]
+fn profiled_runs_time_every_launch_and_compute_the_same() {
+    let Some(so) = kernels() else { return };
+    let bundle = chain_bundle(&so);
+    let expected_launches: Vec<(String, u64)> = flowc_bundle::decode(&bundle)
+        .unwrap()
+        .launches
+        .iter()
+        .map(|l| (l.kernel.clone(), l.tasks))
+        .collect();
+    let mut s = session(&bundle, 2);
+    let x: Vec<f32> = (0..CHAIN_N).map(|i| (i % 13) as f32 - 5.0).collect();
+    s.set_input(0, DType::F32, &[CHAIN_N], &f32_bytes(&x))
+        .unwrap();
+    let profile = s.run_profiled().unwrap();
+    let got: Vec<(String, u64)> = profile
+        .iter()
+        .map(|l| (l.kernel.clone(), l.tasks))
+        .collect();
+    assert_eq!(got, expected_launches);
+    assert_eq!(f32s(s.output(0).unwrap().bytes()), chain_expected(&x));
 }
 
 #[test]
@@ -307,14 +330,10 @@ fn bad_bundles_are_errors() {
     let e = Model::from_bytes(&b.finish_bytes().unwrap()).unwrap_err();
     assert!(matches!(e, RuntimeError::WrongTarget { .. }), "{e}");
 
-    // Launches on a device this runtime does not run.
+    // CUDA launches are not for the CPU `Model` (the CUDA device runs those bundles).
     let mut b = add_builder(&so);
-    b.code(DeviceCode {
-        device: "cuda".into(),
-        ptx: ".version 8.0".into(),
-        ..DeviceCode::default()
-    });
-    b.launch_on("cuda", "k", &[], 1);
+    b.cuda_code("sm_90", ".version 8.0");
+    b.cuda_launch("k", &[], [1, 1, 1], [32, 1, 1]);
     let e = Model::from_bytes(&b.finish_bytes().unwrap()).unwrap_err();
     assert_eq!(e, RuntimeError::UnsupportedDevice("cuda".into()));
 

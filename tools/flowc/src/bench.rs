@@ -34,6 +34,10 @@ pub struct BenchArgs {
     /// Print one JSON object instead of a line of text.
     #[arg(long)]
     pub json: bool,
+    /// After the timed runs, time every kernel launch over as many runs and print the kernels
+    /// that take the most time (on stderr, so `--json` output stays one object).
+    #[arg(long)]
+    pub profile: bool,
 }
 
 pub fn bench(args: &BenchArgs) -> Result<()> {
@@ -58,6 +62,10 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
         let t = Instant::now();
         prepared.exe.run_again().map_err(in_model)?;
         times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    if args.profile {
+        let report = profile(prepared.exe.as_mut(), args.runs).map_err(in_model)?;
+        let _ = std::io::stderr().lock().write_all(report.as_bytes());
     }
     let mut sorted = times.clone();
     sorted.sort_by(f64::total_cmp);
@@ -92,4 +100,49 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     };
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     Ok(())
+}
+
+/// Times every launch over `runs` profiled runs and lists the kernels by total time: mean ms per
+/// run, share of the run, task count, and launches per run.
+fn profile(exe: &mut dyn crate::target::Executable, runs: usize) -> Result<String> {
+    use std::collections::HashMap;
+    let mut by_kernel: HashMap<String, (f64, u64, usize)> = HashMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for _ in 0..runs {
+        let Some(launches) = exe.run_profiled()? else {
+            return Ok("profile: this target has no kernel launches to time\n".to_string());
+        };
+        for l in launches {
+            let e = by_kernel.entry(l.kernel.clone()).or_insert_with(|| {
+                order.push(l.kernel.clone());
+                (0.0, l.tasks, 0)
+            });
+            e.0 += l.time.as_secs_f64() * 1e3;
+            e.2 += 1;
+        }
+    }
+    let total: f64 = by_kernel.values().map(|v| v.0).sum();
+    let mut rows: Vec<(&String, &(f64, u64, usize))> =
+        order.iter().map(|k| (k, &by_kernel[k])).collect();
+    rows.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
+    let mut out = format!(
+        "profile: {} kernels, {:.3} ms per run in launches (mean of {runs} runs)\n",
+        rows.len(),
+        total / runs as f64
+    );
+    out.push_str("      ms/run   share   tasks  kernel\n");
+    for (k, (ms, tasks, n)) in rows.iter().take(25) {
+        let per_run = ms / runs as f64;
+        let launches = n / runs;
+        let mult = if launches > 1 {
+            format!(" (x{launches})")
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "  {per_run:10.4} {:6.1}% {tasks:7}  {k}{mult}\n",
+            100.0 * ms / total.max(f64::MIN_POSITIVE)
+        ));
+    }
+    Ok(out)
 }

@@ -64,6 +64,13 @@ impl Executable for BundleExecutable {
             .run()
             .map_err(|e| DriverError::runtime(e.to_string()))
     }
+
+    fn run_profiled(&mut self) -> Result<Option<Vec<flowc_runtime::LaunchTime>>> {
+        self.session
+            .run_profiled()
+            .map(Some)
+            .map_err(|e| DriverError::runtime(e.to_string()))
+    }
 }
 
 impl BundleExecutable {
@@ -166,6 +173,13 @@ impl Executable for Specializing {
         match self.compiled.as_mut() {
             Some((_, exe)) => exe.run_again(),
             None => Err(DriverError::runtime("run_again before bind_inputs")),
+        }
+    }
+
+    fn run_profiled(&mut self) -> Result<Option<Vec<flowc_runtime::LaunchTime>>> {
+        match self.compiled.as_mut() {
+            Some((_, exe)) => exe.run_profiled(),
+            None => Err(DriverError::runtime("run_profiled before bind_inputs")),
         }
     }
 }

@@ -86,6 +86,12 @@ pub trait Executable {
     /// Runs on the bound inputs, leaving the outputs where the backend keeps them: the work of
     /// one inference without the copies in and out.
     fn run_again(&mut self) -> Result<()>;
+
+    /// [`Executable::run_again`] with the time of each kernel launch, in launch order; `None`
+    /// when the backend has no launches to time (the interpreter).
+    fn run_profiled(&mut self) -> Result<Option<Vec<flowc_runtime::LaunchTime>>> {
+        self.run_again().map(|()| None)
+    }
 }
 
 pub mod interp {
