@@ -18,6 +18,7 @@
 //! Each op kind's lowering lives in its own module and is reached through [`lower_op`]; an op
 //! without one is a located error naming it.
 
+mod attention;
 pub mod builder;
 mod common;
 mod conv;
@@ -710,6 +711,9 @@ fn lower_op(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> 
         return Ok(());
     }
     if rnn::lower(ctx, cx, &name)? {
+        return Ok(());
+    }
+    if attention::lower(ctx, cx, &name)? {
         return Ok(());
     }
     if loss::lower(ctx, cx, &name)? {
