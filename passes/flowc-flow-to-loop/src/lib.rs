@@ -31,6 +31,7 @@ mod matmul;
 mod norm;
 mod pool;
 mod reduce;
+mod resize;
 mod rnn;
 
 use builder::{Elem, Kb, memref_for_tensor};
@@ -716,7 +717,7 @@ fn lower_op(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> 
     if attention::lower(ctx, cx, &name)? {
         return Ok(());
     }
-    if loss::lower(ctx, cx, &name)? {
+    if loss::lower(ctx, cx, &name)? || resize::lower(ctx, cx, &name)? {
         return Ok(());
     }
     Err(op_error(ctx, cx.op, "has no CPU lowering yet"))
