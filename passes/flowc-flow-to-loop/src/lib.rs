@@ -28,6 +28,7 @@ mod fused;
 mod gemm;
 mod loss;
 mod matmul;
+mod misc;
 mod norm;
 mod pool;
 mod reduce;
@@ -718,6 +719,9 @@ fn lower_op(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> 
         return Ok(());
     }
     if loss::lower(ctx, cx, &name)? || resize::lower(ctx, cx, &name)? {
+        return Ok(());
+    }
+    if misc::lower(ctx, cx, &name)? {
         return Ok(());
     }
     Err(op_error(ctx, cx.op, "has no CPU lowering yet"))

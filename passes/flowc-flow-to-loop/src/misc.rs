@@ -1,0 +1,294 @@
+//! BitCast, the Hann / Hamming / Blackman windows, TopK and CenterCropPad, as the interpreter
+//! computes them (crates/flowc-interp/src/ops/extra2.rs `bit_cast`, `window`,
+//! `center_crop_pad`; reduce.rs `top_k`).
+//!
+//! - BitCast reinterprets each element's bytes: a load, an `arith.bitcast` to the result's
+//!   storage type, a store.
+//! - A window's values are computed at compile time in f64 exactly as the interpreter does and
+//!   kept as a table; the kernel converts them to the result type.
+//! - TopK is a selection per (outer, inner) position: `k` scans of the axis, each taking the
+//!   first element (in the interpreter's stable order: NaN largest, ties by lower index) that
+//!   comes after the previously taken one.
+//! - CenterCropPad reads the input at the output index plus a per-axis offset fixed at compile
+//!   time; positions outside the input are zero.
+
+use crate::OpCx;
+use crate::builder::{Elem, Kb, cmpi};
+use crate::common::{self, and, is_nan, not, or};
+use crate::elementwise::broadcast_nest;
+use flowc_ir::{Context, Diagnostic, Value};
+
+pub(crate) fn lower(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    name: &str,
+) -> Result<bool, Diagnostic> {
+    match name {
+        "flow.bit_cast" => bit_cast(ctx, cx)?,
+        "flow.hann_window" => window(ctx, cx, Window::Hann)?,
+        "flow.hamming_window" => window(ctx, cx, Window::Hamming)?,
+        "flow.blackman_window" => window(ctx, cx, Window::Blackman)?,
+        "flow.top_k" => top_k(ctx, cx)?,
+        "flow.center_crop_pad" => center_crop_pad(ctx, cx)?,
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+fn bit_cast(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
+    common::require_static(ctx, cx)?;
+    let ie = cx.operand_elem(ctx, 0)?;
+    let oe = cx.result_elem(ctx, 0)?;
+    if ie.bytes() != oe.bytes() {
+        return Err(cx.unsupported(ctx, "types of different widths"));
+    }
+    let shape = cx.operand_shape(ctx, 0);
+    let ot = oe.storage_type(ctx);
+    let x = cx.input(ctx, 0)?;
+    let y = cx.output(ctx, 0)?;
+    cx.kernel(ctx, "bit_cast", &[x, y], |kb, a| {
+        broadcast_nest(kb, &shape, |kb, idx| {
+            let v = kb.load(a[0], idx);
+            let v = if kb.value_type(v) == ot {
+                v
+            } else {
+                kb.cast("arith.bitcast", v, ot)
+            };
+            kb.store(v, a[1], idx);
+        });
+        Ok(())
+    })
+}
+
+#[derive(Copy, Clone)]
+enum Window {
+    Hann,
+    Hamming,
+    Blackman,
+}
+
+fn window(ctx: &mut Context, cx: &mut OpCx<'_, '_>, kind: Window) -> Result<(), Diagnostic> {
+    let shape = cx.result_shape(ctx, 0);
+    let size = match shape.as_slice() {
+        [s] if *s >= 0 => *s,
+        _ => return Err(cx.unsupported(ctx, "a window size not known at compile time")),
+    };
+    // The size operand may be a runtime input; the static result shape fixes its value.
+    if common::const_ints(ctx, cx, 0).is_some_and(|v| v.first() != Some(&size)) {
+        return Err(cx.unsupported(ctx, "a size that disagrees with the result shape"));
+    }
+    let oe = cx.result_elem(ctx, 0)?;
+    let y = cx.output(ctx, 0)?;
+    if size == 0 {
+        return Ok(());
+    }
+    let periodic = cx.attr_i64(ctx, "periodic", 1) != 0;
+    let nn = if periodic {
+        size as f64
+    } else {
+        size as f64 - 1.0
+    };
+    let pi = std::f64::consts::PI;
+    let mut data = Vec::with_capacity(size as usize * 8);
+    for i in 0..size {
+        let i = i as f64;
+        let v = match kind {
+            Window::Hann => (i * pi / nn).sin().powi(2),
+            Window::Hamming => 25.0 / 46.0 - (i * pi * 2.0 / nn).cos() * (1.0 - 25.0 / 46.0),
+            Window::Blackman => {
+                0.42 - 0.5 * (i * pi * 2.0 / nn).cos() + 0.08 * (i * pi * 4.0 / nn).cos()
+            }
+        };
+        data.extend_from_slice(&v.to_le_bytes());
+    }
+    let f64t = common::f64_type_ctx(ctx);
+    let tty = ctx.tensor_type(vec![size], f64t);
+    let attr = ctx.intern_attr(flowc_ir::AttrData::DenseElements {
+        ty: tty,
+        splat: false,
+        data,
+    });
+    let mt = ctx.memref_type(vec![size], f64t);
+    let tbl = cx.weight(ctx, attr, mt);
+    cx.kernel(ctx, "window", &[tbl, y], |kb, a| {
+        kb.for_range(size, |kb, i| {
+            let v = kb.load(a[0], &[i]);
+            let v = common::from_f64(kb, oe, v);
+            kb.store_elem(oe, v, a[1], &[i]);
+        });
+        Ok(())
+    })
+}
+
+/// Whether `a` (value, index) comes strictly before `b` in TopK's order.
+fn precedes(
+    kb: &mut Kb<'_>,
+    e: Elem,
+    largest: bool,
+    a: (Value, Value),
+    b: (Value, Value),
+) -> Value {
+    let (hi, lo) = if largest { (a.0, b.0) } else { (b.0, a.0) };
+    // `hi` ranks above `lo`: NaN above every number, NaNs equal.
+    let (above, equal) = match e {
+        Elem::Float(_) => {
+            let hn = is_nan(kb, hi);
+            let ln = is_nan(kb, lo);
+            let nl = not(kb, ln);
+            let nan_above = and(kb, hn, nl);
+            let gt = common::compare(kb, e, "gt", hi, lo);
+            let above = or(kb, nan_above, gt);
+            let both = and(kb, hn, ln);
+            let eq = common::compare(kb, e, "eq", hi, lo);
+            (above, or(kb, both, eq))
+        }
+        _ => {
+            let gt = common::compare(kb, e, "gt", hi, lo);
+            let eq = common::compare(kb, e, "eq", hi, lo);
+            (gt, eq)
+        }
+    };
+    let first = kb.cmp(false, cmpi::SLT, a.1, b.1);
+    let tie = and(kb, equal, first);
+    or(kb, above, tie)
+}
+
+fn top_k(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
+    common::require_static(ctx, cx)?;
+    let e = cx.operand_elem(ctx, 0)?;
+    if e == Elem::Bool {
+        return Err(cx.unsupported(ctx, "bool input"));
+    }
+    let s = cx.operand_shape(ctx, 0);
+    if s.is_empty() {
+        return Err(cx.unsupported(ctx, "a rank-0 input"));
+    }
+    let axis = common::norm_axis(ctx, cx, cx.attr_i64(ctx, "axis", -1), s.len())?;
+    let largest = cx.attr_i64(ctx, "largest", 1) != 0;
+    let os = cx.result_shape(ctx, 0);
+    let k = os[axis];
+    // K may be a runtime input; the static result shape fixes its value.
+    if common::const_ints(ctx, cx, 1).is_some_and(|v| v.first() != Some(&k)) {
+        return Err(cx.unsupported(ctx, "a K that disagrees with the result shape"));
+    }
+    let outer: i64 = s[..axis].iter().product();
+    let d = s[axis];
+    let inner: i64 = s[axis + 1..].iter().product();
+    if k > d {
+        return Err(cx.unsupported(ctx, format!("K = {k} beyond the axis size {d}")));
+    }
+    let x = cx.input(ctx, 0)?;
+    let xv = cx.view(ctx, x, &[outer, d, inner]);
+    let mut args = vec![xv];
+    for r in 0..2 {
+        if let Ok(b) = cx.output(ctx, r) {
+            args.push(cx.view(ctx, b, &[outer, k, inner]));
+        }
+    }
+    let (has_v, has_i) = (cx.output(ctx, 0).is_ok(), cx.output(ctx, 1).is_ok());
+    if outer * inner * k == 0 || !(has_v || has_i) {
+        return Ok(());
+    }
+    cx.kernel(ctx, "top_k", &args, |kb, a| {
+        let ct = e.compute_type(kb.ctx);
+        let yv = if has_v { Some(a[1]) } else { None };
+        let yi = if has_i { Some(a[a.len() - 1]) } else { None };
+        kb.parallel(&[outer, inner], |kb, iv| {
+            let (o, i) = (iv[0], iv[1]);
+            let v0 = kb.constant(ct, 0.0);
+            let none = kb.index(-1);
+            let lb = kb.index(0);
+            let ub = kb.index(k);
+            let one = kb.index(1);
+            kb.for_loop(lb, ub, one, &[v0, none], |kb, j, prev| {
+                let (pv, pi) = (prev[0], prev[1]);
+                let lb = kb.index(0);
+                let ub = kb.index(d);
+                let one = kb.index(1);
+                let best = kb.for_loop(lb, ub, one, &[pv, none], |kb, c, acc| {
+                    let (bv, bi) = (acc[0], acc[1]);
+                    let cv = kb.load_elem(e, a[0], &[o, c, i]);
+                    let zero = kb.index(0);
+                    let first = kb.cmp(false, cmpi::SLT, pi, zero);
+                    let after = precedes(kb, e, largest, (pv, pi), (cv, c));
+                    let eligible = or(kb, first, after);
+                    let empty = kb.cmp(false, cmpi::SLT, bi, zero);
+                    let better = precedes(kb, e, largest, (cv, c), (bv, bi));
+                    let wins = or(kb, empty, better);
+                    let take = and(kb, eligible, wins);
+                    let nv = kb.select(take, cv, bv);
+                    let ni = kb.select(take, c, bi);
+                    vec![nv, ni]
+                });
+                if let Some(yv) = yv {
+                    kb.store_elem(e, best[0], yv, &[o, j, i]);
+                }
+                if let Some(yi) = yi {
+                    let i64t = kb.ctx.integer_type(64);
+                    let bi = kb.cast("arith.index_cast", best[1], i64t);
+                    kb.store(bi, yi, &[o, j, i]);
+                }
+                best
+            });
+        });
+        Ok(())
+    })
+}
+
+fn center_crop_pad(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
+    common::require_static(ctx, cx)?;
+    let e = cx.operand_elem(ctx, 0)?;
+    let s = cx.operand_shape(ctx, 0);
+    let os = cx.result_shape(ctx, 0);
+    if os.len() != s.len() {
+        return Err(cx.unsupported(ctx, "a result of another rank than the input"));
+    }
+    // The offset of the output's origin in input coordinates (negative: padding).
+    let off: Vec<i64> = s
+        .iter()
+        .zip(&os)
+        .map(|(&d, &t)| if t <= d { (d - t) / 2 } else { -((t - d) / 2) })
+        .collect();
+    let x = cx.input(ctx, 0)?;
+    let y = cx.output(ctx, 0)?;
+    if os.iter().product::<i64>() == 0 {
+        return Ok(());
+    }
+    let empty_in = s.iter().product::<i64>() == 0;
+    cx.kernel(ctx, "center_crop_pad", &[x, y], |kb, a| {
+        broadcast_nest(kb, &os, |kb, idx| {
+            let ct = e.compute_type(kb.ctx);
+            let zero = kb.constant(ct, 0.0);
+            if empty_in {
+                kb.store_elem(e, zero, a[1], idx);
+                return;
+            }
+            let mut inb: Option<Value> = None;
+            let mut src = Vec::with_capacity(idx.len());
+            for (ax, &i) in idx.iter().enumerate() {
+                let p = common::add_const(kb, i, off[ax]);
+                if off[ax] < 0 || os[ax] + off[ax] > s[ax] {
+                    let lo = kb.index(0);
+                    let hi = kb.index(s[ax]);
+                    let ge = kb.cmp(false, cmpi::SGE, p, lo);
+                    let lt = kb.cmp(false, cmpi::SLT, p, hi);
+                    let ok = and(kb, ge, lt);
+                    inb = Some(match inb {
+                        Some(b) => and(kb, b, ok),
+                        None => ok,
+                    });
+                    src.push(common::clamp_index(kb, p, 0, s[ax] - 1));
+                } else {
+                    src.push(p);
+                }
+            }
+            let v = kb.load_elem(e, a[0], &src);
+            let v = match inb {
+                Some(b) => kb.select(b, v, zero),
+                None => v,
+            };
+            kb.store_elem(e, v, a[1], idx);
+        });
+        Ok(())
+    })
+}
