@@ -31,6 +31,7 @@ mod matmul;
 mod misc;
 mod norm;
 mod pool;
+mod quant;
 mod reduce;
 mod resize;
 mod rnn;
@@ -721,7 +722,7 @@ fn lower_op(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> 
     if loss::lower(ctx, cx, &name)? || resize::lower(ctx, cx, &name)? {
         return Ok(());
     }
-    if misc::lower(ctx, cx, &name)? {
+    if misc::lower(ctx, cx, &name)? || quant::lower(ctx, cx, &name)? {
         return Ok(());
     }
     Err(op_error(ctx, cx.op, "has no CPU lowering yet"))
