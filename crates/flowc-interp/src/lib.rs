@@ -61,6 +61,23 @@ use std::rc::Rc;
 pub use flowc_tensor;
 pub use ops::supported_ops;
 
+/// Resize's taps (source indices and weights per output position), shared with code generation,
+/// which turns them into tables at compile time.
+pub mod resize_taps {
+    pub use crate::ops::resize::{Mode, Params, Taps};
+
+    /// See [`crate::ops::resize::axis_taps`].
+    pub fn axis_taps(
+        in_w: usize,
+        scale: f64,
+        out_w: usize,
+        roi: Option<(f64, f64)>,
+        p: &Params,
+    ) -> Result<Taps, String> {
+        crate::ops::resize::axis_taps(in_w, scale, out_w, roi, p).map_err(|e| e.message)
+    }
+}
+
 /// The number of threads the heavy kernels (MatMul, Gemm, Conv) use.
 pub fn num_threads() -> usize {
     ops::gemm::num_threads()

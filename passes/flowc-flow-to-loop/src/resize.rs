@@ -6,7 +6,8 @@
 //!
 //! The source taps and weights of every output position along each resized axis become tables
 //! (`[out, taps]` indices and weights, plus a validity flag per position for
-//! `tf_crop_and_resize`): computed at compile time, exactly as the reference does, when `roi`,
+//! `tf_crop_and_resize`): computed at compile time by the interpreter's own tap code
+//! (`flowc_interp::resize_taps`), so both agree by construction, when `roi`,
 //! `scales` and `sizes` are constants (read-only globals), else by a one-task kernel from the
 //! runtime inputs (the result shape is static either way). Each resized axis is then one kernel
 //! from the previous axis' f64 scratch buffer (or the input) to the next one (or the result),
@@ -15,181 +16,8 @@
 use crate::OpCx;
 use crate::builder::{Elem, Kb, cmpf, cmpi};
 use crate::common;
+use flowc_interp::resize_taps::{Mode, Params, axis_taps};
 use flowc_ir::{Context, Diagnostic, FloatKind, Type, Value};
-
-#[derive(Clone, Copy, PartialEq, Debug)]
-enum Mode {
-    Nearest,
-    Linear,
-    Cubic,
-}
-
-struct Params {
-    mode: Mode,
-    nearest_mode: String,
-    coord: String,
-    cubic_a: f64,
-    antialias: bool,
-    exclude_outside: bool,
-}
-
-fn coeffs(p: &Params, ratio: f64, scale: f64) -> Result<Vec<f64>, String> {
-    let is_int = ratio.fract() == 0.0;
-    Ok(match p.mode {
-        Mode::Nearest => {
-            if is_int {
-                return Ok(vec![0.0, 1.0]);
-            }
-            let (a, b) = match p.nearest_mode.as_str() {
-                "round_prefer_floor" => (ratio <= 0.5, ratio > 0.5),
-                "round_prefer_ceil" => (ratio < 0.5, ratio >= 0.5),
-                "floor" => (true, false),
-                "ceil" => (false, true),
-                other => return Err(format!("nearest_mode '{other}'")),
-            };
-            vec![a as u8 as f64, b as u8 as f64]
-        }
-        Mode::Linear if !p.antialias => vec![1.0 - ratio, ratio],
-        Mode::Linear => {
-            let scale = scale.min(1.0);
-            let start = (-1.0 / scale).floor() as i64 + 1;
-            let footprint = 2 - 2 * start;
-            let c: Vec<f64> = (start..start + footprint)
-                .map(|i| (1.0 - ((i as f64 - ratio) * scale).abs()).clamp(0.0, 1.0))
-                .collect();
-            let s: f64 = c.iter().sum();
-            c.into_iter().map(|v| v / s).collect()
-        }
-        Mode::Cubic if !p.antialias => {
-            let a = p.cubic_a;
-            let r = ratio;
-            vec![
-                ((a * (r + 1.0) - 5.0 * a) * (r + 1.0) + 8.0 * a) * (r + 1.0) - 4.0 * a,
-                ((a + 2.0) * r - (a + 3.0)) * r * r + 1.0,
-                ((a + 2.0) * (1.0 - r) - (a + 3.0)) * (1.0 - r) * (1.0 - r) + 1.0,
-                ((a * ((1.0 - r) + 1.0) - 5.0 * a) * ((1.0 - r) + 1.0) + 8.0 * a)
-                    * ((1.0 - r) + 1.0)
-                    - 4.0 * a,
-            ]
-        }
-        Mode::Cubic => {
-            let a = p.cubic_a;
-            let scale = scale.min(1.0);
-            let f = |x: f64| {
-                let x = x.abs();
-                let (x2, x3) = (x * x, x * x * x);
-                if x <= 1.0 {
-                    (a + 2.0) * x3 - (a + 3.0) * x2 + 1.0
-                } else if x < 2.0 {
-                    a * x3 - 5.0 * a * x2 + 8.0 * a * x - 4.0 * a
-                } else {
-                    0.0
-                }
-            };
-            let start = (-2.0 / scale).floor() as i64 + 1;
-            let end = 2 - start;
-            let c: Vec<f64> = (start..end)
-                .map(|i| f(scale * (i as f64 - ratio)))
-                .collect();
-            let s: f64 = c.iter().sum();
-            c.into_iter().map(|v| v / s).collect()
-        }
-    })
-}
-
-/// The taps of one axis: per output position, the source indices and weights, or `None` where
-/// `tf_crop_and_resize` extrapolates.
-type Taps = Vec<Option<(Vec<usize>, Vec<f64>)>>;
-
-fn axis_taps(
-    in_w: usize,
-    scale: f64,
-    out_w: usize,
-    roi: Option<(f64, f64)>,
-    p: &Params,
-) -> Result<Taps, String> {
-    let out_width = scale * in_w as f64;
-    let inw = in_w as f64;
-    let mut taps: Taps = Vec::with_capacity(out_w);
-    for y in 0..out_w {
-        let yf = y as f64;
-        let x = match p.coord.as_str() {
-            "align_corners" => {
-                if out_width == 1.0 {
-                    0.0
-                } else {
-                    yf * (inw - 1.0) / (out_width - 1.0)
-                }
-            }
-            "asymmetric" => yf / scale,
-            "tf_crop_and_resize" => {
-                let (r0, r1) = roi.unwrap_or((0.0, 1.0));
-                let x = if out_width == 1.0 {
-                    (r1 - r0) * (inw - 1.0) / 2.0
-                } else {
-                    yf * (r1 - r0) * (inw - 1.0) / (out_width - 1.0)
-                } + r0 * (inw - 1.0);
-                if x < 0.0 || x > inw - 1.0 {
-                    taps.push(None);
-                    continue;
-                }
-                x
-            }
-            "pytorch_half_pixel" => {
-                if out_width == 1.0 {
-                    -0.5
-                } else {
-                    (yf + 0.5) / scale - 0.5
-                }
-            }
-            "half_pixel" => (yf + 0.5) / scale - 0.5,
-            "half_pixel_symmetric" => {
-                let adjustment = out_w as f64 / out_width;
-                let offset = inw / 2.0 * (1.0 - adjustment);
-                offset + (yf + 0.5) / scale - 0.5
-            }
-            other => return Err(format!("coordinate_transformation_mode '{other}'")),
-        };
-        let fl = x.floor();
-        let ratio = if x == fl { 1.0 } else { x - fl };
-        let mut c = coeffs(p, ratio, scale)?;
-        let n = c.len();
-        let pad = n.div_ceil(2) as f64;
-        let xp = x + pad;
-        let pp = xp.floor();
-        let frac = xp - pp;
-        let off: i64 = if n % 2 == 0 {
-            if frac == 0.0 {
-                -(n as i64 / 2)
-            } else {
-                -(n as i64 / 2) + 1
-            }
-        } else {
-            let base = -((n as i64 - 1) / 2);
-            if frac <= 0.5 { base } else { base + 1 }
-        };
-        let start = pp as i64 + off - pad as i64;
-        let idx: Vec<i64> = (0..n as i64).map(|j| start + j).collect();
-        if p.exclude_outside {
-            for (cj, &i) in c.iter_mut().zip(&idx) {
-                if i < 0 || i >= in_w as i64 {
-                    *cj = 0.0;
-                }
-            }
-            let s: f64 = c.iter().sum();
-            let s = if s == 0.0 { 1.0 } else { s };
-            for cj in &mut c {
-                *cj /= s;
-            }
-        }
-        let idx: Vec<usize> = idx
-            .iter()
-            .map(|&i| i.clamp(0, in_w as i64 - 1) as usize)
-            .collect();
-        taps.push(Some((idx, c)));
-    }
-    Ok(taps)
-}
 
 /// A constant float operand that may be absent or empty (`None` then).
 fn opt_floats(ctx: &Context, cx: &OpCx<'_, '_>, i: usize) -> Result<Option<Vec<f64>>, Diagnostic> {
@@ -260,8 +88,9 @@ pub(crate) fn lower(
         cubic_a: cx.attr_f64(ctx, "cubic_coeff_a", -0.75),
         antialias: cx.attr_i64(ctx, "antialias", 0) != 0,
         exclude_outside: cx.attr_i64(ctx, "exclude_outside", 0) != 0,
+        extrapolation: cx.attr_f64(ctx, "extrapolation_value", 0.0),
     };
-    let extrapolation = cx.attr_f64(ctx, "extrapolation_value", 0.0);
+    let extrapolation = p.extrapolation;
     if p.antialias && p.mode == Mode::Nearest {
         return Err(cx.unsupported(ctx, "antialias with mode 'nearest'"));
     }

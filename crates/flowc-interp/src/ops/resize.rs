@@ -11,21 +11,25 @@ use crate::util::{norm_axes, split_at_axis};
 use crate::{KResult, Node, bail};
 use flowc_tensor::{DType, Tensor};
 
+/// The interpolation of a Resize.
 #[derive(Clone, Copy, PartialEq, Debug)]
-enum Mode {
+pub enum Mode {
     Nearest,
     Linear,
     Cubic,
 }
 
-struct Params {
-    mode: Mode,
-    nearest_mode: String,
-    coord: String,
-    cubic_a: f64,
-    antialias: bool,
-    exclude_outside: bool,
-    extrapolation: f64,
+/// The attributes of a Resize that decide its taps (code generation builds its tap tables at
+/// compile time with [`axis_taps`], so compiled and interpreted Resize agree by construction).
+#[derive(Clone, Debug)]
+pub struct Params {
+    pub mode: Mode,
+    pub nearest_mode: String,
+    pub coord: String,
+    pub cubic_a: f64,
+    pub antialias: bool,
+    pub exclude_outside: bool,
+    pub extrapolation: f64,
 }
 
 fn coeffs(p: &Params, ratio: f64, scale: f64) -> KResult<Vec<f64>> {
@@ -92,27 +96,22 @@ fn coeffs(p: &Params, ratio: f64, scale: f64) -> KResult<Vec<f64>> {
     })
 }
 
-/// Resizes `data` (of `shape`) along `axis` to `out_w` with `scale`.
-fn resize_axis(
-    data: &[f64],
-    shape: &[usize],
-    axis: usize,
+/// The taps of one axis: per output position, the source indices and weights, or `None` where
+/// `tf_crop_and_resize` extrapolates.
+pub type Taps = Vec<Option<(Vec<usize>, Vec<f64>)>>;
+
+/// The taps of resizing an axis of `in_w` elements to `out_w` with `scale` (and the axis' `roi`
+/// for `tf_crop_and_resize`), as ONNX's reference computes them.
+pub fn axis_taps(
+    in_w: usize,
     scale: f64,
     out_w: usize,
     roi: Option<(f64, f64)>,
     p: &Params,
-) -> KResult<(Vec<f64>, Vec<usize>)> {
-    let (outer, in_w, inner) = split_at_axis(shape, axis);
-    let mut out_shape = shape.to_vec();
-    out_shape[axis] = out_w;
-    let total = crate::util::checked_len(&out_shape)?;
-    if total == 0 || in_w == 0 {
-        return Ok((vec![0.0; total], out_shape));
-    }
+) -> KResult<Taps> {
     let out_width = scale * in_w as f64;
     let inw = in_w as f64;
-    // For every output position: the source taps and their weights (or extrapolation).
-    let mut taps: Vec<Option<(Vec<usize>, Vec<f64>)>> = Vec::with_capacity(out_w);
+    let mut taps: Taps = Vec::with_capacity(out_w);
     for y in 0..out_w {
         let yf = y as f64;
         let x = match p.coord.as_str() {
@@ -190,6 +189,27 @@ fn resize_axis(
             .collect();
         taps.push(Some((idx, c)));
     }
+    Ok(taps)
+}
+
+/// Resizes `data` (of `shape`) along `axis` to `out_w` with `scale`.
+fn resize_axis(
+    data: &[f64],
+    shape: &[usize],
+    axis: usize,
+    scale: f64,
+    out_w: usize,
+    roi: Option<(f64, f64)>,
+    p: &Params,
+) -> KResult<(Vec<f64>, Vec<usize>)> {
+    let (outer, in_w, inner) = split_at_axis(shape, axis);
+    let mut out_shape = shape.to_vec();
+    out_shape[axis] = out_w;
+    let total = crate::util::checked_len(&out_shape)?;
+    if total == 0 || in_w == 0 {
+        return Ok((vec![0.0; total], out_shape));
+    }
+    let taps = axis_taps(in_w, scale, out_w, roi, p)?;
     let mut out = Vec::with_capacity(total);
     for o in 0..outer {
         for t in &taps {
