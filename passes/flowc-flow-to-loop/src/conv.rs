@@ -282,46 +282,6 @@ fn as_2d(s: ConvShape) -> ConvShape {
     ConvShape { g, ..s }
 }
 
-/// Conv weights `[cout, k]` packed per group into `[group * ceil(m / width), k, width]`.
-fn packed_weights(
-    ctx: &mut Context,
-    cx: &mut OpCx<'_, '_>,
-    group: i64,
-    m: i64,
-    k: i64,
-    width: i64,
-) -> Result<Value, Diagnostic> {
-    let mp = (m + width - 1) / width;
-    let shape = vec![group * mp, k, width];
-    let f32t = ctx.f32_type();
-    let ty = ctx.memref_type(shape.clone(), f32t);
-    if let Some(data) = cx
-        .constant_operand(ctx, 1)
-        .and_then(|a| gemm::f32_constant(ctx, a))
-    {
-        let (m_, k_) = (m as usize, k as usize);
-        let mut packed = Vec::with_capacity((group * mp * k * width) as usize);
-        for gi in 0..group as usize {
-            packed.extend(gemm::pack_panels(
-                &data[gi * m_ * k_..(gi + 1) * m_ * k_],
-                k_,
-                m_,
-                true,
-                width as usize,
-            ));
-        }
-        let attr = gemm::f32_resource(ctx, "packed_conv_w", shape, &packed);
-        return Ok(cx.weight(ctx, attr, ty));
-    }
-    let w = cx.input(ctx, 1)?;
-    let dst = cx.scratch(ctx, ty);
-    cx.kernel(ctx, "pack_conv_w", &[w, dst], |kb, args| {
-        gemm::pack_panels_kernel(kb, args[0], args[1], group, k, m, true, width);
-        Ok(())
-    })?;
-    Ok(dst)
-}
-
 /// Blocks for a convolution's GEMM: all output channels in one block when the B side is packed
 /// (so that each packed block serves every channel), split only when there are too few tasks.
 fn conv_blocks(
@@ -423,7 +383,7 @@ fn conv_gemm(
         }
     };
     let x = cx.input(ctx, 0)?;
-    let wp = packed_weights(ctx, cx, group, m, k, MR)?;
+    let wp = gemm::packed_operand(ctx, cx, 1, [group, k, m], true, MR, "conv_w")?;
     let bias = if has_bias {
         Some(cx.input(ctx, 2)?)
     } else {
@@ -688,7 +648,7 @@ fn conv_gemm_t(
         };
         im2col_buffer(ctx, cx, x, nimg * c, npos, npad, &geo)?
     };
-    let wt = packed_weights(ctx, cx, group, m, k, NR)?;
+    let wt = gemm::packed_operand(ctx, cx, 1, [group, k, m], true, NR, "conv_w")?;
     let bias = if has_bias {
         Some(cx.input(ctx, 2)?)
     } else {

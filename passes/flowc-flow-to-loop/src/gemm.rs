@@ -21,9 +21,10 @@
 //! The loop nests around the micro-kernel (tasks, cache blocks) are the callers' (matmul.rs,
 //! conv.rs); [`macro_tile`] runs the micro-kernel over a block of tiles.
 
+use crate::OpCx;
 use crate::builder::{Kb, cmpi};
 use crate::fused::BoundTail;
-use flowc_ir::{Context, Type, Value};
+use flowc_ir::{Context, Diagnostic, Type, Value};
 
 /// f32 lanes per vector (AVX-512).
 pub const VL: i64 = 16;
@@ -665,6 +666,52 @@ pub fn pack_panels_kernel(
             );
         }
     });
+}
+
+/// Operand `operand` of the op, `batches` matrices of `k x cols` (`cols x k` when `trans`),
+/// packed into `[batches * ceil(cols / width), k, width]` panels: at compile time into a weight
+/// when the operand is a constant, else into an arena buffer by a packing kernel. (MatMul's B,
+/// Conv's weights per group.) `name` names the weight (`packed_<name>`) and the kernel
+/// (`pack_<name>`).
+#[allow(clippy::too_many_arguments)]
+pub fn packed_operand(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    operand: usize,
+    [batches, k, cols]: [i64; 3],
+    trans: bool,
+    width: i64,
+    name: &str,
+) -> Result<Value, Diagnostic> {
+    let panels = (cols + width - 1) / width;
+    let shape = vec![batches * panels, k, width];
+    let f32t = ctx.f32_type();
+    let ty = ctx.memref_type(shape.clone(), f32t);
+    if let Some(data) = cx
+        .constant_operand(ctx, operand)
+        .and_then(|attr| f32_constant(ctx, attr))
+    {
+        let (k_, c_) = (k as usize, cols as usize);
+        let mut packed = Vec::with_capacity((batches * panels * k * width) as usize);
+        for bi in 0..batches as usize {
+            packed.extend(pack_panels(
+                &data[bi * k_ * c_..(bi + 1) * k_ * c_],
+                k_,
+                c_,
+                trans,
+                width as usize,
+            ));
+        }
+        let attr = f32_resource(ctx, &format!("packed_{name}"), shape, &packed);
+        return Ok(cx.weight(ctx, attr, ty));
+    }
+    let src = cx.input(ctx, operand)?;
+    let dst = cx.scratch(ctx, ty);
+    cx.kernel(ctx, &format!("pack_{name}"), &[src, dst], |kb, args| {
+        pack_panels_kernel(kb, args[0], args[1], batches, k, cols, trans, width);
+        Ok(())
+    })?;
+    Ok(dst)
 }
 
 #[cfg(test)]

@@ -135,7 +135,7 @@ fn matmul(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
     let out = cx.output(ctx, 0)?;
     let f32k = Elem::Float(flowc_ir::FloatKind::F32);
     if ea == f32k && p.m > 0 && p.n > 0 && p.k > 0 {
-        let bsrc = packed_b(ctx, cx, p.bb(), p.k, p.n, false)?;
+        let bsrc = gemm::packed_operand(ctx, cx, 1, [p.bb(), p.k, p.n], false, NR, "b")?;
         let op = Product {
             plan: p,
             trans_a: false,
@@ -331,7 +331,7 @@ fn gemm_op(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
     let out = cx.output(ctx, 0)?;
     let f32k = Elem::Float(flowc_ir::FloatKind::F32);
     if e == f32k && m > 0 && n > 0 && k > 0 {
-        let bsrc = packed_b(ctx, cx, 1, k, n, tb)?;
+        let bsrc = gemm::packed_operand(ctx, cx, 1, [1, k, n], tb, NR, "b")?;
         let op = Product {
             plan: Plan {
                 batch: vec![],
@@ -402,47 +402,6 @@ fn gemm_op(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
         });
         Ok(())
     })
-}
-
-/// B packed into `[batch * panels, K, NR]`: a compile-time weight when B is an f32 constant,
-/// else an arena buffer filled by a packing kernel.
-fn packed_b(
-    ctx: &mut Context,
-    cx: &mut OpCx<'_, '_>,
-    batch: i64,
-    k: i64,
-    n: i64,
-    trans: bool,
-) -> Result<Value, Diagnostic> {
-    let panels = (n + NR - 1) / NR;
-    let shape = vec![batch * panels, k, NR];
-    let f32t = ctx.f32_type();
-    let ty = ctx.memref_type(shape.clone(), f32t);
-    if let Some(data) = cx
-        .constant_operand(ctx, 1)
-        .and_then(|attr| gemm::f32_constant(ctx, attr))
-    {
-        let (k_, n_) = (k as usize, n as usize);
-        let mut packed = Vec::with_capacity((batch * panels * k * NR) as usize);
-        for bi in 0..batch as usize {
-            packed.extend(gemm::pack_panels(
-                &data[bi * k_ * n_..(bi + 1) * k_ * n_],
-                k_,
-                n_,
-                trans,
-                NR as usize,
-            ));
-        }
-        let attr = gemm::f32_resource(ctx, "packed_b", shape, &packed);
-        return Ok(cx.weight(ctx, attr, ty));
-    }
-    let b = cx.input(ctx, 1)?;
-    let dst = cx.scratch(ctx, ty);
-    cx.kernel(ctx, "pack_b", &[b, dst], |kb, args| {
-        gemm::pack_panels_kernel(kb, args[0], args[1], batch, k, n, trans, NR);
-        Ok(())
-    })?;
-    Ok(dst)
 }
 
 /// One f32 product `out = alpha · A·B (+ beta · C)` over a batch.
