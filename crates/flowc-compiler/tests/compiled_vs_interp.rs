@@ -89,3 +89,32 @@ func.func @main(%a: tensor<4xf32>) -> tensor<1x?xi64> {
         "{msg}"
     );
 }
+
+#[test]
+fn max_pool_keeps_the_references_nan_and_zero_rules() {
+    // NaN sticks once seen; among equal maxima (-0 and +0) the first is kept; padding never wins.
+    let src = r#"
+func.func @main(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32> {
+  %0 = "flow.max_pool"(%x) {kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 1, 1>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
+  return %0 : tensor<1x1x4x4xf32>
+}"#;
+    let x = vec![
+        -0.0,
+        0.0,
+        f32::NAN,
+        1.0,
+        0.0,
+        -0.0,
+        2.0,
+        f32::NEG_INFINITY,
+        f32::NEG_INFINITY,
+        f32::NEG_INFINITY,
+        -3.0,
+        f32::NAN,
+        -1.0,
+        -2.0,
+        f32::NEG_INFINITY,
+        -5.0,
+    ];
+    check(src, vec![Tensor::from_vec(vec![1, 1, 4, 4], x).unwrap()], 1);
+}

@@ -9,7 +9,7 @@
 //! row-major order, as the interpreter visits them (sums round the same way).
 
 use crate::OpCx;
-use crate::builder::{Elem, Kb, cmpi};
+use crate::builder::{Elem, Kb, cmpf, cmpi};
 use crate::common::{self, AccBody, acc_nest};
 use flowc_ir::{Context, Diagnostic, FloatKind, Value};
 
@@ -264,6 +264,22 @@ fn pool(
                 go(kb, 0, &wins, &dims, &mut pos, inits, f)
             };
             match kind {
+                // Without an Indices output: `best = (v > best || v is NaN) ? v : best` from
+                // -inf, which is the reference's rule (first maximum kept, a NaN sticks since
+                // nothing compares greater) without the index bookkeeping.
+                Pool::Max if !with_indices && e.is_float() => {
+                    let lowest = common::lowest(kb, e);
+                    let res = nest(kb, &[lowest], &mut |kb, pos, acc| {
+                        let mut xi = vec![pl];
+                        xi.extend_from_slice(pos);
+                        let v = kb.load_elem(e, a[0], &xi);
+                        let gt = kb.cmp(true, cmpf::OGT, v, acc[0]);
+                        let nan = kb.cmp(true, cmpf::UNO, v, v);
+                        let take = kb.binary("arith.ori", gt, nan);
+                        vec![kb.select(take, v, acc[0])]
+                    });
+                    kb.store_elem(e, res[0], a[1], idx);
+                }
                 Pool::Max => {
                     let lowest = common::lowest(kb, e);
                     let m1 = kb.index(-1);
