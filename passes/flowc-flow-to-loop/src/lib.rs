@@ -23,6 +23,7 @@ pub mod builder;
 mod common;
 mod conv;
 mod data;
+mod einsum;
 mod elementwise;
 mod fused;
 mod gemm;
@@ -723,6 +724,9 @@ fn lower_op(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> 
         return Ok(());
     }
     if misc::lower(ctx, cx, &name)? || quant::lower(ctx, cx, &name)? {
+        return Ok(());
+    }
+    if einsum::lower(ctx, cx, &name)? {
         return Ok(());
     }
     Err(op_error(ctx, cx.op, "has no CPU lowering yet"))
