@@ -27,6 +27,7 @@ mod einsum;
 mod elementwise;
 mod fused;
 mod gemm;
+mod grid_sample;
 mod loss;
 mod matmul;
 mod misc;
@@ -726,7 +727,7 @@ fn lower_op(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> 
     if misc::lower(ctx, cx, &name)? || quant::lower(ctx, cx, &name)? {
         return Ok(());
     }
-    if einsum::lower(ctx, cx, &name)? {
+    if einsum::lower(ctx, cx, &name)? || grid_sample::lower(ctx, cx, &name)? {
         return Ok(());
     }
     Err(op_error(ctx, cx.op, "has no CPU lowering yet"))
