@@ -558,6 +558,42 @@ pub fn run_function(
         .collect()
 }
 
+/// Executes the single op `op` (one without regions) on `inputs`, one per operand (`None` for a
+/// `flow.none` operand), and returns its results (`None` for an absent optional result). Used to
+/// fold ops whose operands are all constants.
+pub fn eval_op(
+    ctx: &Context,
+    op: Op,
+    inputs: Vec<Option<Tensor>>,
+) -> Result<Vec<Option<Tensor>>, InterpError> {
+    let name = ctx.op_name(op);
+    let err = |e: KError| InterpError {
+        op: name.to_string(),
+        location: describe_location(ctx, ctx.op_loc(op)),
+        message: e.message,
+        kind: e.kind,
+    };
+    if !ctx.regions(op).is_empty() && name != "flow.constant" {
+        return Err(err(KError::unsupported(
+            "ops with regions are not evaluated alone",
+        )));
+    }
+    if inputs.len() != ctx.num_operands(op) {
+        return Err(err(KError::invalid(format!(
+            "expected {} inputs, got {}",
+            ctx.num_operands(op),
+            inputs.len()
+        ))));
+    }
+    let node = Node {
+        ctx,
+        op,
+        name,
+        inputs: inputs.into_iter().map(|t| t.map(Rc::new)).collect(),
+    };
+    ops::dispatch(&node).map_err(err)
+}
+
 fn check_arg(ctx: &Context, arg: Value, t: &Tensor) -> Result<(), String> {
     let ty = ctx.value_type(arg);
     let Some(elem) = ctx.element_type(ty) else {

@@ -177,6 +177,26 @@ def shape_fold():
     save(model(g, 13), "shape_fold.onnx")
 
 
+def shape_fold_eval():
+    """An Expand whose shape comes from Mod / Equal / Not / And / Where / Concat on constants
+    (the shape arithmetic of onnx's expanded Attention): the importer evaluates them with the
+    interpreter's kernels, so Expand's result type is static."""
+    c = lambda name, v: numpy_helper.from_array(np.array(v, np.int64), name)
+    inits = [c("two", [2]), c("three", [3]), c("zero", [0]), c("one", [1]), c("five", [5]), c("four", [4]),
+             numpy_helper.from_array(np.array([True]), "t")]
+    nodes = [
+        helper.make_node("Mod", ["three", "three"], ["m"], name="mod"),
+        helper.make_node("Equal", ["m", "zero"], ["eq"], name="equal"),
+        helper.make_node("Not", ["t"], ["f"], name="not"),
+        helper.make_node("Or", ["f", "eq"], ["cond"], name="or"),
+        helper.make_node("Where", ["cond", "five", "one"], ["mid"], name="where"),
+        helper.make_node("Concat", ["two", "mid", "four"], ["target"], name="concat", axis=0),
+        helper.make_node("Expand", ["x", "target"], ["y"], name="expand"),
+    ]
+    g = helper.make_graph(nodes, "shape_fold_eval", [vi("x", F, [2, 1, 4])], [vi("y", F, [None, None, None])], inits)
+    save(model(g, 13), "shape_fold_eval.onnx")
+
+
 def unordered():
     """Nodes out of topological order (valid: the importer sorts them)."""
     nodes = [
@@ -344,6 +364,7 @@ def main():
     external_data()
     dim_param()
     shape_fold()
+    shape_fold_eval()
     unordered()
     legacy_ops()
     bad_models()

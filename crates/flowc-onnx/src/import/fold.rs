@@ -11,11 +11,17 @@
 use super::Importer;
 use super::types::attr_tensor;
 use crate::tensor::RawTensor;
-use flowc_ir::{Attribute, DYNAMIC, NamedAttr, Value};
-use flowc_tensor::DType;
+use flowc_ir::{Attribute, DYNAMIC, NamedAttr, Op, Value};
+use flowc_tensor::{DType, Tensor};
 
 /// The largest folded result.
 const MAX_FOLD_ELEMENTS: usize = 1024;
+
+/// The most input elements of an op evaluated by the interpreter ([`Importer::try_eval`]).
+const MAX_EVAL_INPUT_ELEMENTS: usize = 1 << 16;
+
+/// Ops never evaluated at import: their results are not a function of their operands.
+const NOT_EVALUATED: &[&str] = &["flow.dropout"];
 
 /// Elements as wide numbers: integers (and bool) as `i128`, floats as `f64`.
 #[derive(Clone, Debug)]
@@ -236,6 +242,67 @@ impl Importer<'_> {
     /// The data of a constant operand; `None` also for `flow.none`.
     fn const_vals(&self, v: Value) -> Option<Vals> {
         Vals::from_raw(self.small.get(&v)?)
+    }
+
+    /// Evaluates `op` (just built from `operands`) with the interpreter's kernels when every
+    /// operand is a constant (or `flow.none`) and every result has a small static type: the
+    /// results as constants, or `None` to keep the op (also when the kernel refuses its
+    /// inputs, which leaves the error to run time, as without folding).
+    pub(super) fn try_eval(&mut self, op: Op, operands: &[Value]) -> Option<Vec<RawTensor>> {
+        let name = self.ctx.op_name(op);
+        if !name.starts_with("flow.")
+            || NOT_EVALUATED.contains(&name)
+            || !self.ctx.regions(op).is_empty()
+        {
+            return None;
+        }
+        let mut expected = Vec::new();
+        for &r in self.ctx.results(op) {
+            let ty = self.ctx.value_type(r);
+            let elem = self.ctx.element_type(ty)?;
+            let dtype = flowc_interp::type_to_dtype(self.ctx, elem)?;
+            let dims = self.ctx.shape(ty)?;
+            let dims = dims
+                .iter()
+                .map(|&d| usize::try_from(d).ok())
+                .collect::<Option<Vec<_>>>()?;
+            let n = dims.iter().try_fold(1usize, |a, &d| a.checked_mul(d))?;
+            if n > MAX_FOLD_ELEMENTS {
+                return None;
+            }
+            expected.push((dtype, dims));
+        }
+        let mut inputs = Vec::with_capacity(operands.len());
+        let mut total = 0usize;
+        for &v in operands {
+            if Some(v) == self.none {
+                inputs.push(None);
+                continue;
+            }
+            let raw = self.small.get(&v)?;
+            total += raw.num_elements();
+            if total > MAX_EVAL_INPUT_ELEMENTS {
+                return None;
+            }
+            let t = Tensor::from_bytes_le(raw.dtype, raw.shape.clone(), &raw.data).ok()?;
+            inputs.push(Some(t));
+        }
+        let outputs = flowc_interp::eval_op(self.ctx, op, inputs).ok()?;
+        if outputs.len() != expected.len() {
+            return None;
+        }
+        outputs
+            .into_iter()
+            .zip(expected)
+            .map(|(t, (dtype, dims))| {
+                let t = t?;
+                (t.dtype() == dtype && t.shape() == dims.as_slice()).then(|| RawTensor {
+                    dtype,
+                    shape: dims,
+                    data: t.to_bytes_le(),
+                })
+            })
+            .collect()
     }
 
     /// Folds `op_name` applied to `operands` when it is a small computation on constants or

@@ -717,6 +717,21 @@ impl<'a> Importer<'a> {
         let op = self.ctx.create_op(state);
         let block = self.block();
         self.ctx.append_op(block, op);
+        if self.opts.fold_shapes
+            && let Some(raws) = self.try_eval(op, &values)
+        {
+            // The op's results have no uses yet: it gives way to its values as constants.
+            self.ctx.erase_op(op);
+            let results = raws
+                .into_iter()
+                .enumerate()
+                .map(|(i, raw)| {
+                    let hint = out_names.get(i).copied().unwrap_or("");
+                    self.constant(raw, hint, nc.loc)
+                })
+                .collect();
+            return Ok(results);
+        }
         Ok(self.ctx.results(op).to_vec())
     }
 
