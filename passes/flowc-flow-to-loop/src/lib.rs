@@ -23,6 +23,7 @@ pub mod builder;
 mod common;
 mod conv;
 mod data;
+mod dft;
 mod einsum;
 mod elementwise;
 mod fused;
@@ -728,6 +729,9 @@ fn lower_op(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> 
         return Ok(());
     }
     if einsum::lower(ctx, cx, &name)? || grid_sample::lower(ctx, cx, &name)? {
+        return Ok(());
+    }
+    if dft::lower(ctx, cx, &name)? {
         return Ok(());
     }
     Err(op_error(ctx, cx.op, "has no CPU lowering yet"))
