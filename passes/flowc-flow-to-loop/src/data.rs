@@ -208,9 +208,160 @@ fn slice_range(start: i64, end: i64, step: i64, d: i64) -> (i64, i64) {
     (s as i64, count as i64)
 }
 
+/// A 1-D integer operand of Slice / Pad: known at compile time, or an input the kernel reads.
+enum Ints {
+    Const(Vec<i64>),
+    /// Position among the kernel's arguments and element kind.
+    Arg(usize, Elem),
+}
+
+impl Ints {
+    /// Element `k` as an `index`.
+    fn at(&self, kb: &mut Kb<'_>, a: &[Value], k: usize) -> Value {
+        match self {
+            Ints::Const(v) => kb.index(v[k]),
+            Ints::Arg(pos, e) => {
+                let kv = kb.index(k as i64);
+                load_index(kb, *e, a[*pos], &[kv])
+            }
+        }
+    }
+}
+
+/// Operand `i` of a Slice / Pad whose integer operands are not all constant: its values, or
+/// the next kernel argument (pushed to `ins`); its length must be `len` when given.
+fn runtime_ints(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    i: usize,
+    ins: &mut Vec<Value>,
+    what: &str,
+) -> Result<(Ints, usize), Diagnostic> {
+    if let Some(v) = common::const_ints(ctx, cx, i) {
+        let n = v.len();
+        return Ok((Ints::Const(v), n));
+    }
+    let sh = cx.operand_shape(ctx, i);
+    if sh.len() != 1 {
+        return Err(cx.unsupported(ctx, format!("runtime {what} of rank {}", sh.len())));
+    }
+    let e = cx.operand_elem(ctx, i)?;
+    if !matches!(e, Elem::Int { .. }) {
+        return Err(cx.unsupported(ctx, format!("runtime {what} that are not integers")));
+    }
+    ins.push(cx.input(ctx, i)?);
+    Ok((Ints::Arg(ins.len() - 1, e), sh[0] as usize))
+}
+
+/// Whether entry `k` of `axes` (constant or runtime) names dim `d` of a rank-`r` tensor:
+/// `Some(true / false)` when known at compile time, else an `i1`.
+fn axis_hit(
+    kb: &mut Kb<'_>,
+    a: &[Value],
+    axes: &Ints,
+    k: usize,
+    d: usize,
+    r: usize,
+) -> Option<Value> {
+    match axes {
+        Ints::Const(v) => {
+            let ax = if v[k] < 0 { v[k] + r as i64 } else { v[k] };
+            if ax == d as i64 {
+                let i1 = kb.ctx.i1_type();
+                Some(kb.constant(i1, 1.0))
+            } else {
+                None
+            }
+        }
+        Ints::Arg(..) => {
+            let av = axes.at(kb, a, k);
+            Some(axis_is(kb, av, d, r))
+        }
+    }
+}
+
+/// Slice with starts / steps / axes read at run time (the static result shape fixes the
+/// counts, so ends are not needed): each dim's first index and step are computed per kernel as
+/// the interpreter's `slice_range` does (normalized, clamped by the step's sign, the last entry
+/// naming an axis winning), and source indices are clamped into the input.
+fn slice_runtime(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
+    let s = cx.operand_shape(ctx, 0);
+    let r = s.len();
+    let out = cx.result_shape(ctx, 0);
+    if out.len() != r {
+        return Err(cx.unsupported(ctx, "a result of another rank"));
+    }
+    let mut ins = vec![cx.input(ctx, 0)?];
+    let (starts, n) = runtime_ints(ctx, cx, 1, &mut ins, "starts")?;
+    let ne = cx.operand_shape(ctx, 2).first().copied().unwrap_or(-1);
+    let (axes, na) = if cx.has_operand(ctx, 3) {
+        runtime_ints(ctx, cx, 3, &mut ins, "axes")?
+    } else {
+        (Ints::Const((0..n as i64).collect()), n)
+    };
+    let (steps, ns) = if cx.has_operand(ctx, 4) {
+        runtime_ints(ctx, cx, 4, &mut ins, "steps")?
+    } else {
+        (Ints::Const(vec![1; n]), n)
+    };
+    if ne != n as i64 || na != n || ns != n {
+        return Err(cx.unsupported(ctx, "starts / ends / axes / steps of different lengths"));
+    }
+    if let Ints::Const(v) = &axes {
+        for &x in v {
+            common::norm_axis(ctx, cx, x, r)?;
+        }
+    }
+    let y = cx.output(ctx, 0)?;
+    if s.contains(&0) {
+        return Ok(());
+    }
+    gather_kernel(ctx, cx, "slice", &ins, y, &out, &mut |kb, a, idx| {
+        let mut ii = Vec::with_capacity(r);
+        for d in 0..r {
+            let mut begin: Option<Value> = None;
+            let mut step: Option<Value> = None;
+            for k in 0..n {
+                let Some(hit) = axis_hit(kb, a, &axes, k, d, r) else {
+                    continue;
+                };
+                let sv = starts.at(kb, a, k);
+                let st = steps.at(kb, a, k);
+                let z = kb.index(0);
+                let dv = kb.index(s[d]);
+                let neg = kb.cmp(false, cmpi::SLT, sv, z);
+                let plus = kb.addi(sv, dv);
+                let b = kb.select(neg, plus, sv);
+                let up = common::clamp_index(kb, b, 0, s[d]);
+                let down = common::clamp_index(kb, b, -1, s[d] - 1);
+                let fwd = kb.cmp(false, cmpi::SGT, st, z);
+                let b = kb.select(fwd, up, down);
+                let b0 = begin.unwrap_or_else(|| kb.index(0));
+                let s0 = step.unwrap_or_else(|| kb.index(1));
+                begin = Some(kb.select(hit, b, b0));
+                step = Some(kb.select(hit, st, s0));
+            }
+            ii.push(match (begin, step) {
+                (Some(b), Some(st)) => {
+                    let t = kb.muli(idx[d], st);
+                    let p = kb.addi(t, b);
+                    common::clamp_index(kb, p, 0, s[d] - 1)
+                }
+                _ => idx[d],
+            });
+        }
+        kb.load(a[0], &ii)
+    })
+}
+
 fn slice(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
     let s = cx.operand_shape(ctx, 0);
     let r = s.len();
+    let runtime = (1..5)
+        .any(|i| i != 2 && cx.has_operand(ctx, i) && common::const_ints(ctx, cx, i).is_none());
+    if runtime || common::const_ints(ctx, cx, 2).is_none() {
+        return slice_runtime(ctx, cx);
+    }
     let need = |i: usize, what: &str| {
         common::const_ints(ctx, cx, i).ok_or_else(|| cx.unsupported(ctx, format!("runtime {what}")))
     };
@@ -314,25 +465,6 @@ fn pad(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
     if !matches!(mode.as_str(), "constant" | "edge" | "reflect" | "wrap") {
         return Err(cx.unsupported(ctx, format!("mode {mode}")));
     }
-    let pads = common::const_ints(ctx, cx, 1).ok_or_else(|| cx.unsupported(ctx, "runtime pads"))?;
-    let axes: Vec<usize> = if cx.has_operand(ctx, 3) {
-        let a =
-            common::const_ints(ctx, cx, 3).ok_or_else(|| cx.unsupported(ctx, "runtime axes"))?;
-        let mut v = Vec::new();
-        for x in a {
-            v.push(common::norm_axis(ctx, cx, x, r)?);
-        }
-        v
-    } else {
-        (0..r).collect()
-    };
-    if pads.len() != 2 * axes.len() {
-        return Err(cx.unsupported(ctx, "pads of the wrong length"));
-    }
-    let mut before = vec![0i64; r];
-    for (k, &a) in axes.iter().enumerate() {
-        before[a] = pads[k];
-    }
     let o = cx.result_shape(ctx, 0);
     let e = cx.operand_elem(ctx, 0)?;
     if mode != "constant" && s.contains(&0) && !o.contains(&0) {
@@ -345,17 +477,56 @@ fn pad(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
         let n = cx.operand_shape(ctx, 2).iter().product::<i64>();
         ins.push(cx.view(ctx, c, &[n]));
     }
+    // Pads and axes read at run time: each dim's leading pad is found by the kernel (the last
+    // entry naming an axis wins, as in the interpreter); the static result shape fixes the rest.
+    let (pads, np) = runtime_ints(ctx, cx, 1, &mut ins, "pads")?;
+    let (axes, na) = if cx.has_operand(ctx, 3) {
+        runtime_ints(ctx, cx, 3, &mut ins, "axes")?
+    } else {
+        (Ints::Const((0..r as i64).collect()), r)
+    };
+    if np != 2 * na {
+        return Err(cx.unsupported(ctx, "pads of the wrong length"));
+    }
+    let mut before: Option<Vec<i64>> = None;
+    if let Ints::Const(av) = &axes {
+        for &x in av {
+            common::norm_axis(ctx, cx, x, r)?;
+        }
+        if let Ints::Const(pv) = &pads {
+            let mut b = vec![0i64; r];
+            for (k, &x) in av.iter().enumerate() {
+                b[common::norm_axis(ctx, cx, x, r)?] = pv[k];
+            }
+            before = Some(b);
+        }
+    }
     let y = cx.output(ctx, 0)?;
     gather_kernel(ctx, cx, "pad", &ins, y, &o, &mut |kb, a, idx| {
         let i1 = kb.ctx.i1_type();
         let mut inside = kb.constant(i1, 1.0);
         let mut ii = Vec::with_capacity(r);
         for d in 0..r {
-            if before[d] == 0 && o[d] == s[d] {
+            let p = match &before {
+                Some(b) if b[d] == 0 && o[d] == s[d] => None,
+                Some(b) => Some(common::add_const(kb, idx[d], -b[d])),
+                None => {
+                    let mut lead: Option<Value> = None;
+                    for k in 0..na {
+                        let Some(hit) = axis_hit(kb, a, &axes, k, d, r) else {
+                            continue;
+                        };
+                        let pv = pads.at(kb, a, k);
+                        let l0 = lead.unwrap_or_else(|| kb.index(0));
+                        lead = Some(kb.select(hit, pv, l0));
+                    }
+                    lead.map(|l| kb.subi(idx[d], l))
+                }
+            };
+            let Some(p) = p else {
                 ii.push(idx[d]);
                 continue;
-            }
-            let p = common::add_const(kb, idx[d], -before[d]);
+            };
             let dd = s[d];
             let q = match mode.as_str() {
                 "constant" => {

@@ -16,13 +16,3 @@ func.func @main(%a: tensor<3x4xf32>, %t: tensor<i1>) -> tensor<3x4xf32> {
   %0 = "flow.dropout"(%a, %r, %t) : (tensor<3x4xf32>, tensor<f32>, tensor<i1>) -> tensor<3x4xf32>
   return %0 : tensor<3x4xf32>
 }
-
-// -----
-
-// Slice needs constant starts / ends.
-func.func @main(%a: tensor<4xf32>, %s: tensor<1xi64>) -> tensor<2xf32> {
-  %e = "flow.constant"() {value = dense<[3]> : tensor<1xi64>} : () -> tensor<1xi64>
-  // expected-error @+1 {{has no CPU lowering for runtime starts}}
-  %0 = "flow.slice"(%a, %s, %e) : (tensor<4xf32>, tensor<1xi64>, tensor<1xi64>) -> tensor<2xf32>
-  return %0 : tensor<2xf32>
-}
