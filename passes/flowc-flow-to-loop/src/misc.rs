@@ -1,6 +1,6 @@
-//! BitCast, the Hann / Hamming / Blackman windows, TopK and CenterCropPad, as the interpreter
-//! computes them (crates/flowc-interp/src/ops/extra2.rs `bit_cast`, `window`,
-//! `center_crop_pad`; reduce.rs `top_k`).
+//! BitCast, the Hann / Hamming / Blackman windows, TopK, CenterCropPad and MaxUnpool, as the
+//! interpreter computes them (crates/flowc-interp/src/ops/extra2.rs `bit_cast`, `window`,
+//! `center_crop_pad`; reduce.rs `top_k`; conv.rs `max_unpool`).
 //!
 //! - BitCast reinterprets each element's bytes: a load, an `arith.bitcast` to the result's
 //!   storage type, a store.
@@ -11,6 +11,10 @@
 //!   comes after the previously taken one.
 //! - CenterCropPad reads the input at the output index plus a per-axis offset fixed at compile
 //!   time; positions outside the input are zero.
+//! - MaxUnpool zero-fills the result, then scatters the input in order (a later index wins) in
+//!   one task: each index addresses the default (inferred) output shape and is re-placed in the
+//!   result's shape; an index the interpreter rejects (out of range, outside the result) is
+//!   skipped.
 
 use crate::OpCx;
 use crate::builder::{Elem, Kb, cmpi};
@@ -30,6 +34,7 @@ pub(crate) fn lower(
         "flow.blackman_window" => window(ctx, cx, Window::Blackman)?,
         "flow.top_k" => top_k(ctx, cx)?,
         "flow.center_crop_pad" => center_crop_pad(ctx, cx)?,
+        "flow.max_unpool" => max_unpool(ctx, cx)?,
         _ => return Ok(false),
     }
     Ok(true)
@@ -288,6 +293,104 @@ fn center_crop_pad(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagn
                 None => v,
             };
             kb.store_elem(e, v, a[1], idx);
+        });
+        Ok(())
+    })
+}
+
+fn max_unpool(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
+    common::require_static(ctx, cx)?;
+    let e = cx.operand_elem(ctx, 0)?;
+    let ie = cx.operand_elem(ctx, 1)?;
+    if e == Elem::Bool || !matches!(ie, Elem::Int { .. }) {
+        return Err(cx.unsupported(ctx, "these element types"));
+    }
+    let s = cx.operand_shape(ctx, 0);
+    let os = cx.result_shape(ctx, 0);
+    if s.len() < 3 || os.len() != s.len() || cx.operand_shape(ctx, 1) != s {
+        return Err(cx.unsupported(ctx, "these shapes"));
+    }
+    let r = s.len() - 2;
+    let kernel = cx
+        .attr_ints(ctx, "kernel_shape")
+        .filter(|k| k.len() == r && k.iter().all(|&v| v > 0))
+        .ok_or_else(|| cx.unsupported(ctx, "this kernel_shape"))?;
+    let dims = |name: &str, len: usize, default: i64| -> Option<Vec<i64>> {
+        match cx.attr_ints(ctx, name) {
+            None => Some(vec![default; len]),
+            Some(v) if v.is_empty() => Some(vec![default; len]),
+            Some(v) if v.len() == len && v.iter().all(|&x| x >= 0) => Some(v),
+            Some(_) => None,
+        }
+    };
+    let (Some(strides), Some(pads)) = (dims("strides", r, 1), dims("pads", 2 * r, 0)) else {
+        return Err(cx.unsupported(ctx, "these strides / pads"));
+    };
+    // The default output shape: indices address positions in it.
+    let mut inferred = s[..2].to_vec();
+    for i in 0..r {
+        let v = (s[i + 2] - 1).max(0) * strides[i] + kernel[i] - pads[i] - pads[i + r];
+        if v < 0 {
+            return Err(cx.unsupported(ctx, "pads larger than the output"));
+        }
+        inferred.push(v);
+    }
+    let n: i64 = s.iter().product();
+    let total: i64 = os.iter().product();
+    let inferred_total: i64 = inferred.iter().product();
+    let x = cx.input(ctx, 0)?;
+    let xv = cx.view(ctx, x, &[n]);
+    let ind = cx.input(ctx, 1)?;
+    let iv = cx.view(ctx, ind, &[n]);
+    let y = cx.output(ctx, 0)?;
+    if total == 0 {
+        return Ok(());
+    }
+    let yv = cx.view(ctx, y, &[total]);
+    let ost = crate::builder::strides(&os);
+    cx.kernel(ctx, "max_unpool", &[xv, iv, yv], |kb, a| {
+        let st = e.storage_type(kb.ctx);
+        let zero = kb.constant(st, 0.0);
+        kb.for_range(total, |kb, i| kb.store(zero, a[2], &[i]));
+        if n == 0 || inferred_total == 0 {
+            return Ok(());
+        }
+        kb.for_range(n, |kb, i| {
+            let v = kb.load(a[1], &[i]);
+            let k = common::to_index(kb, ie, v);
+            let z = kb.index(0);
+            let ge = kb.cmp(false, cmpi::SGE, k, z);
+            let tv = kb.index(inferred_total);
+            let lt = kb.cmp(false, cmpi::SLT, k, tv);
+            let mut ok = and(kb, ge, lt);
+            let mut rem = common::clamp_index(kb, k, 0, inferred_total - 1);
+            let mut off: Option<Value> = None;
+            for d in (0..inferred.len()).rev() {
+                let dv = kb.index(inferred[d]);
+                let c = kb.binary("arith.remsi", rem, dv);
+                rem = kb.binary("arith.divsi", rem, dv);
+                if inferred[d] > os[d] {
+                    let ov = kb.index(os[d]);
+                    let inside = kb.cmp(false, cmpi::SLT, c, ov);
+                    ok = and(kb, ok, inside);
+                }
+                let t = common::mul_const(kb, c, ost[d]);
+                off = Some(match off {
+                    Some(o) => kb.addi(o, t),
+                    None => t,
+                });
+            }
+            let off = off.unwrap_or(z);
+            kb.if_else(
+                ok,
+                &[],
+                |kb| {
+                    let xv = kb.load(a[0], &[i]);
+                    kb.store(xv, a[2], &[off]);
+                    Vec::new()
+                },
+                None,
+            );
         });
         Ok(())
     })
