@@ -1,6 +1,6 @@
-//! BitCast, the Hann / Hamming / Blackman windows, TopK, CenterCropPad and MaxUnpool, as the
-//! interpreter computes them (crates/flowc-interp/src/ops/extra2.rs `bit_cast`, `window`,
-//! `center_crop_pad`; reduce.rs `top_k`; conv.rs `max_unpool`).
+//! BitCast, the Hann / Hamming / Blackman windows, TopK, CenterCropPad, MaxUnpool and Det, as
+//! the interpreter computes them (crates/flowc-interp/src/ops/extra2.rs `bit_cast`, `window`,
+//! `center_crop_pad`; reduce.rs `top_k`; conv.rs `max_unpool`; linalg.rs `det`).
 //!
 //! - BitCast reinterprets each element's bytes: a load, an `arith.bitcast` to the result's
 //!   storage type, a store.
@@ -15,9 +15,12 @@
 //!   one task: each index addresses the default (inferred) output shape and is re-placed in the
 //!   result's shape; an index the interpreter rejects (out of range, outside the result) is
 //!   skipped.
+//! - Det is Gaussian elimination with partial pivoting in f64 on a stack copy of each matrix
+//!   (one task per matrix), in the interpreter's order of operations; a zero pivot ends it with
+//!   0.
 
 use crate::OpCx;
-use crate::builder::{Elem, Kb, cmpi};
+use crate::builder::{Elem, Kb, cmpf, cmpi};
 use crate::common::{self, and, is_nan, not, or};
 use crate::elementwise::broadcast_nest;
 use flowc_ir::{Context, Diagnostic, Value};
@@ -35,6 +38,7 @@ pub(crate) fn lower(
         "flow.top_k" => top_k(ctx, cx)?,
         "flow.center_crop_pad" => center_crop_pad(ctx, cx)?,
         "flow.max_unpool" => max_unpool(ctx, cx)?,
+        "flow.det" => det(ctx, cx)?,
         _ => return Ok(false),
     }
     Ok(true)
@@ -394,4 +398,125 @@ fn max_unpool(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic
         });
         Ok(())
     })
+}
+
+fn det(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
+    common::require_static(ctx, cx)?;
+    let e = cx.operand_elem(ctx, 0)?;
+    if !e.is_float() {
+        return Err(cx.unsupported(ctx, "a non-float input"));
+    }
+    let s = cx.operand_shape(ctx, 0);
+    let r = s.len();
+    if r < 2 || s[r - 1] != s[r - 2] {
+        return Err(cx.unsupported(ctx, "an input that is not [..., M, M]"));
+    }
+    let m = s[r - 1];
+    let batch: i64 = s[..r - 2].iter().product();
+    let x = cx.input(ctx, 0)?;
+    let xv = cx.view(ctx, x, &[batch, m, m]);
+    let y = cx.output(ctx, 0)?;
+    if batch == 0 {
+        return Ok(());
+    }
+    let yv = cx.view(ctx, y, &[batch]);
+    cx.kernel(ctx, "det", &[xv, yv], |kb, a| {
+        kb.parallel(&[batch], |kb, iv| {
+            let b = iv[0];
+            let f64t = common::f64_type(kb);
+            let mt = kb.ctx.memref_type(vec![m.max(1), m.max(1)], f64t);
+            let t = kb.op1("buffer.alloca", &[], mt, &[]);
+            kb.for_range(m, |kb, i| {
+                kb.for_range(m, |kb, j| {
+                    let v = kb.load_elem(e, a[0], &[b, i, j]);
+                    let v = common::to_f64(kb, e, v);
+                    kb.store(v, t, &[i, j]);
+                });
+            });
+            let one = kb.constant(f64t, 1.0);
+            let i1 = kb.ctx.i1_type();
+            let no = kb.constant(i1, 0.0);
+            let lb = kb.index(0);
+            let ub = kb.index(m);
+            let step = kb.index(1);
+            let res = kb.for_loop(lb, ub, step, &[one, no], |kb, c, acc| {
+                let (d0, done) = (acc[0], acc[1]);
+                let types = [f64t, i1];
+                kb.if_else(
+                    done,
+                    &types,
+                    |_| vec![d0, done],
+                    Some(Box::new(move |kb: &mut Kb<'_>| elim_step(kb, t, m, c, d0))),
+                )
+            });
+            let v = common::from_f64(kb, e, res[0]);
+            kb.store_elem(e, v, a[1], &[b]);
+        });
+        Ok(())
+    })
+}
+
+/// Column `c` of Det's elimination on the f64 matrix `t` (`m` x `m`), determinant so far `d`:
+/// yields the new determinant and whether a zero pivot ended it.
+fn elim_step(kb: &mut Kb<'_>, t: Value, m: i64, c: Value, d: Value) -> Vec<Value> {
+    let f64t = kb.value_type(d);
+    let i1 = kb.ctx.i1_type();
+    let one = kb.index(1);
+    let ub = kb.index(m);
+    let c1 = kb.addi(c, one);
+    // Pivot: the first row of largest |a[r][c]|.
+    let piv = kb.for_loop(c1, ub, one, &[c], |kb, r, acc| {
+        let p = acc[0];
+        let ar = kb.load(t, &[r, c]);
+        let ar = kb.unary("math.absf", ar);
+        let ap = kb.load(t, &[p, c]);
+        let ap = kb.unary("math.absf", ap);
+        let gt = kb.cmp(true, cmpf::OGT, ar, ap);
+        vec![kb.select(gt, r, p)]
+    })[0];
+    let pv = kb.load(t, &[piv, c]);
+    let zero = kb.constant(f64t, 0.0);
+    let is_zero = kb.cmp(true, cmpf::OEQ, pv, zero);
+    kb.if_else(
+        is_zero,
+        &[f64t, i1],
+        |kb| {
+            let z = kb.constant(f64t, 0.0);
+            let yes = kb.constant(i1, 1.0);
+            vec![z, yes]
+        },
+        Some(Box::new(move |kb: &mut Kb<'_>| {
+            let lb = kb.index(0);
+            let ub = kb.index(m);
+            let one = kb.index(1);
+            kb.for_loop(lb, ub, one, &[], |kb, j, _| {
+                let u = kb.load(t, &[c, j]);
+                let v = kb.load(t, &[piv, j]);
+                kb.store(v, t, &[c, j]);
+                kb.store(u, t, &[piv, j]);
+                Vec::new()
+            });
+            let swapped = kb.cmp(false, cmpi::NE, piv, c);
+            let nd = kb.unary("arith.negf", d);
+            let d = kb.select(swapped, nd, d);
+            let p = kb.load(t, &[c, c]);
+            let d = kb.binary("arith.mulf", d, p);
+            let c1 = kb.addi(c, one);
+            kb.for_loop(c1, ub, one, &[], |kb, r, _| {
+                let arc = kb.load(t, &[r, c]);
+                let f = kb.binary("arith.divf", arc, p);
+                kb.for_loop(c, ub, one, &[], |kb, j, _| {
+                    let arj = kb.load(t, &[r, j]);
+                    let acj = kb.load(t, &[c, j]);
+                    let fm = kb.binary("arith.mulf", f, acj);
+                    let v = kb.binary("arith.subf", arj, fm);
+                    kb.store(v, t, &[r, j]);
+                    Vec::new()
+                });
+                Vec::new()
+            });
+            let no = kb.constant(i1, 0.0);
+            vec![d, no]
+        })),
+    )
 }
