@@ -8,6 +8,10 @@
 //! index is inside) are computed once; then a loop over the channels sums the taps in the
 //! interpreter's order (row-major over the dims' taps, the first dim outermost), skipping taps
 //! outside the input or of zero weight.
+//!
+//! AffineGrid (2-D / 3-D, `align_corners`; extra2.rs `affine_grid`) builds such grids: per
+//! output position the base coordinates (x first) are computed in f64 with the interpreter's
+//! expressions, multiplied by each row of theta in f64 in its order, and rounded once.
 
 use crate::OpCx;
 use crate::builder::{Kb, cmpf, cmpi};
@@ -19,10 +23,11 @@ pub(crate) fn lower(
     cx: &mut OpCx<'_, '_>,
     name: &str,
 ) -> Result<bool, Diagnostic> {
-    if name != "flow.grid_sample" {
-        return Ok(false);
+    match name {
+        "flow.grid_sample" => grid_sample(ctx, cx)?,
+        "flow.affine_grid" => affine_grid(ctx, cx)?,
+        _ => return Ok(false),
     }
-    grid_sample(ctx, cx)?;
     Ok(true)
 }
 
@@ -353,4 +358,96 @@ fn cubic_coeffs(kb: &mut Kb<'_>, t: Value) -> [Value; 4] {
     let tmx = kb.binary("arith.subf", two, x);
     let c3 = outer(kb, tmx);
     [c0, c1, c2, c3]
+}
+
+fn affine_grid(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
+    common::require_static(ctx, cx)?;
+    let e = cx.operand_elem(ctx, 0)?;
+    if !e.is_float() {
+        return Err(cx.unsupported(ctx, "a non-float theta"));
+    }
+    let ts = cx.operand_shape(ctx, 0);
+    let os = cx.result_shape(ctx, 0);
+    let nd = os.len().saturating_sub(2);
+    if !(nd == 2 || nd == 3) || os[nd + 1] != nd as i64 || ts != [os[0], nd as i64, nd as i64 + 1] {
+        return Err(cx.unsupported(ctx, "these shapes"));
+    }
+    let nb = os[0];
+    let sp = os[1..=nd].to_vec();
+    // The size operand may be a runtime input; the static result shape fixes its value.
+    if common::const_ints(ctx, cx, 1).is_some_and(|v| v.len() != nd + 2 || v[2..] != sp[..]) {
+        return Err(cx.unsupported(ctx, "a size that disagrees with the result shape"));
+    }
+    let align = cx.attr_i64(ctx, "align_corners", 0) != 0;
+    let th = cx.input(ctx, 0)?;
+    let y = cx.output(ctx, 0)?;
+    if os.contains(&0) {
+        return Ok(());
+    }
+    cx.kernel(ctx, "affine_grid", &[th, y], |kb, a| {
+        kb.parallel(&[nb, sp[0]], |kb, iv| {
+            let (b, i0) = (iv[0], iv[1]);
+            let rest = |kb: &mut Kb<'_>, idx: &[Value]| {
+                let f64t = common::f64_type(kb);
+                let i64t = kb.ctx.integer_type(64);
+                // Homogeneous point: coordinates in reverse dim order, then 1.
+                let mut p: Vec<Value> = (0..nd)
+                    .map(|k| {
+                        let dim = nd - 1 - k;
+                        let d = sp[dim];
+                        let ii = kb.cast("arith.index_cast", idx[dim], i64t);
+                        let f = kb.cast("arith.sitofp", ii, f64t);
+                        let m1 = kb.constant(f64t, -1.0);
+                        if align {
+                            if d == 1 {
+                                m1
+                            } else {
+                                let two = kb.constant(f64t, 2.0);
+                                let t = kb.binary("arith.mulf", two, f);
+                                let dv = kb.constant(f64t, (d - 1) as f64);
+                                let q = kb.binary("arith.divf", t, dv);
+                                kb.binary("arith.addf", m1, q)
+                            }
+                        } else {
+                            let two = kb.constant(f64t, 2.0);
+                            let t = kb.binary("arith.mulf", two, f);
+                            let one = kb.constant(f64t, 1.0);
+                            let t = kb.binary("arith.addf", t, one);
+                            let dv = kb.constant(f64t, d as f64);
+                            let q = kb.binary("arith.divf", t, dv);
+                            kb.binary("arith.addf", m1, q)
+                        }
+                    })
+                    .collect();
+                p.push(kb.constant(f64t, 1.0));
+                for row in 0..nd {
+                    let rv = kb.index(row as i64);
+                    let mut acc: Option<Value> = None;
+                    for (k, &pk) in p.iter().enumerate() {
+                        let kv = kb.index(k as i64);
+                        let t = kb.load_elem(e, a[0], &[b, rv, kv]);
+                        let t = common::to_f64(kb, e, t);
+                        let m = kb.binary("arith.mulf", t, pk);
+                        acc = Some(match acc {
+                            Some(s) => kb.binary("arith.addf", s, m),
+                            None => m,
+                        });
+                    }
+                    let v = common::from_f64(kb, e, acc.expect("nd + 1 terms"));
+                    let mut oi = vec![b];
+                    oi.extend_from_slice(idx);
+                    oi.push(rv);
+                    kb.store_elem(e, v, a[1], &oi);
+                }
+            };
+            kb.for_range(sp[1], |kb, i1| {
+                if nd == 2 {
+                    rest(kb, &[i0, i1]);
+                } else {
+                    kb.for_range(sp[2], |kb, i2| rest(kb, &[i0, i1, i2]));
+                }
+            });
+        });
+        Ok(())
+    })
 }
