@@ -1,6 +1,7 @@
-//! BitCast, the Hann / Hamming / Blackman windows, TopK, CenterCropPad, MaxUnpool and Det, as
-//! the interpreter computes them (crates/flowc-interp/src/ops/extra2.rs `bit_cast`, `window`,
-//! `center_crop_pad`; reduce.rs `top_k`; conv.rs `max_unpool`; linalg.rs `det`).
+//! BitCast, the Hann / Hamming / Blackman windows, TopK, CenterCropPad, MaxUnpool, Det and
+//! Col2Im, as the interpreter computes them (crates/flowc-interp/src/ops/extra2.rs `bit_cast`,
+//! `window`, `center_crop_pad`, `col2im`; reduce.rs `top_k`; conv.rs `max_unpool`; linalg.rs
+//! `det`).
 //!
 //! - BitCast reinterprets each element's bytes: a load, an `arith.bitcast` to the result's
 //!   storage type, a store.
@@ -18,6 +19,10 @@
 //! - Det is Gaussian elimination with partial pivoting in f64 on a stack copy of each matrix
 //!   (one task per matrix), in the interpreter's order of operations; a zero pivot ends it with
 //!   0.
+//! - Col2Im sums each (batch, channel) image in an f64 stack buffer in the interpreter's order
+//!   (block positions row-major, then sliding positions row-major) and rounds it once. The block
+//!   shape may be a runtime input: it is read by the kernel and the loops over block and
+//!   sliding positions take runtime bounds; input reads are clamped into range.
 
 use crate::OpCx;
 use crate::builder::{Elem, Kb, cmpf, cmpi};
@@ -39,6 +44,7 @@ pub(crate) fn lower(
         "flow.center_crop_pad" => center_crop_pad(ctx, cx)?,
         "flow.max_unpool" => max_unpool(ctx, cx)?,
         "flow.det" => det(ctx, cx)?,
+        "flow.col2_im" => col2im(ctx, cx)?,
         _ => return Ok(false),
     }
     Ok(true)
@@ -519,4 +525,183 @@ fn elim_step(kb: &mut Kb<'_>, t: Value, m: i64, c: Value, d: Value) -> Vec<Value
             vec![d, no]
         })),
     )
+}
+
+/// Loops `0..ubs[i]` (runtime bounds, step 1) nested in order around `body(kb, ivs)`.
+fn runtime_nest(
+    kb: &mut Kb<'_>,
+    ubs: &[Value],
+    ivs: &mut Vec<Value>,
+    body: &mut common::NestBody<'_>,
+) {
+    let Some((&ub, rest)) = ubs.split_first() else {
+        body(kb, ivs);
+        return;
+    };
+    let lb = kb.index(0);
+    let one = kb.index(1);
+    kb.for_loop(lb, ub, one, &[], |kb, i, _| {
+        ivs.push(i);
+        runtime_nest(kb, rest, ivs, body);
+        ivs.pop();
+        Vec::new()
+    });
+}
+
+fn col2im(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
+    common::require_static(ctx, cx)?;
+    let e = cx.operand_elem(ctx, 0)?;
+    if !e.is_float() {
+        return Err(cx.unsupported(ctx, "a non-float input"));
+    }
+    let xs = cx.operand_shape(ctx, 0);
+    let os = cx.result_shape(ctx, 0);
+    let nd = os.len().saturating_sub(2);
+    if xs.len() != 3 || nd == 0 || os[0] != xs[0] || cx.operand_shape(ctx, 2) != [nd as i64] {
+        return Err(cx.unsupported(ctx, "these shapes"));
+    }
+    let image = os[2..].to_vec();
+    // The image shape may be a runtime input; the static result shape fixes it.
+    if common::const_ints(ctx, cx, 1).is_some_and(|v| v != image) {
+        return Err(cx.unsupported(ctx, "an image_shape that disagrees with the result shape"));
+    }
+    let dims = |name: &str, len: usize, default: i64| -> Option<Vec<i64>> {
+        match cx.attr_ints(ctx, name) {
+            Some(v) if !v.is_empty() => (v.len() == len && v.iter().all(|&x| x >= 0)).then_some(v),
+            _ => Some(vec![default; len]),
+        }
+    };
+    let (Some(dil), Some(pads), Some(stride)) = (
+        dims("dilations", nd, 1),
+        dims("pads", 2 * nd, 0),
+        dims("strides", nd, 1),
+    ) else {
+        return Err(cx.unsupported(ctx, "these dilations / pads / strides"));
+    };
+    if stride.contains(&0) || dil.contains(&0) {
+        return Err(cx.unsupported(ctx, "zero strides or dilations"));
+    }
+    let (nb, ck, l) = (xs[0], xs[1], xs[2]);
+    let c = os[1];
+    if c == 0 || ck % c != 0 {
+        return Err(cx.unsupported(ctx, "a channel count that does not divide the input's"));
+    }
+    let kprod = ck / c;
+    let block_const = common::const_ints(ctx, cx, 2);
+    if let Some(b) = &block_const
+        && (b.iter().any(|&v| v <= 0) || b.iter().product::<i64>() != kprod)
+    {
+        return Err(cx.unsupported(ctx, "this block_shape"));
+    }
+    let img: i64 = image.iter().product();
+    let x = cx.input(ctx, 0)?;
+    let mut args = vec![x];
+    // A runtime block shape is argument 1.
+    if block_const.is_none() {
+        let bi = cx.input(ctx, 2)?;
+        args.push(bi);
+    }
+    let be = cx.operand_elem(ctx, 2)?;
+    if !matches!(be, Elem::Int { .. }) {
+        return Err(cx.unsupported(ctx, "a block_shape that is not integer"));
+    }
+    let y = cx.output(ctx, 0)?;
+    if nb * c * img == 0 {
+        return Ok(());
+    }
+    let yv = cx.view(ctx, y, &[nb, c, img]);
+    args.push(yv);
+    cx.kernel(ctx, "col2im", &args, |kb, a| {
+        let yo = a[a.len() - 1];
+        kb.parallel(&[nb, c], |kb, iv| {
+            let (b, ch) = (iv[0], iv[1]);
+            let f64t = common::f64_type(kb);
+            let mt = kb.ctx.memref_type(vec![img], f64t);
+            let acc = kb.op1("buffer.alloca", &[], mt, &[]);
+            let zero = kb.constant(f64t, 0.0);
+            kb.for_range(img, |kb, i| kb.store(zero, acc, &[i]));
+            // Block dims (at least 1) and the number of sliding positions per dim.
+            let mut block = Vec::with_capacity(nd);
+            let mut cols = Vec::with_capacity(nd);
+            for i in 0..nd {
+                let bk = match &block_const {
+                    Some(v) => kb.index(v[i]),
+                    None => {
+                        let iv = kb.index(i as i64);
+                        let v = kb.load_elem(be, a[1], &[iv]);
+                        let v = common::to_index(kb, be, v);
+                        common::clamp_index(kb, v, 1, i64::MAX)
+                    }
+                };
+                // cols = (span - (dil * (block - 1) + 1)) / stride + 1, at least 0.
+                let span = image[i] + pads[i] + pads[i + nd];
+                let bm1 = common::add_const(kb, bk, -1);
+                let ek = kb.mul_add_index(bm1, dil[i], None);
+                let ek = common::add_const(kb, ek, 1);
+                let sv = kb.index(span);
+                let room = kb.subi(sv, ek);
+                let stv = kb.index(stride[i]);
+                let q = kb.binary("arith.divsi", room, stv);
+                let q = common::add_const(kb, q, 1);
+                let z = kb.index(0);
+                let neg = kb.cmp(false, cmpi::SLT, room, z);
+                cols.push(kb.select(neg, z, q));
+                block.push(bk);
+            }
+            let mut kiv = Vec::new();
+            runtime_nest(kb, &block, &mut kiv, &mut |kb, k| {
+                let mut kidx = k[0];
+                for i in 1..nd {
+                    let t = kb.muli(kidx, block[i]);
+                    kidx = kb.addi(t, k[i]);
+                }
+                let row = kb.mul_add_index(ch, kprod, Some(kidx));
+                let row = common::clamp_index(kb, row, 0, ck - 1);
+                let mut piv = Vec::new();
+                runtime_nest(kb, &cols, &mut piv, &mut |kb, p| {
+                    let mut col = p[0];
+                    for i in 1..nd {
+                        let t = kb.muli(col, cols[i]);
+                        col = kb.addi(t, p[i]);
+                    }
+                    let col = common::clamp_index(kb, col, 0, l - 1);
+                    let i1 = kb.ctx.i1_type();
+                    let mut inside = kb.constant(i1, 1.0);
+                    let mut pos = Vec::with_capacity(nd);
+                    for i in 0..nd {
+                        let t = kb.mul_add_index(p[i], stride[i], None);
+                        let u = kb.mul_add_index(k[i], dil[i], Some(t));
+                        let q = common::add_const(kb, u, -pads[i]);
+                        let z = kb.index(0);
+                        let hi = kb.index(image[i]);
+                        let ge = kb.cmp(false, cmpi::SGE, q, z);
+                        let lt = kb.cmp(false, cmpi::SLT, q, hi);
+                        let ok = and(kb, ge, lt);
+                        inside = and(kb, inside, ok);
+                        pos.push(common::clamp_index(kb, q, 0, image[i] - 1));
+                    }
+                    let off = common::linearize(kb, &pos, &image);
+                    kb.if_else(
+                        inside,
+                        &[],
+                        |kb| {
+                            let v = kb.load_elem(e, a[0], &[b, row, col]);
+                            let v = common::to_f64(kb, e, v);
+                            let old = kb.load(acc, &[off]);
+                            let s = kb.binary("arith.addf", old, v);
+                            kb.store(s, acc, &[off]);
+                            Vec::new()
+                        },
+                        None,
+                    );
+                });
+            });
+            kb.for_range(img, |kb, i| {
+                let v = kb.load(acc, &[i]);
+                let v = common::from_f64(kb, e, v);
+                kb.store_elem(e, v, yo, &[b, ch, i]);
+            });
+        });
+        Ok(())
+    })
 }
