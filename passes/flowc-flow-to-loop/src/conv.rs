@@ -582,6 +582,11 @@ fn conv_gemm(
                         }
                     }
                 };
+                let origin = gemm::BlockOrigin {
+                    out_row: orow0,
+                    bias_row: brow0,
+                    col: n0,
+                };
                 let store = |kb: &mut Kb<'_>,
                              accs: &[Value],
                              mr: i64,
@@ -589,13 +594,17 @@ fn conv_gemm(
                              width: i64,
                              tile: Value,
                              panel: Value| {
-                    let roff = mul_const(kb, tile, MR);
-                    let orow = kb.addi(orow0, roff);
-                    let brow = kb.addi(brow0, roff);
-                    let coff = mul_const(kb, panel, NR);
-                    let ocol = kb.addi(n0, coff);
-                    gemm::store_tile(kb, &epi, accs, mr, nv, width, orow, brow, ocol, first);
-                    gemm::finish_tile(kb, &epi, mr, width, orow, ocol, last);
+                    gemm::store_block_tile(
+                        kb,
+                        &epi,
+                        origin,
+                        accs,
+                        (mr, nv, width),
+                        tile,
+                        panel,
+                        first,
+                        last,
+                    );
                 };
                 gemm::macro_tile(kb, klen, block, &a_at, &b_at, &store);
             });

@@ -423,6 +423,39 @@ fn store_tile_with(
     }
 }
 
+/// Where a task's block of the result starts: the output row and the bias row of its first row
+/// tile, and its first output column.
+#[derive(Clone, Copy, Debug)]
+pub struct BlockOrigin {
+    pub out_row: Value,
+    pub bias_row: Value,
+    pub col: Value,
+}
+
+/// The `store` step of [`macro_tile`] for a row-major result: row tile `tile` and column panel
+/// `panel` of the block at `origin` are stored ([`store_tile`]) and, after the last block of k,
+/// put through the epilogue's tail ([`finish_tile`]).
+#[allow(clippy::too_many_arguments)]
+pub fn store_block_tile(
+    kb: &mut Kb<'_>,
+    epi: &Epilogue<'_>,
+    origin: BlockOrigin,
+    accs: &[Value],
+    (mr, nv, width): (i64, i64, i64),
+    tile: Value,
+    panel: Value,
+    first: First,
+    last: Option<Value>,
+) {
+    let roff = mul_const(kb, tile, MR);
+    let orow = kb.addi(origin.out_row, roff);
+    let brow = kb.addi(origin.bias_row, roff);
+    let coff = mul_const(kb, panel, NR);
+    let ocol = kb.addi(origin.col, coff);
+    store_tile(kb, epi, accs, mr, nv, width, orow, brow, ocol, first);
+    finish_tile(kb, epi, mr, width, orow, ocol, last);
+}
+
 /// Applies the epilogue's tail (if any) in place to the `mr x width` tile whose first element is
 /// C[orow, ocol], just written by [`store_tile`]: call it after every `store_tile` with `last`
 /// the condition that this block of k is the last one (`None`: there is only one block). Each

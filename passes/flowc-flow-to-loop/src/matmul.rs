@@ -557,6 +557,11 @@ fn product_kernel(
                     panel: kb.addi(panel0, panel),
                     kbase: Some(kbase),
                 };
+                let origin = gemm::BlockOrigin {
+                    out_row: o_row0,
+                    bias_row: m0,
+                    col: n0,
+                };
                 let store = |kb: &mut Kb<'_>,
                              accs: &[Value],
                              mr: i64,
@@ -564,13 +569,17 @@ fn product_kernel(
                              width: i64,
                              tile: Value,
                              panel: Value| {
-                    let roff = mul_const(kb, tile, MR);
-                    let orow = kb.addi(o_row0, roff);
-                    let brow = kb.addi(m0, roff);
-                    let coff = mul_const(kb, panel, NR);
-                    let ocol = kb.addi(n0, coff);
-                    gemm::store_tile(kb, &epi, accs, mr, nv, width, orow, brow, ocol, first);
-                    gemm::finish_tile(kb, &epi, mr, width, orow, ocol, last);
+                    gemm::store_block_tile(
+                        kb,
+                        &epi,
+                        origin,
+                        accs,
+                        (mr, nv, width),
+                        tile,
+                        panel,
+                        first,
+                        last,
+                    );
                 };
                 gemm::macro_tile(kb, klen, block, &a_at, &b_at, &store);
             });
