@@ -214,11 +214,16 @@ fn diag(ctx: &Context, d: &Diagnostic) -> String {
     d.render(ctx).trim_end().to_string()
 }
 
-/// Lowers the `flow` module in place to the loop level with a planned arena; returns its
-/// signature and the number of flow ops lowered.
-pub fn lower(ctx: &mut Context, module: Op) -> Result<(IoSignature, usize), CompileError> {
+/// Lowers the `flow` module in place to the loop level with a planned arena, kernels shaped for
+/// `target`; returns its signature and the number of flow ops lowered.
+pub fn lower(
+    ctx: &mut Context,
+    module: Op,
+    target: flowc_flow_to_loop::KernelTarget,
+) -> Result<(IoSignature, usize), CompileError> {
     let sig = io_signature(ctx, module)?;
-    let stats = flowc_flow_to_loop::convert_flow_to_loop(ctx, module)
+    let opts = flowc_flow_to_loop::LowerOptions { target };
+    let stats = flowc_flow_to_loop::convert_flow_to_loop_with(ctx, module, &opts)
         .map_err(|d| CompileError::Unsupported(diag(ctx, &d)))?;
     flowc_buffer_plan::plan_module(ctx, module)
         .map_err(|d| CompileError::Invalid(diag(ctx, &d)))?;
@@ -275,7 +280,12 @@ pub fn compile(
     }
     stage(Stage::Lower { ops: flow_ops });
     let t = Instant::now();
-    let (sig, _) = lower(ctx, module)?;
+    let kernel_target = if opts.target.is_nvptx() {
+        flowc_flow_to_loop::KernelTarget::Gpu
+    } else {
+        flowc_flow_to_loop::KernelTarget::Cpu
+    };
+    let (sig, _) = lower(ctx, module, kernel_target)?;
     report.timings.push(("lower", t.elapsed()));
     report.flow_ops = flow_ops;
     report.kernels = ctx

@@ -60,16 +60,48 @@ pub struct LoweringStats {
     pub globals: usize,
 }
 
-/// Registers `convert-flow-to-loop`.
-pub fn register_passes(registry: &mut PassRegistry) {
-    registry.register(PassInfo::new(
-        "convert-flow-to-loop",
-        "Lower flow tensor ops to loop / buffer / arith / math / vector kernels",
-        |_| Ok(Box::new(ConvertFlowToLoop)),
-    ));
+/// The processor the kernels are shaped for. Most lowerings are the same for both (the loop
+/// nests are mapped to threads later, by `convert-loop-to-gpu`); the heavy ops (GEMM, conv,
+/// reductions) choose kernels built for the target's memory hierarchy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum KernelTarget {
+    /// Tasks over a thread pool, vector registers, cache blocking.
+    #[default]
+    Cpu,
+    /// Grids of thread blocks with shared memory (kernels may come out of the lowering already
+    /// mapped: `gpu.kernel` with grid and block sizes).
+    Gpu,
 }
 
-struct ConvertFlowToLoop;
+/// Options of the conversion.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LowerOptions {
+    pub target: KernelTarget,
+}
+
+/// Registers `convert-flow-to-loop`.
+pub fn register_passes(registry: &mut PassRegistry) {
+    registry.register(
+        PassInfo::new(
+            "convert-flow-to-loop",
+            "Lower flow tensor ops to loop / buffer / arith / math / vector kernels",
+            |opts| {
+                let target = match opts.get_choice("target", &["cpu", "gpu"], "cpu")? {
+                    "gpu" => KernelTarget::Gpu,
+                    _ => KernelTarget::Cpu,
+                };
+                Ok(Box::new(ConvertFlowToLoop {
+                    opts: LowerOptions { target },
+                }))
+            },
+        )
+        .option("target", "Kernels for 'cpu' or 'gpu'", "cpu"),
+    );
+}
+
+struct ConvertFlowToLoop {
+    opts: LowerOptions,
+}
 
 impl Pass for ConvertFlowToLoop {
     fn argument(&self) -> &'static str {
@@ -89,7 +121,7 @@ impl Pass for ConvertFlowToLoop {
     }
 
     fn run(&mut self, ctx: &mut Context, op: Op, state: &mut PassState) -> Result<(), PassFailure> {
-        match convert_flow_to_loop(ctx, op) {
+        match convert_flow_to_loop_with(ctx, op, &self.opts) {
             Ok(stats) => {
                 state.stat_with_description("num-kernels", "Kernels created", stats.kernels as u64);
                 state.stat_with_description(
@@ -105,8 +137,17 @@ impl Pass for ConvertFlowToLoop {
     }
 }
 
-/// Lowers every public function of `module` that holds `flow` ops.
+/// Lowers every public function of `module` that holds `flow` ops, with kernels for the CPU.
 pub fn convert_flow_to_loop(ctx: &mut Context, module: Op) -> Result<LoweringStats, Diagnostic> {
+    convert_flow_to_loop_with(ctx, module, &LowerOptions::default())
+}
+
+/// Lowers every public function of `module` that holds `flow` ops.
+pub fn convert_flow_to_loop_with(
+    ctx: &mut Context,
+    module: Op,
+    opts: &LowerOptions,
+) -> Result<LoweringStats, Diagnostic> {
     let body = ctx
         .region_entry(ctx.region(module, 0))
         .ok_or_else(|| op_error(ctx, module, "has no body"))?;
@@ -127,7 +168,7 @@ pub fn convert_flow_to_loop(ctx: &mut Context, module: Op) -> Result<LoweringSta
             .into_iter()
             .any(|o| ctx.op_dialect(o) == "flow");
         if has_flow || has_tensors {
-            convert_function(ctx, f, &mut names, &mut stats)?;
+            convert_function(ctx, f, opts, &mut names, &mut stats)?;
         }
     }
     Ok(stats)
@@ -151,6 +192,7 @@ fn is_view_op(name: &str) -> bool {
 fn convert_function(
     ctx: &mut Context,
     func: FuncOp,
+    opts: &LowerOptions,
     names: &mut Names,
     stats: &mut LoweringStats,
 ) -> Result<(), Diagnostic> {
@@ -229,6 +271,7 @@ fn convert_function(
         buffers: args.iter().map(|&a| (a, a)).collect(),
         constants: FxHashMap::default(),
         arg_tensor_types,
+        target: opts.target,
         names,
         stats,
     };
@@ -313,6 +356,8 @@ pub struct Lowering<'n> {
     constants: FxHashMap<Value, Attribute>,
     /// The tensor types the entry function's arguments had before they became memrefs.
     arg_tensor_types: FxHashMap<Value, Type>,
+    /// What the kernels are built for.
+    target: KernelTarget,
     names: &'n mut Names,
     stats: &'n mut LoweringStats,
 }
@@ -513,6 +558,11 @@ pub struct KernelArgs {
 }
 
 impl OpCx<'_, '_> {
+    /// What the kernels are built for.
+    pub fn target(&self) -> KernelTarget {
+        self.lw.target
+    }
+
     /// The memref of operand `i` in the entry function.
     pub fn input(&mut self, ctx: &mut Context, i: usize) -> Result<Value, Diagnostic> {
         let v = ctx.operand(self.op, i);
