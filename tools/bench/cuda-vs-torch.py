@@ -3,14 +3,18 @@
 
 Run on a GPU machine (the device machine has torch and onnx but no flowc compiler):
 
-    tools/bench/cuda-vs-torch.py RUNNER MODELS_DIR BUNDLES_DIR [--runs N] [--out FILE]
+    tools/bench/cuda-vs-torch.py RUNNER MODELS_DIR BUNDLES_DIR [--runs N] [--out FILE] [--cudagraphs]
 
 RUNNER is crates/flowc-runtime's run_bundle example. MODELS_DIR holds <name>/model.onnx and
 <name>/test_data_set_0/input_0.pb (tools/bench/gen-bench-models.py builds them, from a fixed
 seed, so they can be rebuilt on the GPU machine with the weights the bundles were compiled
-from); BUNDLES_DIR holds <name>.flowc (`flowc compile --target cuda`). The torch side runs the
-ONNX graph itself: each node becomes the equivalent torch op over the initializers (no
-onnx2torch in the image), so both sides use the same weights; their outputs are compared.
+from); BUNDLES_DIR holds <name>.flowc (`flowc compile --target cuda`); a model built with
+gen-bench-models.py --batch N is the directory <name>_b<N>, its bundle <name>_b<N>.flowc.
+With --cudagraphs, torch.compile also runs in mode "reduce-overhead" (CUDA graphs, as flowc's
+replay). The torch side runs the ONNX graph itself: each node becomes the equivalent torch op
+over the initializers (no onnx2torch in the image), so both sides use the same weights; their
+outputs are compared with a float64 torch run (on the GPU). TF32 is off on the torch side, as
+flowc computes in fp32.
 Timing: torch with CUDA events (median of N runs after warm-up); flowc with run_bundle --bench
 N (median of N runs, CUDA-graph replay and plain launches, host-side wall clock around a
 synchronized run, input upload and output download excluded). Prints a ratio table last.
@@ -145,6 +149,7 @@ def main():
     runner, models, bundles = sys.argv[1:4]
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 100
     out = sys.argv[sys.argv.index("--out") + 1] if "--out" in sys.argv else None
+    cudagraphs = "--cudagraphs" in sys.argv
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
     names = sorted(f[:-6] for f in os.listdir(bundles) if f.endswith(".flowc"))
@@ -169,7 +174,7 @@ def main():
         mod = OnnxModule(model).cuda().eval()
         x = torch.from_numpy(x_np).cuda()
         with torch.no_grad():
-            y_ref64 = OnnxModule(model).double().eval()(torch.from_numpy(x_np).double())[0]
+            y_ref64 = OnnxModule(model).double().cuda().eval()(x.double())[0].cpu()
             y_eager = mod(x)[0]
         ref = y_ref64.numpy().ravel()
         rel = lambda y: float(np.linalg.norm(y.astype(np.float64) - ref) / np.linalg.norm(ref))
@@ -178,18 +183,25 @@ def main():
         eager_ms = time_torch(lambda t: mod(t), x, runs)
         compiled = torch.compile(mod, fullgraph=True)
         compile_ms = time_torch(lambda t: compiled(t), x, runs)
-        rows.append((name, flowc_graph, flowc_launch, eager_ms, compile_ms, err_flowc, err_eager))
+        graphs_ms = float("nan")
+        if cudagraphs:
+            torch._dynamo.reset()
+            replay = torch.compile(mod, fullgraph=True, mode="reduce-overhead")
+            graphs_ms = time_torch(lambda t: replay(t), x, runs)
+        rows.append((name, x_np.shape[0], flowc_graph, flowc_launch, eager_ms, compile_ms,
+                     graphs_ms, err_flowc, err_eager))
         line = (f"{name}: flowc graph {flowc_graph:.3f} ms, launches {flowc_launch:.3f} ms; eager "
-                f"{eager_ms:.3f} ms; torch.compile {compile_ms:.3f} ms; rel. error vs float64 "
+                f"{eager_ms:.3f} ms; torch.compile {compile_ms:.3f} ms, reduce-overhead {graphs_ms:.3f} ms; rel. error vs float64 "
                 f"torch: flowc {err_flowc:.2e}, eager {err_eager:.2e}")
         print(line, flush=True)
         log.append(line)
-    table = ["", f"batch 1, median of {runs} runs, {torch.cuda.get_device_name()}",
-             "| model | flowc (ms) | eager (ms) | torch.compile (ms) | flowc / eager | flowc / compile | flowc rel. err |",
-             "|---|---|---|---|---|---|---|"]
-    for name, fg, fl, e, c, ef, _ in rows:
+    table = ["", f"median of {runs} runs, {torch.cuda.get_device_name()}, fp32 (TF32 off)",
+             "| model | batch | flowc (ms) | eager (ms) | torch.compile (ms) | compile + CUDA graphs (ms) | flowc / eager | flowc / compile | flowc rel. err |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for name, batch, fg, fl, e, c, g, ef, _ in rows:
         f = min(fg, fl)
-        table.append(f"| {name} | {f:.3f} | {e:.3f} | {c:.3f} | {f / e:.2f}x | {f / c:.2f}x | {ef:.1e} |")
+        table.append(f"| {name} | {batch} | {f:.3f} | {e:.3f} | {c:.3f} | {g:.3f} | {f / e:.2f}x | "
+                     f"{f / min(c, g) if g == g else f / c:.2f}x | {ef:.1e} |")
     print("\n".join(table))
     if out:
         open(out, "w").write("\n".join(log + table) + "\n")

@@ -33,6 +33,10 @@ Each model is written as
                                                     optimizations off)
     <output>/<name>/.stamp                         (hash of the generator scripts)
 
+With --batch N (N > 1) the models take N inputs at once (input and Reshape shapes scaled) and
+land in <output>/<name>_b<N>/; their weights are those of batch 1 (the seed is the model's name),
+only the inputs differ.
+
 A model is rebuilt only when its stamp does not match this script and tools/onnx/gen-models.py
 (whose Builder and layer helpers it imports), or with --force.
 tools/bench/cpu-vs-ort.py runs this script itself before timing.
@@ -54,6 +58,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 GEN_MODELS = os.path.join(ROOT, "tools", "onnx", "gen-models.py")
 SEED = 20251125
 OPSET = 17
+# Inputs per run (--batch); the weights do not depend on it.
+BATCH = 1
 
 
 def _load_gen_models():
@@ -90,11 +96,11 @@ def bn_small(b, x: str, c: int) -> str:
 
 
 def image_input():
-    return helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 3, 224, 224])
+    return helper.make_tensor_value_info("input", TensorProto.FLOAT, [BATCH, 3, 224, 224])
 
 
 def image_feeds():
-    return {"input": rng().standard_normal((1, 3, 224, 224)).astype(np.float32)}
+    return {"input": rng().standard_normal((BATCH, 3, 224, 224)).astype(np.float32)}
 
 
 def classifier_head(b, x: str, channels: int, classes: int = 1000) -> str:
@@ -108,7 +114,7 @@ def classifier_head(b, x: str, channels: int, classes: int = 1000) -> str:
 
 def finish_cnn(b, classes: int = 1000):
     model = b.model([image_input()],
-                    [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, classes])], OPSET)
+                    [helper.make_tensor_value_info("output", TensorProto.FLOAT, [BATCH, classes])], OPSET)
     return model, image_feeds()
 
 
@@ -214,7 +220,7 @@ def bert_small(layers: int = 4, d: int = 256, heads: int = 4, ff: int = 1024, se
         return b.op("LayerNormalization", [x, g, beta], axis=-1, epsilon=1e-12)
 
     def split_heads(x, perm):  # [1, S, D] -> [1, H, S, Dh] (perm 0213) or [1, H, Dh, S] (0231)
-        x = b.op("Reshape", [x, b.const_i64([1, seq, heads, dh])])
+        x = b.op("Reshape", [x, b.const_i64([BATCH, seq, heads, dh])])
         return b.op("Transpose", [x], perm=perm)
 
     def erf_gelu(x):  # x * 0.5 * (1 + erf(x / sqrt(2))), in PyTorch's export order
@@ -233,12 +239,12 @@ def bert_small(layers: int = 4, d: int = 256, heads: int = 4, ff: int = 1024, se
                               b.weight("scale", np.array(np.sqrt(dh), dtype=np.float32))])
         probs = b.op("Softmax", [scores], axis=-1)
         ctx = b.op("Transpose", [b.op("MatMul", [probs, v])], perm=[0, 2, 1, 3])
-        ctx = b.op("Reshape", [ctx, b.const_i64([1, seq, d])])
+        ctx = b.op("Reshape", [ctx, b.const_i64([BATCH, seq, d])])
         x = layer_norm(b.op("Add", [b.linear(ctx, d, d), x]))
         h = b.linear(erf_gelu(b.linear(x, d, ff)), ff, d)
         x = layer_norm(b.op("Add", [h, x]))
     b.nodes[-1].output[0] = "last_hidden_state"
-    shape = [1, seq, d]
+    shape = [BATCH, seq, d]
     model = b.model([helper.make_tensor_value_info("hidden_states", TensorProto.FLOAT, shape)],
                     [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, shape)], OPSET)
     return model, {"hidden_states": rng().standard_normal(shape).astype(np.float32)}
@@ -281,7 +287,7 @@ def is_current(out_dir: str, stamp: str) -> bool:
 
 
 def write_model(name: str, out_dir: str, stamp: str, ort) -> None:
-    seed_for(name)
+    seed_for(name)  # the base name: the same weights at every batch size
     model, feeds = MODELS[name]()
     opts = ort.SessionOptions()
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
@@ -314,12 +320,13 @@ def generate(models: list[str], output: str, force: bool = False) -> int:
               file=sys.stderr)
         return 2
     stamp = generator_hash()
-    stale = [m for m in models if force or not is_current(os.path.join(output, m), stamp)]
+    suffix = f"_b{BATCH}" if BATCH > 1 else ""
+    stale = [m for m in models if force or not is_current(os.path.join(output, m + suffix), stamp)]
     if not stale:
         return 0
     import onnxruntime as ort
     for name in stale:
-        write_model(name, os.path.join(output, name), stamp, ort)
+        write_model(name, os.path.join(output, name + suffix), stamp, ort)
     return 0
 
 
@@ -327,6 +334,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--output", "-o", default=os.path.join(ROOT, "target", "bench-models"))
     parser.add_argument("--force", action="store_true", help="rebuild even when the stamp matches")
+    parser.add_argument("--batch", type=int, default=1,
+                        help="inputs per run; N > 1 writes <name>_b<N> (matmul_1024 has no batch)")
     parser.add_argument("models", nargs="*", help=f"which models (default: all of {', '.join(MODELS)})")
     args = parser.parse_args()
     try:
@@ -334,7 +343,13 @@ def main() -> int:
     except ImportError as e:
         print(f"gen-bench-models: {e}; install with: pip install onnxruntime", file=sys.stderr)
         return 2
-    return generate(args.models or list(MODELS), args.output, args.force)
+    global BATCH
+    BATCH = args.batch
+    if BATCH < 1:
+        print("gen-bench-models: --batch must be at least 1", file=sys.stderr)
+        return 2
+    models = args.models or [m for m in MODELS if BATCH == 1 or m != "matmul_1024"]
+    return generate(models, args.output, args.force)
 
 
 if __name__ == "__main__":
