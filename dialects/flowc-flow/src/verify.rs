@@ -159,6 +159,11 @@ pub fn op_def(spec: &'static OpSpec) -> OpDef {
     for a in spec.attrs {
         def = def.attribute(a.name, !a.required, attr_constraint(a.kind));
     }
+    // flowc's extension of Conv: the data layout of X and Y, "NCHW" (ONNX's, the default) or
+    // "NHWC" (channels last; flow-saturate's layout rules choose it, inference checks it).
+    if spec.name == "flow.conv" {
+        def = def.attribute("layout", true, STRING);
+    }
     def
 }
 

@@ -299,7 +299,15 @@ impl Infer<'_> {
         self.expect_rank(xi, rank)?;
         self.expect_rank(wi, rank)?;
         let n = rank - 2;
-        let xd = x.dims().map_or(vec![DYN; rank], <[i64]>::to_vec);
+        // flowc's `layout` extension of Conv (not ONNX): "NHWC" puts the channels last in X
+        // and Y ([N, spatial..., C] and [N, spatial..., M]); W stays [M, C / group, kernel...].
+        let channels_last = !q && !int && self.attrs.choice("layout", &["NCHW", "NHWC"])? == "NHWC";
+        let mut xd = x.dims().map_or(vec![DYN; rank], <[i64]>::to_vec);
+        if channels_last {
+            let c = xd.remove(rank - 1);
+            xd.insert(1, c);
+        }
+        let xd = xd;
         let wd = w.dims().map_or(vec![DYN; rank], <[i64]>::to_vec);
         let group = self.attrs.int("group", 1)?;
         if group < 1 {
@@ -330,8 +338,14 @@ impl Infer<'_> {
         }
         let win = self.window(n, Some(wd[2..].to_vec()))?;
         let spatial = self.window_out(&win, &xd[2..], false)?;
-        let mut out = vec![xd[0], wd[0]];
-        out.extend(spatial);
+        let mut out = vec![xd[0]];
+        if channels_last {
+            out.extend(spatial);
+            out.push(wd[0]);
+        } else {
+            out.push(wd[0]);
+            out.extend(spatial);
+        }
         Ok(vec![TensorInfo::ranked(dt, out)])
     }
 

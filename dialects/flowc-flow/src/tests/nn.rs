@@ -170,6 +170,52 @@ fn gemm() {
 }
 
 #[test]
+fn conv_nhwc() {
+    // Channels last: X [N, H, W, C], Y [N, OH, OW, M], W still [M, C / group, kH, kW].
+    ok(
+        "flow.conv",
+        &[
+            "tensor<1x224x224x3xf32>",
+            "tensor<64x3x7x7xf32>",
+            "tensor<64xf32>",
+        ],
+        &[
+            ("layout", "\"NHWC\""),
+            ("pads", "array<i64: 3, 3, 3, 3>"),
+            ("strides", "array<i64: 2, 2>"),
+        ],
+        &["tensor<1x112x112x64xf32>"],
+    );
+    ok(
+        "flow.conv",
+        &["tensor<2x9x8xf32>", "tensor<4x2x3xf32>"],
+        &[("layout", "\"NHWC\""), ("group", "4 : i64")],
+        &["tensor<2x7x4xf32>"],
+    );
+    ok(
+        "flow.conv",
+        &["tensor<1x3x8x8xf32>", "tensor<4x3x3x3xf32>"],
+        &[("layout", "\"NCHW\"")],
+        &["tensor<1x4x6x6xf32>"],
+    );
+    // The channels are the last dim: 3 there does not match W's 4 x group 1.
+    err(
+        "flow.conv",
+        &["tensor<1x4x8x3xf32>", "tensor<4x4x3x3xf32>"],
+        &[("layout", "\"NHWC\"")],
+        1,
+        "input channels (3) must equal weight channels (4) times group (1)",
+    );
+    err(
+        "flow.conv",
+        &["tensor<1x3x8x8xf32>", "tensor<4x3x3x3xf32>"],
+        &[("layout", "\"CHWN\"")],
+        1,
+        "attribute 'layout' must be one of \"NCHW\", \"NHWC\", but is \"CHWN\"",
+    );
+}
+
+#[test]
 fn conv() {
     let x = "tensor<1x3x224x224xf32>";
     let w = "tensor<64x3x7x7xf32>";
