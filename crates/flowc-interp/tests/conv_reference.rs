@@ -179,3 +179,79 @@ fn conv_transpose_is_the_adjoint_of_conv() {
         "{lhs} vs {rhs}"
     );
 }
+
+/// NHWC Conv (flowc's `layout` attribute) against NCHW Conv between transposes, bitwise: pads,
+/// strides, dilations, groups, bias, 1-D and 2-D.
+#[test]
+fn conv_nhwc_is_nchw_conv_between_transposes() {
+    let cases = [
+        (
+            "group = 1 : i64, pads = array<i64: 1, 1, 1, 1>",
+            (2, 3, 7, 6),
+            (5, 3, 3),
+            1,
+        ),
+        (
+            "group = 2 : i64, strides = array<i64: 2, 1>, dilations = array<i64: 1, 2>, pads = array<i64: 0, 1, 2, 0>",
+            (1, 4, 9, 8),
+            (6, 2, 3),
+            2,
+        ),
+        ("group = 4 : i64", (1, 4, 5, 5), (4, 3, 3), 4),
+        (
+            "auto_pad = \"SAME_UPPER\", strides = array<i64: 2, 2>",
+            (1, 8, 6, 6),
+            (16, 1, 1),
+            1,
+        ),
+    ];
+    for (k, &(attrs, (n, c, h, w), (m, kh, kw), g)) in cases.iter().enumerate() {
+        let x = f32t(&[n, c, h, w], &data(n * c * h * w, 20 + k as u32));
+        let wt = f32t(
+            &[m, c / g, kh, kw],
+            &data(m * (c / g) * kh * kw, 40 + k as u32),
+        );
+        let b = f32t(&[m], &data(m, 60 + k as u32));
+        let nchw = run1("flow.conv", attrs, vec![x.clone(), wt.clone(), b.clone()]);
+        let xt = run1("flow.transpose", "perm = array<i64: 0, 2, 3, 1>", vec![x]);
+        let nhwc = run1(
+            "flow.conv",
+            &format!("{attrs}, layout = \"NHWC\""),
+            vec![xt, wt, b],
+        );
+        let back = run1(
+            "flow.transpose",
+            "perm = array<i64: 0, 3, 1, 2>",
+            vec![nhwc.clone()],
+        );
+        let s = nchw.shape();
+        assert_eq!(nhwc.shape(), [s[0], s[2], s[3], s[1]], "case {k}");
+        assert_eq!(
+            back.as_slice::<f32>().unwrap(),
+            nchw.as_slice::<f32>().unwrap(),
+            "case {k}"
+        );
+    }
+    // 1-D: [N, W, C].
+    let x = data(2 * 3 * 7, 5);
+    let wt = f32t(&[2, 3, 3], &data(2 * 3 * 3, 6));
+    let nchw = run1("flow.conv", "", vec![f32t(&[2, 3, 7], &x), wt.clone()]);
+    let xt = run1(
+        "flow.transpose",
+        "perm = array<i64: 0, 2, 1>",
+        vec![f32t(&[2, 3, 7], &x)],
+    );
+    let nhwc = run1("flow.conv", "layout = \"NHWC\"", vec![xt, wt]);
+    let back = run1("flow.transpose", "perm = array<i64: 0, 2, 1>", vec![nhwc]);
+    assert_eq!(
+        back.as_slice::<f32>().unwrap(),
+        nchw.as_slice::<f32>().unwrap()
+    );
+    // An unknown layout is an error, not NCHW.
+    let e = run_err(
+        "flow.conv",
+        "layout = \"CHWN\"",
+        vec![f32t(&[1, 1, 3, 3], &[0.0; 9]), f32t(&[1, 1, 1, 1], &[1.0])],
+    );
+    assert!(e.contains("layout"), "{e}");
+}

@@ -234,8 +234,30 @@ fn check_nchw(x: &Tensor, what: &str) -> KResult<()> {
     Ok(())
 }
 
+/// Conv; with flowc's `layout = "NHWC"` (channels last in X and Y, W unchanged) it is by
+/// definition Conv of X moved to channels-first, moved back: the same sums in the same order,
+/// so NHWC and NCHW results are bit-identical.
 pub fn conv(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
-    let x = n.input(0)?;
+    let layout = n.string("layout", "NCHW")?;
+    match layout.as_str() {
+        "NCHW" => conv_nchw(n, n.input(0)?),
+        "NHWC" => {
+            let x = n.input(0)?;
+            check_nchw(x, "X")?;
+            let r = x.rank();
+            // [N, spatial..., C] -> [N, C, spatial...] and back.
+            let to_first: Vec<usize> = [0, r - 1].into_iter().chain(1..r - 1).collect();
+            let to_last: Vec<usize> = [0].into_iter().chain(2..r).chain([1]).collect();
+            let xf = super::shape::transpose_tensor(x, &to_first)?;
+            let y = conv_nchw(n, &xf)?;
+            let y = y[0].as_ref().expect("conv has a result");
+            Ok(vec![Some(super::shape::transpose_tensor(y, &to_last)?)])
+        }
+        other => bail!("unknown layout '{other}' (expected NCHW or NHWC)"),
+    }
+}
+
+fn conv_nchw(n: &Node<'_>, x: &Tensor) -> KResult<Vec<Option<Tensor>>> {
     let w = n.input(1)?;
     let b = n.opt(2);
     check_nchw(x, "X")?;
