@@ -51,3 +51,52 @@ func.func @shared_in_loop() attributes {gpu.kernel, gpu.grid_size = array<i64: 1
   }
   return
 }
+
+// -----
+
+func.func @shuffle_outside_kernel(%v: f32, %o: i32, %w: i32) -> f32 {
+  // expected-error @+1 {{'gpu.shuffle' op must be inside a function with the 'gpu.kernel' attribute}}
+  %r, %ok = gpu.shuffle xor %v, %o, %w : f32
+  return %r : f32
+}
+
+// -----
+
+func.func @shuffle_partial_warp(%v: f32, %o: i32, %w: i32) attributes {gpu.kernel, gpu.grid_size = array<i64: 1, 1, 1>, gpu.block_size = array<i64: 48, 1, 1>} {
+  // expected-error @+1 {{'gpu.shuffle' op shuffles the full warp: the block must be whole warps (a multiple of 32 threads), got [48, 1, 1]}}
+  %r, %ok = gpu.shuffle xor %v, %o, %w : f32
+  return
+}
+
+// -----
+
+func.func @shuffle_width(%v: f32, %o: i32) attributes {gpu.kernel, gpu.grid_size = array<i64: 1, 1, 1>, gpu.block_size = array<i64: 32, 1, 1>} {
+  %w = arith.constant 12 : i32
+  // expected-error @+1 {{'gpu.shuffle' op width must be a power of two in 1..=32, got 12}}
+  %r, %ok = gpu.shuffle xor %v, %o, %w : f32
+  return
+}
+
+// -----
+
+func.func @shuffle_f64(%v: f64, %o: i32, %w: i32) attributes {gpu.kernel, gpu.grid_size = array<i64: 1, 1, 1>, gpu.block_size = array<i64: 32, 1, 1>} {
+  // expected-error @+1 {{'gpu.shuffle' op operand #0 must be f32 or i32, but got 'f64'}}
+  %r, %ok = "gpu.shuffle"(%v, %o, %w) <{mode = "xor"}> : (f64, i32, i32) -> (f32, i1)
+  return
+}
+
+// -----
+
+func.func @shuffle_result_type(%v: f32, %o: i32, %w: i32) attributes {gpu.kernel, gpu.grid_size = array<i64: 1, 1, 1>, gpu.block_size = array<i64: 32, 1, 1>} {
+  // expected-error @+1 {{'gpu.shuffle' op result #0 must have the type of the shuffled value}}
+  %r, %ok = "gpu.shuffle"(%v, %o, %w) <{mode = "xor"}> : (f32, i32, i32) -> (i32, i1)
+  return
+}
+
+// -----
+
+func.func @shuffle_mode(%v: f32, %o: i32, %w: i32) attributes {gpu.kernel, gpu.grid_size = array<i64: 1, 1, 1>, gpu.block_size = array<i64: 32, 1, 1>} {
+  // expected-error @+1 {{expected a shuffle mode: xor, down, up or idx}}
+  %r, %ok = gpu.shuffle rotate %v, %o, %w : f32
+  return
+}

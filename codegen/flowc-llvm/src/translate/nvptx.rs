@@ -139,6 +139,13 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                 self.set_result(op, 0, v.into());
                 Ok(())
             }
+            "lane_id" => {
+                let v = self.intrinsic("llvm.nvvm.read.ptx.sreg.laneid", &[], &[])?;
+                let v = b!(self.build_int_z_extend(v.into_int_value(), self.i64t(), name));
+                self.set_result(op, 0, v.into());
+                Ok(())
+            }
+            "shuffle" => self.gpu_shuffle(op),
             "barrier" => {
                 let zero = self.llcx.i32_type().const_zero();
                 self.call_void_intrinsic("llvm.nvvm.barrier.cta.sync.aligned.all", &[zero.into()])
@@ -164,6 +171,41 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             }
             _ => Err(self.unsupported(op)),
         }
+    }
+
+    /// `gpu.shuffle` as `llvm.nvvm.shfl.sync.{bfly,down,up,idx}.{f32,i32}p` with the full-warp
+    /// mask. The packed `c` operand is PTX's: the segment mask `(32 - width) << 8` and the lane
+    /// clamp (`31` for xor / down / idx: the segment's last lane; `0` for up: its first).
+    fn gpu_shuffle(&mut self, op: Op) -> R<()> {
+        let ir = self.ir;
+        let mode = flowc_gpu::shuffle_mode(ir, op).ok_or_else(|| self.err(op, "has no mode"))?;
+        let value = self.val(op, ir.operand(op, 0))?;
+        let offset = self.val(op, ir.operand(op, 1))?.into_int_value();
+        let width = self.val(op, ir.operand(op, 2))?.into_int_value();
+        let (kind, clamp) = match mode {
+            flowc_gpu::ShuffleMode::Xor => ("bfly", 31),
+            flowc_gpu::ShuffleMode::Down => ("down", 31),
+            flowc_gpu::ShuffleMode::Up => ("up", 0),
+            flowc_gpu::ShuffleMode::Idx => ("idx", 31),
+        };
+        let ty = if value.is_float_value() { "f32" } else { "i32" };
+        let i32t = self.llcx.i32_type();
+        let lanes = i32t.const_int(flowc_gpu::WARP_SIZE as u64, false);
+        let seg = b!(self.build_int_sub(lanes, width, ""));
+        let seg = b!(self.build_left_shift(seg, i32t.const_int(8, false), ""));
+        let c = b!(self.build_or(seg, i32t.const_int(clamp, false), ""));
+        let mask = i32t.const_all_ones();
+        let r = self.intrinsic(
+            &format!("llvm.nvvm.shfl.sync.{kind}.{ty}p"),
+            &[],
+            &[mask.into(), value, offset.into(), c.into()],
+        )?;
+        let r = r.into_struct_value();
+        let v = b!(self.build_extract_value(r, 0, "shfl"));
+        let ok = b!(self.build_extract_value(r, 1, "shfl.valid"));
+        self.set_result(op, 0, v);
+        self.set_result(op, 1, ok);
+        Ok(())
     }
 
     fn call_void_intrinsic(&self, name: &str, args: &[BasicValueEnum<'ctx>]) -> R<()> {
