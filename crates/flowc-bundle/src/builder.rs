@@ -5,7 +5,8 @@ use flowc_tensor::DType;
 use crate::proto::buffer_ref::Buffer;
 use crate::{
     ARG_ALIGNMENT, BufferRef, Bundle, BundleError, DEVICE_CPU, DEVICE_CUDA, DeviceCode,
-    FORMAT_VERSION, Launch, MemoryPlan, TensorSig, Weight, encode, tensor_byte_size, validate,
+    FORMAT_VERSION, GemmCall, Launch, MemoryPlan, TensorSig, Weight, encode, tensor_byte_size,
+    validate,
 };
 
 /// The buffer a [`BufferRef`] names.
@@ -166,6 +167,7 @@ impl BundleBuilder {
             device: device.into(),
             grid: Vec::new(),
             block: Vec::new(),
+            gemm: None,
         });
         self
     }
@@ -186,6 +188,21 @@ impl BundleBuilder {
             device: DEVICE_CUDA.to_string(),
             grid: grid.to_vec(),
             block: block.to_vec(),
+            gemm: None,
+        });
+        self
+    }
+
+    /// Adds a CUDA launch of the library GEMM ([`crate::LIBRARY_SGEMM`]) on `[a, b, c]`.
+    pub fn cuda_gemm(&mut self, a: Arg, b: Arg, c: Arg, call: GemmCall) -> &mut Self {
+        self.bundle.launches.push(Launch {
+            kernel: crate::LIBRARY_SGEMM.to_string(),
+            args: [a, b, c].iter().map(|&x| x.into()).collect(),
+            tasks: 1,
+            device: DEVICE_CUDA.to_string(),
+            grid: Vec::new(),
+            block: Vec::new(),
+            gemm: Some(call),
         });
         self
     }
@@ -230,12 +247,13 @@ impl BundleBuilder {
         &self.bundle
     }
 
-    /// Lists every launched kernel in its device's code (in order of first launch) and
-    /// validates the bundle.
+    /// Lists every launched kernel in its device's code (in order of first launch; library
+    /// calls are not the code's) and validates the bundle.
     pub fn finish(mut self) -> Result<Bundle, BundleError> {
         let launches = &self.bundle.launches;
         for code in &mut self.bundle.code {
-            for launch in launches.iter().filter(|l| l.device == code.device) {
+            let own = |l: &&Launch| l.device == code.device && l.gemm.is_none();
+            for launch in launches.iter().filter(own) {
                 if !code.kernels.contains(&launch.kernel) {
                     code.kernels.push(launch.kernel.clone());
                 }

@@ -54,7 +54,7 @@ pub mod proto {
     include!(concat!(env!("OUT_DIR"), "/flowc.bundle.v1.rs"));
 }
 
-pub use proto::{BufferRef, Bundle, DeviceCode, Launch, MemoryPlan, TensorSig, Weight};
+pub use proto::{BufferRef, Bundle, DeviceCode, GemmCall, Launch, MemoryPlan, TensorSig, Weight};
 
 /// The first 8 bytes of every bundle file.
 pub const MAGIC: [u8; 8] = *b"FLOWCBND";
@@ -72,6 +72,8 @@ pub const MAX_ARENA_ALIGNMENT: u64 = 4096;
 pub const DEVICE_CPU: &str = "cpu";
 /// The device name of CUDA code and launches.
 pub const DEVICE_CUDA: &str = "cuda";
+/// The library routine of a [`GemmCall`] launch: cuBLAS's single-precision GEMM.
+pub const LIBRARY_SGEMM: &str = "cublas.sgemm";
 
 /// Why a bundle could not be decoded or is invalid.
 #[derive(Clone, Debug, PartialEq, Eq)]

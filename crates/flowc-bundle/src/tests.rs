@@ -462,3 +462,77 @@ fn cuda_launches_and_code() {
     let e = check(&|b| b.code[0].ptx.clear());
     assert!(e.contains("no PTX"), "{e}");
 }
+
+/// A library GEMM launch: carried with its parameters, not listed as a kernel of the PTX, and
+/// refused when its matrices do not fit their arguments or it is not a CUDA cuBLAS call.
+#[test]
+fn cuda_gemm_calls() {
+    let mut b = BundleBuilder::new("test");
+    // C[2, 3] = A[2, 4] * B^T, B stored [3, 4].
+    let a = b.input("a", DType::F32, &[2, 4]);
+    let w = b.weight("w", vec![0u8; 3 * 4 * 4]);
+    let c = b.output("c", DType::F32, &[2, 3]);
+    b.memory(0, 64, 0);
+    let call = GemmCall {
+        trans_b: true,
+        m: 2,
+        n: 3,
+        k: 4,
+        lda: 4,
+        ldb: 4,
+        ldc: 3,
+        batch: 1,
+        alpha: 1.0,
+        ..GemmCall::default()
+    };
+    b.cuda_gemm(a, w, c, call);
+    b.cuda_launch("relu", &[c, c], [1, 1, 1], [6, 1, 1]);
+    b.cuda_code("sm_90", ".version 7.8\n");
+    let bundle = b.finish().unwrap();
+    assert_eq!(decode(&encode(&bundle)).unwrap(), bundle);
+    assert_eq!(bundle.code_for(DEVICE_CUDA).unwrap().kernels, ["relu"]);
+    assert_eq!(bundle.launches[0].kernel, LIBRARY_SGEMM);
+
+    let check = |edit: &dyn Fn(&mut Bundle)| {
+        let mut b = bundle.clone();
+        edit(&mut b);
+        validate(&b).unwrap_err().to_string()
+    };
+    let gemm = |b: &mut Bundle| -> GemmCall { b.launches[0].gemm.unwrap() };
+    let e = check(&|b| {
+        let mut g = gemm(b);
+        g.lda = 3; // rows of A overlap
+        b.launches[0].gemm = Some(g);
+    });
+    assert!(e.contains("GEMM A: leading dimension 3 < 4"), "{e}");
+    let e = check(&|b| {
+        let mut g = gemm(b);
+        g.n = 4; // B would need a 4th row
+        g.ldc = 4;
+        b.launches[0].gemm = Some(g);
+    });
+    assert!(
+        e.contains("GEMM B") && e.contains("does not fit its 48 bytes"),
+        "{e}"
+    );
+    let e = check(&|b| {
+        let mut g = gemm(b);
+        g.batch = 2; // a second A needs a stride and bytes
+        g.stride_a = 8;
+        b.launches[0].gemm = Some(g);
+    });
+    assert!(
+        e.contains("GEMM A") && e.contains("does not fit its 32 bytes"),
+        "{e}"
+    );
+    let e = check(&|b| {
+        let mut g = gemm(b);
+        g.k = 0;
+        b.launches[0].gemm = Some(g);
+    });
+    assert!(e.contains("1..=i32::MAX"), "{e}");
+    let e = check(&|b| b.launches[0].args.truncate(2));
+    assert!(e.contains("takes [A, B, C]"), "{e}");
+    let e = check(&|b| b.launches[0].kernel = "relu".into());
+    assert!(e.contains("must be \"cublas.sgemm\""), "{e}");
+}

@@ -3,7 +3,8 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::{
-    ARG_ALIGNMENT, BufferKind, Bundle, BundleError, FORMAT_VERSION, MAX_ARENA_ALIGNMENT, TensorSig,
+    ARG_ALIGNMENT, BufferKind, Bundle, BundleError, FORMAT_VERSION, GemmCall, Launch,
+    MAX_ARENA_ALIGNMENT, TensorSig,
 };
 
 /// Checks that `bundle` is consistent, so that a runtime can execute it without further checks:
@@ -16,7 +17,9 @@ use crate::{
 /// - code entries name distinct, non-empty devices; their kernel names are non-empty, free of
 ///   NUL bytes and distinct; CPU code listing kernels has a shared object;
 /// - every launch names a device that has code, a kernel that code lists, `1 <= tasks <=
-///   i64::MAX`, and the same number of arguments as every other launch of that kernel;
+///   i64::MAX`, and the same number of arguments as every other launch of that kernel; a
+///   library GEMM launch (`gemm` set) is [`crate::LIBRARY_SGEMM`] on CUDA with `[A, B, C]`
+///   whose sizes, leading dimensions and batch strides fit their arguments' bytes;
 /// - every argument names an input / output / weight that exists or an arena slice, its byte
 ///   range lies inside that buffer (arena: `arena + byte_offset + bytes <= arena_bytes`), and its
 ///   start is a multiple of [`ARG_ALIGNMENT`].
@@ -108,7 +111,9 @@ pub fn validate(bundle: &Bundle) -> Result<(), BundleError> {
                 format!("no code for device {:?}", launch.device),
             ));
         };
-        if !kernels.contains(launch.kernel.as_str()) {
+        if let Some(g) = &launch.gemm {
+            gemm_call(&at, launch, g)?;
+        } else if !kernels.contains(launch.kernel.as_str()) {
             return Err(BundleError::invalid(
                 at,
                 format!(
@@ -117,7 +122,7 @@ pub fn validate(bundle: &Bundle) -> Result<(), BundleError> {
                 ),
             ));
         }
-        if launch.device == crate::DEVICE_CUDA {
+        if launch.device == crate::DEVICE_CUDA && launch.gemm.is_none() {
             let dims_ok = |d: &[u32]| d.len() == 3 && d.iter().all(|&x| x > 0);
             if !dims_ok(&launch.grid) || !dims_ok(&launch.block) {
                 return Err(BundleError::invalid(
@@ -183,6 +188,76 @@ pub fn validate(bundle: &Bundle) -> Result<(), BundleError> {
                 return Err(BundleError::invalid(
                     at,
                     format!("{what} byte offset {start} is not a multiple of {ARG_ALIGNMENT}"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A library GEMM launch: on CUDA, three arguments, shapes and strides that fit them (every
+/// element the routine touches lies in its argument's bytes).
+fn gemm_call(at: &str, launch: &Launch, g: &GemmCall) -> Result<(), BundleError> {
+    if launch.device != crate::DEVICE_CUDA || launch.kernel != crate::LIBRARY_SGEMM {
+        return Err(BundleError::invalid(
+            at,
+            format!(
+                "a GEMM call must be {:?} on {:?}, got {:?} on {:?}",
+                crate::LIBRARY_SGEMM,
+                crate::DEVICE_CUDA,
+                launch.kernel,
+                launch.device
+            ),
+        ));
+    }
+    if launch.args.len() != 3 {
+        return Err(BundleError::invalid(
+            at,
+            format!(
+                "a GEMM call takes [A, B, C], got {} arguments",
+                launch.args.len()
+            ),
+        ));
+    }
+    // cuBLAS takes 32-bit sizes.
+    let small = |v: u64| v <= i32::MAX as u64;
+    let dims = [g.m, g.n, g.k, g.lda, g.ldb, g.ldc, g.batch];
+    if dims.iter().any(|&d| d == 0 || !small(d)) {
+        return Err(BundleError::invalid(
+            at,
+            format!("GEMM sizes must be in 1..=i32::MAX, got {g:?}"),
+        ));
+    }
+    // (rows, cols) of each stored row-major matrix, its leading dimension and batch stride.
+    let (ar, ac) = if g.trans_a { (g.k, g.m) } else { (g.m, g.k) };
+    let (br, bc) = if g.trans_b { (g.n, g.k) } else { (g.k, g.n) };
+    let mats = [
+        ("A", ar, ac, g.lda, g.stride_a),
+        ("B", br, bc, g.ldb, g.stride_b),
+        ("C", g.m, g.n, g.ldc, g.stride_c),
+    ];
+    for ((name, rows, cols, ld, stride), arg) in mats.into_iter().zip(&launch.args) {
+        if ld < cols {
+            return Err(BundleError::invalid(
+                at,
+                format!("GEMM {name}: leading dimension {ld} < {cols} columns"),
+            ));
+        }
+        // The last element touched, + 1, in elements.
+        let extent = (g.batch - 1)
+            .checked_mul(stride)
+            .and_then(|x| x.checked_add((rows - 1).checked_mul(ld)?))
+            .and_then(|x| x.checked_add(cols));
+        match extent.and_then(|e| e.checked_mul(4)) {
+            Some(bytes) if bytes <= arg.bytes => {}
+            _ => {
+                return Err(BundleError::invalid(
+                    at,
+                    format!(
+                        "GEMM {name} ({rows} x {cols}, ld {ld}, batch {} x stride {stride}) does \
+                         not fit its {} bytes",
+                        g.batch, arg.bytes
+                    ),
                 ));
             }
         }

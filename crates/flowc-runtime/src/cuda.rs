@@ -9,13 +9,18 @@
 //! stream and synchronizes; outputs are copied out on demand. With `graph` set, the launches are
 //! captured into a CUDA graph on the first run and replayed from it afterwards (one launch of
 //! the whole plan instead of one per kernel).
+//!
+//! Library GEMM launches (`cublas.sgemm`) call cuBLAS, also loaded at run time, on the same
+//! stream (so they are captured into the graph like the kernels); its workspace is ours, as
+//! graph capture requires.
 
 #![allow(unsafe_code)]
 
 use std::ffi::{CString, c_void};
 
+use cudarc::cublas::{result as blas, sys as blas_sys};
 use cudarc::driver::{result, sys};
-use flowc_bundle::{BufferKind, Bundle, DEVICE_CUDA};
+use flowc_bundle::{BufferKind, Bundle, DEVICE_CUDA, GemmCall};
 
 use crate::RuntimeError;
 
@@ -44,12 +49,28 @@ pub fn cuda_available() -> Result<(), String> {
     Ok(())
 }
 
+/// One step of the launch plan: a kernel of the PTX module or a cuBLAS GEMM.
 struct Launch {
     kernel: String,
-    func: sys::CUfunction,
-    grid: (u32, u32, u32),
-    block: (u32, u32, u32),
+    what: Step,
     args: Vec<u64>,
+}
+
+enum Step {
+    Kernel {
+        func: sys::CUfunction,
+        grid: (u32, u32, u32),
+        block: (u32, u32, u32),
+    },
+    Gemm(GemmCall),
+}
+
+/// cuBLAS's workspace: ours, so that GEMMs can be captured into a CUDA graph.
+const BLAS_WORKSPACE: usize = 32 << 20;
+
+/// A cuBLAS handle bound to the executable's stream.
+struct Blas {
+    handle: blas_sys::cublasHandle_t,
 }
 
 /// A bundle loaded on the GPU with its device memory: load once, run many times.
@@ -64,6 +85,8 @@ pub struct CudaExecutable {
     inputs: Vec<(sys::CUdeviceptr, usize)>,
     outputs: Vec<(sys::CUdeviceptr, usize)>,
     graph: Option<(sys::CUgraph, sys::CUgraphExec)>,
+    /// Present when the plan calls cuBLAS.
+    blas: Option<Blas>,
     /// Replay the launches from a CUDA graph after the first run.
     pub use_graph: bool,
     name: String,
@@ -101,6 +124,7 @@ impl CudaExecutable {
             inputs: Vec::new(),
             outputs: Vec::new(),
             graph: None,
+            blas: None,
             use_graph: true,
             name: code.triple.clone(),
         };
@@ -140,18 +164,33 @@ impl CudaExecutable {
             let p = exe.alloc(n)?;
             exe.outputs.push((p, n));
         }
+        if bundle.launches.iter().any(|l| l.gemm.is_some()) {
+            exe.blas = Some(exe.create_blas()?);
+        }
         let mut funcs: std::collections::HashMap<&str, sys::CUfunction> = Default::default();
         for l in &bundle.launches {
-            let func = match funcs.get(l.kernel.as_str()) {
-                Some(&f) => f,
+            let what = match &l.gemm {
+                Some(call) => Step::Gemm(*call),
                 None => {
-                    let name = CString::new(l.kernel.as_str())
-                        .map_err(|_| RuntimeError::Load("a kernel name holds a NUL".into()))?;
-                    // SAFETY: the module is loaded.
-                    let f = unsafe { result::module::get_function(exe.module, name) }
-                        .map_err(|e| cuda_err(&format!("kernel {}", l.kernel), e))?;
-                    funcs.insert(l.kernel.as_str(), f);
-                    f
+                    let func = match funcs.get(l.kernel.as_str()) {
+                        Some(&f) => f,
+                        None => {
+                            let name = CString::new(l.kernel.as_str()).map_err(|_| {
+                                RuntimeError::Load("a kernel name holds a NUL".into())
+                            })?;
+                            // SAFETY: the module is loaded.
+                            let f = unsafe { result::module::get_function(exe.module, name) }
+                                .map_err(|e| cuda_err(&format!("kernel {}", l.kernel), e))?;
+                            funcs.insert(l.kernel.as_str(), f);
+                            f
+                        }
+                    };
+                    let d = |v: &[u32]| (v[0], v[1], v[2]);
+                    Step::Kernel {
+                        func,
+                        grid: d(&l.grid),
+                        block: d(&l.block),
+                    }
                 }
             };
             let mut args = Vec::new();
@@ -169,12 +208,9 @@ impl CudaExecutable {
                 };
                 args.push(base + a.byte_offset);
             }
-            let d = |v: &[u32]| (v[0], v[1], v[2]);
             exe.launches.push(Launch {
                 kernel: l.kernel.clone(),
-                func,
-                grid: d(&l.grid),
-                block: d(&l.block),
+                what,
                 args,
             });
         }
@@ -184,6 +220,41 @@ impl CudaExecutable {
     /// The code's target (`nvptx64-nvidia-cuda:sm_90`).
     pub fn code_target(&self) -> &str {
         &self.name
+    }
+
+    /// A cuBLAS handle on our stream with our workspace, in the default (full fp32) math mode.
+    fn create_blas(&mut self) -> Result<Blas, RuntimeError> {
+        // SAFETY: looks for the library; cudarc would panic on first use without it.
+        if !unsafe { blas_sys::is_culib_present() } {
+            return Err(RuntimeError::UnsupportedDevice(
+                "the bundle calls cuBLAS, which this machine lacks (no libcublas.so found; \
+                 set LD_LIBRARY_PATH to CUDA's library directory)"
+                    .into(),
+            ));
+        }
+        let workspace = self.alloc(BLAS_WORKSPACE)?;
+        let handle = blas::create_handle()
+            .map_err(|e| RuntimeError::Load(format!("cuBLAS: create handle: {e:?}")))?;
+        let blas = Blas { handle };
+        let set = |what: &str, r: Result<(), blas::CublasError>| {
+            r.map_err(|e| RuntimeError::Load(format!("cuBLAS: {what}: {e:?}")))
+        };
+        // SAFETY: a live handle, our stream and a workspace of the size given, freed after the
+        // handle (allocations are freed on drop, the handle first).
+        unsafe {
+            set("set stream", blas::set_stream(handle, self.stream.cast()))?;
+            set(
+                "set workspace",
+                blas_sys::cublasSetWorkspace_v2(handle, workspace as *mut c_void, BLAS_WORKSPACE)
+                    .result(),
+            )?;
+            set(
+                "set math mode",
+                blas_sys::cublasSetMathMode(handle, blas_sys::cublasMath_t::CUBLAS_DEFAULT_MATH)
+                    .result(),
+            )?;
+        }
+        Ok(blas)
     }
 
     fn bind(&self) -> Result<(), RuntimeError> {
@@ -239,15 +310,32 @@ impl CudaExecutable {
 
     fn launch_all(&mut self) -> Result<(), RuntimeError> {
         for l in &mut self.launches {
-            let mut params: Vec<*mut c_void> = l
-                .args
-                .iter_mut()
-                .map(|a| (a as *mut u64).cast::<c_void>())
-                .collect();
-            // SAFETY: the kernel takes one pointer per argument, each pointing into a device
-            // buffer of the size its memref needs (checked when the bundle was validated).
-            unsafe { result::launch_kernel(l.func, l.grid, l.block, 0, self.stream, &mut params) }
-                .map_err(|e| cuda_err(&format!("launch {}", l.kernel), e))?;
+            match &l.what {
+                &Step::Kernel { func, grid, block } => {
+                    let mut params: Vec<*mut c_void> = l
+                        .args
+                        .iter_mut()
+                        .map(|a| (a as *mut u64).cast::<c_void>())
+                        .collect();
+                    // SAFETY: the kernel takes one pointer per argument, each pointing into a
+                    // device buffer of the size its memref needs (checked when the bundle was
+                    // validated).
+                    unsafe {
+                        result::launch_kernel(func, grid, block, 0, self.stream, &mut params)
+                    }
+                    .map_err(|e| cuda_err(&format!("launch {}", l.kernel), e))?;
+                }
+                Step::Gemm(g) => {
+                    let blas = self
+                        .blas
+                        .as_ref()
+                        .expect("created at load for GEMM launches");
+                    // SAFETY: validation checked that every element the call touches lies in
+                    // its argument's bytes, and that sizes fit cuBLAS's 32-bit ints.
+                    unsafe { sgemm(blas, g, l.args[0], l.args[1], l.args[2]) }
+                        .map_err(|e| RuntimeError::Load(format!("cuBLAS: sgemm: {e:?}")))?;
+                }
+            }
         }
         Ok(())
     }
@@ -286,6 +374,49 @@ impl CudaExecutable {
     }
 }
 
+/// `g` on row-major `a`, `b`, `c` (device addresses). cuBLAS is column-major: a row-major
+/// matrix is its transpose seen column-major, so row-major C = op(A) op(B) is computed as
+/// column-major C^T = op(B)^T op(A)^T, i.e. with the operands swapped and m, n exchanged.
+///
+/// # Safety
+/// `a`, `b`, `c` hold the matrices `g` describes.
+unsafe fn sgemm(
+    blas: &Blas,
+    g: &GemmCall,
+    a: u64,
+    b: u64,
+    c: u64,
+) -> Result<(), blas::CublasError> {
+    use blas_sys::cublasOperation_t::{CUBLAS_OP_N, CUBLAS_OP_T};
+    let op = |t: bool| if t { CUBLAS_OP_T } else { CUBLAS_OP_N };
+    // Validation bounds these by i32::MAX (strides by the buffer sizes).
+    let i = |v: u64| v as i32;
+    let l = |v: u64| v as i64;
+    // SAFETY: see the function's contract; alpha and beta are read before the call returns.
+    unsafe {
+        blas::sgemm_strided_batched(
+            blas.handle,
+            op(g.trans_b),
+            op(g.trans_a),
+            i(g.n),
+            i(g.m),
+            i(g.k),
+            &g.alpha,
+            b as *const f32,
+            i(g.ldb),
+            l(g.stride_b),
+            a as *const f32,
+            i(g.lda),
+            l(g.stride_a),
+            &g.beta,
+            c as *mut f32,
+            i(g.ldc),
+            l(g.stride_c),
+            i(g.batch),
+        )
+    }
+}
+
 impl Drop for CudaExecutable {
     fn drop(&mut self) {
         if self.bind().is_err() {
@@ -293,6 +424,9 @@ impl Drop for CudaExecutable {
         }
         // SAFETY: every handle below was created by us and is destroyed once.
         unsafe {
+            if let Some(blas) = self.blas.take() {
+                let _ = blas::destroy_handle(blas.handle);
+            }
             if let Some((graph, exec)) = self.graph.take() {
                 let _ = result::graph::exec_destroy(exec);
                 let _ = result::graph::destroy(graph);
@@ -376,5 +510,81 @@ DONE:
             }
         }
         assert!(exe.set_input(0, &bytes[..8]).is_err());
+    }
+
+    /// A library GEMM launch against a loop on the host: two batches of C[5, 3] = 0.5 *
+    /// A[5, 7] * B^T with B stored [3, 7] and shared by the batches (stride 0), run plainly and
+    /// then replayed from a CUDA graph. Skips without a GPU or without cuBLAS.
+    #[test]
+    fn cublas_gemm_matches_the_host() {
+        let (m, n, k, batch) = (5usize, 3usize, 7usize, 2usize);
+        let mut b = flowc_bundle::BundleBuilder::new("test");
+        let a = b.input(
+            "a",
+            flowc_tensor::DType::F32,
+            &[batch as i64, m as i64, k as i64],
+        );
+        let w = b.input("w", flowc_tensor::DType::F32, &[n as i64, k as i64]);
+        let c = b.output(
+            "c",
+            flowc_tensor::DType::F32,
+            &[batch as i64, m as i64, n as i64],
+        );
+        b.memory(0, 64, 0);
+        let call = GemmCall {
+            trans_b: true,
+            m: m as u64,
+            n: n as u64,
+            k: k as u64,
+            lda: k as u64,
+            ldb: k as u64,
+            ldc: n as u64,
+            stride_a: (m * k) as u64,
+            stride_b: 0,
+            stride_c: (m * n) as u64,
+            batch: batch as u64,
+            alpha: 0.5,
+            ..GemmCall::default()
+        };
+        b.cuda_gemm(a, w, c, call);
+        b.cuda_code("sm_52", ".version 7.8\n.target sm_52\n.address_size 64\n");
+        let bundle = b.finish().unwrap();
+        let mut exe = match CudaExecutable::load(&bundle) {
+            Ok(e) => e,
+            Err(RuntimeError::UnsupportedDevice(why)) => {
+                eprintln!("skipped: {why}");
+                return;
+            }
+            Err(e) => panic!("{e}"),
+        };
+        let av: Vec<f32> = (0..batch * m * k).map(|i| (i % 11) as f32 - 5.0).collect();
+        let wv: Vec<f32> = (0..n * k).map(|i| (i % 7) as f32 * 0.25).collect();
+        let le = |v: &[f32]| -> Vec<u8> { v.iter().flat_map(|x| x.to_le_bytes()).collect() };
+        exe.set_input(0, &le(&av)).unwrap();
+        exe.set_input(1, &le(&wv)).unwrap();
+        for graph in [false, true, true] {
+            exe.use_graph = graph;
+            exe.run().unwrap();
+        }
+        let out: Vec<f32> = exe
+            .output(0)
+            .unwrap()
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
+            .collect();
+        for bi in 0..batch {
+            for i in 0..m {
+                for j in 0..n {
+                    let dot: f32 = (0..k)
+                        .map(|p| av[bi * m * k + i * k + p] * wv[j * k + p])
+                        .sum();
+                    let got = out[bi * m * n + i * n + j];
+                    assert!(
+                        (got - 0.5 * dot).abs() <= 1e-4 * (1.0 + dot.abs()),
+                        "{bi} {i} {j}"
+                    );
+                }
+            }
+        }
     }
 }
