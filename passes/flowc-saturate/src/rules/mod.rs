@@ -5,7 +5,7 @@
 //! | [`redundancy`] | identities that remove work: Identity / Dropout / no-op Cast / Pad / Slice / Reshape, transpose and reshape chains composed or cancelled, `x+0`, `x-0`, `x*1`, `x/1`, double negation (equal subgraphs merge by hash-consing) | on |
 //! | [`algebra`] | rewrites exact in IEEE floating point: negations through products, `a+(-b)` -> `a-b`, idempotent activations | on |
 //! | [`constant`] | constant work: ops of constants evaluated with the interpreter, Conv + BatchNormalization folded, per-channel Mul / Add folded into a Conv's weights and bias | on |
-//! | [`fusion`] | MatMul + Add -> Gemm, chains of same-shape elementwise ops -> one `flow.fused` kernel | on |
+//! | [`fusion`] | MatMul + Add -> Gemm, chains of same-shape elementwise ops -> one `flow.fused` kernel; softmax, log-softmax and layer norm spelled out in primitives -> the single op ([`reduction`]) | on |
 //! | [`fast_math`] | reassociation that changes rounding (constant factors combined, division by a constant as a multiplication) | off |
 //!
 //! Each rule is a Rust function over the e-graph rather than a pattern string: it reads
@@ -19,6 +19,7 @@ pub mod algebra;
 pub mod constant;
 pub mod fast_math;
 pub mod fusion;
+pub mod reduction;
 pub mod redundancy;
 
 use crate::lang::{FGraph, FNode, FlowAnalysis, KeyData, shape_of};
@@ -87,6 +88,7 @@ pub fn all_rules() -> Vec<Rule> {
     v.extend(algebra::rules());
     v.extend(constant::rules());
     v.extend(fusion::rules());
+    v.extend(reduction::rules());
     v.extend(fast_math::rules());
     v
 }
