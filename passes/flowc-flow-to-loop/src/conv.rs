@@ -18,6 +18,11 @@
 //! applied by these f32 kernels to each output right after its final value is stored (gemm.rs's
 //! `finish_tile`, the depthwise kernel per 16 outputs, the transposed kernel as it writes Y).
 //!
+//! NHWC Conv (`layout = "NHWC"`, chosen by flow-saturate's layout rules) with one group and
+//! constant weights is one GEMM over all images, `Y[positions, M] = im2col(X)[positions, K] ·
+//! W'[K, M]` with K ordered (tap, channel) so that im2col copies contiguous channel runs
+//! ([`conv_gemm_nhwc`]); other NHWC convolutions take the direct loop nest.
+//!
 //! Everything else (3-D, other element types) and ConvTranspose take a direct loop nest.
 
 use crate::OpCx;
@@ -137,6 +142,8 @@ struct ConvShape {
     cout: i64,
     group: i64,
     g: Geom,
+    /// X is `[n, spatial..., c]` and Y `[n, spatial..., cout]` (`layout = "NHWC"`).
+    nhwc: bool,
 }
 
 fn conv(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
@@ -154,7 +161,18 @@ fn conv(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
         return Err(cx.unsupported(ctx, "this bias"));
     }
     let group = cx.attr_i64(ctx, "group", 1);
-    let (n, c, cout) = (xs[0], xs[1], ws[0]);
+    // flowc's `layout = "NHWC"`: channels last in X and Y (W unchanged).
+    let nhwc = match cx.attr_str(ctx, "layout").unwrap_or("NCHW") {
+        "NCHW" => false,
+        "NHWC" => true,
+        other => return Err(cx.unsupported(ctx, format!("layout '{other}'"))),
+    };
+    let (c, spatial) = if nhwc {
+        (xs[xs.len() - 1], &xs[1..xs.len() - 1])
+    } else {
+        (xs[1], &xs[2..])
+    };
+    let (n, cout) = (xs[0], ws[0]);
     if group <= 0 || c % group != 0 || cout % group != 0 || ws[1] * group != c {
         return Err(cx.unsupported(ctx, "these channel counts and group"));
     }
@@ -164,9 +182,16 @@ fn conv(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
     {
         return Err(cx.unsupported(ctx, "a kernel_shape other than W's"));
     }
-    let g = conv_geometry(ctx, cx, &xs[2..], &kernel)?;
-    let mut out_shape = vec![n, cout];
-    out_shape.extend(&g.output);
+    let g = conv_geometry(ctx, cx, spatial, &kernel)?;
+    let out_shape: Vec<i64> = if nhwc {
+        [n].iter()
+            .chain(&g.output)
+            .chain(&[cout])
+            .copied()
+            .collect()
+    } else {
+        [n, cout].iter().chain(&g.output).copied().collect()
+    };
     if cx.result_shape(ctx, 0) != out_shape {
         return Err(cx.unsupported(ctx, "a result shape other than the geometry's"));
     }
@@ -176,10 +201,24 @@ fn conv(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
         cout,
         group,
         g,
+        nhwc,
     };
     let out_elems: i64 = out_shape.iter().product();
     let f32k = Elem::Float(FloatKind::F32);
-    if e == f32k && xs.len() <= 4 && out_elems > 0 && xs.iter().all(|&d| d > 0) {
+    let gemm_ok = e == f32k && xs.len() <= 4 && out_elems > 0 && xs.iter().all(|&d| d > 0);
+    if nhwc {
+        // One group and constant weights (what flow-saturate's layout rules produce): the
+        // channels-last GEMM; anything else takes the direct loop nest.
+        let weights = cx
+            .constant_operand(ctx, 1)
+            .and_then(|a| gemm::f32_constant(ctx, a));
+        let khw: i64 = shape.g.kernel.iter().product();
+        if let (true, 1, true, Some(wdata)) = (gemm_ok, group, khw <= 1024, weights) {
+            return conv_gemm_nhwc(ctx, cx, &as_2d(shape), has_bias, &wdata);
+        }
+        return conv_direct(ctx, cx, &shape, e, has_bias, None);
+    }
+    if gemm_ok {
         let shape = as_2d(shape.clone());
         let khw: i64 = shape.g.kernel.iter().product();
         if group == c && cout == c && khw <= 64 && depthwise_stack_bytes(&shape.g) <= STACK_LIMIT {
@@ -244,6 +283,7 @@ fn conv_integer(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnost
         cout,
         group,
         g,
+        nhwc: false,
     };
     conv_direct(ctx, cx, &shape, i32k, false, Some(int))
 }
@@ -611,6 +651,296 @@ fn conv_gemm(
         });
         Ok(())
     })
+}
+
+/// NHWC (channels-last) f32 2-D Conv with one group and constant weights, as one GEMM over all
+/// images: `Y[N * OH * OW, M] = A[N * OH * OW, K] · W'[K, M]`, `K = KH * KW * C` ordered
+/// (ky, kx, c), so that each (output position, kernel tap) of A is a contiguous run of input
+/// channels. W' is W `[M, C, KH, KW]` permuted to `[M, KH, KW, C]` and packed into
+/// `[panels, K, NR]` panels at compile time. A is X itself (`[N * H * W, C]`) for 1x1 stride-1
+/// unpadded convolutions; otherwise each task packs its rows of A per block of k into a
+/// row-major stack block (channel runs copied, taps in the padding as zeros). Blocks of k are
+/// whole taps of all channels (`KC / C` taps), or for more than `KC` channels one tap's
+/// channels in runs of `KC`: either way a contiguous range of K. Y is row-major
+/// `[positions, M]`: the bias is a row vector added per column (Gemm's `C` of `[1, M]`), and the
+/// fused tail is bound to Y's own shape. Tasks are (block of positions, block of channels).
+fn conv_gemm_nhwc(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    s: &ConvShape,
+    has_bias: bool,
+    wdata: &[f32],
+) -> Result<(), Diagnostic> {
+    let g = &s.g;
+    let (h, w) = (g.input[0], g.input[1]);
+    let (kh, kw) = (g.kernel[0], g.kernel[1]);
+    let (sh, sw) = (g.strides[0], g.strides[1]);
+    let (dh, dw) = (g.dilations[0], g.dilations[1]);
+    let (ph, pw) = (g.pad_begin[0], g.pad_begin[1]);
+    let (oh, ow) = (g.output[0], g.output[1]);
+    let (nimg, c, m) = (s.n, s.c, s.cout);
+    let khw = kh * kw;
+    let k = khw * c;
+    let npos = oh * ow;
+    let rows = nimg * npos;
+    let pointwise = khw == 1
+        && sh == 1
+        && sw == 1
+        && g.pad_begin.iter().chain(&g.pad_end).all(|&p| p == 0)
+        && oh == h
+        && ow == w;
+    // W [M, C, KH, KW] -> [M, (ky, kx, c)], packed as B(p, j) = W'[j, p].
+    let mut wperm = vec![0f32; (m * k) as usize];
+    for (mi, row) in wperm.chunks_mut(k as usize).enumerate() {
+        for ci in 0..c {
+            for t in 0..khw {
+                row[(t * c + ci) as usize] = wdata[((mi as i64 * c + ci) * khw + t) as usize];
+            }
+        }
+    }
+    let packed = gemm::pack_panels(&wperm, k as usize, m as usize, true, NR as usize);
+    let panels = (m + NR - 1) / NR;
+    let f32t = ctx.f32_type();
+    let wshape = vec![panels, k, NR];
+    let wty = ctx.memref_type(wshape.clone(), f32t);
+    let wattr = gemm::f32_resource(ctx, "conv_w_nhwc", wshape, &packed);
+    let wp = cx.weight(ctx, wattr, wty);
+    // Blocks of k: `tb` taps of `cb` channels (tb > 1 only when cb = C).
+    let (tb, cb) = if c >= KC {
+        (1, KC)
+    } else {
+        ((KC / c).clamp(1, khw), c)
+    };
+    let cblocks = (c + cb - 1) / cb;
+    let nkb = (khw + tb - 1) / tb * cblocks;
+    let ((mblocks, tpb), (nblocks, ppb)) = crate::matmul::choose_blocks(1, rows, m, k);
+    let x = cx.input(ctx, 0)?;
+    let bias = if has_bias {
+        Some(cx.input(ctx, 2)?)
+    } else {
+        None
+    };
+    let out = cx.output(ctx, 0)?;
+    let mut args = vec![x, wp];
+    args.extend(bias);
+    let tail = cx.take_epilogue_tail();
+    let tail_bufs = tail.as_ref().map(|t| t.buffers()).unwrap_or_default();
+    let ntail = tail_bufs.len();
+    args.extend(tail_bufs);
+    args.push(out);
+    cx.kernel(ctx, "conv_nhwc", &args, |kb, args| {
+        let x2 = gemm::view(kb, args[0], vec![nimg * h * w, c]);
+        let wp = args[1];
+        let o2 = gemm::view(kb, *args.last().expect("output"), vec![rows, m]);
+        let tmp = gemm::alloca(kb, vec![VL]);
+        let abuf = (!pointwise).then(|| gemm::alloca(kb, vec![tpb * MR, tb * cb]));
+        let nargs = args.len();
+        let bound = tail
+            .as_ref()
+            .map(|t| t.bind(kb, &args[nargs - 1 - ntail..nargs - 1], &[rows, m]));
+        let epi = Epilogue {
+            out: o2,
+            alpha: 1.0,
+            bias: match bias {
+                Some(_) => Bias::Gemm {
+                    mem: gemm::view(kb, args[2], vec![1, m]),
+                    rows: false,
+                    cols: true,
+                    beta: 1.0,
+                },
+                None => Bias::None,
+            },
+            tmp,
+            tail: bound.as_ref(),
+        };
+        kb.parallel(&[mblocks, nblocks], |kb, ivs| {
+            let (mi, ni) = (ivs[0], ivs[1]);
+            let block =
+                crate::matmul::block_of(kb, mi, mblocks, tpb, rows, MR, ni, nblocks, ppb, m, NR);
+            let m0 = mul_const(kb, mi, tpb * MR);
+            let n0 = mul_const(kb, ni, ppb * NR);
+            let panel0 = mul_const(kb, ni, ppb);
+            // Rows of A this task packs.
+            let nrows = {
+                let r = kb.index(rows);
+                let rest = kb.subi(r, m0);
+                let cap = kb.index(tpb * MR);
+                kb.binary("arith.minsi", rest, cap)
+            };
+            let lb = kb.index(0);
+            let ub = kb.index(nkb);
+            for_dyn(kb, lb, ub, |kb, kbi| {
+                // Taps [t0, t0 + tlen) of channels [c0, c0 + clen): K from t0 * C + c0.
+                let cbv = kb.index(cblocks);
+                let ti = kb.binary("arith.divui", kbi, cbv);
+                let ci = kb.binary("arith.remui", kbi, cbv);
+                let t0 = mul_const(kb, ti, tb);
+                let c0 = mul_const(kb, ci, cb);
+                let min_rest = |kb: &mut Kb<'_>, total: i64, start: Value, cap: i64| {
+                    if total % cap == 0 {
+                        kb.index(cap)
+                    } else {
+                        let tv = kb.index(total);
+                        let rest = kb.subi(tv, start);
+                        let capv = kb.index(cap);
+                        kb.binary("arith.minsi", rest, capv)
+                    }
+                };
+                let tlen = min_rest(kb, khw, t0, tb);
+                let clen = min_rest(kb, c, c0, cb);
+                let klen = kb.muli(tlen, clen);
+                let kt = mul_const(kb, t0, c);
+                let kbase = kb.addi(kt, c0);
+                if let Some(abuf) = abuf {
+                    let geo = PackGeo {
+                        h,
+                        w,
+                        kh,
+                        kw,
+                        sh,
+                        sw,
+                        dh,
+                        dw,
+                        ph,
+                        pw,
+                        ow,
+                    };
+                    pack_rows_nhwc(kb, x2, abuf, m0, nrows, (t0, tlen), (c0, clen), npos, &geo);
+                }
+                let first = if nkb == 1 {
+                    First::Yes
+                } else {
+                    First::Cond(eq_const(kb, kbi, 0))
+                };
+                let last = (nkb > 1 && epi.tail.is_some()).then(|| eq_const(kb, kbi, nkb - 1));
+                let a_at = |kb: &mut Kb<'_>, tile: Value| {
+                    let off = mul_const(kb, tile, MR);
+                    match abuf {
+                        Some(abuf) => ASrc::Rows {
+                            mem: abuf,
+                            row0: off,
+                            kbase: None,
+                        },
+                        None => ASrc::Rows {
+                            mem: x2,
+                            row0: kb.addi(m0, off),
+                            kbase: Some(kbase),
+                        },
+                    }
+                };
+                let b_at = |kb: &mut Kb<'_>, panel: Value, _tail: bool| BSrc::Packed {
+                    mem: wp,
+                    panel: kb.addi(panel0, panel),
+                    kbase: Some(kbase),
+                };
+                let origin = gemm::BlockOrigin {
+                    out_row: m0,
+                    bias_row: m0,
+                    col: n0,
+                };
+                let store = |kb: &mut Kb<'_>,
+                             accs: &[Value],
+                             mr: i64,
+                             nv: i64,
+                             width: i64,
+                             tile: Value,
+                             panel: Value| {
+                    gemm::store_block_tile(
+                        kb,
+                        &epi,
+                        origin,
+                        accs,
+                        (mr, nv, width),
+                        tile,
+                        panel,
+                        first,
+                        last,
+                    );
+                };
+                gemm::macro_tile(kb, klen, block, &a_at, &b_at, &store);
+            });
+        });
+        Ok(())
+    })
+}
+
+/// Packs rows `[m0, m0 + nrows)` of the NHWC im2col matrix (row = output position over all
+/// images, column = (tap, channel)) for taps `[t0, t0 + tlen)` and channels `[c0, c0 + clen)`
+/// into `dst[r, tl * clen + cc]`: per (row, tap) one run of `clen` channels copied from
+/// `x2[(img * H + iy) * W + ix, c0 ..]`, or zeros when the tap falls in the padding.
+#[allow(clippy::too_many_arguments)]
+fn pack_rows_nhwc(
+    kb: &mut Kb<'_>,
+    x2: Value,
+    dst: Value,
+    m0: Value,
+    nrows: Value,
+    (t0, tlen): (Value, Value),
+    (c0, clen): (Value, Value),
+    npos: i64,
+    g: &PackGeo,
+) {
+    let lb = kb.index(0);
+    for_dyn(kb, lb, nrows, |kb, r| {
+        let pos = kb.addi(m0, r);
+        let np = kb.index(npos);
+        let img = kb.binary("arith.divui", pos, np);
+        let rem = kb.binary("arith.remui", pos, np);
+        let owv = kb.index(g.ow);
+        let oy = kb.binary("arith.divui", rem, owv);
+        let ox = kb.binary("arith.remui", rem, owv);
+        let iy0 = mul_const(kb, oy, g.sh);
+        let iy0 = add_const(kb, iy0, -g.ph);
+        let ix0 = mul_const(kb, ox, g.sw);
+        let ix0 = add_const(kb, ix0, -g.pw);
+        let lb = kb.index(0);
+        for_dyn(kb, lb, tlen, |kb, tl| {
+            let tap = kb.addi(t0, tl);
+            let kwv = kb.index(g.kw);
+            let ky = kb.binary("arith.divui", tap, kwv);
+            let kx = kb.binary("arith.remui", tap, kwv);
+            let dy = mul_const(kb, ky, g.dh);
+            let iy = kb.addi(iy0, dy);
+            let dx = mul_const(kb, kx, g.dw);
+            let ix = kb.addi(ix0, dx);
+            let zero_i = kb.index(0);
+            let hv = kb.index(g.h);
+            let wv = kb.index(g.w);
+            let mut valid = kb.cmp(false, cmpi::SGE, iy, zero_i);
+            for (v, hi) in [(iy, hv), (ix, wv)] {
+                let lt = kb.cmp(false, cmpi::SLT, v, hi);
+                valid = kb.binary("arith.andi", valid, lt);
+            }
+            let ge = kb.cmp(false, cmpi::SGE, ix, zero_i);
+            valid = kb.binary("arith.andi", valid, ge);
+            let col0 = kb.muli(tl, clen);
+            kb.if_else(
+                valid,
+                &[],
+                |kb| {
+                    let pix = kb.mul_add_index(img, g.h, Some(iy));
+                    let pix = kb.mul_add_index(pix, g.w, Some(ix));
+                    let lb = kb.index(0);
+                    for_dyn(kb, lb, clen, |kb, cc| {
+                        let ch = kb.addi(c0, cc);
+                        let v = kb.load(x2, &[pix, ch]);
+                        let col = kb.addi(col0, cc);
+                        kb.store(v, dst, &[r, col]);
+                    });
+                    Vec::new()
+                },
+                Some(Box::new(move |kb: &mut Kb<'_>| {
+                    let zero = gemm::fconst(kb, 0.0);
+                    let lb = kb.index(0);
+                    for_dyn(kb, lb, clen, |kb, cc| {
+                        let col = kb.addi(col0, cc);
+                        kb.store(zero, dst, &[r, col]);
+                    });
+                    Vec::new()
+                })),
+            );
+        });
+    });
 }
 
 /// A convolution with few output positions and many output channels, computed transposed:
@@ -1208,8 +1538,17 @@ fn conv_direct(
     let nzp = zps.len();
     args.extend(zps);
     args.push(out);
+    let nhwc = s.nhwc;
+    // (batch, channel, spatial offset) -> the index of X / Y under their layout.
+    let at = move |b: Value, ch: Value, sp: Value| -> [Value; 3] {
+        if nhwc { [b, sp, ch] } else { [b, ch, sp] }
+    };
     cx.kernel(ctx, "conv", &args, |kb, args| {
-        let x3 = gemm::view(kb, args[0], vec![nimg, c, isp]);
+        let x3 = if nhwc {
+            gemm::view(kb, args[0], vec![nimg, isp, c])
+        } else {
+            gemm::view(kb, args[0], vec![nimg, c, isp])
+        };
         let w3 = gemm::view(kb, args[1], vec![cout, cg, ksp]);
         let bias = bias.map(|_| args[2]);
         // Zero points, flattened, as i32 values (0 when absent).
@@ -1224,7 +1563,11 @@ fn conv_direct(
                 per,
             )
         });
-        let o3 = gemm::view(kb, *args.last().expect("output"), vec![nimg, cout, osp]);
+        let o3 = if nhwc {
+            gemm::view(kb, *args.last().expect("output"), vec![nimg, osp, cout])
+        } else {
+            gemm::view(kb, *args.last().expect("output"), vec![nimg, cout, osp])
+        };
         kb.parallel(&[nimg, cout], |kb, ivs| {
             let (b, oc) = (ivs[0], ivs[1]);
             let mv = kb.index(m);
@@ -1287,14 +1630,14 @@ fn conv_direct(
                             let r = kb.for_loop(lb, ub, one, &[acc0], |kb, ci, a| {
                                 let cin = kb.addi(cbase, ci);
                                 if let Some((q, xz, wz)) = zps {
-                                    let xv = load_i32(kb, q.x, x3, &[b, cin, off]);
+                                    let xv = load_i32(kb, q.x, x3, &at(b, cin, off));
                                     let xv = kb.subi(xv, xz);
                                     let wv = load_i32(kb, q.w, w3, &[oc, ci, kk]);
                                     let wv = kb.subi(wv, wz);
                                     let p = kb.muli(xv, wv);
                                     return vec![kb.addi(a[0], p)];
                                 }
-                                let xv = kb.load_elem(e, x3, &[b, cin, off]);
+                                let xv = kb.load_elem(e, x3, &at(b, cin, off));
                                 let wv = kb.load_elem(e, w3, &[oc, ci, kk]);
                                 let p = kb.binary("arith.mulf", xv, wv);
                                 vec![kb.binary("arith.addf", a[0], p)]
@@ -1305,7 +1648,7 @@ fn conv_direct(
                     );
                     vec![r[0]]
                 })[0];
-                kb.store_elem(e, sum, o3, &[b, oc, o]);
+                kb.store_elem(e, sum, o3, &at(b, oc, o));
             });
         });
         Ok(())
