@@ -49,6 +49,13 @@ pub(crate) fn fill(
         .filter(|&o| ctx.op_name(o) == "func.func" && ctx.has_attr(o, "flowc.kernel"))
         .filter_map(|o| Some((sym_name(ctx, o)?.to_string(), o)))
         .collect();
+    // Declarations of library routines (`flowc.library`), called like kernels.
+    let library: FxHashMap<String, Op> = all
+        .iter()
+        .copied()
+        .filter(|&o| ctx.op_name(o) == "func.func" && ctx.has_attr(o, "flowc.library"))
+        .filter_map(|o| Some((sym_name(ctx, o)?.to_string(), o)))
+        .collect();
 
     let block = ctx
         .region_entry(ctx.region(entry, 0))
@@ -136,9 +143,6 @@ pub(crate) fn fill(
                     .attr(op, "callee")
                     .and_then(|a| ctx.flat_symbol(a))
                     .ok_or_else(|| err("a call without a callee"))?;
-                let k = *kernels
-                    .get(callee)
-                    .ok_or_else(|| err(format!("@{callee} is not a flowc.kernel function")))?;
                 let mut launch_args = Vec::new();
                 for v in ctx.operands(op) {
                     launch_args.push(
@@ -147,6 +151,13 @@ pub(crate) fn fill(
                             .ok_or_else(|| err("a kernel argument of unknown origin"))?,
                     );
                 }
+                if let Some(&decl) = library.get(callee) {
+                    library_launch(ctx, decl, callee, &launch_args, opts, b)?;
+                    continue;
+                }
+                let k = *kernels
+                    .get(callee)
+                    .ok_or_else(|| err(format!("@{callee} is not a flowc.kernel function")))?;
                 if opts.target.is_nvptx() {
                     let dims = |attr| {
                         flowc_gpu::launch_dims(ctx, k, attr)
@@ -174,6 +185,64 @@ pub(crate) fn fill(
             }
         }
     }
+    Ok(())
+}
+
+/// The launch of a call of library declaration `decl`: a cuBLAS GEMM (`flowc.library =
+/// "cublas.sgemm"`, parameters in `flowc.gemm`, `flowc.gemm_alpha`, `flowc.gemm_beta`), which
+/// only the CUDA runtime has.
+fn library_launch(
+    ctx: &Context,
+    decl: Op,
+    callee: &str,
+    args: &[Arg],
+    opts: &CompileOptions,
+    b: &mut BundleBuilder,
+) -> Result<(), LaunchPlanError> {
+    let routine = ctx
+        .attr(decl, "flowc.library")
+        .and_then(|a| ctx.str_value(a))
+        .unwrap_or_default();
+    if routine != flowc_bundle::LIBRARY_SGEMM {
+        return Err(err(format!(
+            "@{callee} calls unknown library routine '{routine}'"
+        )));
+    }
+    if !opts.target.is_nvptx() {
+        return Err(err(format!(
+            "@{callee} calls {routine}, which only CUDA has"
+        )));
+    }
+    let p = ctx
+        .attr(decl, "flowc.gemm")
+        .and_then(|a| ctx.dense_array_i64(a))
+        .filter(|p| p.len() == 12 && p.iter().all(|&v| v >= 0))
+        .ok_or_else(|| err(format!("@{callee} has no valid flowc.gemm parameters")))?;
+    let scale = |name| {
+        ctx.attr(decl, name)
+            .and_then(|a| ctx.float_value(a))
+            .ok_or_else(|| err(format!("@{callee} has no {name}")))
+    };
+    let [a, bm, c] = <[Arg; 3]>::try_from(args)
+        .map_err(|_| err(format!("@{callee} takes three buffers, got {}", args.len())))?;
+    let u = |v: i64| v as u64;
+    let call = flowc_bundle::GemmCall {
+        trans_a: p[0] != 0,
+        trans_b: p[1] != 0,
+        m: u(p[2]),
+        n: u(p[3]),
+        k: u(p[4]),
+        lda: u(p[5]),
+        ldb: u(p[6]),
+        ldc: u(p[7]),
+        stride_a: u(p[8]),
+        stride_b: u(p[9]),
+        stride_c: u(p[10]),
+        batch: u(p[11]),
+        alpha: scale("flowc.gemm_alpha")? as f32,
+        beta: scale("flowc.gemm_beta")? as f32,
+    };
+    b.cuda_gemm(a, bm, c, call);
     Ok(())
 }
 
