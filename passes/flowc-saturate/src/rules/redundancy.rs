@@ -8,6 +8,8 @@
 //! | `identity-elim` | `identity(x)` -> `x` |
 //! | `dropout-elim` | `dropout(x)` -> `x` (inference: no `training_mode`, or a constant false one) |
 //! | `cast-noop` | `cast(x)` to `x`'s own element type -> `x` |
+//! | `cast-like-noop` | `cast_like(x, y)` with `y` of `x`'s element type -> `x` (ONNX function bodies, e.g. expanded GELU, cast every constant so) |
+//! | `sum-as-add` | `sum(x)` -> `x`, `sum(a, b)` -> `a + b` (the elementwise kernels fuse `add`) |
 //! | `pad-noop` | `pad(x, pads)` with constant all-zero pads -> `x` |
 //! | `slice-noop` | `slice(x, ...)` with steps 1 whose static result type is `x`'s -> `x` |
 //! | `view-noop` | reshape / flatten / squeeze / unsqueeze whose static result type is `x`'s -> `x` |
@@ -44,6 +46,8 @@ pub fn rules() -> Vec<Rule> {
         r("identity-elim", "flow.identity", first_operand),
         r("dropout-elim", "flow.dropout", dropout_elim),
         r("cast-noop", "flow.cast", first_operand),
+        r("cast-like-noop", "flow.cast_like", first_operand),
+        r("sum-as-add", "flow.sum", sum_as_add),
         r("pad-noop", "flow.pad", pad_noop),
         r("slice-noop", "flow.slice", slice_noop),
         r("view-noop", "*", view_noop),
@@ -61,6 +65,14 @@ pub fn rules() -> Vec<Rule> {
 /// `op(x, ...)` -> `x` (the applier keeps it only when the types agree).
 fn first_operand(_: &mut FGraph, _: Id, n: &FNode) -> Vec<Id> {
     n.args.first().copied().into_iter().collect()
+}
+
+fn sum_as_add(eg: &mut FGraph, _: Id, n: &FNode) -> Vec<Id> {
+    match n.args[..] {
+        [x] => vec![x],
+        [a, b] => add_op(eg, "flow.add", &[], &[a, b]).into_iter().collect(),
+        _ => vec![],
+    }
 }
 
 fn dropout_elim(eg: &mut FGraph, _: Id, n: &FNode) -> Vec<Id> {
@@ -277,6 +289,42 @@ mod tests {
             "(%x: tensor<4xf32>) -> (tensor<4xf16>, tensor<4xf32>) {
                %0 = \"flow.cast\"(%x) {to = 10 : i64} : (tensor<4xf32>) -> tensor<4xf16>
                return %0, %x : tensor<4xf16>, tensor<4xf32>",
+        );
+    }
+
+    #[test]
+    fn cast_like_noop() {
+        assert_equal(
+            "cast-like-noop",
+            "(%x: tensor<f32>, %y: tensor<4xf32>) -> (tensor<f32>, tensor<f32>) {
+               %0 = \"flow.cast_like\"(%x, %y) : (tensor<f32>, tensor<4xf32>) -> tensor<f32>
+               return %0, %x : tensor<f32>, tensor<f32>",
+        );
+        assert_not_equal(
+            "cast-like-noop",
+            "(%x: tensor<f32>, %y: tensor<4xf16>) -> (tensor<f16>, tensor<f32>) {
+               %0 = \"flow.cast_like\"(%x, %y) : (tensor<f32>, tensor<4xf16>) -> tensor<f16>
+               return %0, %x : tensor<f16>, tensor<f32>",
+        );
+    }
+
+    #[test]
+    fn sum_as_add() {
+        assert_equal(
+            "sum-as-add",
+            "(%a: tensor<f32>, %b: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+               %0 = \"flow.sum\"(%a, %b) : (tensor<f32>, tensor<4xf32>) -> tensor<4xf32>
+               %1 = \"flow.add\"(%a, %b) : (tensor<f32>, tensor<4xf32>) -> tensor<4xf32>
+               return %0, %1 : tensor<4xf32>, tensor<4xf32>",
+        );
+        // Three operands: the order of the additions is the op's, not rewritten.
+        assert_not_equal(
+            "sum-as-add",
+            "(%a: tensor<4xf32>, %b: tensor<4xf32>, %c: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+               %0 = \"flow.sum\"(%a, %b, %c) : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+               %s = \"flow.add\"(%a, %b) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+               %1 = \"flow.add\"(%s, %c) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+               return %0, %1 : tensor<4xf32>, tensor<4xf32>",
         );
     }
 
