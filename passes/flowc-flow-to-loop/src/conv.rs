@@ -203,6 +203,16 @@ fn conv(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
         g,
         nhwc,
     };
+    // On the GPU, f32 1-D / 2-D NCHW convolutions take the GPU kernels (gpu_conv.rs).
+    if cx.target() == crate::KernelTarget::Gpu
+        && e == Elem::Float(FloatKind::F32)
+        && cx.attr_str(ctx, "layout").is_none_or(|l| l == "NCHW")
+        && xs.len() <= 4
+        && xs.iter().chain(&out_shape).all(|&d| d > 0)
+    {
+        let s = as_2d(shape.clone());
+        return crate::gpu_conv::conv(ctx, cx, [s.n, s.c, s.cout, s.group], &s.g, has_bias);
+    }
     let out_elems: i64 = out_shape.iter().product();
     let f32k = Elem::Float(FloatKind::F32);
     let gemm_ok = e == f32k && xs.len() <= 4 && out_elems > 0 && xs.iter().all(|&d| d > 0);

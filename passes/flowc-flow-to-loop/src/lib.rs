@@ -28,6 +28,8 @@ mod einsum;
 mod elementwise;
 mod fused;
 mod gemm;
+mod gpu_conv;
+mod gpu_gemm;
 mod grid_sample;
 mod loss;
 mod matmul;

@@ -10,11 +10,11 @@
 //! types take a plain loop nest (f16 / bf16 computed in f32 and rounded once, integers wrapping),
 //! like the interpreter.
 
-use crate::OpCx;
 use crate::builder::{Elem, Kb, strides};
 use crate::gemm::{
     self, ASrc, BSrc, Bias, Block, Count, Epilogue, First, KC, MR, NR, eq_const, mul_const,
 };
+use crate::{KernelTarget, OpCx, gpu_gemm};
 use flowc_ir::{Context, Diagnostic, Value};
 
 pub(crate) fn lower(
@@ -101,7 +101,7 @@ fn dim_aligned(shape: &[i64], r: usize, i: usize) -> i64 {
 
 /// The linear batch index into an operand of batch shape `shape` for the output batch `ob`
 /// (linear over `batch`): broadcast dims contribute nothing.
-fn batch_index(kb: &mut Kb<'_>, ob: Value, batch: &[i64], shape: &[i64]) -> Value {
+pub(crate) fn batch_index(kb: &mut Kb<'_>, ob: Value, batch: &[i64], shape: &[i64]) -> Value {
     let r = batch.len();
     let ost = strides(batch);
     let aligned: Vec<i64> = (0..r).map(|i| dim_aligned(shape, r, i)).collect();
@@ -134,6 +134,21 @@ fn matmul(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
     let a = cx.input(ctx, 0)?;
     let out = cx.output(ctx, 0)?;
     let f32k = Elem::Float(flowc_ir::FloatKind::F32);
+    if ea == f32k && p.m > 0 && p.n > 0 && p.k > 0 && cx.target() == KernelTarget::Gpu {
+        let gp = gpu_gemm::Product {
+            batch: p.batch,
+            a_batch: p.a_batch,
+            b_batch: p.b_batch,
+            m: p.m,
+            k: p.k,
+            n: p.n,
+            trans_a: false,
+            trans_b: false,
+            alpha: 1.0,
+            c: None,
+        };
+        return gpu_gemm::product(ctx, cx, "matmul", gp);
+    }
     if ea == f32k && p.m > 0 && p.n > 0 && p.k > 0 {
         let bsrc = gemm::packed_operand(ctx, cx, 1, [p.bb(), p.k, p.n], false, NR, "b")?;
         let op = Product {
@@ -326,6 +341,26 @@ fn gemm_op(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
     } else {
         None
     };
+    if e == Elem::Float(flowc_ir::FloatKind::F32)
+        && m > 0
+        && n > 0
+        && k > 0
+        && cx.target() == KernelTarget::Gpu
+    {
+        let gp = gpu_gemm::Product {
+            batch: vec![],
+            a_batch: vec![],
+            b_batch: vec![],
+            m,
+            k,
+            n,
+            trans_a: ta,
+            trans_b: tb,
+            alpha,
+            c: c_shape.map(|s| (s, beta)),
+        };
+        return gpu_gemm::product(ctx, cx, "gemm", gp);
+    }
     let a = cx.input(ctx, 0)?;
     let c = if has_c { Some(cx.input(ctx, 2)?) } else { None };
     let out = cx.output(ctx, 0)?;

@@ -1,0 +1,705 @@
+//! GPU kernels for f32 MatMul and Gemm, and the tiled GEMM that gpu_conv.rs's implicit-GEMM
+//! convolution shares (chosen when the target is [`crate::KernelTarget::Gpu`]).
+//!
+//! The kernels come out of the lowering already mapped (`gpu.kernel` with grid and block sizes),
+//! so `convert-loop-to-gpu` leaves them alone.
+//!
+//! - [`tiled_kernel`]: `C[z] = A[z] · B[z]` for a batch of products. A block of [`THREADS`] = 256
+//!   threads computes a `BM x BN` tile of C; every step of `BK` along k, the block stages an
+//!   `A[BM, BK]` and a `B[BK, BN]` tile in shared memory (coalesced global loads: consecutive
+//!   threads read consecutive addresses of the operand's contiguous dimension; elements outside
+//!   M, N or K are loaded as 0 without touching memory), waits at a barrier, and each thread
+//!   accumulates a `TM x TN` register tile (the accumulators are `loop.for` iter_args) from the
+//!   shared tiles; a second barrier protects the tiles until every thread is done with them. The
+//!   step loop has the same trip count in every thread and the barriers sit at its top level,
+//!   so every thread reaches every barrier. The accumulators then go through the caller's
+//!   epilogue (bias, alpha / beta, a fused tail) and are stored, guarded by `i < M, j < N`.
+//!   Three tile shapes ([`TILE_CONFIGS`]): the biggest one that still gives the GPU enough
+//!   blocks.
+//! - [`small_m_kernel`]: products with at most [`SMALL_M`] rows (a batch-1 fully connected layer)
+//!   would waste most of a 32- to 128-row tile. Instead a block takes 32 columns of C and splits
+//!   K into 8 interleaved slices, one warp per slice: each thread keeps the (at most 8) sums of
+//!   its column, reading one element of B per k (a warp reads 32 consecutive floats: coalesced)
+//!   and the row of A that every lane shares (one broadcast load). The 8 partial sums per output
+//!   meet in shared memory after a barrier and the first warp adds them in slice order. This
+//!   needs B with its columns contiguous: a Gemm with transB and a constant B gets B transposed
+//!   at compile time (a new weight); a runtime transposed B takes the tiled kernel.
+//!
+//! A fused region's elementwise tail (fused.rs [`crate::fused::Tail`]) is applied to each value
+//! before its store, so the product's intermediate value never reaches memory.
+
+use crate::OpCx;
+use crate::builder::{Kb, cmpi};
+use crate::gemm::{self, fconst, maybe_if};
+use crate::matmul::batch_index;
+use flowc_ir::{Context, Diagnostic, Value};
+
+/// Threads per block of the GEMM kernels.
+pub(crate) const THREADS: i64 = 256;
+/// Blocks that fill the GPU once (H100: 132 multiprocessors); a tile shape is taken only when
+/// it gives at least this many blocks.
+const TARGET_BLOCKS: i64 = 132;
+/// Extra columns of each shared tile row: keeps the 16-byte alignment of the rows and spreads
+/// the column-wise stores of a transposed operand over the banks.
+const PAD: i64 = 4;
+
+/// The tile shape of [`tiled_kernel`]: a block computes `bm x bn` of C in steps of `bk`, a
+/// thread `tm x tn` of it; `(bm / tm) * (bn / tn)` = [`THREADS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Tiles {
+    pub bm: i64,
+    pub bn: i64,
+    pub bk: i64,
+    pub tm: i64,
+    pub tn: i64,
+}
+
+/// Tile shapes, biggest first (more work per thread and per shared load, fewer blocks).
+pub(crate) const TILE_CONFIGS: [Tiles; 3] = [
+    Tiles {
+        bm: 128,
+        bn: 128,
+        bk: 8,
+        tm: 8,
+        tn: 8,
+    },
+    Tiles {
+        bm: 64,
+        bn: 64,
+        bk: 16,
+        tm: 4,
+        tn: 4,
+    },
+    Tiles {
+        bm: 32,
+        bn: 32,
+        bk: 8,
+        tm: 2,
+        tn: 2,
+    },
+];
+
+pub(crate) fn ceil_div(a: i64, b: i64) -> i64 {
+    (a + b - 1) / b
+}
+
+/// The tile shape for `batches` products of `m x n`: the first of [`TILE_CONFIGS`] whose tile
+/// fits the product and that gives [`TARGET_BLOCKS`] blocks, else the smallest.
+pub(crate) fn choose_tiles(batches: i64, m: i64, n: i64) -> Tiles {
+    let last = TILE_CONFIGS[TILE_CONFIGS.len() - 1];
+    TILE_CONFIGS
+        .iter()
+        .copied()
+        .find(|t| {
+            t.bm <= m
+                && t.bn <= n
+                && batches * ceil_div(m, t.bm) * ceil_div(n, t.bn) >= TARGET_BLOCKS
+        })
+        .unwrap_or(last)
+}
+
+/// The sizes of a batch of products `C[z] (M x N) = A[z] (M x K) · B[z] (K x N)`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct GemmShape {
+    pub batches: i64,
+    pub m: i64,
+    pub n: i64,
+    pub k: i64,
+}
+
+/// `load(kb, z, mn, k, guard)`: the operand's element at row `mn` of A (column `mn` of B) and
+/// depth `k` of product `z`; where `guard` is given and false it must be 0.0 and read nothing.
+pub(crate) type LoadFn<'f> = &'f dyn Fn(&mut Kb<'_>, Value, Value, Value, Option<Value>) -> Value;
+/// `store(kb, z, i, j, acc)`: the epilogue and store of C[z][i, j] = `acc` (called only for
+/// `i < M`, `j < N`).
+pub(crate) type StoreFn<'f> = &'f dyn Fn(&mut Kb<'_>, Value, Value, Value, Value);
+
+/// How [`tiled_kernel`] reads one operand.
+#[derive(Clone, Copy)]
+pub(crate) struct Side<'f> {
+    /// Whether consecutive k are adjacent in memory (row-major A, transposed B); else
+    /// consecutive rows of A / columns of B are. The staging loads follow that dimension.
+    pub k_fast: bool,
+    pub load: LoadFn<'f>,
+}
+
+/// `if guard { load } else { 0.0 }` (just `load` without a guard): a load that reads nothing
+/// out of bounds.
+pub(crate) fn guarded(
+    kb: &mut Kb<'_>,
+    guard: Option<Value>,
+    load: impl FnOnce(&mut Kb<'_>) -> Value,
+) -> Value {
+    let Some(g) = guard else {
+        return load(kb);
+    };
+    let f = kb.ctx.f32_type();
+    kb.if_else(
+        g,
+        &[f],
+        |kb| vec![load(kb)],
+        Some(Box::new(|kb: &mut Kb<'_>| vec![fconst(kb, 0.0)])),
+    )[0]
+}
+
+/// `a && b` of optional conditions (`None` = statically true).
+pub(crate) fn and_opt(kb: &mut Kb<'_>, a: Option<Value>, b: Option<Value>) -> Option<Value> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(kb.binary("arith.andi", a, b)),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}
+
+/// `v < bound` (unsigned) unless `statically_true`.
+pub(crate) fn lt_unless(
+    kb: &mut Kb<'_>,
+    v: Value,
+    bound: i64,
+    statically_true: bool,
+) -> Option<Value> {
+    (!statically_true).then(|| {
+        let b = kb.index(bound);
+        kb.cmp(false, cmpi::ULT, v, b)
+    })
+}
+
+pub(crate) fn div_const(kb: &mut Kb<'_>, a: Value, c: i64) -> Value {
+    if c == 1 {
+        return a;
+    }
+    let cv = kb.index(c);
+    kb.binary("arith.divui", a, cv)
+}
+
+pub(crate) fn rem_const(kb: &mut Kb<'_>, a: Value, c: i64) -> Value {
+    if c == 1 {
+        return kb.index(0);
+    }
+    let cv = kb.index(c);
+    kb.binary("arith.remui", a, cv)
+}
+
+/// Marks the kernel being built (the function owning `kb`'s block) as a GPU kernel of `grid`
+/// blocks of `block` threads (1-D).
+pub(crate) fn mark_kernel(kb: &mut Kb<'_>, grid: i64, block: i64) {
+    let f = kb
+        .ctx
+        .block_parent_op(kb.block)
+        .expect("a kernel body belongs to its function");
+    flowc_gpu::mark_kernel(kb.ctx, f, [grid, 1, 1], [block, 1, 1]);
+}
+
+fn gpu_id(kb: &mut Kb<'_>, name: &str) -> Value {
+    let index = kb.ctx.index_type();
+    let x = kb.ctx.string_attr("x");
+    kb.op1(name, &[], index, &[("dimension", x)])
+}
+
+fn barrier(kb: &mut Kb<'_>) {
+    kb.op("gpu.barrier", &[], &[], &[]);
+}
+
+fn alloc_shared(kb: &mut Kb<'_>, shape: Vec<i64>) -> Value {
+    let f = kb.ctx.f32_type();
+    let t = flowc_gpu::shared_memref_type(kb.ctx, shape, f);
+    kb.op1("gpu.alloc_shared", &[], t, &[])
+}
+
+fn fma(kb: &mut Kb<'_>, a: Value, b: Value, c: Value) -> Value {
+    let f = kb.ctx.f32_type();
+    kb.op1("math.fma", &[a, b, c], f, &[])
+}
+
+/// The most blocks of a 1-D grid.
+pub(crate) const MAX_BLOCKS: i64 = i32::MAX as i64;
+
+/// Builds the body of a tiled GEMM kernel (see the module comment) into `kb` and marks the
+/// kernel: a 1-D grid of `batches * ceil(M / bm) * ceil(N / bn)` blocks, column tiles fastest
+/// (neighbouring blocks share their rows of A), then row tiles, then the product `z`.
+pub(crate) fn tiled_kernel(
+    kb: &mut Kb<'_>,
+    s: GemmShape,
+    t: Tiles,
+    a: Side<'_>,
+    b: Side<'_>,
+    store: StoreFn<'_>,
+) {
+    let Tiles { bm, bn, bk, tm, tn } = t;
+    debug_assert_eq!((bm / tm) * (bn / tn), THREADS);
+    let (mt, nt) = (ceil_div(s.m, bm), ceil_div(s.n, bn));
+    mark_kernel(kb, s.batches * mt * nt, THREADS);
+    let a_s = alloc_shared(kb, vec![bk, bm + PAD]);
+    let b_s = alloc_shared(kb, vec![bk, bn + PAD]);
+    let tid = gpu_id(kb, "gpu.thread_id");
+    let bid = gpu_id(kb, "gpu.block_id");
+    let tcol = rem_const(kb, bid, nt);
+    let rest = div_const(kb, bid, nt);
+    let trow = rem_const(kb, rest, mt);
+    let z = div_const(kb, rest, mt);
+    let m0 = kb.mul_add_index(trow, bm, None);
+    let n0 = kb.mul_add_index(tcol, bn, None);
+    // This thread's register tile: rows ty + i * (bm / tm) and columns tx + j * (bn / tn) of the
+    // block tile. Spread rather than contiguous: the threads of a warp then read consecutive
+    // words of a shared B row (no bank conflicts; they share one or two words of A), and store
+    // consecutive columns of C.
+    let (row_step, col_step) = (bm / tm, bn / tn);
+    let tx = rem_const(kb, tid, col_step);
+    let ty = div_const(kb, tid, col_step);
+    let a_map = StageMap::new(kb, tid, bm, bk, a.k_fast);
+    let b_map = StageMap::new(kb, tid, bn, bk, b.k_fast);
+    let zero = fconst(kb, 0.0);
+    let inits = vec![zero; (tm * tn) as usize];
+    let lb = kb.index(0);
+    let ub = kb.index(ceil_div(s.k, bk));
+    let one = kb.index(1);
+    let accs = kb.for_loop(lb, ub, one, &inits, |kb, kt, accs| {
+        let k0 = kb.mul_add_index(kt, bk, None);
+        stage(kb, &a, &a_map, a_s, s.m, s.k, m0, k0, z);
+        stage(kb, &b, &b_map, b_s, s.n, s.k, n0, k0, z);
+        barrier(kb);
+        let mut acc = accs.to_vec();
+        for p in 0..bk {
+            let pv = kb.index(p);
+            let av: Vec<Value> = (0..tm)
+                .map(|i| {
+                    let r = gemm::add_const(kb, ty, i * row_step);
+                    kb.load(a_s, &[pv, r])
+                })
+                .collect();
+            let bv: Vec<Value> = (0..tn)
+                .map(|j| {
+                    let c = gemm::add_const(kb, tx, j * col_step);
+                    kb.load(b_s, &[pv, c])
+                })
+                .collect();
+            for i in 0..tm as usize {
+                for j in 0..tn as usize {
+                    let x = &mut acc[i * tn as usize + j];
+                    *x = fma(kb, av[i], bv[j], *x);
+                }
+            }
+        }
+        // Nobody overwrites the tiles of the next step before everyone has read these.
+        barrier(kb);
+        acc
+    });
+    let cols: Vec<(Value, Option<Value>)> = (0..tn)
+        .map(|j| {
+            let c = kb.addi(n0, tx);
+            let c = gemm::add_const(kb, c, j * col_step);
+            let ok = lt_unless(kb, c, s.n, s.n % bn == 0);
+            (c, ok)
+        })
+        .collect();
+    for i in 0..tm {
+        let r = kb.addi(m0, ty);
+        let r = gemm::add_const(kb, r, i * row_step);
+        let row_ok = lt_unless(kb, r, s.m, s.m % bm == 0);
+        maybe_if(kb, row_ok, |kb| {
+            for (j, &(c, col_ok)) in cols.iter().enumerate() {
+                let acc = accs[(i * tn) as usize + j];
+                maybe_if(kb, col_ok, |kb| store(kb, z, r, c, acc));
+            }
+        });
+    }
+}
+
+/// Which element of an operand tile (`rows x bk`, rows being M of A or N of B) a thread stages
+/// in each of its `rows * bk / THREADS` loads: consecutive threads take consecutive elements of
+/// the dimension that is contiguous in memory. `fixed` is the thread's index along that
+/// dimension (the same in every load, since THREADS is a multiple of its extent), `first` its
+/// index along the other one in load 0, advancing by `step` per load.
+struct StageMap {
+    k_fast: bool,
+    fixed: Value,
+    first: Value,
+    step: i64,
+    loads: i64,
+    rows: i64,
+    bk: i64,
+}
+
+impl StageMap {
+    fn new(kb: &mut Kb<'_>, tid: Value, rows: i64, bk: i64, k_fast: bool) -> StageMap {
+        let fast = if k_fast { bk } else { rows };
+        debug_assert!(THREADS % fast == 0 && (rows * bk) % THREADS == 0);
+        StageMap {
+            k_fast,
+            fixed: rem_const(kb, tid, fast),
+            first: div_const(kb, tid, fast),
+            step: THREADS / fast,
+            loads: rows * bk / THREADS,
+            rows,
+            bk,
+        }
+    }
+}
+
+/// Stages the operand tile of rows `base ..` and depths `k0 .. k0 + bk` into `smem[kk][row]`,
+/// zeros outside `extent` rows and `k` depths.
+#[allow(clippy::too_many_arguments)]
+fn stage(
+    kb: &mut Kb<'_>,
+    side: &Side<'_>,
+    map: &StageMap,
+    smem: Value,
+    extent: i64,
+    k: i64,
+    base: Value,
+    k0: Value,
+    z: Value,
+) {
+    for l in 0..map.loads {
+        let other = gemm::add_const(kb, map.first, l * map.step);
+        let (row, kk) = if map.k_fast {
+            (other, map.fixed)
+        } else {
+            (map.fixed, other)
+        };
+        let g_row = kb.addi(base, row);
+        let g_k = kb.addi(k0, kk);
+        let row_ok = lt_unless(kb, g_row, extent, extent % map.rows == 0);
+        let k_ok = lt_unless(kb, g_k, k, k % map.bk == 0);
+        let guard = and_opt(kb, row_ok, k_ok);
+        let v = (side.load)(kb, z, g_row, g_k, guard);
+        kb.store(v, smem, &[kk, row]);
+    }
+}
+
+/// At most this many rows take [`small_m_kernel`].
+pub(crate) const SMALL_M: i64 = 8;
+/// Columns of C per block of [`small_m_kernel`] (a warp).
+const SM_COLS: i64 = 32;
+/// Slices of K per block of [`small_m_kernel`] (one warp each).
+const SM_SLICES: i64 = THREADS / SM_COLS;
+
+/// Builds a [`small_m_kernel`] body: `load_a(kb, z, i, k)` and `load_b(kb, z, k, j)` read A and
+/// B (in bounds, no guard needed), `store` as for [`tiled_kernel`]. Grid: `batches *
+/// ceil(N / 32)` blocks, column blocks fastest.
+pub(crate) fn small_m_kernel(
+    kb: &mut Kb<'_>,
+    s: GemmShape,
+    load_a: &dyn Fn(&mut Kb<'_>, Value, Value, Value) -> Value,
+    load_b: &dyn Fn(&mut Kb<'_>, Value, Value, Value) -> Value,
+    store: StoreFn<'_>,
+) {
+    debug_assert!(s.m <= SMALL_M);
+    let nt = ceil_div(s.n, SM_COLS);
+    mark_kernel(kb, s.batches * nt, THREADS);
+    // red[slice * M + i][column]: the partial sums.
+    let red = alloc_shared(kb, vec![SM_SLICES * s.m, SM_COLS]);
+    let tid = gpu_id(kb, "gpu.thread_id");
+    let bid = gpu_id(kb, "gpu.block_id");
+    let c = rem_const(kb, tid, SM_COLS);
+    let slice = div_const(kb, tid, SM_COLS);
+    let tile = rem_const(kb, bid, nt);
+    let z = div_const(kb, bid, nt);
+    let j0 = kb.mul_add_index(tile, SM_COLS, None);
+    let j = kb.addi(j0, c);
+    let in_n = lt_unless(kb, j, s.n, s.n % SM_COLS == 0);
+    let f = kb.ctx.f32_type();
+    let types = vec![f; s.m as usize];
+    let sums = |kb: &mut Kb<'_>| -> Vec<Value> {
+        let zero = fconst(kb, 0.0);
+        let inits = vec![zero; s.m as usize];
+        let ub = kb.index(s.k);
+        let step = kb.index(SM_SLICES);
+        kb.for_loop(slice, ub, step, &inits, |kb, q, accs| {
+            let bv = load_b(kb, z, q, j);
+            (0..s.m)
+                .map(|i| {
+                    let iv = kb.index(i);
+                    let av = load_a(kb, z, iv, q);
+                    fma(kb, av, bv, accs[i as usize])
+                })
+                .collect()
+        })
+    };
+    // A thread past N has no column: its sums are zeros (it must still reach the barrier).
+    let partial = match in_n {
+        None => sums(kb),
+        Some(ok) => kb.if_else(
+            ok,
+            &types,
+            sums,
+            Some(Box::new(|kb: &mut Kb<'_>| {
+                let zero = fconst(kb, 0.0);
+                vec![zero; s.m as usize]
+            })),
+        ),
+    };
+    for (i, &p) in partial.iter().enumerate() {
+        let row = kb.mul_add_index(slice, s.m, None);
+        let row = gemm::add_const(kb, row, i as i64);
+        kb.store(p, red, &[row, c]);
+    }
+    barrier(kb);
+    let zero_i = kb.index(0);
+    let first = kb.cmp(false, cmpi::EQ, slice, zero_i);
+    let owner = and_opt(kb, Some(first), in_n);
+    maybe_if(kb, owner, |kb| {
+        for i in 0..s.m {
+            let r = kb.index(i);
+            let mut tot = kb.load(red, &[r, c]);
+            for sl in 1..SM_SLICES {
+                let r = kb.index(sl * s.m + i);
+                let v = kb.load(red, &[r, c]);
+                tot = kb.binary("arith.addf", tot, v);
+            }
+            let iv = kb.index(i);
+            store(kb, z, iv, j, tot);
+        }
+    });
+}
+
+/// An f32 MatMul or Gemm: `out = alpha · A·B (+ beta · C)` over a broadcast batch (numpy's
+/// batch dims as in matmul.rs; none for Gemm).
+pub(crate) struct Product {
+    pub batch: Vec<i64>,
+    pub a_batch: Vec<i64>,
+    pub b_batch: Vec<i64>,
+    pub m: i64,
+    pub k: i64,
+    pub n: i64,
+    /// A stored `[K, M]` (Gemm's transA).
+    pub trans_a: bool,
+    /// B stored `[N, K]` (Gemm's transB).
+    pub trans_b: bool,
+    pub alpha: f64,
+    /// Gemm's C (operand 2) viewed as `[cm, cn]` (each 1 or M / N), and beta.
+    pub c: Option<(Vec<i64>, f64)>,
+}
+
+/// Lowers an f32 MatMul (`hint` "matmul") or Gemm ("gemm") to one GPU kernel: the small-M
+/// kernel for at most [`SMALL_M`] rows when B's columns are (or can be made at compile time)
+/// contiguous, else the tiled kernel.
+pub(crate) fn product(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    hint: &str,
+    p: Product,
+) -> Result<(), Diagnostic> {
+    let (m, k, n) = (p.m, p.k, p.n);
+    let nb: i64 = p.batch.iter().product();
+    let ab: i64 = p.a_batch.iter().product();
+    let bb: i64 = p.b_batch.iter().product();
+    let f32t = ctx.f32_type();
+    // A constant transposed B, transposed at compile time for the small-M kernel.
+    let b_transposed = (m <= SMALL_M && p.trans_b)
+        .then(|| cx.constant_operand(ctx, 1))
+        .flatten()
+        .and_then(|attr| gemm::f32_constant(ctx, attr))
+        .filter(|d| d.len() as i64 == bb * n * k)
+        .map(|d| {
+            let (k_, n_) = (k as usize, n as usize);
+            let mut t = vec![0.0f32; d.len()];
+            for z in 0..bb as usize {
+                let (src, dst) = (&d[z * n_ * k_..], &mut t[z * n_ * k_..]);
+                for q in 0..k_ {
+                    for j in 0..n_ {
+                        dst[q * n_ + j] = src[j * k_ + q];
+                    }
+                }
+            }
+            t
+        });
+    let small = m <= SMALL_M && (!p.trans_b || b_transposed.is_some());
+    let trans_b = p.trans_b && b_transposed.is_none();
+    let blocks = if small {
+        nb * ceil_div(n, SM_COLS)
+    } else {
+        let t = choose_tiles(nb, m, n);
+        nb * ceil_div(m, t.bm) * ceil_div(n, t.bn)
+    };
+    if blocks > MAX_BLOCKS {
+        return Err(cx.unsupported(ctx, "a GPU product of more than 2^31 - 1 blocks"));
+    }
+    let a = cx.input(ctx, 0)?;
+    let b = match b_transposed {
+        Some(data) => {
+            let attr = gemm::f32_resource(ctx, "transposed_b", vec![bb * k, n], &data);
+            let ty = ctx.memref_type(vec![bb * k, n], f32t);
+            cx.weight(ctx, attr, ty)
+        }
+        None => cx.input(ctx, 1)?,
+    };
+    let mut args = vec![a, b];
+    if p.c.is_some() {
+        args.push(cx.input(ctx, 2)?);
+    }
+    let tail = cx.take_epilogue_tail();
+    let tail_bufs = tail.as_ref().map(|t| t.buffers()).unwrap_or_default();
+    let ntail = tail_bufs.len();
+    args.extend(tail_bufs);
+    args.push(cx.output(ctx, 0)?);
+    let name = format!("{hint}_{}", if small { "small_m" } else { "tiled" });
+    let shape = GemmShape {
+        batches: nb,
+        m,
+        n,
+        k,
+    };
+    cx.kernel(ctx, &name, &args, |kb, args| {
+        let a_mem = gemm::view(
+            kb,
+            args[0],
+            if p.trans_a {
+                vec![ab, k, m]
+            } else {
+                vec![ab, m, k]
+            },
+        );
+        let b_mem = gemm::view(
+            kb,
+            args[1],
+            if trans_b {
+                vec![bb, n, k]
+            } else {
+                vec![bb, k, n]
+            },
+        );
+        let c_mem = p.c.as_ref().map(|(s, beta)| {
+            (
+                gemm::view(kb, args[2], s.clone()),
+                s[0] != 1,
+                s[1] != 1,
+                *beta,
+            )
+        });
+        let nargs = args.len();
+        let out = gemm::view(kb, args[nargs - 1], vec![nb * m, n]);
+        let bound = tail
+            .as_ref()
+            .map(|t| t.bind(kb, &args[nargs - 1 - ntail..nargs - 1], &[nb * m, n]));
+        let (batch, a_batch, b_batch) = (&p.batch, &p.a_batch, &p.b_batch);
+        let load_a = |kb: &mut Kb<'_>, z: Value, i: Value, q: Value| {
+            let ia = batch_index(kb, z, batch, a_batch);
+            if p.trans_a {
+                kb.load(a_mem, &[ia, q, i])
+            } else {
+                kb.load(a_mem, &[ia, i, q])
+            }
+        };
+        let load_b = |kb: &mut Kb<'_>, z: Value, q: Value, j: Value| {
+            let ib = batch_index(kb, z, batch, b_batch);
+            if trans_b {
+                kb.load(b_mem, &[ib, j, q])
+            } else {
+                kb.load(b_mem, &[ib, q, j])
+            }
+        };
+        // alpha · acc (+ beta · C[i, j]), the fused tail, the store.
+        let store = |kb: &mut Kb<'_>, z: Value, i: Value, j: Value, acc: Value| {
+            let row = kb.mul_add_index(z, m, Some(i));
+            let mut v = acc;
+            if p.alpha != 1.0 {
+                let al = fconst(kb, p.alpha);
+                v = kb.binary("arith.mulf", v, al);
+            }
+            if let Some((cm, rows, cols, beta)) = c_mem {
+                let zero = kb.index(0);
+                let ci = if rows { i } else { zero };
+                let cj = if cols { j } else { zero };
+                let mut cv = kb.load(cm, &[ci, cj]);
+                if beta != 1.0 {
+                    let be = fconst(kb, beta);
+                    cv = kb.binary("arith.mulf", be, cv);
+                }
+                v = kb.binary("arith.addf", v, cv);
+            }
+            if let Some(t) = &bound {
+                v = t.eval(kb, v, &[row, j]);
+            }
+            kb.store(v, out, &[row, j]);
+        };
+        if small {
+            small_m_kernel(kb, shape, &load_a, &load_b, &store);
+        } else {
+            let a_side = |kb: &mut Kb<'_>, z: Value, i: Value, q: Value, g: Option<Value>| {
+                guarded(kb, g, |kb| load_a(kb, z, i, q))
+            };
+            let b_side = |kb: &mut Kb<'_>, z: Value, j: Value, q: Value, g: Option<Value>| {
+                guarded(kb, g, |kb| load_b(kb, z, q, j))
+            };
+            tiled_kernel(
+                kb,
+                shape,
+                choose_tiles(nb, m, n),
+                Side {
+                    k_fast: !p.trans_a,
+                    load: &a_side,
+                },
+                Side {
+                    k_fast: trans_b,
+                    load: &b_side,
+                },
+                &store,
+            );
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_configs_fill_a_block_and_stage_evenly() {
+        for t in TILE_CONFIGS {
+            assert_eq!((t.bm / t.tm) * (t.bn / t.tn), THREADS, "{t:?}");
+            for rows in [t.bm, t.bn] {
+                // Both staging orders: the contiguous extent divides the block, and every
+                // thread loads the same number of elements.
+                assert_eq!(THREADS % t.bk, 0, "{t:?}");
+                assert_eq!(THREADS % rows, 0, "{t:?}");
+                assert_eq!((rows * t.bk) % THREADS, 0, "{t:?}");
+            }
+            // Shared rows stay 16-byte aligned.
+            assert_eq!((t.bm + PAD) % 4, 0);
+            assert_eq!((t.bn + PAD) % 4, 0);
+        }
+    }
+
+    #[test]
+    fn tiles_follow_the_amount_of_parallelism() {
+        assert_eq!(choose_tiles(1, 4096, 4096), TILE_CONFIGS[0]);
+        assert_eq!(choose_tiles(1, 1024, 1024), TILE_CONFIGS[1]);
+        // Too few blocks with bigger tiles, or a product smaller than them: the smallest.
+        assert_eq!(choose_tiles(1, 128, 768), TILE_CONFIGS[2]);
+        assert_eq!(choose_tiles(1, 20, 5000), TILE_CONFIGS[2]);
+        // A batch gives blocks too.
+        assert_eq!(choose_tiles(256, 128, 128), TILE_CONFIGS[0]);
+        assert_eq!(choose_tiles(64, 128, 128), TILE_CONFIGS[1]);
+    }
+
+    /// Every (row, depth) of a tile is staged by exactly one (thread, load) in both orders.
+    #[test]
+    fn staging_covers_each_tile_element_once() {
+        for t in TILE_CONFIGS {
+            for rows in [t.bm, t.bn] {
+                for k_fast in [false, true] {
+                    let fast = if k_fast { t.bk } else { rows };
+                    let mut seen = vec![0u32; (rows * t.bk) as usize];
+                    for tid in 0..THREADS {
+                        for l in 0..rows * t.bk / THREADS {
+                            let other = tid / fast + l * (THREADS / fast);
+                            let (row, kk) = if k_fast {
+                                (other, tid % fast)
+                            } else {
+                                (tid % fast, other)
+                            };
+                            assert!(row < rows && kk < t.bk);
+                            seen[(kk * rows + row) as usize] += 1;
+                        }
+                    }
+                    assert!(
+                        seen.iter().all(|&c| c == 1),
+                        "{t:?} rows {rows} k_fast {k_fast}"
+                    );
+                }
+            }
+        }
+    }
+}
