@@ -359,7 +359,13 @@ fn describe(eg: &FGraph, n: &FNode) -> String {
 }
 
 /// One remark per input op whose class is now computed by another node: the rules along
-/// egg's explanation of `input term = extracted term`.
+/// egg's explanation of `input term = extracted node`, in the order the proof applies them.
+///
+/// The extracted node's operands are written as the input's own subterms where the input term
+/// holds one of the same class (the operands of a fused kernel are values the input computed
+/// too), so the proof only rebuilds what the node itself stands for: for a conv + bias + ReLU
+/// kernel `conv-add-fold -> head-fuse`, each rule that made a part of the node, not the rules
+/// that changed its operands (those have remarks of their own).
 fn explain(eg: &mut FGraph, imp: &Imported, choice: &Choice) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for &(op, id) in &imp.pure_ops {
@@ -381,22 +387,21 @@ fn explain(eg: &mut FGraph, imp: &Imported, choice: &Choice) -> Vec<Diagnostic> 
         if same {
             continue;
         }
-        let before = eg.id_to_expr(id);
-        let after = chosen_expr(eg, choice, c);
+        let (before, classes) = input_term(eg, id);
+        let after = node_over_input(eg, choice, &chosen, &before, &classes);
         let mut explanation = eg.explain_equivalence(&before, &after);
         let flat = explanation.make_flat_explanation().clone();
-        // The rules that rewrote this op itself; those of its operands get their own remarks.
-        let mut rules_used: Vec<String> = flat
-            .iter()
-            .filter_map(|t| t.forward_rule.or(t.backward_rule))
-            .map(|r| r.to_string())
-            .collect();
-        if rules_used.is_empty() {
-            for term in &flat {
-                collect_rules(term, &mut rules_used);
+        // Each step of a flat explanation applies one rule at one position of the term.
+        let mut rules_used: Vec<String> = Vec::new();
+        for term in &flat {
+            let mut step = Vec::new();
+            collect_rules(term, &mut step);
+            for r in step {
+                if rules_used.last() != Some(&r) {
+                    rules_used.push(r);
+                }
             }
         }
-        rules_used.dedup();
         if rules_used.is_empty() {
             continue;
         }
@@ -411,6 +416,77 @@ fn explain(eg: &mut FGraph, imp: &Imported, choice: &Choice) -> Vec<Diagnostic> 
         ));
     }
     out
+}
+
+/// The input term of (uncanonical) id `id`, as [`egg::EGraph::id_to_expr`] builds it, with the
+/// class of each of its entries.
+fn input_term(eg: &FGraph, id: Id) -> (RecExpr<FNode>, Vec<Id>) {
+    fn walk(
+        eg: &FGraph,
+        id: Id,
+        expr: &mut RecExpr<FNode>,
+        classes: &mut Vec<Id>,
+        memo: &mut rustc_hash::FxHashMap<Id, Id>,
+    ) -> Id {
+        if let Some(&e) = memo.get(&id) {
+            return e;
+        }
+        let node = eg.id_to_node(id).clone();
+        let args = node
+            .args
+            .iter()
+            .map(|&a| walk(eg, a, expr, classes, memo))
+            .collect();
+        let e = expr.add(FNode::new(node.key, args));
+        classes.push(eg.find(id));
+        memo.insert(id, e);
+        e
+    }
+    let mut expr = RecExpr::default();
+    let mut classes = Vec::new();
+    walk(
+        eg,
+        id,
+        &mut expr,
+        &mut classes,
+        &mut rustc_hash::FxHashMap::default(),
+    );
+    (expr, classes)
+}
+
+/// The term `chosen(operands)` where each operand is the largest subterm of `before` in the
+/// operand's class (`classes[i]` is the class of `before`'s entry `i`), or its extracted term
+/// where `before` has none (a constant a rule computed).
+fn node_over_input(
+    eg: &FGraph,
+    choice: &Choice,
+    chosen: &FNode,
+    before: &RecExpr<FNode>,
+    classes: &[Id],
+) -> RecExpr<FNode> {
+    let mut after = before.clone();
+    let mut args = Vec::with_capacity(chosen.args.len());
+    for &a in &chosen.args {
+        let a = eg.find(a);
+        // Entries come children first: the last one of a class is the largest subterm of it.
+        if let Some(i) = classes.iter().rposition(|&c| c == a) {
+            args.push(Id::from(i));
+            continue;
+        }
+        let sub = chosen_expr(eg, choice, a);
+        let base = after.len();
+        for n in sub.as_ref() {
+            let shifted = n
+                .args
+                .iter()
+                .map(|&x| Id::from(usize::from(x) + base))
+                .collect();
+            after.add(FNode::new(n.key, shifted));
+        }
+        args.push(Id::from(after.len() - 1));
+    }
+    after.add(FNode::new(chosen.key, args));
+    after
 }
 
 fn collect_rules(t: &egg::FlatTerm<FNode>, out: &mut Vec<String>) {

@@ -2,7 +2,7 @@
 
 // Each changed op gets a remark with the rules that justify its new form.
 // CHECK-DAG: loc("id"): remark: flow-saturate: 'flow.identity' is now computed by an existing value: identity-elim
-// CHECK-DAG: loc("relu"): remark: flow-saturate: 'flow.relu' is now computed by 'flow.fused' [gemm, relu]: head-fuse
+// CHECK-DAG: loc("relu"): remark: flow-saturate: 'flow.relu' is now computed by 'flow.fused' [gemm, relu]: matmul-add-gemm -> head-fuse
 // CHECK-DAG: loc("mul"): remark: flow-saturate: 'flow.mul' is now computed by 'flow.fused' [exp, mul]: ew-fuse
 // CHECK-NOT: loc("add"): remark
 func.func @main(%x: tensor<2x3xf32>, %w: tensor<3x4xf32>, %b: tensor<4xf32>) -> tensor<2x4xf32> {

@@ -30,7 +30,7 @@ func.func @conv_relu(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tenso
 // CHECK-NEXT: %[[R:.*]] = "flow.relu"(%[[A]])
 // CHECK-NEXT: "flow.yield"(%[[R]])
 // CHECK-NOT: flow.batch_normalization
-// EXPLAIN: loc("relu2"): remark: flow-saturate: 'flow.relu' is now computed by 'flow.fused' [conv, add, relu]: ew-fuse
+// EXPLAIN: loc("relu2"): remark: flow-saturate: 'flow.relu' is now computed by 'flow.fused' [conv, add, relu]: conv-bn-fold -> head-fuse -> ew-fuse
 func.func @residual(%x: tensor<1x4x6x6xf32>, %r: tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> {
   %w = "flow.constant"() {value = dense<0.5> : tensor<4x4x3x3xf32>} : () -> tensor<4x4x3x3xf32>
   %s = "flow.constant"() {value = dense<[1.0, 2.0, 0.5, 1.5]> : tensor<4xf32>} : () -> tensor<4xf32>
@@ -56,7 +56,7 @@ func.func @residual(%x: tensor<1x4x6x6xf32>, %r: tensor<1x4x6x6xf32>) -> tensor<
 // CHECK-NEXT: "flow.yield"(%[[C]])
 // CHECK: loc(fused[{{.*}}"mm"{{.*}}"clip"])
 // CHECK-NOT: flow.matmul
-// EXPLAIN: loc("clip"): remark: flow-saturate: 'flow.clip' is now computed by 'flow.fused' [gemm, clip]: head-fuse
+// EXPLAIN: loc("clip"): remark: flow-saturate: 'flow.clip' is now computed by 'flow.fused' [gemm, clip]: matmul-add-gemm -> head-fuse
 func.func @gemm_relu6(%a: tensor<8x16xf32>, %b: tensor<16x32xf32>, %c: tensor<32xf32>) -> tensor<8x32xf32> {
   %lo = "flow.constant"() {value = dense<0.0> : tensor<f32>} : () -> tensor<f32>
   %hi = "flow.constant"() {value = dense<6.0> : tensor<f32>} : () -> tensor<f32>

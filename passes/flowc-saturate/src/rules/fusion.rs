@@ -72,10 +72,16 @@ pub fn rules() -> Vec<Rule> {
     };
     vec![
         r("matmul-add-gemm", "flow.add", matmul_add_gemm),
-        r("ew-fuse", "*", ew_fuse),
-        r("ew-fuse-into", "flow.fused", ew_fuse),
-        r("head-fuse", "*", head_fuse),
-        r("head-fuse-into", "flow.fused", head_fuse),
+        r("ew-fuse", "*", |eg, c, n| ew_fuse(eg, c, n, "ew-fuse")),
+        r("ew-fuse-into", "flow.fused", |eg, c, n| {
+            ew_fuse(eg, c, n, "ew-fuse-into")
+        }),
+        r("head-fuse", "*", |eg, c, n| {
+            head_fuse(eg, c, n, "head-fuse")
+        }),
+        r("head-fuse-into", "flow.fused", |eg, c, n| {
+            head_fuse(eg, c, n, "head-fuse-into")
+        }),
     ]
 }
 
@@ -139,10 +145,11 @@ fn head_body(eg: &FGraph, n: &FNode, ty: Type) -> Option<FusedBody> {
 
 /// A head node as a body over its children, or a view (`reshape` and kin: no data movement)
 /// of a single-use head: `[head, view]`, so that a rank-3 MatMul + bias (a Gemm between
-/// reshapes) still heads its activation or residual Add.
-fn head_or_view(eg: &FGraph, n: &FNode, ty: Type) -> Option<(FusedBody, Vec<Id>)> {
+/// reshapes) still heads its activation or residual Add. The third part is the head node seen
+/// through the view.
+fn head_or_view(eg: &FGraph, n: &FNode, ty: Type) -> Option<(FusedBody, Vec<Id>, Option<FNode>)> {
     if let Some(b) = head_body(eg, n, ty) {
-        return Some((b, n.args.clone()));
+        return Some((b, n.args.clone(), None));
     }
     let name = eg.analysis.op_name(n.key)?;
     if !crate::cost::is_view(name) || n.args.is_empty() {
@@ -163,7 +170,7 @@ fn head_or_view(eg: &FGraph, n: &FNode, ty: Type) -> Option<(FusedBody, Vec<Id>)
             b.ty = ty;
             let mut args = hn.args.clone();
             args.extend(&n.args[1..]);
-            return Some((b, args));
+            return Some((b, args, Some(hn.clone())));
         }
     }
     None
@@ -171,7 +178,7 @@ fn head_or_view(eg: &FGraph, n: &FNode, ty: Type) -> Option<(FusedBody, Vec<Id>)
 
 /// `head-fuse`: an elementwise op (or headless fused kernel) absorbs a head operand whose every
 /// use it holds.
-fn head_fuse(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
+fn head_fuse(eg: &mut FGraph, class: Id, n: &FNode, rule: &'static str) -> Vec<Id> {
     let Some(cty) = ty(eg, class) else {
         return vec![];
     };
@@ -205,7 +212,7 @@ fn head_fuse(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
         }
         let producers: Vec<FNode> = eg[p].nodes.clone();
         for pn in producers {
-            let Some((hbody, hargs)) = head_or_view(eg, &pn, pty) else {
+            let Some((hbody, hargs, seen)) = head_or_view(eg, &pn, pty) else {
                 continue;
             };
             let node = merge(eg, (&hbody, &hargs), (&cbody, &cargs), i, cty);
@@ -213,7 +220,11 @@ fn head_fuse(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
                 continue;
             };
             if tail_fits(eg, &body, &node.args) {
-                out.push(add_node(eg, node));
+                let producer = Producer {
+                    node: &pn,
+                    seen: seen.as_ref(),
+                };
+                out.push(add_fused(eg, (n, cargs[i]), producer, node, rule));
             }
         }
     }
@@ -310,7 +321,7 @@ fn as_body(eg: &FGraph, n: &FNode, class_ty: Type) -> Option<(FusedBody, Vec<Id>
     }
 }
 
-fn ew_fuse(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
+fn ew_fuse(eg: &mut FGraph, class: Id, n: &FNode, rule: &'static str) -> Vec<Id> {
     let Some(cty) = ty(eg, class) else {
         return vec![];
     };
@@ -351,10 +362,57 @@ fn ew_fuse(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
                     continue;
                 }
             }
-            out.push(add_node(eg, node));
+            let producer = Producer {
+                node: &pn,
+                seen: None,
+            };
+            out.push(add_fused(eg, (n, cargs[i]), producer, node, rule));
         }
     }
     out
+}
+
+/// The node a fusion absorbs into its consumer, and the head it sees through it when it is a
+/// view of one.
+struct Producer<'a> {
+    node: &'a FNode,
+    seen: Option<&'a FNode>,
+}
+
+/// Adds the `fused` node that `rule` made from consumer node `c.0` and its operand class `c.1`
+/// computed by `p`. With explanations on, the rule's union is stated for the consumer whose
+/// operand is that producer node itself rather than its class, so that egg's proof of `input
+/// term = fused` passes through whatever put the producer in the class (a Gemm made by
+/// `matmul-add-gemm`, a Conv with a folded bias, a fused kernel made by an earlier fusion): the
+/// explanation then names the whole chain of rules the kernel rests on.
+fn add_fused(
+    eg: &mut FGraph,
+    c: (&FNode, Id),
+    p: Producer<'_>,
+    fused: FNode,
+    rule: &'static str,
+) -> Id {
+    let f = add_node(eg, fused);
+    if !eg.are_explanations_enabled() {
+        return f;
+    }
+    let mut producer = p.node.clone();
+    if let Some(head) = p.seen {
+        producer.args[0] = eg.add_uncanonical(head.clone());
+    }
+    let producer = eg.add_uncanonical(producer);
+    let operand = eg.find(c.1);
+    let mut consumer = c.0.clone();
+    for a in consumer.args.iter_mut() {
+        if eg.find(*a) == operand {
+            *a = producer;
+        }
+    }
+    let from = eg.add_uncanonical(consumer);
+    if eg[eg.find(from)].data.ty == eg[eg.find(f)].data.ty {
+        eg.union_trusted(from, f, rule);
+    }
+    f
 }
 
 /// The fused node computing consumer `c` with its operand `i` (and any other operand of the same
