@@ -20,6 +20,7 @@ use flowc_func::FuncOp;
 use flowc_ir::{Context, Diagnostic, Op, WalkOrder};
 use flowc_tensor::DType;
 
+pub use flowc_flow_to_loop::GpuGemm;
 pub use flowc_llvm::TargetOptions;
 pub use plan::LaunchPlanError;
 
@@ -89,6 +90,8 @@ pub struct CompileOptions {
     pub saturate: Option<flowc_saturate::SaturateConfig>,
     /// The machine to generate code for (host CPU, O3 by default).
     pub target: TargetOptions,
+    /// For NVPTX targets: who computes f32 GEMMs and convolutions (generated kernels or cuBLAS).
+    pub gpu_gemm: flowc_flow_to_loop::GpuGemm,
     /// Called when each stage starts (the driver prints progress for long compiles).
     pub progress: Option<ProgressFn>,
     /// Names of the inputs / outputs in signature order (the ONNX graph's); `input_N` /
@@ -102,6 +105,7 @@ impl Default for CompileOptions {
         CompileOptions {
             saturate: Some(flowc_saturate::SaturateConfig::default()),
             target: TargetOptions::default(),
+            gpu_gemm: flowc_flow_to_loop::GpuGemm::default(),
             progress: None,
             input_names: Vec::new(),
             output_names: Vec::new(),
@@ -219,11 +223,10 @@ fn diag(ctx: &Context, d: &Diagnostic) -> String {
 pub fn lower(
     ctx: &mut Context,
     module: Op,
-    target: flowc_flow_to_loop::KernelTarget,
+    opts: &flowc_flow_to_loop::LowerOptions,
 ) -> Result<(IoSignature, usize), CompileError> {
     let sig = io_signature(ctx, module)?;
-    let opts = flowc_flow_to_loop::LowerOptions { target };
-    let stats = flowc_flow_to_loop::convert_flow_to_loop_with(ctx, module, &opts)
+    let stats = flowc_flow_to_loop::convert_flow_to_loop_with(ctx, module, opts)
         .map_err(|d| CompileError::Unsupported(diag(ctx, &d)))?;
     flowc_buffer_plan::plan_module(ctx, module)
         .map_err(|d| CompileError::Invalid(diag(ctx, &d)))?;
@@ -280,12 +283,15 @@ pub fn compile(
     }
     stage(Stage::Lower { ops: flow_ops });
     let t = Instant::now();
-    let kernel_target = if opts.target.is_nvptx() {
-        flowc_flow_to_loop::KernelTarget::Gpu
-    } else {
-        flowc_flow_to_loop::KernelTarget::Cpu
+    let lower_opts = flowc_flow_to_loop::LowerOptions {
+        target: if opts.target.is_nvptx() {
+            flowc_flow_to_loop::KernelTarget::Gpu
+        } else {
+            flowc_flow_to_loop::KernelTarget::Cpu
+        },
+        gpu_gemm: opts.gpu_gemm,
     };
-    let (sig, _) = lower(ctx, module, kernel_target)?;
+    let (sig, _) = lower(ctx, module, &lower_opts)?;
     report.timings.push(("lower", t.elapsed()));
     report.flow_ops = flow_ops;
     report.kernels = ctx

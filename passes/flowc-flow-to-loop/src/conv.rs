@@ -211,7 +211,11 @@ fn conv(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
         && xs.iter().chain(&out_shape).all(|&d| d > 0)
     {
         let s = as_2d(shape.clone());
-        return crate::gpu_conv::conv(ctx, cx, [s.n, s.c, s.cout, s.group], &s.g, has_bias);
+        let dims = [s.n, s.c, s.cout, s.group];
+        if crate::gpu_library::conv(ctx, cx, dims, &s.g, has_bias)? {
+            return Ok(());
+        }
+        return crate::gpu_conv::conv(ctx, cx, dims, &s.g, has_bias);
     }
     let out_elems: i64 = out_shape.iter().product();
     let f32k = Elem::Float(FloatKind::F32);

@@ -30,6 +30,7 @@ mod fused;
 mod gemm;
 mod gpu_conv;
 mod gpu_gemm;
+mod gpu_library;
 mod grid_sample;
 mod loss;
 mod matmul;
@@ -75,10 +76,25 @@ pub enum KernelTarget {
     Gpu,
 }
 
+/// Who computes the GPU target's f32 GEMMs and convolutions (gpu_library.rs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GpuGemm {
+    /// The library (cuBLAS) for products of at least [`gpu_library::AUTO_MIN_FLOPS`], where
+    /// it is faster than the generated kernels; generated kernels below that (one launch, with
+    /// the epilogue fused).
+    #[default]
+    Auto,
+    /// Always the generated shared-memory kernels.
+    Generated,
+    /// The library wherever it applies (f32, one group, batch strides it can express).
+    Library,
+}
+
 /// Options of the conversion.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LowerOptions {
     pub target: KernelTarget,
+    pub gpu_gemm: GpuGemm,
 }
 
 /// Registers `convert-flow-to-loop`.
@@ -92,12 +108,23 @@ pub fn register_passes(registry: &mut PassRegistry) {
                     "gpu" => KernelTarget::Gpu,
                     _ => KernelTarget::Cpu,
                 };
+                let choices = ["auto", "generated", "library"];
+                let gpu_gemm = match opts.get_choice("gpu-gemm", &choices, "auto")? {
+                    "generated" => GpuGemm::Generated,
+                    "library" => GpuGemm::Library,
+                    _ => GpuGemm::Auto,
+                };
                 Ok(Box::new(ConvertFlowToLoop {
-                    opts: LowerOptions { target },
+                    opts: LowerOptions { target, gpu_gemm },
                 }))
             },
         )
-        .option("target", "Kernels for 'cpu' or 'gpu'", "cpu"),
+        .option("target", "Kernels for 'cpu' or 'gpu'", "cpu")
+        .option(
+            "gpu-gemm",
+            "GPU GEMMs / convs: 'auto', 'generated' kernels or the 'library' (cuBLAS)",
+            "auto",
+        ),
     );
 }
 
@@ -274,6 +301,7 @@ fn convert_function(
         constants: FxHashMap::default(),
         arg_tensor_types,
         target: opts.target,
+        gpu_gemm: opts.gpu_gemm,
         names,
         stats,
     };
@@ -360,6 +388,7 @@ pub struct Lowering<'n> {
     arg_tensor_types: FxHashMap<Value, Type>,
     /// What the kernels are built for.
     target: KernelTarget,
+    gpu_gemm: GpuGemm,
     names: &'n mut Names,
     stats: &'n mut LoweringStats,
 }
@@ -563,6 +592,11 @@ impl OpCx<'_, '_> {
     /// What the kernels are built for.
     pub fn target(&self) -> KernelTarget {
         self.lw.target
+    }
+
+    /// Who computes GPU GEMMs and convolutions.
+    pub fn gpu_gemm(&self) -> GpuGemm {
+        self.lw.gpu_gemm
     }
 
     /// The memref of operand `i` in the entry function.

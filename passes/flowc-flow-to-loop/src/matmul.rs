@@ -14,7 +14,7 @@ use crate::builder::{Elem, Kb, strides};
 use crate::gemm::{
     self, ASrc, BSrc, Bias, Block, Count, Epilogue, First, KC, MR, NR, eq_const, mul_const,
 };
-use crate::{KernelTarget, OpCx, gpu_gemm};
+use crate::{KernelTarget, OpCx, gpu_gemm, gpu_library};
 use flowc_ir::{Context, Diagnostic, Value};
 
 pub(crate) fn lower(
@@ -147,6 +147,9 @@ fn matmul(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
             alpha: 1.0,
             c: None,
         };
+        if gpu_library::product(ctx, cx, &gp)? {
+            return Ok(());
+        }
         return gpu_gemm::product(ctx, cx, "matmul", gp);
     }
     if ea == f32k && p.m > 0 && p.n > 0 && p.k > 0 {
@@ -359,6 +362,9 @@ fn gemm_op(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
             alpha,
             c: c_shape.map(|s| (s, beta)),
         };
+        if gpu_library::product(ctx, cx, &gp)? {
+            return Ok(());
+        }
         return gpu_gemm::product(ctx, cx, "gemm", gp);
     }
     let a = cx.input(ctx, 0)?;

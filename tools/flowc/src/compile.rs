@@ -22,6 +22,11 @@ pub struct CompileArgs {
     /// The GPU architecture of `--target cuda` (PTX for `sm_80`, `sm_90`, ...).
     #[arg(long = "gpu-arch", value_name = "ARCH", default_value = "sm_90")]
     pub gpu_arch: String,
+    /// Who computes `--target cuda`'s f32 GEMMs and convolutions: `auto` (cuBLAS for large
+    /// products, generated kernels for the rest), `generated` or `library` (cuBLAS wherever it
+    /// applies).
+    #[arg(long = "gpu-gemm", value_enum, default_value_t = GpuGemmArg::Auto)]
+    pub gpu_gemm: GpuGemmArg,
     /// Fix the shape of an input whose declared shape has symbolic dims: `NAME=1x3x224x224`
     /// (`x`-separated). Repeat per input.
     #[arg(long = "input-shape", value_name = "NAME=DIMS")]
@@ -29,6 +34,23 @@ pub struct CompileArgs {
     /// Compile without the equality-saturation optimizer (flow-saturate).
     #[arg(long)]
     pub no_saturate: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GpuGemmArg {
+    Auto,
+    Generated,
+    Library,
+}
+
+impl From<GpuGemmArg> for flowc_compiler::GpuGemm {
+    fn from(a: GpuGemmArg) -> Self {
+        match a {
+            GpuGemmArg::Auto => flowc_compiler::GpuGemm::Auto,
+            GpuGemmArg::Generated => flowc_compiler::GpuGemm::Generated,
+            GpuGemmArg::Library => flowc_compiler::GpuGemm::Library,
+        }
+    }
 }
 
 fn parse_dims(text: &str) -> Option<Vec<usize>> {
@@ -102,7 +124,13 @@ pub fn compile(args: &CompileArgs) -> Result<()> {
     let imported = file.import()?;
     let start = std::time::Instant::now();
     let compiled = if args.target == Target::Cuda {
-        crate::cuda::compile_imported(&file, imported, !args.no_saturate, &args.gpu_arch)
+        crate::cuda::compile_imported(
+            &file,
+            imported,
+            !args.no_saturate,
+            &args.gpu_arch,
+            args.gpu_gemm.into(),
+        )
     } else {
         crate::cpu::compile_imported(&file, imported, !args.no_saturate)
     }

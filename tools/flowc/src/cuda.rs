@@ -20,15 +20,17 @@ pub struct CudaBackend {
     pub opts: BackendOptions,
 }
 
-/// Compiles an imported model to a CUDA bundle for `arch`.
+/// Compiles an imported model to a CUDA bundle for `arch`, GEMMs and convolutions by `gemm`.
 pub fn compile_imported(
     file: &ModelFile,
     mut model: ImportedModel,
     saturate: bool,
     arch: &str,
+    gemm: flowc_compiler::GpuGemm,
 ) -> Result<flowc_compiler::Compiled> {
     let mut opts = crate::cpu::compile_options(file, saturate)?;
     opts.target = flowc_llvm::TargetOptions::nvptx(arch);
+    opts.gpu_gemm = gemm;
     let module = model
         .ctx
         .op_parent_op(model.func)
@@ -121,7 +123,13 @@ impl Backend for CudaBackend {
         if let Err(why) = flowc_runtime::cuda::cuda_available() {
             return Err(DriverError::runtime(format!("--target cuda: {why}")));
         }
-        let compiled = compile_imported(file, model, self.opts.saturate, &gpu_arch())?;
+        let compiled = compile_imported(
+            file,
+            model,
+            self.opts.saturate,
+            &gpu_arch(),
+            flowc_compiler::GpuGemm::Auto,
+        )?;
         Ok(Box::new(CudaBundleExecutable::load(&compiled.bundle)?))
     }
 }
