@@ -31,6 +31,7 @@ mod gemm;
 mod gpu_conv;
 mod gpu_gemm;
 mod gpu_library;
+mod gpu_reduce;
 mod grid_sample;
 mod loss;
 mod matmul;

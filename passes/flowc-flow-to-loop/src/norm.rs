@@ -6,10 +6,10 @@
 //! type. One kernel each, parallel over rows / planes, the row loops contiguous where the layout
 //! allows.
 
-use crate::OpCx;
 use crate::builder::{Elem, Kb, cmpf, cmpi};
 use crate::common::{self, acc_nest, seq_nest};
 use crate::elementwise::broadcast_index;
+use crate::{KernelTarget, OpCx, gpu_reduce};
 use flowc_ir::{Context, Diagnostic, Value};
 
 pub(crate) fn lower(
@@ -59,6 +59,9 @@ fn softmax(ctx: &mut Context, cx: &mut OpCx<'_, '_>, kind: u8) -> Result<(), Dia
         return Err(cx.unsupported(ctx, "a rank-0 input"));
     }
     let axis = common::norm_axis(ctx, cx, cx.attr_i64(ctx, "axis", -1), s.len())?;
+    if cx.target() == KernelTarget::Gpu && gpu_reduce::softmax(ctx, cx, kind, axis)? {
+        return Ok(());
+    }
     let (outer, d, inner) = split_at(&s, axis);
     let x = cx.input(ctx, 0)?;
     let y = cx.output(ctx, 0)?;
@@ -161,6 +164,9 @@ fn row_norm(ctx: &mut Context, cx: &mut OpCx<'_, '_>, rms: bool) -> Result<(), D
     }
     if !rms && (scale_s.len() > norm_shape.len() || bias_s.len() > norm_shape.len()) {
         return Err(cx.unsupported(ctx, "scale / bias broadcast beyond the normalized dims"));
+    }
+    if cx.target() == KernelTarget::Gpu && gpu_reduce::row_norm(ctx, cx, rms, axis, eps)? {
+        return Ok(());
     }
     let mut args = vec![cx.input(ctx, 0)?, cx.input(ctx, 1)?];
     if has_bias {
@@ -405,6 +411,13 @@ fn instance_norm(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnos
     let (nb, c) = (s[0], s[1]);
     let sp: i64 = s[2..].iter().product();
     let eps = cx.attr_f64(ctx, "epsilon", 1e-5f32 as f64);
+    if cx.target() == KernelTarget::Gpu
+        && cx.operand_shape(ctx, 1).iter().product::<i64>() == c
+        && cx.operand_shape(ctx, 2).iter().product::<i64>() == c
+        && gpu_reduce::plane_norm(ctx, cx, 0, eps)?
+    {
+        return Ok(());
+    }
     let x = cx.input(ctx, 0)?;
     let xv = cx.view(ctx, x, &[nb, c, sp]);
     let (sc, se) = channel_param(ctx, cx, 1, c)?;
@@ -456,6 +469,9 @@ fn group_norm(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic
     let cpg = c / g;
     let sp: i64 = s[2..].iter().product();
     let eps = cx.attr_f64(ctx, "epsilon", 1e-5f32 as f64);
+    if cx.target() == KernelTarget::Gpu && gpu_reduce::plane_norm(ctx, cx, g, eps)? {
+        return Ok(());
+    }
     let mut params = Vec::new();
     for i in 1..3 {
         let n: i64 = cx.operand_shape(ctx, i).iter().product();

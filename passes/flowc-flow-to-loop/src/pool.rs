@@ -376,6 +376,16 @@ fn global_pool(
     let planes = s[0] * s[1];
     let size: i64 = s[2..].iter().product();
     let p = cx.attr_i64(ctx, "p", 2) as f64;
+    if cx.target() == crate::KernelTarget::Gpu {
+        let gk = match kind {
+            Pool::Max => crate::gpu_reduce::GlobalPool::Max,
+            Pool::Average => crate::gpu_reduce::GlobalPool::Average,
+            Pool::Lp => crate::gpu_reduce::GlobalPool::Lp(p),
+        };
+        if crate::gpu_reduce::global_pool(ctx, cx, gk, e, s)? {
+            return Ok(());
+        }
+    }
     let x = cx.input(ctx, 0)?;
     let xv = cx.view(ctx, x, &[planes, size]);
     let y = cx.output(ctx, 0)?;

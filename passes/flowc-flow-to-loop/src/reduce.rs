@@ -19,7 +19,7 @@ use crate::common::{self, acc_nest, par_nest, seq_nest};
 use flowc_ir::{Context, Diagnostic, FloatKind, Value};
 
 #[derive(Copy, Clone, Debug, PartialEq)]
-enum Red {
+pub(crate) enum Red {
     Sum,
     Mean,
     Max,
@@ -329,6 +329,11 @@ fn reduce(ctx: &mut Context, cx: &mut OpCx<'_, '_>, red: Red) -> Result<(), Diag
     if kshape.iter().product::<i64>() != o.iter().product::<i64>() {
         return Err(cx.unsupported(ctx, "a result shape that does not match the axes"));
     }
+    if cx.target() == crate::KernelTarget::Gpu
+        && crate::gpu_reduce::reduce(ctx, cx, red, e, &s, &axes, x, y)?
+    {
+        return Ok(());
+    }
     let y = cx.view(ctx, y, &kshape);
     let count: i64 = axes.iter().map(|&a| s[a]).product();
     // Trailing kept block.
@@ -586,7 +591,7 @@ impl RegPlan {
     }
 }
 
-fn finite_or_zero(kb: &mut Kb<'_>, m: Value) -> Value {
+pub(crate) fn finite_or_zero(kb: &mut Kb<'_>, m: Value) -> Value {
     let a = kb.unary("math.absf", m);
     let inf = common::fconst(kb, m, f64::INFINITY);
     let fin = kb.cmp(true, cmpf::OLT, a, inf);
