@@ -1,8 +1,8 @@
 //! GPU kernels for f32 1-D / 2-D Conv in NCHW (chosen when the target is
 //! [`crate::KernelTarget::Gpu`]).
 //!
-//! - One input channel per group (depthwise, and group = 1 with one input channel): a direct
-//!   kernel, one thread per output element (a `loop.parallel` over the output that
+//! - One input channel per group (depthwise, and group = 1 with one input channel) and at most
+//!   64 taps: a direct kernel, one thread per output element (a `loop.parallel` over the output that
 //!   `convert-loop-to-gpu` maps to a grid; neighbouring threads read neighbouring pixels). The
 //!   CPU depthwise kernel would not do: it runs one task per channel plane with the whole padded
 //!   plane on the stack, i.e. one GPU thread per plane.
@@ -22,6 +22,9 @@ use crate::gpu_gemm::{
     self, GemmShape, MAX_BLOCKS, Side, and_opt, ceil_div, div_const, guarded, rem_const,
 };
 use flowc_ir::{Context, Diagnostic, Value};
+
+/// The most taps of the direct kernel (unrolled into each thread's code).
+const MAX_DIRECT_TAPS: i64 = 64;
 
 /// Lowers a 2-D (or 1-D seen as 2-D) f32 convolution of `nimg` images of `c` channels to
 /// `cout` channels in `group` groups with geometry `g`.
@@ -52,7 +55,8 @@ pub(crate) fn conv(
     let ohw = oh * ow;
     let khw = kh * kw;
     let g = g.clone();
-    if cg == 1 {
+    // (Its taps are unrolled: big kernels take the GEMM.)
+    if cg == 1 && khw <= MAX_DIRECT_TAPS {
         return cx.kernel(ctx, "conv_direct_gpu", &args, |kb, args| {
             let nargs = args.len();
             let x4 = gemm::view(kb, args[0], vec![nimg, c, h, wd]);

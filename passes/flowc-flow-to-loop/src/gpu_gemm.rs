@@ -491,19 +491,7 @@ pub(crate) fn product(
         .flatten()
         .and_then(|attr| gemm::f32_constant(ctx, attr))
         .filter(|d| d.len() as i64 == bb * n * k)
-        .map(|d| {
-            let (k_, n_) = (k as usize, n as usize);
-            let mut t = vec![0.0f32; d.len()];
-            for z in 0..bb as usize {
-                let (src, dst) = (&d[z * n_ * k_..], &mut t[z * n_ * k_..]);
-                for q in 0..k_ {
-                    for j in 0..n_ {
-                        dst[q * n_ + j] = src[j * k_ + q];
-                    }
-                }
-            }
-            t
-        });
+        .map(|d| transpose_batches(&d, n as usize, k as usize));
     let small = m <= SMALL_M && (!p.trans_b || b_transposed.is_some());
     let trans_b = p.trans_b && b_transposed.is_none();
     let blocks = if small {
@@ -641,9 +629,36 @@ pub(crate) fn product(
     })
 }
 
+/// `d` as a batch of `[rows, cols]` matrices, each transposed to `[cols, rows]`.
+fn transpose_batches(d: &[f32], rows: usize, cols: usize) -> Vec<f32> {
+    let mut t = vec![0.0f32; d.len()];
+    for (src, dst) in d
+        .chunks_exact(rows * cols)
+        .zip(t.chunks_exact_mut(rows * cols))
+    {
+        for r in 0..rows {
+            for c in 0..cols {
+                dst[c * rows + r] = src[r * cols + c];
+            }
+        }
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transposed_weights_are_read_by_column() {
+        // Two [2, 3] matrices.
+        let d: Vec<f32> = (0..12).map(|x| x as f32).collect();
+        let t = transpose_batches(&d, 2, 3);
+        assert_eq!(
+            t,
+            [0., 3., 1., 4., 2., 5., 6., 9., 7., 10., 8., 11.].to_vec()
+        );
+    }
 
     #[test]
     fn tile_configs_fill_a_block_and_stage_evenly() {
