@@ -8,7 +8,8 @@
 //! reduced by `T` threads together ([`RowLayout`]):
 //!
 //! - short rows (`n <= WARP_ROW_MAX`): `T` is `n` rounded up to a power of two, at most a warp
-//!   (32), so one warp holds `32 / T` rows and a block of `B <= 256` threads `B / T` rows;
+//!   (32), so one warp holds `32 / T` rows and a block of `B <= 256` threads `B / T` rows
+//!   (`B` down to 64 when that gives more blocks to spread over the multiprocessors);
 //! - long rows: one block of `B` threads (256, or 1024 for rows of more than `BIG_ROW`) per
 //!   row.
 //!
@@ -49,6 +50,9 @@ use flowc_ir::{Context, Diagnostic, FloatKind, Type, Value};
 const WARP_ROW_MAX: i64 = 1024;
 /// Threads per block for short rows (several rows per block) and for long rows.
 const BLOCK_THREADS: i64 = 256;
+/// Blocks wanted for short rows before blocks are made smaller (down to 64 threads): about two
+/// per multiprocessor of an H100 (132).
+const MIN_BLOCKS: i64 = 264;
 /// Rows longer than this get blocks of [`BIG_BLOCK_THREADS`].
 const BIG_ROW: i64 = 16384;
 const BIG_BLOCK_THREADS: i64 = 1024;
@@ -769,7 +773,14 @@ impl RowLayout {
         let (threads_per_row, block) = if n <= WARP_ROW_MAX {
             let t = (n.max(1) as u64).next_power_of_two().min(WARP_SIZE as u64) as i64;
             let threads = rows.checked_mul(t)?;
-            let block = BLOCK_THREADS.min((threads + WARP_SIZE - 1) / WARP_SIZE * WARP_SIZE);
+            let mut block = BLOCK_THREADS.min((threads + WARP_SIZE - 1) / WARP_SIZE * WARP_SIZE);
+            // Few rows: smaller blocks spread them over more multiprocessors.
+            while block == BLOCK_THREADS || block == BLOCK_THREADS / 2 {
+                if (threads + block - 1) / block >= MIN_BLOCKS {
+                    break;
+                }
+                block /= 2;
+            }
             (t, block)
         } else if n <= BIG_ROW {
             (BLOCK_THREADS, BLOCK_THREADS)
@@ -1000,4 +1011,75 @@ fn shuffle(kb: &mut Kb<'_>, mode: ShuffleMode, v: Value, offset: Value, width: V
         &[("mode", m)],
     );
     kb.ctx.result(op, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every layout launches whole warps, at most 1024 threads a block, a power-of-two part of
+    /// a warp or the whole block per row, and just enough blocks for the rows.
+    #[test]
+    fn layouts_cover_the_rows_with_whole_warps() {
+        let ns = [
+            0,
+            1,
+            2,
+            3,
+            31,
+            32,
+            33,
+            49,
+            768,
+            1024,
+            1025,
+            16384,
+            16385,
+            1 << 20,
+        ];
+        let rows = [1, 2, 3, 7, 8, 9, 100, 512, 1000, 100_000, 1 << 28];
+        for &n in &ns {
+            for &r in &rows {
+                let l = RowLayout::new(r, n).expect("a layout");
+                let t = l.threads_per_row;
+                assert!(l.block % WARP_SIZE == 0 && l.block <= 1024, "{l:?}");
+                assert!(l.block % t == 0 && l.rows_per_block == l.block / t, "{l:?}");
+                assert!(
+                    t == l.block || (t <= WARP_SIZE && t.count_ones() == 1),
+                    "{l:?}"
+                );
+                assert!(
+                    t >= n.min(WARP_SIZE),
+                    "a short row has a thread per element: {l:?}"
+                );
+                assert!(l.grid * l.rows_per_block >= r, "{l:?}");
+                assert!((l.grid - 1) * l.rows_per_block < r, "{l:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn layout_choices() {
+        // ResNet's global pool: 512 planes of 49, a warp each; 16384 threads in 64-thread
+        // blocks (256 blocks).
+        let l = RowLayout::new(512, 49).unwrap();
+        assert_eq!((l.threads_per_row, l.block, l.grid), (32, 64, 256));
+        // A softmax row of 6: 8 lanes; 20 rows fill 160 threads, one block.
+        let l = RowLayout::new(20, 6).unwrap();
+        assert_eq!(
+            (l.threads_per_row, l.block, l.rows_per_block, l.grid),
+            (8, 160, 20, 1)
+        );
+        // Long rows: a block each, 1024 threads beyond 16384 elements.
+        let l = RowLayout::new(3, 5000).unwrap();
+        assert_eq!((l.threads_per_row, l.block, l.grid), (256, 256, 3));
+        let l = RowLayout::new(1, 1 << 20).unwrap();
+        assert_eq!((l.threads_per_row, l.block, l.grid), (1024, 1024, 1));
+        // Many short rows keep 256-thread blocks.
+        let l = RowLayout::new(100_000, 128).unwrap();
+        assert_eq!((l.threads_per_row, l.block, l.grid), (32, 256, 12_500));
+        // Nothing to launch; a grid beyond 2^31 - 1 blocks.
+        assert_eq!(RowLayout::new(0, 8), None);
+        assert_eq!(RowLayout::new(1 << 40, 2048), None);
+    }
 }

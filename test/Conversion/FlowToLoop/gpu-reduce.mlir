@@ -69,12 +69,12 @@
 // CHECK:         loop.if %[[LEAD]] {
 // CHECK-NEXT:      buffer.store %[[MEAN]], %{{.*}}[%[[ROW]]] : memref<3xf32>
 
-// 9 rows of 100 f16: 32 lanes per row, 8 rows per block of 256, 2 blocks; the second block runs
-// past the last row, so the row is clamped, the element range emptied and the store masked
+// 9 rows of 100 f16: 32 lanes per row; blocks shrink to 64 threads (2 rows) to spread 9 rows
+// over 5 blocks instead of 2; the last block runs past the last row, so the row is clamped, the element range emptied and the store masked
 // (the threads still take part in every shuffle). Max propagates NaN at every step (ord / ugt
 // select), in f32, rounded to f16 once.
 // CHECK-LABEL: func.func private @k2_reduce
-// CHECK-SAME:      gpu.block_size = array<i64: 256, 1, 1>, gpu.grid_size = array<i64: 2, 1, 1>, gpu.kernel
+// CHECK-SAME:      gpu.block_size = array<i64: 64, 1, 1>, gpu.grid_size = array<i64: 5, 1, 1>, gpu.kernel
 // CHECK:         %[[LANE:.*]] = arith.remui
 // CHECK:         %[[ROW:.*]] = arith.addi
 // CHECK:         %[[ZERO:.*]] = arith.constant 0 : index
