@@ -816,6 +816,15 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                 Ok(())
             }
             "view" => {
+                // An offset view (a contiguous slice) is an alias of the entry function that the
+                // launch plan resolves; reusing the source pointer here would drop the offset.
+                if ir
+                    .attr(op, "offset")
+                    .and_then(|a| ir.int_value(a))
+                    .is_some_and(|o| o != 0)
+                {
+                    return Err(self.err(op, "with a byte offset is not supported in a kernel"));
+                }
                 let source = self.operand(op, 0)?;
                 self.set_result(op, 0, source);
                 Ok(())

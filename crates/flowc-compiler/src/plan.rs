@@ -1,6 +1,7 @@
 //! Reads the launch plan out of lowered IR: `@main`'s body is a sequence of `buffer.get_global`
-//! (weights), `buffer.alloc` (arena slices), `buffer.view` (aliases) and `func.call`s of kernels;
-//! each call becomes one launch whose arguments are buffer references.
+//! (weights), `buffer.alloc` (arena slices), `buffer.view` (aliases, at a byte offset for a
+//! contiguous slice) and `func.call`s of kernels; each call becomes one launch whose arguments
+//! are buffer references.
 
 use flowc_bundle::{Arg, BundleBuilder};
 use flowc_ir::{Attribute, Context, Op, Value, WalkOrder};
@@ -136,7 +137,15 @@ pub(crate) fn fill(
                     .get(&ctx.operand(op, 0))
                     .ok_or_else(|| err("a buffer.view of an unknown buffer"))?;
                 let r = ctx.result(op, 0);
-                refs.insert(r, src.view(0, bytes_of(r)?));
+                // A contiguous slice starts `offset` bytes into its source (0: a reshape).
+                let offset = match ctx.attr(op, "offset") {
+                    None => 0,
+                    Some(a) => ctx
+                        .int_value(a)
+                        .and_then(|o| u64::try_from(o).ok())
+                        .ok_or_else(|| err("a buffer.view with an invalid offset"))?,
+                };
+                refs.insert(r, src.view(offset, bytes_of(r)?));
             }
             "func.call" => {
                 let callee = ctx

@@ -9,6 +9,7 @@
 //! %x = buffer.load %m[%i, %j] : memref<4x8xf32>
 //! buffer.store %x, %m[%i, %j] : memref<4x8xf32>
 //! %v = buffer.view %m : memref<4x8xf32> to memref<32xf32>            // same bytes, new shape
+//! %r = buffer.view %m {offset = 64 : i64} : memref<4x8xf32> to memref<2x8xf32>  // rows 2..4
 //! buffer.copy %src, %dst : memref<4x8xf32>, memref<4x8xf32>
 //! ```
 //!
@@ -20,7 +21,11 @@
 //! - `buffer.alloc` / `buffer.alloca`: static shapes; `alloc` has an optional `offset` (`i64`,
 //!   its byte offset in the arena, set by memory planning).
 //! - `buffer.load` / `buffer.store`: one `index` per dimension; the element type of the memref.
-//! - `buffer.view`: both types have the same byte size; an alias, not a copy.
+//! - `buffer.view`: both types have the same byte size; an alias, not a copy. With an `offset`
+//!   (`i64`, bytes) the result is the contiguous run of the source's bytes that starts there
+//!   (`offset + result bytes <= source bytes`): a contiguous slice, e.g. one of Q / K / V in a
+//!   merged projection. Offset views exist in the entry function only (the launch plan turns
+//!   them into argument byte offsets); kernel code generation rejects them.
 //! - `buffer.copy`: same shape and element type.
 
 use flowc_ir::constraints::{
@@ -120,14 +125,17 @@ flowc_ir::op! {
 }
 
 flowc_ir::op! {
-    /// The same bytes under another shape (the reshape family): an alias, not a copy.
+    /// The same bytes under another shape (the reshape family), or with `offset` a contiguous
+    /// run of them: an alias, not a copy.
     pub struct ViewOp = "buffer.view" {
-        summary: "reinterpret a buffer with another shape",
+        summary: "reinterpret a buffer (or a contiguous part of it) with another shape",
         description: "`%v = buffer.view %m : memref<4x8xf32> to memref<32xf32>`; both types have \
-            the same byte size.",
+            the same byte size. `%v = buffer.view %m {offset = 64 : i64} : memref<4x8xf32> to \
+            memref<2x8xf32>`: the result's bytes start `offset` bytes into the source's and end \
+            within them.",
         operands: { source: one(MEMREF) },
         results: { result: one(MEMREF) },
-        attributes: {},
+        attributes: { offset: optional(I64_ATTR) },
         regions: {},
         traits: Traits::PURE,
     }
@@ -252,6 +260,16 @@ impl GetGlobalOp {
     /// The referenced global's symbol name.
     pub fn global_name(self, ctx: &Context) -> Option<&str> {
         ctx.flat_symbol(self.name(ctx)?)
+    }
+}
+
+impl ViewOp {
+    /// The byte offset of the view into its source (0 without the attribute).
+    pub fn offset_value(self, ctx: &Context) -> Option<i64> {
+        match self.offset(ctx) {
+            None => Some(0),
+            Some(a) => ctx.int_value(a).and_then(|v| i64::try_from(v).ok()),
+        }
     }
 }
 
@@ -601,16 +619,39 @@ fn verify_view(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
     require_static(ctx, op, source, "the source")?;
     require_static(ctx, op, result, "the result")?;
     let (a, b) = (byte_size(ctx, source), byte_size(ctx, result));
-    if a.is_none() || a != b {
+    let bytes = |n: Option<u64>| n.map_or("?".to_string(), |n| n.to_string());
+    let Some(offset) = view.offset(ctx) else {
+        if a.is_none() || a != b {
+            return Err(op_error(
+                ctx,
+                op,
+                format!(
+                    "source '{}' ({} bytes) and result '{}' ({} bytes) must have the same byte size",
+                    ty_str(ctx, source),
+                    bytes(a),
+                    ty_str(ctx, result),
+                    bytes(b)
+                ),
+            ));
+        }
+        return Ok(());
+    };
+    let offset = ctx.int_value(offset).and_then(|v| u64::try_from(v).ok());
+    let Some(offset) = offset else {
+        return Err(op_error(ctx, op, "offset must be non-negative"));
+    };
+    let fits =
+        matches!((a, b), (Some(a), Some(b)) if offset.checked_add(b).is_some_and(|e| e <= a));
+    if !fits {
         return Err(op_error(
             ctx,
             op,
             format!(
-                "source '{}' ({} bytes) and result '{}' ({} bytes) must have the same byte size",
-                ty_str(ctx, source),
-                a.map_or("?".to_string(), |n| n.to_string()),
+                "result '{}' ({} bytes) at offset {offset} does not fit in source '{}' ({} bytes)",
                 ty_str(ctx, result),
-                b.map_or("?".to_string(), |n| n.to_string())
+                bytes(b),
+                ty_str(ctx, source),
+                bytes(a)
             ),
         ));
     }

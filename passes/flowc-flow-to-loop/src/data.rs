@@ -354,6 +354,81 @@ fn slice_runtime(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnos
     })
 }
 
+/// Where a `flow.slice` is a contiguous run of its operand's row-major bytes: the byte offset of
+/// that run, for a `buffer.view` at an offset instead of a copy kernel (the Q / K / V slices of a
+/// merged projection, a Split along the outermost axis, ...). `constant` gives the value of a
+/// `flow.constant` result.
+///
+/// Starts / ends / axes / steps must be constants with every step 1 and the types static; the
+/// selected box is contiguous when some axis `k` has every axis before it reduced to one index
+/// and every axis after it taken whole. Kernel arguments are 64-byte aligned (docs/codegen.md,
+/// [`VIEW_ALIGNMENT`]), so the offset must be a multiple of 64. `None` otherwise (an empty result
+/// included): the gather kernel of [`slice`] copies it.
+pub(crate) fn contiguous_slice(
+    ctx: &Context,
+    op: flowc_ir::Op,
+    constant: &dyn Fn(Value) -> Option<flowc_ir::Attribute>,
+) -> Option<u64> {
+    let n = ctx.num_operands(op);
+    let ints = |i: usize| -> Option<Option<Vec<i64>>> {
+        if i >= n {
+            return Some(None);
+        }
+        let v = ctx.operand(op, i);
+        if matches!(ctx.type_data(ctx.value_type(v)), flowc_ir::TypeData::None) {
+            return Some(None);
+        }
+        flowc_flow::dense_i64s(ctx, constant(v)?).map(Some)
+    };
+    let s = ctx.shape(ctx.value_type(ctx.operand(op, 0)))?.to_vec();
+    let out = ctx.shape(ctx.value_type(ctx.result(op, 0)))?.to_vec();
+    let elem = ctx.element_type(ctx.value_type(ctx.operand(op, 0)))?;
+    let width = ctx.scalar_byte_width(elem)? as i64;
+    if s.iter().chain(&out).any(|&d| d <= 0) || s.len() != out.len() {
+        return None;
+    }
+    let starts = ints(1)??;
+    let ends = ints(2)??;
+    let r = s.len() as i64;
+    let axes = ints(3)?.unwrap_or_else(|| (0..starts.len() as i64).collect());
+    let steps = ints(4)?.unwrap_or_else(|| vec![1; starts.len()]);
+    if ends.len() != starts.len() || axes.len() != starts.len() || steps.len() != starts.len() {
+        return None;
+    }
+    let mut begin = vec![0i64; s.len()];
+    let mut count = s.clone();
+    for k in 0..axes.len() {
+        let a = if axes[k] < 0 { axes[k] + r } else { axes[k] };
+        if !(0..r).contains(&a) || steps[k] != 1 {
+            return None;
+        }
+        let (b, c) = slice_range(starts[k], ends[k], 1, s[a as usize]);
+        begin[a as usize] = b;
+        count[a as usize] = c;
+    }
+    if count != out {
+        return None;
+    }
+    // The first axis not reduced to one index; everything after it whole.
+    let k = (0..s.len()).find(|&d| count[d] != 1).unwrap_or(s.len() - 1);
+    if (k + 1..s.len()).any(|d| count[d] != s[d]) {
+        return None;
+    }
+    let mut offset = 0i64;
+    let mut stride = width;
+    for d in (0..s.len()).rev() {
+        offset += begin[d] * stride;
+        stride *= s[d];
+    }
+    u64::try_from(offset)
+        .ok()
+        .filter(|o| o % VIEW_ALIGNMENT == 0)
+}
+
+/// The alignment every kernel argument has (flowc-bundle's `ARG_ALIGNMENT`: kernels may use
+/// aligned vector accesses), hence that of a view's byte offset.
+const VIEW_ALIGNMENT: u64 = 64;
+
 fn slice(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
     let s = cx.operand_shape(ctx, 0);
     let r = s.len();

@@ -13,7 +13,8 @@
 //! - `flow.constant` values become read-only `buffer.global`s (only those some kernel reads: shape
 //!   operands such as Reshape's are consumed at compile time);
 //! - the reshape family (Reshape, Flatten, Squeeze, Unsqueeze, Identity) becomes `buffer.view`: an
-//!   alias, no kernel.
+//!   alias, no kernel; so does a Slice that selects one contiguous run of its operand (a view at
+//!   a byte offset, see [`data::contiguous_slice`]).
 //!
 //! Each op kind's lowering lives in its own module and is reached through [`lower_op`]; an op
 //! without one is a located error naming it.
@@ -280,6 +281,21 @@ fn convert_function(
         out_types.push(m);
     }
 
+    // Slices that are views (contiguous runs), by their constant operands.
+    let constants: FxHashMap<Value, Attribute> = ops
+        .iter()
+        .filter(|&&o| ctx.op_name(o) == "flow.constant")
+        .filter_map(|&o| Some((ctx.result(o, 0), ctx.attr(o, "value")?)))
+        .collect();
+    let slice_views: FxHashMap<Op, u64> = ops
+        .iter()
+        .filter(|&&o| ctx.op_name(o) == "flow.slice")
+        .filter_map(|&o| {
+            let off = data::contiguous_slice(ctx, o, &|v| constants.get(&v).copied())?;
+            Some((o, off))
+        })
+        .collect();
+
     // A result is written in place by its producer when that is a kernel (not a view, input or
     // constant) and the value is returned exactly once.
     let mut destination: FxHashMap<Value, Value> = FxHashMap::default();
@@ -287,7 +303,7 @@ fn convert_function(
         let once = results.iter().filter(|&&x| x == r).count() == 1;
         let kernel_made = ctx.defining_op(r).is_some_and(|d| {
             let n = ctx.op_name(d);
-            n != "flow.constant" && !is_view_op(n)
+            n != "flow.constant" && !is_view_op(n) && !slice_views.contains_key(&d)
         });
         if once && kernel_made {
             destination.insert(r, out_args[i]);
@@ -328,7 +344,11 @@ fn convert_function(
             ));
         }
         if is_view_op(&name) {
-            lw.lower_view(ctx, op)?;
+            lw.lower_view(ctx, op, None)?;
+            continue;
+        }
+        if let Some(&offset) = slice_views.get(&op) {
+            lw.lower_view(ctx, op, Some(offset))?;
             continue;
         }
         lw.lower_kernel_op(ctx, op, &destination)?;
@@ -479,7 +499,15 @@ impl Lowering<'_> {
         Ok(())
     }
 
-    fn lower_view(&mut self, ctx: &mut Context, op: Op) -> Result<(), Diagnostic> {
+    /// `op`'s result as a `buffer.view` of its first operand's buffer: the same bytes (the
+    /// reshape family, `offset` `None`) or the run of them starting `offset` bytes in (a
+    /// contiguous slice).
+    fn lower_view(
+        &mut self,
+        ctx: &mut Context,
+        op: Op,
+        offset: Option<u64>,
+    ) -> Result<(), Diagnostic> {
         let src_v = ctx.operand(op, 0);
         let src = self.buffer(ctx, src_v, op)?;
         let r = ctx.result(op, 0);
@@ -487,11 +515,15 @@ impl Lowering<'_> {
         let m = static_memref(ctx, t)
             .ok_or_else(|| op_error(ctx, op, "has a result with a dynamic shape"))?;
         let loc = ctx.op_loc(op);
-        let view = if ctx.value_type(src) == m {
+        let view = if ctx.value_type(src) == m && offset.unwrap_or(0) == 0 {
             src
         } else {
+            let attrs: Vec<(&str, Attribute)> = offset
+                .map(|o| ("offset", ctx.i64_attr(o as i64)))
+                .into_iter()
+                .collect();
             let mut kb = self.main_builder(ctx, loc);
-            kb.op1("buffer.view", &[src], m, &[])
+            kb.op1("buffer.view", &[src], m, &attrs)
         };
         self.buffers.insert(r, view);
         Ok(())

@@ -167,6 +167,22 @@ func.func @view_element_sizes(%m: memref<4xf32>) {
 
 // -----
 
+func.func @view_offset_past_end(%m: memref<4x8xf32>) {
+  // expected-error @+1 {{'buffer.view' op result 'memref<2x8xf32>' (64 bytes) at offset 96 does not fit in source 'memref<4x8xf32>' (128 bytes)}}
+  %v = buffer.view %m {offset = 96 : i64} : memref<4x8xf32> to memref<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @view_offset_negative(%m: memref<4x8xf32>) {
+  // expected-error @+1 {{'buffer.view' op offset must be non-negative}}
+  %v = buffer.view %m {offset = -4 : i64} : memref<4x8xf32> to memref<2x8xf32>
+  return
+}
+
+// -----
+
 func.func @view_dynamic(%m: memref<?xf32>) {
   // expected-error @+1 {{'buffer.view' op expects the source to be a statically shaped memref, but got 'memref<?xf32>'}}
   %v = buffer.view %m : memref<?xf32> to memref<4xf32>
