@@ -11,6 +11,9 @@
 //!   M, N or K are loaded as 0 without touching memory), waits at a barrier, and each thread
 //!   accumulates a `TM x TN` register tile (the accumulators are `loop.for` iter_args) from the
 //!   shared tiles; a second barrier protects the tiles until every thread is done with them. The
+//!   global loads of the next step are issued into registers (iter_args too) before the FMAs of
+//!   this one, so their latency hides behind the arithmetic; they are stored to shared memory
+//!   at the start of the next step. The
 //!   step loop has the same trip count in every thread and the barriers sit at its top level,
 //!   so every thread reaches every barrier. The accumulators then go through the caller's
 //!   epilogue (bias, alpha / beta, a fused tail) and are stored, guarded by `i < M, j < N`.
@@ -248,16 +251,28 @@ pub(crate) fn tiled_kernel(
     let ty = div_const(kb, tid, col_step);
     let a_map = StageMap::new(kb, tid, bm, bk, a.k_fast);
     let b_map = StageMap::new(kb, tid, bn, bk, b.k_fast);
+    // The first step's tiles, into registers.
+    let k0 = kb.index(0);
+    let first_k_ok = s.k % bk == 0;
+    let mut inits = fetch(kb, &a, &a_map, s.m, s.k, m0, k0, z, first_k_ok);
+    inits.extend(fetch(kb, &b, &b_map, s.n, s.k, n0, k0, z, first_k_ok));
+    let nstaged = inits.len();
     let zero = fconst(kb, 0.0);
-    let inits = vec![zero; (tm * tn) as usize];
+    inits.extend(vec![zero; (tm * tn) as usize]);
     let lb = kb.index(0);
     let ub = kb.index(ceil_div(s.k, bk));
     let one = kb.index(1);
-    let accs = kb.for_loop(lb, ub, one, &inits, |kb, kt, accs| {
-        let k0 = kb.mul_add_index(kt, bk, None);
-        stage(kb, &a, &a_map, a_s, s.m, s.k, m0, k0, z);
-        stage(kb, &b, &b_map, b_s, s.n, s.k, n0, k0, z);
+    let results = kb.for_loop(lb, ub, one, &inits, |kb, kt, args| {
+        let (staged, accs) = args.split_at(nstaged);
+        put(kb, &a_map, a_s, &staged[..a_map.loads as usize]);
+        put(kb, &b_map, b_s, &staged[a_map.loads as usize..]);
         barrier(kb);
+        // The next step's tiles, into registers: their loads are in flight while this step's
+        // FMAs run. Past the last step the k guard (always checked here) reads nothing.
+        let next = kb.addi(kt, one);
+        let k1 = kb.mul_add_index(next, bk, None);
+        let mut yielded = fetch(kb, &a, &a_map, s.m, s.k, m0, k1, z, false);
+        yielded.extend(fetch(kb, &b, &b_map, s.n, s.k, n0, k1, z, false));
         let mut acc = accs.to_vec();
         for p in 0..bk {
             let pv = kb.index(p);
@@ -282,8 +297,10 @@ pub(crate) fn tiled_kernel(
         }
         // Nobody overwrites the tiles of the next step before everyone has read these.
         barrier(kb);
-        acc
+        yielded.extend(acc);
+        yielded
     });
+    let accs = &results[nstaged..];
     let cols: Vec<(Value, Option<Value>)> = (0..tn)
         .map(|j| {
             let c = kb.addi(n0, tx);
@@ -317,7 +334,6 @@ struct StageMap {
     step: i64,
     loads: i64,
     rows: i64,
-    bk: i64,
 }
 
 impl StageMap {
@@ -331,38 +347,52 @@ impl StageMap {
             step: THREADS / fast,
             loads: rows * bk / THREADS,
             rows,
-            bk,
         }
     }
 }
 
-/// Stages the operand tile of rows `base ..` and depths `k0 .. k0 + bk` into `smem[kk][row]`,
-/// zeros outside `extent` rows and `k` depths.
+/// The (row, depth) in the tile of this thread's load `l`.
+fn staged_at(kb: &mut Kb<'_>, map: &StageMap, l: i64) -> (Value, Value) {
+    let other = gemm::add_const(kb, map.first, l * map.step);
+    if map.k_fast {
+        (other, map.fixed)
+    } else {
+        (map.fixed, other)
+    }
+}
+
+/// This thread's elements of the operand tile of rows `base ..` and depths `k0 .. k0 + bk`
+/// (zeros outside `extent` rows and `k` depths; the depth is not checked when `k_ok` says it
+/// is in bounds).
 #[allow(clippy::too_many_arguments)]
-fn stage(
+fn fetch(
     kb: &mut Kb<'_>,
     side: &Side<'_>,
     map: &StageMap,
-    smem: Value,
     extent: i64,
     k: i64,
     base: Value,
     k0: Value,
     z: Value,
-) {
-    for l in 0..map.loads {
-        let other = gemm::add_const(kb, map.first, l * map.step);
-        let (row, kk) = if map.k_fast {
-            (other, map.fixed)
-        } else {
-            (map.fixed, other)
-        };
-        let g_row = kb.addi(base, row);
-        let g_k = kb.addi(k0, kk);
-        let row_ok = lt_unless(kb, g_row, extent, extent % map.rows == 0);
-        let k_ok = lt_unless(kb, g_k, k, k % map.bk == 0);
-        let guard = and_opt(kb, row_ok, k_ok);
-        let v = (side.load)(kb, z, g_row, g_k, guard);
+    k_ok: bool,
+) -> Vec<Value> {
+    (0..map.loads)
+        .map(|l| {
+            let (row, kk) = staged_at(kb, map, l);
+            let g_row = kb.addi(base, row);
+            let g_k = kb.addi(k0, kk);
+            let row_ok = lt_unless(kb, g_row, extent, extent % map.rows == 0);
+            let k_ok = lt_unless(kb, g_k, k, k_ok);
+            let guard = and_opt(kb, row_ok, k_ok);
+            (side.load)(kb, z, g_row, g_k, guard)
+        })
+        .collect()
+}
+
+/// Stores the values of [`fetch`] into the shared tile, `smem[depth][row]`.
+fn put(kb: &mut Kb<'_>, map: &StageMap, smem: Value, vals: &[Value]) {
+    for (l, &v) in vals.iter().enumerate() {
+        let (row, kk) = staged_at(kb, map, l as i64);
         kb.store(v, smem, &[kk, row]);
     }
 }

@@ -5,10 +5,13 @@
 
 // The tiled kernel on a Gemm with transB, alpha, beta and a fused residual Add + ReLU. 8 x 40
 // is too small for the bigger tiles: 32 x 32 tiles, 2 blocks of 256 threads, a 2 x 2 register
-// tile per thread (the loop's 4 iter_args). Per step of k = 8, A[32, 8] and B[8, 32] are staged
-// in shared memory by guarded loads (0 outside M = 8, N = 40, K = 30), then a barrier, the
-// 8 x 4 FMAs from shared memory, and a barrier again. The epilogue applies alpha, beta * C, the
-// residual and the ReLU to each accumulator and stores it, guarded by row < 8 and column < 40.
+// tile per thread. Per step of k = 8, the A[32, 8] and B[8, 32] tiles go through shared memory:
+// each thread's elements are loaded into registers (guarded: 0 outside M = 8, N = 40, K = 30),
+// the first step's before the loop and the next step's inside it, before this step's FMAs;
+// the loop carries them with the 4 accumulators. A step stores them to shared memory, waits
+// at a barrier, loads the next ones, does its 8 x 4 FMAs from shared memory and waits again.
+// The epilogue applies alpha, beta * C, the residual and the ReLU to each accumulator and
+// stores it, guarded by row < 8 and column < 40.
 // CHECK-LABEL: func.func private @k0_gemm_tiled
 // CHECK-SAME: (%[[A:.*]]: memref<8x30xf32>, %[[B:.*]]: memref<40x30xf32>, %[[C:.*]]: memref<40xf32>, %[[R:.*]]: memref<8x40xf32>, %[[Y:.*]]: memref<8x40xf32>)
 // CHECK-SAME: attributes {flowc.kernel, gpu.block_size = array<i64: 256, 1, 1>, gpu.grid_size = array<i64: 2, 1, 1>, gpu.kernel}
@@ -19,27 +22,30 @@
 // CHECK-NEXT: %[[BS:.*]] = gpu.alloc_shared : memref<8x36xf32, 3>
 // CHECK-NEXT: %[[TID:.*]] = gpu.thread_id x
 // CHECK-NEXT: %[[BID:.*]] = gpu.block_id x
-// CHECK: %[[ACC:.*]]:4 = loop.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{.*}}) -> (f32, f32, f32, f32) {
 // CHECK: %[[AOK:.*]] = arith.andi
-// CHECK-NEXT: %[[AE:.*]] = loop.if %[[AOK]] -> (f32) {
+// CHECK-NEXT: %[[A0:.*]] = loop.if %[[AOK]] -> (f32) {
 // CHECK-NEXT: %[[L:.*]] = buffer.load %[[AV]][%{{.*}}, %{{.*}}, %{{.*}}] : memref<1x8x30xf32>
 // CHECK-NEXT: loop.yield %[[L]] : f32
 // CHECK-NEXT: } else {
 // CHECK-NEXT: %[[Z:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT: loop.yield %[[Z]] : f32
-// CHECK: buffer.store %[[AE]], %[[AS]][%{{.*}}, %{{.*}}] : memref<8x36xf32, 3>
-// CHECK: %[[BE:.*]] = loop.if %{{.*}} -> (f32) {
+// CHECK: %[[B0:.*]] = loop.if %{{.*}} -> (f32) {
 // CHECK-NEXT: buffer.load %[[BV]][%{{.*}}, %{{.*}}, %{{.*}}] : memref<1x40x30xf32>
-// CHECK: buffer.store %[[BE]], %[[BS]][%{{.*}}, %{{.*}}] : memref<8x36xf32, 3>
+// CHECK: %[[ACC:.*]]:6 = loop.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[SA:.*]] = %[[A0]], %[[SB:.*]] = %[[B0]], {{.*}}) -> (f32, f32, f32, f32, f32, f32) {
+// CHECK-NEXT: buffer.store %[[SA]], %[[AS]][%{{.*}}, %{{.*}}] : memref<8x36xf32, 3>
+// CHECK-NEXT: buffer.store %[[SB]], %[[BS]][%{{.*}}, %{{.*}}] : memref<8x36xf32, 3>
 // CHECK-NEXT: gpu.barrier
-// CHECK-NEXT: arith.constant 0 : index
-// CHECK-NEXT: buffer.load %[[AS]]
+// CHECK: %[[NA:.*]] = loop.if %{{.*}} -> (f32) {
+// CHECK-NEXT: buffer.load %[[AV]]
+// CHECK: %[[NB:.*]] = loop.if %{{.*}} -> (f32) {
+// CHECK-NEXT: buffer.load %[[BV]]
+// CHECK: buffer.load %[[AS]]
 // CHECK-COUNT-32: math.fma
 // CHECK-NEXT: gpu.barrier
-// CHECK-NEXT: loop.yield
+// CHECK-NEXT: loop.yield %[[NA]], %[[NB]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : f32, f32, f32, f32, f32, f32
 // CHECK: loop.if
 // CHECK: loop.if
-// CHECK: %[[S:.*]] = arith.mulf %[[ACC]]#0, %{{.*}} : f32
+// CHECK: %[[S:.*]] = arith.mulf %[[ACC]]#2, %{{.*}} : f32
 // CHECK: %[[CE:.*]] = buffer.load %[[CV]][%{{.*}}, %{{.*}}] : memref<1x40xf32>
 // CHECK-NEXT: %[[BETA:.*]] = arith.constant 5.000000e-01 : f32
 // CHECK-NEXT: %[[BC:.*]] = arith.mulf %[[BETA]], %[[CE]] : f32
@@ -67,15 +73,18 @@ func.func @main(%a: tensor<8x30xf32>, %b: tensor<40x30xf32>, %c: tensor<40xf32>,
 // -----
 
 // 40 products of 128 x 64 x 128: 64 x 64 tiles (160 blocks), k steps of 16, 4 x 4 per
-// thread. Every dimension is a multiple of its tile, so the staging loads and the stores carry
-// no guards at all.
+// thread. Every dimension is a multiple of its tile: the first step's loads and the stores are
+// unguarded, and the next step's loads check only k (false past the last step).
 // CHECK-LABEL: func.func private @k0_matmul_tiled
 // CHECK-SAME: gpu.block_size = array<i64: 256, 1, 1>, gpu.grid_size = array<i64: 160, 1, 1>, gpu.kernel
 // CHECK: gpu.alloc_shared : memref<16x68xf32, 3>
 // CHECK-NEXT: gpu.alloc_shared : memref<16x68xf32, 3>
-// CHECK: loop.for {{.*}} -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32) {
 // CHECK-NOT: loop.if
+// CHECK: loop.for {{.*}} -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32) {
 // CHECK: gpu.barrier
+// CHECK-NOT: arith.andi
+// CHECK: %[[OK:.*]] = arith.cmpi ult
+// CHECK-NEXT: loop.if %[[OK]] -> (f32)
 // CHECK-COUNT-256: math.fma
 // CHECK-NEXT: gpu.barrier
 // CHECK-NOT: loop.if

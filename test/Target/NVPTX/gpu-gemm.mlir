@@ -3,22 +3,25 @@
 // The GPU GEMM / conv kernels of convert-flow-to-loop (target=gpu) in PTX.
 
 // The tiled kernel stages its tiles through shared memory (two arrays of 8 x 36 f32 = 1152
-// bytes), loads from global memory only under its guards, synchronizes with bar.sync before
-// and after the FMAs from shared memory (LLVM rotates the step loop: the staging of the next
-// step follows the second barrier), and stores the guarded results to global memory.
+// bytes): loads from global memory into registers under their guards (the first step's before
+// the loop), per step stores them to shared memory, bar.sync, loads the next step's, the FMAs
+// from shared memory, bar.sync; then the guarded stores to global memory. (LLVM lays the loop
+// out with the FMAs first.)
 // CHECK-LABEL: .visible .entry k0_matmul_tiled(
 // CHECK:       .maxntid 256, 1, 1
 // CHECK:       .shared .align 16 .b8 {{.*}}[1152];
 // CHECK:       .shared .align 16 .b8 {{.*}}[1152];
 // CHECK:       mov.u32 {{.*}}, %tid.x;
 // CHECK:       mov.u32 {{.*}}, %ctaid.x;
-// CHECK:       st.shared.b32
-// CHECK-NEXT:  bar.sync 0;
-// CHECK-NEXT:  ld.shared.b32
+// CHECK:       ld.global.nc.b32
+// CHECK:       ld.global.nc.b32
+// CHECK:       ld.shared.b32
 // CHECK:       fma.rn.f32
 // CHECK:       bar.sync 0;
-// CHECK:       ld.global.nc.b32
 // CHECK:       st.shared.b32
+// CHECK-NEXT:  st.shared.b32
+// CHECK-NEXT:  bar.sync 0;
+// CHECK:       ld.global.nc.b32
 // CHECK:       ld.global.nc.b32
 // CHECK-NOT:   bar.sync
 // CHECK:       st.global.b32
