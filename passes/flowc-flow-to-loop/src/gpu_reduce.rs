@@ -838,8 +838,8 @@ type Join<'b> = dyn Fn(&mut Kb<'_>, &[Value], &[Value]) -> Vec<Value> + 'b;
 /// One thread's place in a [`RowLayout`] kernel.
 struct RowThread {
     layout: RowLayout,
-    /// The thread's row, clamped into range (threads past the last row read row 0 but visit no
-    /// element and write nothing).
+    /// The thread's row, clamped into range (a thread past the last row gets row 0, an empty
+    /// element range and no writes, so every address it forms is in bounds).
     row: Value,
     /// The thread's index among its row's threads.
     lane: Value,
@@ -923,8 +923,9 @@ impl RowThread {
 
     /// Combines one value set per thread of the row (see [`RowThread::reduce`]).
     fn all_reduce(&self, kb: &mut Kb<'_>, mut vals: Vec<Value>, join: &Join<'_>) -> Vec<Value> {
-        // Butterfly within the warp (or the row's segment of it): after the step with offset
-        // o, each lane holds the combination of the 2o lanes around it; after offset 1, of all.
+        // Butterfly within the warp (or the row's segment of it): after the steps with offsets
+        // W/2 ... o, lane l holds the combination of the W/o lanes whose index is l's modulo o;
+        // after offset 1, of all W.
         let width = self.layout.threads_per_row.min(WARP_SIZE);
         let i32t = kb.ctx.integer_type(32);
         let wv = kb.constant(i32t, width as f64);
