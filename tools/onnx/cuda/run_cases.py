@@ -5,8 +5,9 @@ their outputs with the cases' expected outputs (ONNX test data, output_N.pb).
   run_cases.py RUNNER CASES_DIR BUNDLES_DIR WORK_DIR [--bench N] [--ptxas]
 
 RUNNER is crates/flowc-runtime's run_bundle example (links no LLVM). Floats pass within
-rtol 1e-3 / atol 1e-5 (NaN equal to NaN), other types exactly. With --ptxas, the PTX of each
-bundle is also assembled by `ptxas -arch=sm_90`. Prints counts last.
+rtol 1e-3 / atol 1e-5 (bfloat16: rtol 2^-6, two ULPs, as `flowc test-onnx`; NaN equal to NaN),
+other types exactly. With --ptxas, the PTX of each bundle is also assembled by
+`ptxas -arch=sm_90`. Prints counts last.
 """
 import os, subprocess, sys, glob, re, concurrent.futures
 import numpy as np
@@ -118,7 +119,9 @@ def main():
             # bfloat16 / float8 (ml_dtypes) are floats numpy does not class as such.
             is_float = np.issubdtype(e.dtype, np.floating) or e.dtype.kind == "V" or "float" in str(e.dtype)
             if is_float:
-                good = np.allclose(got.astype(np.float64), e.astype(np.float64), rtol=1e-3, atol=1e-5, equal_nan=True)
+                # bfloat16: two ULPs relative, as ONNX's runner and `flowc test-onnx` allow.
+                rtol = 2.0 ** -6 if "bfloat16" in str(e.dtype) else 1e-3
+                good = np.allclose(got.astype(np.float64), e.astype(np.float64), rtol=rtol, atol=1e-5, equal_nan=True)
                 if not good:
                     err = np.nanmax(np.abs(got.astype(np.float64) - e.astype(np.float64)))
                     ok, why = False, f"output {i}: max abs error {err:.3g}"
