@@ -12,7 +12,8 @@
 //! reshape family: `buffer.view`, no kernel) cost [`Target::view`], a kernel op one launch plus
 //! its traffic and work, and a `flow.fused` kernel one launch plus the traffic of its inputs and
 //! result only (its intermediates never reach memory) and the work of its ops, a conv / gemm /
-//! matmul head's included. A node whose type could not be inferred
+//! matmul head's included; a conv's im2col packing is work too, and depends on its layout
+//! ([`CostModel::conv_packing`]). A node whose type could not be inferred
 //! costs infinity and is never chosen. Dynamic dims count as [`DYN_DIM`] elements.
 
 use crate::lang::{FGraph, FNode, Key, KeyData, Src, shape_of};
@@ -172,7 +173,8 @@ impl CostModel<'_> {
                 // Each output element: Cin/group * kernel window multiply-adds.
                 let w = dims(1);
                 let per: f64 = w.iter().skip(1).product();
-                2.0 * out_n * per
+                let pack = self.conv_packing(key, &dims(0), &w, out_n);
+                2.0 * out_n * per + pack * self.target.flops_per_byte
             }
             // Division and square roots cost a few multiplications; transcendentals more.
             "flow.div" | "flow.reciprocal" | "flow.sqrt" => 4.0 * out_n,
@@ -180,6 +182,46 @@ impl CostModel<'_> {
             | "flow.gelu" | "flow.softplus" | "flow.elu" | "flow.selu" => 8.0 * out_n,
             _ => out_n,
         }
+    }
+}
+
+impl CostModel<'_> {
+    /// The bytes a conv's im2col packing moves on this target, which depends on the layout
+    /// (`flow.conv`'s `layout`): `K = C / group * kernel` values per output position are copied
+    /// into a block and read back (8 bytes per f32 value); none for a 1x1 stride-1 unpadded conv
+    /// (the GEMM reads X itself in either layout). NHWC copies contiguous runs of channels
+    /// whatever the stride; NCHW copies runs along an image row, contiguous for a horizontal
+    /// stride of 1, a strided gather otherwise, which costs 2 bytes more per value (calibrated on
+    /// convert-flow-to-loop's kernels, one thread: a 3x3 stride-2 conv 64 -> 128 channels at
+    /// 56x56 took 0.553 ms in NCHW and 0.455 ms in NHWC, about 0.2 ns more per packed value;
+    /// at stride 1 the two were within 7%, NHWC ahead, 1x1 equal). So a plain NCHW CNN stays
+    /// NCHW: the transposes an NHWC conv needs at its borders cost more than it saves.
+    fn conv_packing(&self, key: Key, x: &[f64], w: &[f64], out_n: f64) -> f64 {
+        let a = &self.eg.analysis;
+        let r = x.len();
+        if r < 3 || w.len() != r || w[0] <= 0.0 {
+            return 0.0;
+        }
+        let nhwc = a
+            .attr(key, "layout")
+            .and_then(|l| a.ctx.str_value(l))
+            .is_some_and(|l| l == "NHWC");
+        let all = |name: &str, v: i64| -> bool {
+            a.attr_ints(key, name)
+                .is_none_or(|xs| xs.iter().all(|&d| d == v))
+        };
+        let same_pad = a
+            .attr(key, "auto_pad")
+            .and_then(|p| a.ctx.str_value(p))
+            .is_some_and(|p| p.starts_with("SAME"));
+        if w[2..].iter().all(|&k| k == 1.0) && all("strides", 1) && all("pads", 0) && !same_pad {
+            return 0.0;
+        }
+        let values = out_n / w[0] * w[1..].iter().product::<f64>();
+        let gather = !nhwc
+            && a.attr_ints(key, "strides")
+                .is_some_and(|s| s.last().is_some_and(|&sw| sw != 1));
+        values * if gather { 10.0 } else { 8.0 }
     }
 }
 

@@ -123,8 +123,8 @@ pub fn register_passes(registry: &mut PassRegistry) {
         )
         .option(
             "rules",
-            "Rule sets: redundancy, algebra, constant, fusion, fast-math",
-            "redundancy,algebra,constant,fusion",
+            "Rule sets: redundancy, algebra, constant, fusion, layout, fast-math",
+            "redundancy,algebra,constant,fusion,layout",
         )
         .option("node-limit", "Most e-nodes before saturation stops", "200000")
         .option("iter-limit", "Most rewrite iterations", "30")
@@ -253,7 +253,9 @@ pub fn saturate(
     let choice = extract(&eg, &imp, config.target);
     let order = graph::check_order(&eg, &imp, &choice, &eg.analysis.ctx);
     let remarks = if config.explain && order.is_ok() {
-        explain(&mut eg, &imp, &choice)
+        let mut r = explain(&mut eg, &imp, &choice);
+        r.extend(explain_relayout(&mut eg, &imp, &choice));
+        r
     } else {
         Vec::new()
     };
@@ -487,6 +489,90 @@ fn node_over_input(
     }
     after.add(FNode::new(chosen.key, args));
     after
+}
+
+/// Remarks for the input convs that are no longer computed because the layout rules moved
+/// them to NHWC (their value is a transpose of an NHWC conv that the extracted graph computes,
+/// and their consumers cancelled the transpose): [`explain`] says nothing of an op whose value
+/// is not in the extracted graph, so here the rules that equate the conv with that transpose
+/// are named.
+fn explain_relayout(eg: &mut FGraph, imp: &Imported, choice: &Choice) -> Vec<Diagnostic> {
+    // The convs the extracted graph computes: (key, operand classes), fused heads included.
+    let mut heads: Vec<(lang::Key, Vec<Id>)> = Vec::new();
+    for n in choice.values() {
+        let args = || n.args.iter().map(|&a| eg.find(a)).collect::<Vec<_>>();
+        match eg.analysis.key(n.key) {
+            KeyData::Fused(b) => {
+                if let Some((k, srcs, _)) = b.ops.first() {
+                    let a = args();
+                    let srcs: Option<Vec<Id>> = srcs
+                        .iter()
+                        .map(|s| match s {
+                            lang::Src::Arg(j) => a.get(*j as usize).copied(),
+                            lang::Src::Op(_) => None,
+                        })
+                        .collect();
+                    heads.extend(srcs.map(|s| (*k, s)));
+                }
+            }
+            _ => heads.push((n.key, args())),
+        }
+    }
+    let mut out = Vec::new();
+    for &(op, id) in &imp.pure_ops {
+        let c = eg.find(id);
+        if choice.contains_key(&c) || eg.analysis.ctx.op_name(op) != "flow.conv" {
+            continue;
+        }
+        // transpose(conv_nhwc(args)) in the class, with that NHWC conv extracted (on its own or
+        // heading a fused kernel) over the same operands.
+        let relaid = eg[c].nodes.iter().find_map(|n| {
+            (eg.analysis.op_name(n.key) == Some("flow.transpose")).then_some(())?;
+            eg[n.args[0]].nodes.iter().find_map(|conv| {
+                let args: Vec<Id> = conv.args.iter().map(|&a| eg.find(a)).collect();
+                let extracted = heads.iter().any(|(k, a)| *k == conv.key && *a == args);
+                (rules::layout::is_nhwc(eg, conv) && extracted).then(|| (n.clone(), conv.clone()))
+            })
+        });
+        let Some((t, conv)) = relaid else { continue };
+        let before = eg.id_to_expr(id);
+        let mut after = RecExpr::default();
+        let mut kids = Vec::new();
+        for &a in &conv.args {
+            let sub = chosen_expr(eg, choice, a);
+            let base = after.as_ref().len();
+            for node in sub.as_ref() {
+                let shifted = node
+                    .args
+                    .iter()
+                    .map(|&i| Id::from(usize::from(i) + base))
+                    .collect();
+                after.add(FNode::new(node.key, shifted));
+            }
+            kids.push(Id::from(after.as_ref().len() - 1));
+        }
+        let y = after.add(FNode::new(conv.key, kids));
+        after.add(FNode::new(t.key, vec![y]));
+        let mut explanation = eg.explain_equivalence(&before, &after);
+        let mut used: Vec<String> = explanation
+            .make_flat_explanation()
+            .iter()
+            .filter_map(|t| t.forward_rule.or(t.backward_rule))
+            .map(|r| r.to_string())
+            .collect();
+        used.dedup();
+        if used.is_empty() {
+            continue;
+        }
+        out.push(Diagnostic::remark(
+            eg.analysis.ctx.op_loc(op),
+            format!(
+                "flow-saturate: 'flow.conv' is now computed in NHWC: its value is a 'flow.transpose' of an NHWC 'flow.conv', whose consumers cancel the transpose: {}",
+                used.join(" -> ")
+            ),
+        ));
+    }
+    out
 }
 
 fn collect_rules(t: &egg::FlatTerm<FNode>, out: &mut Vec<String>) {

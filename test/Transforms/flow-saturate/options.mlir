@@ -4,7 +4,7 @@
 // RUN: flowc-opt %s --flow-saturate='iter-limit=0' | FileCheck %s --check-prefix=NOITER
 // RUN: flowc-opt %s --flow-saturate='node-limit=50 iter-limit=3 time-limit-ms=100' | FileCheck %s --check-prefix=LIMITED
 
-// RULES: invalid value 'magic' for option 'rules': expected a list of redundancy, algebra, constant, fusion, fast-math
+// RULES: invalid value 'magic' for option 'rules': expected a list of redundancy, algebra, constant, fusion, layout, fast-math
 // TARGET: invalid value 'tpu' for option 'target': expected 'cpu'
 // LIMIT: node-limit
 

@@ -169,6 +169,15 @@ struct ConvParts {
     w_shape: Vec<i64>,
     w: Vec<f32>,
     b: Option<Vec<f32>>,
+    /// `layout = "NHWC"`: the output channels are the last dim, not dim 1.
+    nhwc: bool,
+}
+
+impl ConvParts {
+    /// The output's channel dim for a result of rank `rank`.
+    fn channel_axis(&self, rank: usize) -> usize {
+        if self.nhwc { rank - 1 } else { 1 }
+    }
 }
 
 fn conv_in(eg: &FGraph, id: Id) -> Vec<ConvParts> {
@@ -193,11 +202,13 @@ fn conv_in(eg: &FGraph, id: Id) -> Vec<ConvParts> {
         if w_shape.is_empty() || w_shape[0] <= 0 {
             continue;
         }
+        let nhwc = super::layout::is_nhwc(eg, &node);
         out.push(ConvParts {
             node,
             w_shape,
             w,
             b,
+            nhwc,
         });
     }
     out
@@ -236,7 +247,8 @@ fn conv_bn_fold(eg: &mut FGraph, _: Id, n: &FNode) -> Vec<Id> {
     let mut out = Vec::new();
     for p in conv_in(eg, n.args[0]) {
         let c = p.w_shape[0] as usize;
-        if params.iter().any(|v| v.len() != c) {
+        // BatchNormalization's channels are dim 1: an NHWC conv's are last.
+        if p.nhwc || params.iter().any(|v| v.len() != c) {
             continue;
         }
         let (g, beta, mean, var) = (&params[0], &params[1], &params[2], &params[3]);
@@ -271,7 +283,7 @@ fn conv_mul_fold(eg: &mut FGraph, _: Id, n: &FNode) -> Vec<Id> {
     for (x, c) in with_const(eg, n) {
         for p in conv_in(eg, x) {
             let Some((s, _)) = shape(eg, x) else { continue };
-            let Some(f) = per_channel(eg, c, s.len(), 1, p.w_shape[0]) else {
+            let Some(f) = per_channel(eg, c, s.len(), p.channel_axis(s.len()), p.w_shape[0]) else {
                 continue;
             };
             let f: Vec<f64> = f.iter().map(|&v| v as f64).collect();
@@ -305,7 +317,7 @@ fn conv_add_fold(eg: &mut FGraph, _: Id, n: &FNode) -> Vec<Id> {
     for (x, c) in with_const(eg, n) {
         for p in conv_in(eg, x) {
             let Some((s, _)) = shape(eg, x) else { continue };
-            let Some(f) = per_channel(eg, c, s.len(), 1, p.w_shape[0]) else {
+            let Some(f) = per_channel(eg, c, s.len(), p.channel_axis(s.len()), p.w_shape[0]) else {
                 continue;
             };
             let ones = vec![1.0; f.len()];
@@ -374,6 +386,48 @@ mod tests {
                %0 = \"flow.add\"(%a, %b) : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
                %1 = \"flow.constant\"() {value = dense<[4.0, 7.0]> : tensor<2xf32>} : () -> tensor<2xf32>
                return %0, %1 : tensor<2xf32>, tensor<2xf32>",
+        );
+    }
+
+    #[test]
+    fn folds_into_nhwc_convs() {
+        // NHWC: the per-channel factor broadcasts along the last dim.
+        assert_equal(
+            "conv-mul-fold",
+            "(%x: tensor<1x3x3x2xf32>) -> (tensor<1x3x3x2xf32>, tensor<1x3x3x2xf32>) {
+               %w = \"flow.constant\"() {value = dense<[[[[1.0]], [[2.0]]], [[[3.0]], [[4.0]]]]> : tensor<2x2x1x1xf32>} : () -> tensor<2x2x1x1xf32>
+               %c = \"flow.constant\"() {value = dense<[2.0, 0.5]> : tensor<2xf32>} : () -> tensor<2xf32>
+               %w2 = \"flow.constant\"() {value = dense<[[[[2.0]], [[4.0]]], [[[1.5]], [[2.0]]]]> : tensor<2x2x1x1xf32>} : () -> tensor<2x2x1x1xf32>
+               %k = \"flow.conv\"(%x, %w) {layout = \"NHWC\"} : (tensor<1x3x3x2xf32>, tensor<2x2x1x1xf32>) -> tensor<1x3x3x2xf32>
+               %0 = \"flow.mul\"(%k, %c) : (tensor<1x3x3x2xf32>, tensor<2xf32>) -> tensor<1x3x3x2xf32>
+               %1 = \"flow.conv\"(%x, %w2) {layout = \"NHWC\"} : (tensor<1x3x3x2xf32>, tensor<2x2x1x1xf32>) -> tensor<1x3x3x2xf32>
+               return %0, %1 : tensor<1x3x3x2xf32>, tensor<1x3x3x2xf32>",
+        );
+        // A [2, 1, 1] factor is per H row in NHWC (H = 2 = M here): not per channel.
+        assert_not_equal(
+            "conv-mul-fold",
+            "(%x: tensor<1x2x2x2xf32>) -> (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>) {
+               %w = \"flow.constant\"() {value = dense<[[[[1.0]], [[2.0]]], [[[3.0]], [[4.0]]]]> : tensor<2x2x1x1xf32>} : () -> tensor<2x2x1x1xf32>
+               %c = \"flow.constant\"() {value = dense<[[[2.0]], [[0.5]]]> : tensor<2x1x1xf32>} : () -> tensor<2x1x1xf32>
+               %w2 = \"flow.constant\"() {value = dense<[[[[2.0]], [[4.0]]], [[[1.5]], [[2.0]]]]> : tensor<2x2x1x1xf32>} : () -> tensor<2x2x1x1xf32>
+               %k = \"flow.conv\"(%x, %w) {layout = \"NHWC\"} : (tensor<1x2x2x2xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x2x2xf32>
+               %0 = \"flow.mul\"(%k, %c) : (tensor<1x2x2x2xf32>, tensor<2x1x1xf32>) -> tensor<1x2x2x2xf32>
+               %1 = \"flow.conv\"(%x, %w2) {layout = \"NHWC\"} : (tensor<1x2x2x2xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x2x2xf32>
+               return %0, %1 : tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>",
+        );
+        // BatchNormalization normalizes dim 1 (H of an NHWC conv): never folded.
+        assert_not_equal(
+            "conv-bn-fold",
+            "(%x: tensor<1x2x2x2xf32>) -> (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>) {
+               %w = \"flow.constant\"() {value = dense<1.0> : tensor<2x2x1x1xf32>} : () -> tensor<2x2x1x1xf32>
+               %g = \"flow.constant\"() {value = dense<[2.0, 3.0]> : tensor<2xf32>} : () -> tensor<2xf32>
+               %z = \"flow.constant\"() {value = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+               %o = \"flow.constant\"() {value = dense<1.0> : tensor<2xf32>} : () -> tensor<2xf32>
+               %w2 = \"flow.constant\"() {value = dense<[[[[2.0]], [[2.0]]], [[[3.0]], [[3.0]]]]> : tensor<2x2x1x1xf32>} : () -> tensor<2x2x1x1xf32>
+               %k = \"flow.conv\"(%x, %w) {layout = \"NHWC\"} : (tensor<1x2x2x2xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x2x2xf32>
+               %0 = \"flow.batch_normalization\"(%k, %g, %z, %z, %o) {epsilon = 0.0 : f32} : (tensor<1x2x2x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x2x2xf32>
+               %1 = \"flow.conv\"(%x, %w2, %z) {layout = \"NHWC\"} : (tensor<1x2x2x2xf32>, tensor<2x2x1x1xf32>, tensor<2xf32>) -> tensor<1x2x2x2xf32>
+               return %0, %1 : tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>",
         );
     }
 

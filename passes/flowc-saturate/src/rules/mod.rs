@@ -6,6 +6,7 @@
 //! | [`algebra`] | rewrites exact in IEEE floating point: negations through products, `a+(-b)` -> `a-b`, idempotent activations | on |
 //! | [`constant`] | constant work: ops of constants evaluated with the interpreter, Conv + BatchNormalization folded, per-channel Mul / Add folded into a Conv's weights and bias | on |
 //! | [`fusion`] | MatMul + Add -> Gemm, chains of same-shape elementwise ops -> one `flow.fused` kernel; softmax, log-softmax and layer norm spelled out in primitives -> the single op ([`reduction`]) | on |
+//! | [`layout`] | NCHW / NHWC per conv (`conv-to-nhwc`) with transposes at the borders; transposes moved through elementwise ops and headless fused kernels so that pairs cancel between convs | on |
 //! | [`fast_math`] | reassociation that changes rounding (constant factors combined, division by a constant as a multiplication) | off |
 //!
 //! Each rule is a Rust function over the e-graph rather than a pattern string: it reads
@@ -19,6 +20,7 @@ pub mod algebra;
 pub mod constant;
 pub mod fast_math;
 pub mod fusion;
+pub mod layout;
 pub mod reduction;
 pub mod redundancy;
 
@@ -33,24 +35,27 @@ pub enum RuleSet {
     Algebra,
     Constant,
     Fusion,
+    Layout,
     FastMath,
 }
 
 impl RuleSet {
-    pub const ALL: [RuleSet; 5] = [
+    pub const ALL: [RuleSet; 6] = [
         RuleSet::Redundancy,
         RuleSet::Algebra,
         RuleSet::Constant,
         RuleSet::Fusion,
+        RuleSet::Layout,
         RuleSet::FastMath,
     ];
 
     /// The sets used when the `rules` option is not given.
-    pub const DEFAULT: [RuleSet; 4] = [
+    pub const DEFAULT: [RuleSet; 5] = [
         RuleSet::Redundancy,
         RuleSet::Algebra,
         RuleSet::Constant,
         RuleSet::Fusion,
+        RuleSet::Layout,
     ];
 
     pub fn name(self) -> &'static str {
@@ -59,6 +64,7 @@ impl RuleSet {
             RuleSet::Algebra => "algebra",
             RuleSet::Constant => "constant",
             RuleSet::Fusion => "fusion",
+            RuleSet::Layout => "layout",
             RuleSet::FastMath => "fast-math",
         }
     }
@@ -88,6 +94,7 @@ pub fn all_rules() -> Vec<Rule> {
     v.extend(algebra::rules());
     v.extend(constant::rules());
     v.extend(fusion::rules());
+    v.extend(layout::rules());
     v.extend(reduction::rules());
     v.extend(fast_math::rules());
     v

@@ -125,3 +125,75 @@ pub fn fused_bodies(text: &str, rules: &[&str]) -> Vec<Vec<String>> {
     v.sort();
     v
 }
+
+/// Saturates with the rules named `rules`; the nodes of the first result's class, sorted: op
+/// names, `fused[ops]` for fused kernels, and for a transpose of a fused kernel
+/// `flow.transpose(fused[ops] SHAPE)` with the kernel's shape (the layout rules' view).
+pub fn class_ops(text: &str, rules: &[&str]) -> Vec<String> {
+    let mut ctx = context();
+    let src = format!("func.func @t{text}\n}}\n");
+    let module = flowc_ir::parser::parse_source(&mut ctx, &src, "t.mlir", 0)
+        .unwrap_or_else(|d| panic!("{}", d[0].render(&ctx)));
+    let body = ctx
+        .region_entry(ctx.region(module, 0))
+        .expect("module body");
+    let func = ctx.block_ops(body).next().expect("a function");
+    let block = ctx
+        .region_entry(ctx.region(func, 0))
+        .expect("function body");
+    let ret = ctx.block_last_op(block).expect("return");
+    let a = ctx.operand(ret, 0);
+    let mut eg = new_graph(ctx, false);
+    let imp = import(&mut eg, block);
+    let rws = crate::rules::rewrites_where(|r| rules.contains(&r.name));
+    let runner = Runner::default()
+        .with_egraph(eg)
+        .with_iter_limit(8)
+        .run(&rws);
+    let eg = runner.egraph;
+    let fused = |n: &crate::lang::FNode| -> Option<String> {
+        match eg.analysis.key(n.key) {
+            crate::lang::KeyData::Fused(b) => Some(format!(
+                "fused[{}]",
+                b.ops
+                    .iter()
+                    .map(|(k, _, _)| eg
+                        .analysis
+                        .op_name(*k)
+                        .unwrap_or("?")
+                        .trim_start_matches("flow."))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            _ => None,
+        }
+    };
+    let c = eg.find(imp.value_class[&a]);
+    let mut v: Vec<String> = eg[c]
+        .nodes
+        .iter()
+        .filter_map(|n| {
+            if let Some(f) = fused(n) {
+                return Some(f);
+            }
+            let name = eg.analysis.op_name(n.key)?.to_string();
+            if name == "flow.transpose"
+                && let Some(inner) = eg[n.args[0]].nodes.iter().find_map(fused)
+            {
+                let dims = crate::rules::shape(&eg, n.args[0])
+                    .map(|(s, _)| {
+                        s.iter()
+                            .map(|d| d.to_string())
+                            .collect::<Vec<_>>()
+                            .join("x")
+                    })
+                    .unwrap_or_default();
+                return Some(format!("{name}({inner} {dims})"));
+            }
+            Some(name)
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}

@@ -1,0 +1,435 @@
+//! `layout`: where the channels of a convolution's activations live (NCHW or NHWC), and the
+//! transposes that keep the function's interface unchanged.
+//!
+//! | rule | rewrite |
+//! | --- | --- |
+//! | `conv-to-nhwc` | `conv(x, W, b)` (NCHW, one group, constant f32 W, static 1-D / 2-D shapes) -> `transpose(conv{layout = "NHWC"}(transpose(x, [0, 2, 3, 1]), W, b), [0, 3, 1, 2])` |
+//! | `conv-to-nchw` | the converse: `conv{layout = "NHWC"}(x, W, b)` -> `transpose(conv(transpose(x, [0, 3, 1, 2]), W, b), [0, 2, 3, 1])` |
+//! | `transpose-hoist` | an elementwise op (the fusible ones, PRelu) with a transposed operand: `op(transpose(a, p), c, ...)` -> `transpose(op(a, c', ...), p)`, every other operand `c` taken through the inverse permutation (its own transpose cancelled where it has one, a lower-rank broadcast operand viewed at full rank first, a single element kept as is) |
+//! | `transpose-hoist-fused` | idem for a `flow.fused` kernel without a head: its body computes in the permuted shape |
+//!
+//! W keeps ONNX's `[M, C / group, kernel...]` in both layouts (see `flow.conv`'s `layout`), so
+//! the folds of the `constant` set into W and the bias work for both (they read the channel axis
+//! from the layout).
+//!
+//! How the transposes vanish: `conv-to-nhwc` puts `transpose(conv_nhwc(transpose(x)))` in every
+//! eligible conv's class; `transpose-hoist` moves a transpose from an elementwise op's input to
+//! its output (a per-channel constant is permuted with it and folded by the `constant` set); at
+//! the next conv, `transpose-compose` (redundancy) cancels the pair `transpose(transpose(y))`.
+//! Between two convs the activations can therefore stay NHWC. A model converted from TensorFlow
+//! has `Transpose(NHWC -> NCHW)` before every conv and the transpose back after it: there
+//! `conv-to-nhwc` and `transpose-compose` alone turn the pairs into nothing. The function's
+//! arguments and results keep their layout: the rules only add equal terms to the classes, so a
+//! transpose at the border remains (and costs what it costs).
+//!
+//! Which layout is extracted is the cost model's call ([`crate::cost`]: a conv's im2col
+//! packing depends on the layout). On the CPU target a plain NCHW CNN stays NCHW (an NHWC conv
+//! would need a transpose on each side and packs no faster when the NCHW image rows are
+//! contiguous), while TensorFlow-style graphs lose their transposes.
+//!
+//! Not covered: depthwise and other grouped convs (the NHWC GEMM of convert-flow-to-loop takes
+//! one group; a depthwise NHWC kernel does not exist, so the rule does not fire for them),
+//! ConvTranspose (another op), 3-D convs, and runtime weights. Blocked layouts (NCHWc) are not
+//! there either.
+
+use super::{RuleSet::Layout, add_node, add_op, i64_const, konst, ops_in, shape};
+use crate::lang::{FGraph, FNode, FusedBody, KeyData, shape_of};
+use crate::rules::Rule;
+use crate::rules::fusion::FUSIBLE;
+use egg::Id;
+use flowc_ir::{FloatKind, Type, TypeData};
+
+pub fn rules() -> Vec<Rule> {
+    let r = |name, root, apply| Rule {
+        name,
+        set: Layout,
+        root,
+        apply,
+    };
+    vec![
+        r("conv-to-nhwc", "flow.conv", conv_to_nhwc),
+        r("conv-to-nchw", "flow.conv", conv_to_nchw),
+        r("transpose-hoist", "*", transpose_hoist),
+        r("transpose-hoist-fused", "flow.fused", transpose_hoist_fused),
+    ]
+}
+
+/// `[0, 2, ..., r - 1, 1]`: channels-first to channels-last.
+pub fn to_last(r: usize) -> Vec<i64> {
+    let mut p = vec![0];
+    p.extend(2..r as i64);
+    p.push(1);
+    p
+}
+
+/// `[0, r - 1, 1, ..., r - 2]`: channels-last to channels-first.
+pub fn to_first(r: usize) -> Vec<i64> {
+    let mut p = vec![0, r as i64 - 1];
+    p.extend(1..r as i64 - 1);
+    p
+}
+
+/// The inverse permutation: `inv[p[i]] = i`.
+fn inverse(p: &[i64]) -> Vec<i64> {
+    let mut inv = vec![0; p.len()];
+    for (i, &v) in p.iter().enumerate() {
+        inv[v as usize] = i as i64;
+    }
+    inv
+}
+
+/// Whether a conv key says `layout = "NHWC"`.
+pub fn is_nhwc(eg: &FGraph, n: &FNode) -> bool {
+    eg.analysis
+        .attr(n.key, "layout")
+        .and_then(|a| eg.analysis.ctx.str_value(a))
+        == Some("NHWC")
+}
+
+fn static_shape(eg: &FGraph, id: Id) -> Option<Vec<i64>> {
+    shape(eg, id)
+        .map(|(s, _)| s)
+        .filter(|s| s.iter().all(|&d| d >= 0))
+}
+
+fn is_f32(eg: &FGraph, id: Id) -> bool {
+    shape(eg, id).is_some_and(|(_, e)| {
+        matches!(
+            eg.analysis.ctx.type_data(e),
+            TypeData::Float(FloatKind::F32)
+        )
+    })
+}
+
+/// `transpose(x, perm)`, if it infers.
+fn transpose(eg: &mut FGraph, x: Id, perm: &[i64]) -> Option<Id> {
+    let attr = eg.analysis.ctx.dense_i64_array_attr(perm);
+    add_op(eg, "flow.transpose", &[("perm", attr)], &[x])
+}
+
+/// The conv node's key with `layout` set to `layout` (`None`: removed, ONNX's NCHW).
+fn with_layout(eg: &mut FGraph, n: &FNode, layout: Option<&str>) -> FNode {
+    let mut attrs: Vec<_> = eg
+        .analysis
+        .op_attrs(n.key)
+        .iter()
+        .filter(|(k, _)| eg.analysis.ctx.ident_str(*k) != "layout")
+        .copied()
+        .collect();
+    if let Some(l) = layout {
+        let name = eg.analysis.ctx.ident("layout");
+        let value = eg.analysis.ctx.string_attr(l);
+        attrs.push((name, value));
+    }
+    eg.analysis.sort_attrs(&mut attrs);
+    let name = eg.analysis.ctx.ident("flow.conv");
+    let key = eg.analysis.intern(KeyData::Op { name, attrs });
+    FNode::new(key, n.args.clone())
+}
+
+/// A conv the NHWC kernel computes: one group, constant f32 weights, static 1-D / 2-D shapes.
+fn eligible(eg: &FGraph, class: Id, n: &FNode) -> bool {
+    let group = eg.analysis.attr_i64(n.key, "group").unwrap_or(1);
+    let rank = static_shape(eg, n.args[0]).map(|s| s.len());
+    group == 1
+        && matches!(rank, Some(3 | 4))
+        && static_shape(eg, class).is_some()
+        && is_f32(eg, n.args[0])
+        && konst(eg, n.args[1]).is_some()
+        && n.args.get(2).is_none_or(|&b| konst(eg, b).is_some())
+}
+
+fn conv_to_nhwc(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
+    if is_nhwc(eg, n) || !eligible(eg, class, n) {
+        return vec![];
+    }
+    let r = static_shape(eg, n.args[0]).map_or(0, |s| s.len());
+    let relayout = |eg: &mut FGraph| -> Option<Id> {
+        let xt = transpose(eg, n.args[0], &to_last(r))?;
+        let mut conv = with_layout(eg, n, Some("NHWC"));
+        conv.args[0] = xt;
+        let y = super::add_key(eg, conv)?;
+        transpose(eg, y, &to_first(r))
+    };
+    relayout(eg).into_iter().collect()
+}
+
+fn conv_to_nchw(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
+    if !is_nhwc(eg, n) || static_shape(eg, class).is_none() {
+        return vec![];
+    }
+    let Some(r) = static_shape(eg, n.args[0]).map(|s| s.len()) else {
+        return vec![];
+    };
+    let relayout = |eg: &mut FGraph| -> Option<Id> {
+        let xt = transpose(eg, n.args[0], &to_first(r))?;
+        let mut conv = with_layout(eg, n, None);
+        conv.args[0] = xt;
+        let y = super::add_key(eg, conv)?;
+        transpose(eg, y, &to_last(r))
+    };
+    relayout(eg).into_iter().collect()
+}
+
+/// Ops `transpose-hoist` moves a transpose through: elementwise, no axis attribute.
+fn hoistable(name: &str) -> bool {
+    FUSIBLE.contains(&name) || name == "flow.prelu"
+}
+
+/// The permutations of the rank-`r` transposes in the classes of `args`, in order, once each.
+fn candidate_perms(eg: &FGraph, args: &[Id], r: usize) -> Vec<Vec<i64>> {
+    let mut perms: Vec<Vec<i64>> = Vec::new();
+    for &a in args {
+        for t in ops_in(eg, a, "flow.transpose") {
+            if let Some(p) = eg.analysis.attr_ints(t.key, "perm")
+                && p.len() == r
+                && !perms.contains(&p)
+            {
+                perms.push(p);
+            }
+        }
+    }
+    perms
+}
+
+/// Operand `a` of an op whose result is `transpose(inner, p)`, as the operand of `inner`:
+/// the inner operand of a transpose by `p` in its class, a single element as is, otherwise `a`
+/// (viewed at rank `r` with leading 1s) transposed by `p`'s inverse. `None`: not expressible.
+fn inner_operand(eg: &mut FGraph, a: Id, p: &[i64], r: usize) -> Option<Id> {
+    for t in ops_in(eg, a, "flow.transpose") {
+        if eg.analysis.attr_ints(t.key, "perm").as_deref() == Some(p) {
+            return Some(t.args[0]);
+        }
+    }
+    let s = static_shape(eg, a)?;
+    if s.len() > r {
+        return None;
+    }
+    if s.iter().all(|&d| d == 1) {
+        return Some(a);
+    }
+    let full = if s.len() < r {
+        let mut f = vec![1; r - s.len()];
+        f.extend(&s);
+        let sid = i64_const(eg, &f);
+        add_op(eg, "flow.reshape", &[], &[a, sid])?
+    } else {
+        a
+    };
+    transpose(eg, full, &inverse(p))
+}
+
+fn transpose_hoist(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
+    if !eg.analysis.op_name(n.key).is_some_and(hoistable) {
+        return vec![];
+    }
+    let Some(r) = static_shape(eg, class).map(|s| s.len()) else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for p in candidate_perms(eg, &n.args, r) {
+        let args: Option<Vec<Id>> = n
+            .args
+            .iter()
+            .map(|&a| inner_operand(eg, a, &p, r))
+            .collect();
+        let Some(args) = args else { continue };
+        let Some(inner) = super::add_key(eg, FNode::new(n.key, args)) else {
+            continue;
+        };
+        out.extend(transpose(eg, inner, &p));
+    }
+    out
+}
+
+/// A tensor type's shape permuted: `out[i] = shape[perm[i]]`.
+fn permuted_type(eg: &mut FGraph, ty: Type, perm: &[i64]) -> Option<Type> {
+    let (s, e) = shape_of(&eg.analysis.ctx, ty)?;
+    if s.len() != perm.len() {
+        return None;
+    }
+    let ps = perm.iter().map(|&i| s[i as usize]).collect();
+    Some(eg.analysis.ctx.tensor_type(ps, e))
+}
+
+fn transpose_hoist_fused(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
+    let KeyData::Fused(body) = eg.analysis.key(n.key).clone() else {
+        return vec![];
+    };
+    // Headless: elementwise ops only, each of the kernel's result type.
+    let elementwise = body.ops.iter().all(|(k, _, t)| {
+        *t == body.ty && eg.analysis.op_name(*k).is_some_and(|name| hoistable(name))
+    });
+    let Some(r) = static_shape(eg, class).map(|s| s.len()) else {
+        return vec![];
+    };
+    if !elementwise {
+        return vec![];
+    }
+    let mut out = Vec::new();
+    for p in candidate_perms(eg, &n.args, r) {
+        let Some(ty) = permuted_type(eg, body.ty, &inverse(&p)) else {
+            continue;
+        };
+        let args: Option<Vec<Id>> = n
+            .args
+            .iter()
+            .map(|&a| inner_operand(eg, a, &p, r))
+            .collect();
+        let Some(args) = args else { continue };
+        let ops = body
+            .ops
+            .iter()
+            .map(|(k, srcs, _)| (*k, srcs.clone(), ty))
+            .collect();
+        let key = eg.analysis.intern(KeyData::Fused(FusedBody { ops, ty }));
+        let inner = add_node(eg, FNode::new(key, args));
+        out.extend(transpose(eg, inner, &p));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_equal, assert_not_equal};
+
+    #[test]
+    fn conv_to_nhwc() {
+        assert_equal(
+            "conv-to-nhwc",
+            "(%x: tensor<1x3x8x8xf32>) -> (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) {
+               %w = \"flow.constant\"() {value = dense<0.5> : tensor<4x3x3x3xf32>} : () -> tensor<4x3x3x3xf32>
+               %0 = \"flow.conv\"(%x, %w) : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+               %t = \"flow.transpose\"(%x) {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x3x8x8xf32>) -> tensor<1x8x8x3xf32>
+               %c = \"flow.conv\"(%t, %w) {layout = \"NHWC\"} : (tensor<1x8x8x3xf32>, tensor<4x3x3x3xf32>) -> tensor<1x6x6x4xf32>
+               %1 = \"flow.transpose\"(%c) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x6x6x4xf32>) -> tensor<1x4x6x6xf32>
+               return %0, %1 : tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>",
+        );
+        // 1-D: [N, C, W] <-> [N, W, C].
+        assert_equal(
+            "conv-to-nhwc",
+            "(%x: tensor<2x3x9xf32>) -> (tensor<2x4x7xf32>, tensor<2x4x7xf32>) {
+               %w = \"flow.constant\"() {value = dense<0.5> : tensor<4x3x3xf32>} : () -> tensor<4x3x3xf32>
+               %0 = \"flow.conv\"(%x, %w) : (tensor<2x3x9xf32>, tensor<4x3x3xf32>) -> tensor<2x4x7xf32>
+               %t = \"flow.transpose\"(%x) {perm = array<i64: 0, 2, 1>} : (tensor<2x3x9xf32>) -> tensor<2x9x3xf32>
+               %c = \"flow.conv\"(%t, %w) {layout = \"NHWC\"} : (tensor<2x9x3xf32>, tensor<4x3x3xf32>) -> tensor<2x7x4xf32>
+               %1 = \"flow.transpose\"(%c) {perm = array<i64: 0, 2, 1>} : (tensor<2x7x4xf32>) -> tensor<2x4x7xf32>
+               return %0, %1 : tensor<2x4x7xf32>, tensor<2x4x7xf32>",
+        );
+        // Depthwise (group > 1): no NHWC kernel, the rule does not fire.
+        assert_not_equal(
+            "conv-to-nhwc",
+            "(%x: tensor<1x4x8x8xf32>) -> (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) {
+               %w = \"flow.constant\"() {value = dense<0.5> : tensor<4x1x3x3xf32>} : () -> tensor<4x1x3x3xf32>
+               %0 = \"flow.conv\"(%x, %w) {group = 4 : i64} : (tensor<1x4x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x6x6xf32>
+               %t = \"flow.transpose\"(%x) {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x4x8x8xf32>) -> tensor<1x8x8x4xf32>
+               %c = \"flow.conv\"(%t, %w) {group = 4 : i64, layout = \"NHWC\"} : (tensor<1x8x8x4xf32>, tensor<4x1x3x3xf32>) -> tensor<1x6x6x4xf32>
+               %1 = \"flow.transpose\"(%c) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x6x6x4xf32>) -> tensor<1x4x6x6xf32>
+               return %0, %1 : tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>",
+        );
+        // Runtime weights: not fired (the NHWC kernel packs constant weights at compile time).
+        assert_not_equal(
+            "conv-to-nhwc",
+            "(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) {
+               %0 = \"flow.conv\"(%x, %w) : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+               %t = \"flow.transpose\"(%x) {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x3x8x8xf32>) -> tensor<1x8x8x3xf32>
+               %c = \"flow.conv\"(%t, %w) {layout = \"NHWC\"} : (tensor<1x8x8x3xf32>, tensor<4x3x3x3xf32>) -> tensor<1x6x6x4xf32>
+               %1 = \"flow.transpose\"(%c) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x6x6x4xf32>) -> tensor<1x4x6x6xf32>
+               return %0, %1 : tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>",
+        );
+    }
+
+    #[test]
+    fn conv_to_nchw() {
+        assert_equal(
+            "conv-to-nchw",
+            "(%x: tensor<1x8x8x3xf32>, %w: tensor<4x3x3x3xf32>) -> (tensor<1x6x6x4xf32>, tensor<1x6x6x4xf32>) {
+               %0 = \"flow.conv\"(%x, %w) {layout = \"NHWC\", pads = array<i64: 0, 0, 0, 0>} : (tensor<1x8x8x3xf32>, tensor<4x3x3x3xf32>) -> tensor<1x6x6x4xf32>
+               %t = \"flow.transpose\"(%x) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x8x8x3xf32>) -> tensor<1x3x8x8xf32>
+               %c = \"flow.conv\"(%t, %w) {pads = array<i64: 0, 0, 0, 0>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+               %1 = \"flow.transpose\"(%c) {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x4x6x6xf32>) -> tensor<1x6x6x4xf32>
+               return %0, %1 : tensor<1x6x6x4xf32>, tensor<1x6x6x4xf32>",
+        );
+    }
+
+    #[test]
+    fn transpose_hoist() {
+        // Unary: relu(transpose(a)) = transpose(relu(a)).
+        assert_equal(
+            "transpose-hoist",
+            "(%a: tensor<1x4x5x3xf32>) -> (tensor<1x3x4x5xf32>, tensor<1x3x4x5xf32>) {
+               %t = \"flow.transpose\"(%a) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x4x5x3xf32>) -> tensor<1x3x4x5xf32>
+               %0 = \"flow.relu\"(%t) : (tensor<1x3x4x5xf32>) -> tensor<1x3x4x5xf32>
+               %r = \"flow.relu\"(%a) : (tensor<1x4x5x3xf32>) -> tensor<1x4x5x3xf32>
+               %1 = \"flow.transpose\"(%r) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x4x5x3xf32>) -> tensor<1x3x4x5xf32>
+               return %0, %1 : tensor<1x3x4x5xf32>, tensor<1x3x4x5xf32>",
+        );
+        // Per-channel operand [3, 1, 1] (NCHW): viewed as [1, 3, 1, 1], permuted to
+        // [1, 1, 1, 3] for the NHWC product.
+        assert_equal(
+            "transpose-hoist",
+            "(%a: tensor<1x4x5x3xf32>, %s: tensor<3x1x1xf32>) -> (tensor<1x3x4x5xf32>, tensor<1x3x4x5xf32>) {
+               %t = \"flow.transpose\"(%a) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x4x5x3xf32>) -> tensor<1x3x4x5xf32>
+               %0 = \"flow.mul\"(%t, %s) : (tensor<1x3x4x5xf32>, tensor<3x1x1xf32>) -> tensor<1x3x4x5xf32>
+               %sh = \"flow.constant\"() {value = dense<[1, 3, 1, 1]> : tensor<4xi64>} : () -> tensor<4xi64>
+               %s4 = \"flow.reshape\"(%s, %sh) : (tensor<3x1x1xf32>, tensor<4xi64>) -> tensor<1x3x1x1xf32>
+               %sp = \"flow.transpose\"(%s4) {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x3x1x1xf32>) -> tensor<1x1x1x3xf32>
+               %m = \"flow.mul\"(%a, %sp) : (tensor<1x4x5x3xf32>, tensor<1x1x1x3xf32>) -> tensor<1x4x5x3xf32>
+               %1 = \"flow.transpose\"(%m) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x4x5x3xf32>) -> tensor<1x3x4x5xf32>
+               return %0, %1 : tensor<1x3x4x5xf32>, tensor<1x3x4x5xf32>",
+        );
+        // Two operands transposed alike.
+        assert_equal(
+            "transpose-hoist",
+            "(%a: tensor<2x3x4xf32>, %b: tensor<2x3x4xf32>) -> (tensor<4x2x3xf32>, tensor<4x2x3xf32>) {
+               %ta = \"flow.transpose\"(%a) {perm = array<i64: 2, 0, 1>} : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
+               %tb = \"flow.transpose\"(%b) {perm = array<i64: 2, 0, 1>} : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
+               %0 = \"flow.add\"(%ta, %tb) : (tensor<4x2x3xf32>, tensor<4x2x3xf32>) -> tensor<4x2x3xf32>
+               %c = \"flow.add\"(%a, %b) : (tensor<2x3x4xf32>, tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+               %1 = \"flow.transpose\"(%c) {perm = array<i64: 2, 0, 1>} : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
+               return %0, %1 : tensor<4x2x3xf32>, tensor<4x2x3xf32>",
+        );
+        // Scalar operands (Clip's bounds) are kept as they are.
+        assert_equal(
+            "transpose-hoist",
+            "(%a: tensor<2x3x4xf32>, %lo: tensor<f32>, %hi: tensor<f32>) -> (tensor<4x2x3xf32>, tensor<4x2x3xf32>) {
+               %ta = \"flow.transpose\"(%a) {perm = array<i64: 2, 0, 1>} : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
+               %0 = \"flow.clip\"(%ta, %lo, %hi) : (tensor<4x2x3xf32>, tensor<f32>, tensor<f32>) -> tensor<4x2x3xf32>
+               %c = \"flow.clip\"(%a, %lo, %hi) : (tensor<2x3x4xf32>, tensor<f32>, tensor<f32>) -> tensor<2x3x4xf32>
+               %1 = \"flow.transpose\"(%c) {perm = array<i64: 2, 0, 1>} : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
+               return %0, %1 : tensor<4x2x3xf32>, tensor<4x2x3xf32>",
+        );
+        // Not an elementwise op: a reduction over axis 1 means another axis after the move.
+        assert_not_equal(
+            "transpose-hoist",
+            "(%a: tensor<1x4x5x3xf32>) -> (tensor<1x3x4x5xf32>, tensor<1x3x4x5xf32>) {
+               %t = \"flow.transpose\"(%a) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x4x5x3xf32>) -> tensor<1x3x4x5xf32>
+               %0 = \"flow.softmax\"(%t) {axis = 1 : i64} : (tensor<1x3x4x5xf32>) -> tensor<1x3x4x5xf32>
+               %r = \"flow.softmax\"(%a) {axis = 1 : i64} : (tensor<1x4x5x3xf32>) -> tensor<1x4x5x3xf32>
+               %1 = \"flow.transpose\"(%r) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x4x5x3xf32>) -> tensor<1x3x4x5xf32>
+               return %0, %1 : tensor<1x3x4x5xf32>, tensor<1x3x4x5xf32>",
+        );
+    }
+
+    #[test]
+    fn transpose_hoist_fused() {
+        // ew-fuse makes the headless kernel [add, relu] over (transpose(a), b); hoisting puts
+        // transpose(fused'(a, transpose(b))) in its class, the kernel computing in a's layout.
+        let text = "(%a: tensor<1x4x5x3xf32>, %b: tensor<1x3x4x5xf32>) -> (tensor<1x3x4x5xf32>, tensor<1x3x4x5xf32>) {
+               %t = \"flow.transpose\"(%a) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x4x5x3xf32>) -> tensor<1x3x4x5xf32>
+               %s = \"flow.add\"(%t, %b) : (tensor<1x3x4x5xf32>, tensor<1x3x4x5xf32>) -> tensor<1x3x4x5xf32>
+               %r = \"flow.relu\"(%s) : (tensor<1x3x4x5xf32>) -> tensor<1x3x4x5xf32>
+               return %r, %b : tensor<1x3x4x5xf32>, tensor<1x3x4x5xf32>";
+        let ops = |rules: &[&str]| crate::rules::testing::class_ops(text, rules);
+        assert_eq!(ops(&["ew-fuse"]), ["flow.relu", "fused[add, relu]"]);
+        let hoisted = ops(&["ew-fuse", "transpose-hoist-fused"]);
+        assert_eq!(
+            hoisted,
+            [
+                "flow.relu",
+                "flow.transpose(fused[add, relu] 1x4x5x3)",
+                "fused[add, relu]"
+            ]
+        );
+    }
+}

@@ -1,0 +1,112 @@
+// RUN: flowc-opt %s --split-input-file --flow-saturate | FileCheck %s
+// RUN: flowc-opt %s --split-input-file --flow-saturate='explain=true' 2>&1 >/dev/null | FileCheck %s --check-prefix=EXPLAIN
+// RUN: flowc-opt %s --split-input-file --flow-saturate='rules=redundancy,algebra,constant,fusion' | FileCheck %s --check-prefix=OFF
+
+// The layout rules (default on, cpu target). A model converted from TensorFlow: a Transpose
+// NHWC -> NCHW before every Conv and back after it, ReLU and a per-channel scale in NHWC.
+// conv-to-nhwc and transpose-compose turn every pair into nothing: three NHWC convs, each
+// heading its ReLU (the scale folded into the second conv's weights, conv-mul-fold reading the
+// NHWC channel axis); the function still takes and returns NHWC.
+// CHECK-LABEL: func.func @tf_chain
+// CHECK-SAME: (%arg0: tensor<1x12x12x8xf32>) -> tensor<1x6x6x16xf32>
+// CHECK-NOT: flow.transpose
+// CHECK: %[[A:.*]] = "flow.fused"(%arg0,
+// CHECK: "flow.conv"({{.*}}layout = "NHWC", pads = array<i64: 1, 1, 1, 1>}> : (tensor<1x12x12x8xf32>, tensor<16x8x3x3xf32>, tensor<16xf32>) -> tensor<1x12x12x16xf32>
+// CHECK-NEXT: "flow.relu"
+// CHECK: %[[B:.*]] = "flow.fused"(%[[A]],
+// CHECK: "flow.conv"({{.*}}layout = "NHWC", pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>}>
+// CHECK-NEXT: "flow.relu"
+// CHECK: %[[C:.*]] = "flow.fused"(%[[B]],
+// CHECK: "flow.conv"({{.*}}layout = "NHWC"}> : (tensor<1x6x6x16xf32>, tensor<16x16x1x1xf32>) -> tensor<1x6x6x16xf32>
+// CHECK-NEXT: "flow.relu"
+// CHECK-NOT: flow.transpose
+// CHECK-NOT: flow.mul
+// CHECK: return %[[C]] : tensor<1x6x6x16xf32>
+// The convs that vanished into NHWC ones say so; the ReLU after the first conv names the
+// transposes' cancellation.
+// EXPLAIN-DAG: loc("conv3"): remark: flow-saturate: 'flow.conv' is now computed in NHWC: {{.*}}: conv-to-nhwc
+// EXPLAIN-DAG: loc("conv1"): remark: flow-saturate: 'flow.conv' is now computed in NHWC: {{.*}}: conv-to-nhwc
+// Without the layout set: six transposes, three NCHW convs.
+// OFF-LABEL: func.func @tf_chain
+// OFF-COUNT-6: "flow.transpose"
+// OFF-NOT: layout = "NHWC"
+// OFF: return
+func.func @tf_chain(%x: tensor<1x12x12x8xf32>) -> tensor<1x6x6x16xf32> {
+  %w1 = "flow.constant"() {value = dense<0.5> : tensor<16x8x3x3xf32>} : () -> tensor<16x8x3x3xf32>
+  %b1 = "flow.constant"() {value = dense<0.1> : tensor<16xf32>} : () -> tensor<16xf32>
+  %w2 = "flow.constant"() {value = dense<0.25> : tensor<16x16x3x3xf32>} : () -> tensor<16x16x3x3xf32>
+  %b2 = "flow.constant"() {value = dense<0.2> : tensor<16xf32>} : () -> tensor<16xf32>
+  %w3 = "flow.constant"() {value = dense<0.125> : tensor<16x16x1x1xf32>} : () -> tensor<16x16x1x1xf32>
+  %s = "flow.constant"() {value = dense<[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]> : tensor<16xf32>} : () -> tensor<16xf32>
+  %t0 = "flow.transpose"(%x) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x12x12x8xf32>) -> tensor<1x8x12x12xf32>
+  %c1 = "flow.conv"(%t0, %w1, %b1) {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x12x12xf32>, tensor<16x8x3x3xf32>, tensor<16xf32>) -> tensor<1x16x12x12xf32> loc("conv1")
+  %t1 = "flow.transpose"(%c1) {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x16x12x12xf32>) -> tensor<1x12x12x16xf32>
+  %r1 = "flow.relu"(%t1) : (tensor<1x12x12x16xf32>) -> tensor<1x12x12x16xf32>
+  %t2 = "flow.transpose"(%r1) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x12x12x16xf32>) -> tensor<1x16x12x12xf32>
+  %c2 = "flow.conv"(%t2, %w2, %b2) {pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x16x12x12xf32>, tensor<16x16x3x3xf32>, tensor<16xf32>) -> tensor<1x16x6x6xf32>
+  %t3 = "flow.transpose"(%c2) {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x16x6x6xf32>) -> tensor<1x6x6x16xf32>
+  %m = "flow.mul"(%t3, %s) : (tensor<1x6x6x16xf32>, tensor<16xf32>) -> tensor<1x6x6x16xf32>
+  %r2 = "flow.relu"(%m) : (tensor<1x6x6x16xf32>) -> tensor<1x6x6x16xf32>
+  %t4 = "flow.transpose"(%r2) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x6x6x16xf32>) -> tensor<1x16x6x6xf32>
+  %c3 = "flow.conv"(%t4, %w3) : (tensor<1x16x6x6xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x6x6xf32> loc("conv3")
+  %t5 = "flow.transpose"(%c3) {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x16x6x6xf32>) -> tensor<1x6x6x16xf32>
+  %r3 = "flow.relu"(%t5) : (tensor<1x6x6x16xf32>) -> tensor<1x6x6x16xf32>
+  return %r3 : tensor<1x6x6x16xf32>
+}
+
+// -----
+
+// Convs in NCHW between a Transpose at the input and one at the output, with a ReLU and a
+// per-channel [C, 1, 1] Add (not foldable: after the ReLU) between them: transpose-hoist moves
+// the transposes through the ReLU and the Add (whose operand is permuted to [1, 1, 1, C] and
+// folded), so they meet the convs' and cancel: both convs run NHWC and no transpose is left.
+// CHECK-LABEL: func.func @mixed
+// CHECK-NOT: flow.transpose
+// CHECK: %[[C1:.*]] = "flow.conv"(%arg0, %{{.*}}) <{layout = "NHWC", pads = array<i64: 1, 1, 1, 1>}> : (tensor<1x12x12x8xf32>, tensor<16x8x3x3xf32>) -> tensor<1x12x12x16xf32>
+// CHECK: %[[F:.*]] = "flow.fused"(%[[C1]], %{{.*}}) ({
+// CHECK-NEXT: ^bb0(%{{.*}}: tensor<1x12x12x16xf32>{{.*}}, %{{.*}}: tensor<1x1x1x16xf32>
+// CHECK-NEXT: "flow.relu"
+// CHECK-NEXT: "flow.add"
+// CHECK: %[[C2:.*]] = "flow.conv"(%[[F]], %{{.*}}) <{layout = "NHWC", pads = array<i64: 1, 1, 1, 1>}>
+// CHECK-NOT: flow.transpose
+// CHECK: return %[[C2]] : tensor<1x12x12x16xf32>
+// EXPLAIN-DAG: loc("conv2"): remark: flow-saturate: 'flow.conv' is now computed in NHWC: {{.*}}: conv-to-nhwc
+// OFF-LABEL: func.func @mixed
+// OFF-COUNT-2: "flow.transpose"
+// OFF-NOT: layout = "NHWC"
+func.func @mixed(%x: tensor<1x12x12x8xf32>) -> tensor<1x12x12x16xf32> {
+  %w1 = "flow.constant"() {value = dense<0.5> : tensor<16x8x3x3xf32>} : () -> tensor<16x8x3x3xf32>
+  %w2 = "flow.constant"() {value = dense<0.25> : tensor<16x16x3x3xf32>} : () -> tensor<16x16x3x3xf32>
+  %s = "flow.constant"() {value = dense<[[[1.0]], [[2.0]], [[3.0]], [[4.0]], [[5.0]], [[6.0]], [[7.0]], [[8.0]], [[1.0]], [[2.0]], [[3.0]], [[4.0]], [[5.0]], [[6.0]], [[7.0]], [[8.0]]]> : tensor<16x1x1xf32>} : () -> tensor<16x1x1xf32>
+  %t0 = "flow.transpose"(%x) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x12x12x8xf32>) -> tensor<1x8x12x12xf32> loc("t0")
+  %c1 = "flow.conv"(%t0, %w1) {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x12x12xf32>, tensor<16x8x3x3xf32>) -> tensor<1x16x12x12xf32> loc("conv1")
+  %r1 = "flow.relu"(%c1) : (tensor<1x16x12x12xf32>) -> tensor<1x16x12x12xf32> loc("relu1")
+  %m = "flow.add"(%r1, %s) : (tensor<1x16x12x12xf32>, tensor<16x1x1xf32>) -> tensor<1x16x12x12xf32> loc("add")
+  %c2 = "flow.conv"(%m, %w2) {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x16x12x12xf32>, tensor<16x16x3x3xf32>) -> tensor<1x16x12x12xf32> loc("conv2")
+  %t1 = "flow.transpose"(%c2) {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x16x12x12xf32>) -> tensor<1x12x12x16xf32> loc("t1")
+  return %t1 : tensor<1x12x12x16xf32>
+}
+
+// -----
+
+// A plain ONNX CNN (NCHW throughout): on the cpu target an NHWC conv packs no faster than an
+// NCHW one at stride 1 (and not enough faster at stride 2) to pay for the transposes it would
+// need at the function's borders, so nothing changes but the usual fusion.
+// CHECK-LABEL: func.func @nchw_chain
+// CHECK-NOT: flow.transpose
+// CHECK-NOT: layout
+// CHECK: return
+// EXPLAIN-NOT: computed in NHWC
+func.func @nchw_chain(%x: tensor<1x16x12x12xf32>) -> tensor<1x32x6x6xf32> {
+  %w1 = "flow.constant"() {value = dense<0.5> : tensor<32x16x3x3xf32>} : () -> tensor<32x16x3x3xf32>
+  %b1 = "flow.constant"() {value = dense<0.1> : tensor<32xf32>} : () -> tensor<32xf32>
+  %w2 = "flow.constant"() {value = dense<0.25> : tensor<32x32x3x3xf32>} : () -> tensor<32x32x3x3xf32>
+  %w3 = "flow.constant"() {value = dense<0.125> : tensor<32x32x1x1xf32>} : () -> tensor<32x32x1x1xf32>
+  %c1 = "flow.conv"(%x, %w1, %b1) {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x16x12x12xf32>, tensor<32x16x3x3xf32>, tensor<32xf32>) -> tensor<1x32x12x12xf32> loc("conv1")
+  %r1 = "flow.relu"(%c1) : (tensor<1x32x12x12xf32>) -> tensor<1x32x12x12xf32> loc("relu1")
+  %c2 = "flow.conv"(%r1, %w2) {pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x32x12x12xf32>, tensor<32x32x3x3xf32>) -> tensor<1x32x6x6xf32> loc("conv2")
+  %r2 = "flow.relu"(%c2) : (tensor<1x32x6x6xf32>) -> tensor<1x32x6x6xf32> loc("relu2")
+  %c3 = "flow.conv"(%r2, %w3) : (tensor<1x32x6x6xf32>, tensor<32x32x1x1xf32>) -> tensor<1x32x6x6xf32> loc("conv3")
+  %r3 = "flow.relu"(%c3) : (tensor<1x32x6x6xf32>) -> tensor<1x32x6x6xf32> loc("relu3")
+  return %r3 : tensor<1x32x6x6xf32>
+}
