@@ -14,10 +14,13 @@
 //! result only (its intermediates never reach memory) and the work of its ops, a conv / gemm /
 //! matmul head's included; a conv's im2col packing is work too, and depends on its layout
 //! ([`CostModel::conv_packing`]). A node whose type could not be inferred
-//! costs infinity and is never chosen. Dynamic dims count as [`DYN_DIM`] elements.
+//! costs infinity and is never chosen. Dynamic dims count as [`DYN_DIM`] elements. A slice that
+//! is a contiguous run of its operand is a view too (a `buffer.view` at an offset), and one of
+//! `k` such slices cutting its operand into equal parts carries `1 / k` of the operand's cost
+//! ([`crate::rules::merge::operand_share`]), so that a merged projection is paid once.
 
 use crate::lang::{FGraph, FNode, Key, KeyData, Src, shape_of};
-use egg::{CostFunction, Id, Language};
+use egg::{CostFunction, Id};
 use flowc_ir::{Context, Type};
 
 /// `?` dims are costed as this many elements.
@@ -118,7 +121,8 @@ impl CostModel<'_> {
                 let Some(ty) = eg.lookup(node.clone()).and_then(|c| eg[c].data.ty) else {
                     return f64::INFINITY;
                 };
-                if is_view(name) {
+                // A contiguous slice is a view at an offset (convert-flow-to-loop).
+                if is_view(name) || crate::rules::merge::slice_is_view(eg, node) {
                     return self.target.view;
                 }
                 let (out_n, out_b) = size(ctx, ty);
@@ -233,6 +237,13 @@ impl CostFunction<FNode> for CostModel<'_> {
         C: FnMut(Id) -> f64,
     {
         let own = self.node_cost(enode);
-        enode.fold(own, |s, c| s + costs(c))
+        // A view slice that is one of `k` parts of its operand carries `1 / k` of it (a merged
+        // projection is paid once, not per head: rules/merge.rs).
+        let share = crate::rules::merge::operand_share(self.eg, enode);
+        let mut total = own;
+        for (i, &c) in enode.args.iter().enumerate() {
+            total += if i == 0 { costs(c) * share } else { costs(c) };
+        }
+        total
     }
 }

@@ -5,7 +5,7 @@
 //! | [`redundancy`] | identities that remove work: Identity / Dropout / no-op Cast / Pad / Slice / Reshape, transpose and reshape chains composed or cancelled, `x+0`, `x-0`, `x*1`, `x/1`, double negation (equal subgraphs merge by hash-consing) | on |
 //! | [`algebra`] | rewrites exact in IEEE floating point: negations through products, `a+(-b)` -> `a-b`, idempotent activations | on |
 //! | [`constant`] | constant work: ops of constants evaluated with the interpreter, Conv + BatchNormalization folded, per-channel Mul / Add folded into a Conv's weights and bias | on |
-//! | [`fusion`] | MatMul + Add -> Gemm, chains of same-shape elementwise ops -> one `flow.fused` kernel; softmax, log-softmax and layer norm spelled out in primitives -> the single op ([`reduction`]) | on |
+//! | [`fusion`] | MatMul + Add -> Gemm, chains of same-shape elementwise ops -> one `flow.fused` kernel; softmax, log-softmax and layer norm spelled out in primitives -> the single op ([`reduction`]); parallel projections of one input (Q and V) -> one wider GEMM ([`merge`]) | on |
 //! | [`layout`] | NCHW / NHWC per conv (`conv-to-nhwc`) with transposes at the borders; transposes moved through elementwise ops and headless fused kernels so that pairs cancel between convs | on |
 //! | [`fast_math`] | reassociation that changes rounding (constant factors combined, division by a constant as a multiplication) | off |
 //!
@@ -21,6 +21,7 @@ pub mod constant;
 pub mod fast_math;
 pub mod fusion;
 pub mod layout;
+pub mod merge;
 pub mod reduction;
 pub mod redundancy;
 
@@ -96,6 +97,7 @@ pub fn all_rules() -> Vec<Rule> {
     v.extend(fusion::rules());
     v.extend(layout::rules());
     v.extend(reduction::rules());
+    v.extend(merge::rules());
     v.extend(fast_math::rules());
     v
 }

@@ -1,0 +1,390 @@
+//! `fusion` (merging): parallel projections of one input become one wider GEMM.
+//!
+//! | rule | rewrite |
+//! | --- | --- |
+//! | `qkv-merge` | `k >= 2` heads `transpose(reshape(x @ W_j + b_j, [B, S, H, D]), p)` over one `x` (`[B, S, K]`) with one permutation `p`, constant `W_j` (`[K, N]`) and `b_j` (`[N]`), `N = H * D` -> with `T = transpose(reshape(gemm(x, [W_1 .. W_k], [b_1 .. b_k]), [B, S, k, H, D]), [2, p'])` (`p` on the dims after the new one), head `j` is `reshape(slice(T, j, axis 0))` |
+//!
+//! BERT's Q and V (`p = [0, 2, 1, 3]`): two GEMM kernels and two transpose (copy) kernels
+//! become one GEMM and one transpose, and each head is a contiguous run of `T` (a
+//! `buffer.view` at a byte offset, [`slice_is_view`], no kernel). K, transposed the other way
+//! (`[0, 2, 3, 1]`) for `Q K^T`, is not in the group: in a three-way merge it would need a
+//! transpose of its own after the slice, which makes its separate form cheaper for extraction,
+//! and a merged GEMM would then be computed next to K's own. Each result element is the same
+//! dot product plus bias as before; only the GEMM kernel's blocking of the wider matrix may
+//! order the additions of `K` differently (the usual last-bit differences between tilings).
+//!
+//! Extraction counts a shared subterm once per use, which would charge the merged GEMM to each
+//! head: the cost model ([`operand_share`]) charges a view slice `1 / k` of its operand when
+//! `k` view slices in the e-graph cut that operand into `k` equal parts along its outermost
+//! axis. The heads of a group are alike, so extraction picks the merged form for all of them
+//! or for none.
+
+use super::{RuleSet::Fusion, add_op, f32_const, i64_const, konst, konst_f32s, konst_i64s, ops_in};
+use crate::lang::{FGraph, FNode, shape_of};
+use crate::rules::Rule;
+use egg::Id;
+use flowc_ir::{Attribute, FloatKind, TypeData};
+
+pub fn rules() -> Vec<Rule> {
+    vec![Rule {
+        name: "qkv-merge",
+        set: Fusion,
+        root: "flow.transpose",
+        apply: qkv_merge,
+    }]
+}
+
+/// One projection of the group.
+#[derive(Clone, Debug)]
+struct Head {
+    w: Attribute,
+    b: Attribute,
+    w_id: Id,
+    b_id: Id,
+    /// The class of the head's transpose.
+    t: Id,
+}
+
+/// Static shape of an f32 class.
+fn f32_shape(eg: &FGraph, id: Id) -> Option<Vec<i64>> {
+    let (s, e) = shape_of(&eg.analysis.ctx, eg[id].data.ty?)?;
+    let f32 = matches!(
+        eg.analysis.ctx.type_data(e),
+        TypeData::Float(FloatKind::F32)
+    );
+    (f32 && s.iter().all(|&d| d > 0)).then_some(s)
+}
+
+/// The classes whose nodes use class `id` as an operand, in a fixed order.
+fn parent_classes(eg: &FGraph, id: Id) -> Vec<Id> {
+    let mut v: Vec<Id> = eg[id].parents().map(|p| eg.find(p)).collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The heads over `x` whose reshape is to `[B, S, H, D]` (`hd = [H, D]`) and whose transpose is
+/// by `perm`, sorted by weights.
+fn heads(eg: &FGraph, x: Id, hd: [i64; 2], perm: &[i64]) -> Vec<Head> {
+    let Some(xs) = f32_shape(eg, x) else {
+        return vec![];
+    };
+    let [bb, ss, kk] = xs[..] else {
+        return vec![];
+    };
+    let n = hd[0] * hd[1];
+    let mut out: Vec<Head> = Vec::new();
+    for m in parent_classes(eg, x) {
+        if eg[m].data.uses != 1 {
+            continue;
+        }
+        for mm in ops_in(eg, m, "flow.matmul") {
+            let w_id = mm.args[1];
+            if eg.find(mm.args[0]) != x || f32_shape(eg, w_id) != Some(vec![kk, n]) {
+                continue;
+            }
+            let Some(w) = konst(eg, w_id) else { continue };
+            for a in parent_classes(eg, m) {
+                if eg[a].data.uses != 1 {
+                    continue;
+                }
+                for add in ops_in(eg, a, "flow.add") {
+                    let b_id = if eg.find(add.args[0]) == m {
+                        add.args[1]
+                    } else {
+                        add.args[0]
+                    };
+                    if eg.find(b_id) == m || f32_shape(eg, b_id) != Some(vec![n]) {
+                        continue;
+                    }
+                    let Some(b) = konst(eg, b_id) else { continue };
+                    for r in parent_classes(eg, a) {
+                        if eg[r].data.uses != 1
+                            || f32_shape(eg, r) != Some(vec![bb, ss, hd[0], hd[1]])
+                            || ops_in(eg, r, "flow.reshape").is_empty()
+                        {
+                            continue;
+                        }
+                        for t in parent_classes(eg, r) {
+                            for tr in ops_in(eg, t, "flow.transpose") {
+                                let p = eg.analysis.attr_ints(tr.key, "perm");
+                                if eg.find(tr.args[0]) != r || p.as_deref() != Some(perm) {
+                                    continue;
+                                }
+                                out.push(Head {
+                                    w,
+                                    b,
+                                    w_id,
+                                    b_id,
+                                    t,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // By the weights' attributes (interned in input order: Q, K, V as the model lists them).
+    out.sort_by_key(|h| (h.w, h.b, h.t));
+    out.dedup_by(|p, q| p.t == q.t);
+    out
+}
+
+/// `x` and `[H, D]` when transpose node `n` is `transpose(reshape(x @ W + b, [B, S, H, D]))`.
+fn head_input(eg: &FGraph, n: &FNode) -> Option<(Id, [i64; 2])> {
+    let r = n.args[0];
+    let rs = f32_shape(eg, r)?;
+    let [_, _, h, d] = rs[..] else { return None };
+    for rn in ops_in(eg, r, "flow.reshape") {
+        for add in ops_in(eg, rn.args[0], "flow.add") {
+            for arg in add.args {
+                if let Some(mm) = ops_in(eg, arg, "flow.matmul").first() {
+                    return Some((eg.find(mm.args[0]), [h, d]));
+                }
+            }
+        }
+    }
+    None
+}
+
+fn qkv_merge(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
+    let Some((x, hd)) = head_input(eg, n) else {
+        return vec![];
+    };
+    let Some(perm) = eg.analysis.attr_ints(n.key, "perm") else {
+        return vec![];
+    };
+    let mut sorted = perm.clone();
+    sorted.sort_unstable();
+    if sorted != [0, 1, 2, 3] {
+        return vec![];
+    }
+    let group = heads(eg, x, hd, &perm);
+    let Some(j) = group.iter().position(|h| h.t == eg.find(class)) else {
+        return vec![];
+    };
+    let k = group.len() as i64;
+    if k < 2 {
+        return vec![];
+    }
+    let Some(xs) = f32_shape(eg, x) else {
+        return vec![];
+    };
+    let (bb, ss, kk) = (xs[0], xs[1], xs[2]);
+    let (h, d) = (hd[0], hd[1]);
+    let nn = h * d;
+    // The merged weights [K, k * N] (row r: each head's row r in turn) and bias [k * N].
+    let mut ws = Vec::with_capacity(group.len());
+    let mut bs = Vec::with_capacity(group.len());
+    for g in &group {
+        let (Some(w), Some(b)) = (konst_f32s(eg, g.w_id), konst_f32s(eg, g.b_id)) else {
+            return vec![];
+        };
+        ws.push(w);
+        bs.push(b);
+    }
+    let mut wcat = Vec::with_capacity((kk * nn * k) as usize);
+    for r in 0..kk as usize {
+        for w in &ws {
+            wcat.extend_from_slice(&w[r * nn as usize..(r + 1) * nn as usize]);
+        }
+    }
+    let bcat: Vec<f32> = bs.concat();
+    let wc = f32_const(eg, vec![kk, k * nn], &wcat);
+    let bc = f32_const(eg, vec![k * nn], &bcat);
+    let build = |eg: &mut FGraph| -> Option<Id> {
+        let s2 = i64_const(eg, &[bb * ss, kk]);
+        let x2 = add_op(eg, "flow.reshape", &[], &[x, s2])?;
+        let g = add_op(eg, "flow.gemm", &[], &[x2, wc, bc])?;
+        let s5 = i64_const(eg, &[bb, ss, k, h, d]);
+        let r5 = add_op(eg, "flow.reshape", &[], &[g, s5])?;
+        // The head dims [B, S, H, D] are dims 0, 1, 3, 4 of the merged [B, S, k, H, D].
+        let mut p5 = vec![2i64];
+        p5.extend(perm.iter().map(|&q| if q < 2 { q } else { q + 1 }));
+        let p5 = eg.analysis.ctx.dense_i64_array_attr(&p5);
+        let t5 = add_op(eg, "flow.transpose", &[("perm", p5)], &[r5])?;
+        let (st, en, ax) = (
+            i64_const(eg, &[j as i64]),
+            i64_const(eg, &[j as i64 + 1]),
+            i64_const(eg, &[0]),
+        );
+        let sl = add_op(eg, "flow.slice", &[], &[t5, st, en, ax])?;
+        let out = super::shape(eg, class)?.0;
+        let s4 = i64_const(eg, &out);
+        add_op(eg, "flow.reshape", &[], &[sl, s4])
+    };
+    build(eg).into_iter().collect()
+}
+
+// ===== For the cost model =====
+
+/// The constant integers of operand `i` of `n` (`Some(None)` when absent).
+fn const_operand(eg: &FGraph, n: &FNode, i: usize) -> Option<Option<Vec<i64>>> {
+    let Some(&c) = n.args.get(i) else {
+        return Some(None);
+    };
+    let none = eg[c]
+        .data
+        .ty
+        .is_some_and(|t| matches!(eg.analysis.ctx.type_data(t), TypeData::None));
+    if none {
+        return Some(None);
+    }
+    konst_i64s(eg, c).map(Some)
+}
+
+/// `(axis, begin, count)` per dim of a `flow.slice` node with constant operands and steps 1, and
+/// its operand's static shape.
+fn slice_box(eg: &FGraph, n: &FNode) -> Option<(Vec<i64>, Vec<i64>, Vec<i64>)> {
+    if eg.analysis.op_name(n.key) != Some("flow.slice") {
+        return None;
+    }
+    let (s, _) = shape_of(&eg.analysis.ctx, eg[n.args[0]].data.ty?)?;
+    if s.iter().any(|&d| d <= 0) {
+        return None;
+    }
+    let starts = const_operand(eg, n, 1)??;
+    let ends = const_operand(eg, n, 2)??;
+    let r = s.len() as i64;
+    let axes = const_operand(eg, n, 3)?.unwrap_or_else(|| (0..starts.len() as i64).collect());
+    let steps = const_operand(eg, n, 4)?.unwrap_or_else(|| vec![1; starts.len()]);
+    if ends.len() != starts.len() || axes.len() != starts.len() || steps.len() != starts.len() {
+        return None;
+    }
+    let mut begin = vec![0i64; s.len()];
+    let mut count = s.clone();
+    for k in 0..axes.len() {
+        let a = if axes[k] < 0 { axes[k] + r } else { axes[k] };
+        if !(0..r).contains(&a) || steps[k] != 1 {
+            return None;
+        }
+        let d = s[a as usize];
+        let norm = |v: i64| (if v < 0 { v + d } else { v }).clamp(0, d);
+        let (b, e) = (norm(starts[k]), norm(ends[k]));
+        begin[a as usize] = b;
+        count[a as usize] = (e - b).max(0);
+    }
+    Some((s, begin, count))
+}
+
+/// Whether a `flow.slice` node is lowered as a view (a contiguous run of its operand at a
+/// 64-byte-aligned offset: the rule of convert-flow-to-loop's `data::contiguous_slice`).
+pub fn slice_is_view(eg: &FGraph, n: &FNode) -> bool {
+    let Some((s, begin, count)) = slice_box(eg, n) else {
+        return false;
+    };
+    let Some(width) = eg[n.args[0]]
+        .data
+        .ty
+        .and_then(|t| shape_of(&eg.analysis.ctx, t))
+        .and_then(|(_, e)| eg.analysis.ctx.scalar_byte_width(e))
+    else {
+        return false;
+    };
+    if count.iter().any(|&c| c <= 0) {
+        return false;
+    }
+    let k = (0..s.len()).find(|&d| count[d] != 1).unwrap_or(s.len() - 1);
+    if (k + 1..s.len()).any(|d| count[d] != s[d]) {
+        return false;
+    }
+    let mut offset = 0i64;
+    let mut stride = width as i64;
+    for d in (0..s.len()).rev() {
+        offset += begin[d] * stride;
+        stride *= s[d];
+    }
+    offset % 64 == 0
+}
+
+/// The share of its operand's cost a view slice carries: `1 / k` when it is one of `k` equal
+/// parts along the operand's outermost axis and the e-graph holds view slices of the operand
+/// for all `k` parts; 1 otherwise.
+pub fn operand_share(eg: &FGraph, n: &FNode) -> f64 {
+    let Some((s, _, count)) = slice_box(eg, n) else {
+        return 1.0;
+    };
+    if !slice_is_view(eg, n) || count[0] == 0 || s[0] % count[0] != 0 {
+        return 1.0;
+    }
+    if (1..s.len()).any(|d| count[d] != s[d]) {
+        return 1.0;
+    }
+    let k = s[0] / count[0];
+    if k < 2 {
+        return 1.0;
+    }
+    let x = eg.find(n.args[0]);
+    let mut parts: Vec<i64> = Vec::new();
+    for p in parent_classes(eg, x) {
+        for sn in ops_in(eg, p, "flow.slice") {
+            if eg.find(sn.args[0]) != x || !slice_is_view(eg, &sn) {
+                continue;
+            }
+            if let Some((_, b, c)) = slice_box(eg, &sn)
+                && c == count
+            {
+                parts.push(b[0]);
+            }
+        }
+    }
+    parts.sort_unstable();
+    parts.dedup();
+    if parts.len() as i64 == k {
+        1.0 / k as f64
+    } else {
+        1.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_equal, assert_not_equal};
+
+    /// Two heads over `%x: 1x2x2` (H = 1, D = 2), Q-style and, with `kperm`, K-style; `%0` is
+    /// the first head, `%1` the goal.
+    fn text(kperm: &str, goal: &str) -> String {
+        format!(
+            "(%x: tensor<1x2x2xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) {{
+               %wq = \"flow.constant\"() {{value = dense<0.5> : tensor<2x2xf32>}} : () -> tensor<2x2xf32>
+               %wk = \"flow.constant\"() {{value = dense<0.25> : tensor<2x2xf32>}} : () -> tensor<2x2xf32>
+               %bq = \"flow.constant\"() {{value = dense<1.0> : tensor<2xf32>}} : () -> tensor<2xf32>
+               %bk = \"flow.constant\"() {{value = dense<2.0> : tensor<2xf32>}} : () -> tensor<2xf32>
+               %s = \"flow.constant\"() {{value = dense<[1, 2, 1, 2]> : tensor<4xi64>}} : () -> tensor<4xi64>
+               %mq = \"flow.matmul\"(%x, %wq) : (tensor<1x2x2xf32>, tensor<2x2xf32>) -> tensor<1x2x2xf32>
+               %aq = \"flow.add\"(%mq, %bq) : (tensor<1x2x2xf32>, tensor<2xf32>) -> tensor<1x2x2xf32>
+               %rq = \"flow.reshape\"(%aq, %s) : (tensor<1x2x2xf32>, tensor<4xi64>) -> tensor<1x2x1x2xf32>
+               %0 = \"flow.transpose\"(%rq) {{perm = array<i64: 0, 2, 1, 3>}} : (tensor<1x2x1x2xf32>) -> tensor<1x1x2x2xf32>
+               %mk = \"flow.matmul\"(%x, %wk) : (tensor<1x2x2xf32>, tensor<2x2xf32>) -> tensor<1x2x2xf32>
+               %ak = \"flow.add\"(%bk, %mk) : (tensor<2xf32>, tensor<1x2x2xf32>) -> tensor<1x2x2xf32>
+               %rk = \"flow.reshape\"(%ak, %s) : (tensor<1x2x2xf32>, tensor<4xi64>) -> tensor<1x2x1x2xf32>
+               %k = \"flow.transpose\"(%rk) {{perm = array<i64: {kperm}>}} : (tensor<1x2x1x2xf32>) -> tensor<1x1x2x2xf32>
+               {goal}
+               return %0, %1, %k : tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>"
+        )
+    }
+
+    /// The first head through the merged projection (part 0: its weights come first).
+    const GOAL: &str = "%wc = \"flow.constant\"() {value = dense<[[0.5, 0.5, 0.25, 0.25], [0.5, 0.5, 0.25, 0.25]]> : tensor<2x4xf32>} : () -> tensor<2x4xf32>
+               %bc = \"flow.constant\"() {value = dense<[1.0, 1.0, 2.0, 2.0]> : tensor<4xf32>} : () -> tensor<4xf32>
+               %s2 = \"flow.constant\"() {value = dense<[2, 2]> : tensor<2xi64>} : () -> tensor<2xi64>
+               %x2 = \"flow.reshape\"(%x, %s2) : (tensor<1x2x2xf32>, tensor<2xi64>) -> tensor<2x2xf32>
+               %g = \"flow.gemm\"(%x2, %wc, %bc) : (tensor<2x2xf32>, tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+               %s5 = \"flow.constant\"() {value = dense<[1, 2, 2, 1, 2]> : tensor<5xi64>} : () -> tensor<5xi64>
+               %r5 = \"flow.reshape\"(%g, %s5) : (tensor<2x4xf32>, tensor<5xi64>) -> tensor<1x2x2x1x2xf32>
+               %t5 = \"flow.transpose\"(%r5) {perm = array<i64: 2, 0, 3, 1, 4>} : (tensor<1x2x2x1x2xf32>) -> tensor<2x1x1x2x2xf32>
+               %st = \"flow.constant\"() {value = dense<[0]> : tensor<1xi64>} : () -> tensor<1xi64>
+               %en = \"flow.constant\"() {value = dense<[1]> : tensor<1xi64>} : () -> tensor<1xi64>
+               %sl = \"flow.slice\"(%t5, %st, %en, %st) : (tensor<2x1x1x2x2xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<1x1x1x2x2xf32>
+               %s4 = \"flow.constant\"() {value = dense<[1, 1, 2, 2]> : tensor<4xi64>} : () -> tensor<4xi64>
+               %1 = \"flow.reshape\"(%sl, %s4) : (tensor<1x1x1x2x2xf32>, tensor<4xi64>) -> tensor<1x1x2x2xf32>";
+
+    #[test]
+    fn qkv_merge() {
+        assert_equal("qkv-merge", &text("0, 2, 1, 3", GOAL));
+        // A head transposed another way (K for `Q K^T`) is no part of the group: alone, the
+        // first head is not merged.
+        assert_not_equal("qkv-merge", &text("0, 2, 3, 1", GOAL));
+    }
+}
