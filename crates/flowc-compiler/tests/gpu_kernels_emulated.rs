@@ -1,0 +1,1119 @@
+//! The GPU GEMM / conv kernels that `convert-flow-to-loop` builds for the GPU target
+//! (flowc-flow-to-loop's gpu_gemm.rs and gpu_conv.rs), run on the CPU by a SIMT emulator of the
+//! loop-level IR, against a float64 reference.
+//!
+//! The emulator runs the threads of a block in lockstep: a value is one number per thread,
+//! `loop.if` runs each branch under a mask of threads, a `loop.for` whose bounds differ between
+//! threads runs until its last thread is done. Blocks run one after another. Besides the
+//! results it checks what the GPU would not report: every `gpu.barrier` is reached by all the
+//! threads of the block; every load and store is inside its memref (the guards work); shared
+//! memory is never read before it is written; and no shared word is written by one thread and
+//! read or written by another between two barriers (a race on the GPU, where threads do not run
+//! in lockstep: this is what the barriers of the kernels are for).
+
+use flowc_compiler::GpuGemm;
+use flowc_func::FuncOp;
+use flowc_ir::{Block, Context, Op, Value, WalkOrder};
+use rustc_hash::FxHashMap;
+
+/// Lowers `src` (a module of flow ops) for the GPU with the generated kernels (no library
+/// GEMM) and maps the remaining loop kernels to grids, as `flowc compile --target cuda` does.
+fn lower(src: &str) -> (Context, Op) {
+    let mut ctx = flowc_init::context_with_all_dialects();
+    let module = flowc_ir::parser::parse_source(&mut ctx, src, "test.mlir", 0)
+        .unwrap_or_else(|d| panic!("{}", d[0].render(&ctx)));
+    let opts = flowc_flow_to_loop::LowerOptions {
+        target: flowc_flow_to_loop::KernelTarget::Gpu,
+        gpu_gemm: GpuGemm::Generated,
+    };
+    flowc_flow_to_loop::convert_flow_to_loop_with(&mut ctx, module, &opts)
+        .unwrap_or_else(|d| panic!("{}", d.render(&ctx)));
+    flowc_loop_to_gpu::convert_loop_to_gpu(&mut ctx, module, flowc_loop_to_gpu::DEFAULT_BLOCK_SIZE)
+        .unwrap_or_else(|d| panic!("{}", d.render(&ctx)));
+    if let Err(d) = flowc_ir::verifier::verify(&ctx, module) {
+        panic!("{}", d[0].render(&ctx));
+    }
+    (ctx, module)
+}
+
+/// A memref value: a buffer and the shape it is seen with (identity layout).
+#[derive(Clone, Debug)]
+struct MemRef {
+    buf: usize,
+    shape: Vec<i64>,
+}
+
+#[derive(Clone, Debug)]
+enum Val {
+    /// One number per thread: indices, i1 (0 / 1) and f32 (rounded to f32) alike.
+    Lanes(Vec<f64>),
+    Mem(MemRef),
+}
+
+/// A buffer; shared ones track the last writer and reader of each word for the race check.
+struct Buffer {
+    data: Vec<f64>,
+    shared: Option<Box<SharedTrack>>,
+}
+
+struct SharedTrack {
+    /// Per word: (epoch, thread) of the last write; epoch 0 = never written.
+    written: Vec<(u64, usize)>,
+    /// Per word: (epoch, thread) of the last read, `usize::MAX` for several threads.
+    read: Vec<(u64, usize)>,
+}
+
+struct Emu<'c> {
+    ctx: &'c Context,
+    bufs: Vec<Buffer>,
+    /// Threads of the block being run, and its index.
+    lanes: usize,
+    block_id: usize,
+    block_dim: usize,
+    grid_dim: usize,
+    /// Barriers passed in this block, plus one.
+    epoch: u64,
+    funcs: FxHashMap<String, FuncOp>,
+}
+
+fn f32r(x: f64) -> f64 {
+    f64::from(x as f32)
+}
+
+impl<'c> Emu<'c> {
+    fn new(ctx: &'c Context, module: Op) -> Self {
+        let body = ctx
+            .region_entry(ctx.region(module, 0))
+            .expect("module body");
+        let funcs = ctx
+            .block_ops(body)
+            .filter_map(|o| FuncOp::cast(ctx, o))
+            .map(|f| (f.name(ctx).to_string(), f))
+            .collect();
+        Emu {
+            ctx,
+            bufs: Vec::new(),
+            lanes: 1,
+            block_id: 0,
+            block_dim: 1,
+            grid_dim: 1,
+            epoch: 1,
+            funcs,
+        }
+    }
+
+    fn alloc(&mut self, data: Vec<f64>, shared: bool) -> usize {
+        let n = data.len();
+        self.bufs.push(Buffer {
+            data,
+            shared: shared.then(|| {
+                Box::new(SharedTrack {
+                    written: vec![(0, 0); n],
+                    read: vec![(0, 0); n],
+                })
+            }),
+        });
+        self.bufs.len() - 1
+    }
+
+    /// Runs `@main` on `inputs` (row-major f32 data of its memref arguments, in order); returns
+    /// the data of its output arguments (those after the inputs).
+    fn run_main(&mut self, inputs: &[Vec<f32>]) -> Vec<Vec<f64>> {
+        let ctx = self.ctx;
+        let main = self.funcs["main"];
+        let entry = main.entry_block(ctx).expect("main body");
+        let mut env: FxHashMap<Value, Val> = FxHashMap::default();
+        let args = ctx.block_args(entry).to_vec();
+        let mut outs = Vec::new();
+        for (i, &a) in args.iter().enumerate() {
+            let shape = ctx.shape(ctx.value_type(a)).expect("memref").to_vec();
+            let n: i64 = shape.iter().product();
+            let data = match inputs.get(i) {
+                Some(d) => {
+                    assert_eq!(d.len() as i64, n, "input {i}");
+                    d.iter().map(|&x| f64::from(x)).collect()
+                }
+                None => vec![f64::NAN; n as usize],
+            };
+            let buf = self.alloc(data, false);
+            if i >= inputs.len() {
+                outs.push(buf);
+            }
+            env.insert(a, Val::Mem(MemRef { buf, shape }));
+        }
+        for op in ctx.block_ops(entry).collect::<Vec<_>>() {
+            match ctx.op_name(op) {
+                "buffer.get_global" => {
+                    let name = ctx
+                        .attr(op, "name")
+                        .and_then(|a| ctx.flat_symbol(a))
+                        .expect("global name")
+                        .to_string();
+                    let global = self.global(&name);
+                    let ty = ctx.value_type(ctx.result(op, 0));
+                    let shape = ctx.shape(ty).expect("memref").to_vec();
+                    let buf = self.alloc(global, false);
+                    env.insert(ctx.result(op, 0), Val::Mem(MemRef { buf, shape }));
+                }
+                "buffer.alloc" => {
+                    let ty = ctx.value_type(ctx.result(op, 0));
+                    let shape = ctx.shape(ty).expect("memref").to_vec();
+                    let n: i64 = shape.iter().product();
+                    let buf = self.alloc(vec![f64::NAN; n as usize], false);
+                    env.insert(ctx.result(op, 0), Val::Mem(MemRef { buf, shape }));
+                }
+                "buffer.view" => {
+                    let Val::Mem(m) = &env[&ctx.operand(op, 0)] else {
+                        panic!("view of a non-memref")
+                    };
+                    let ty = ctx.value_type(ctx.result(op, 0));
+                    let shape = ctx.shape(ty).expect("memref").to_vec();
+                    let v = Val::Mem(MemRef { buf: m.buf, shape });
+                    env.insert(ctx.result(op, 0), v);
+                }
+                "func.call" => {
+                    let callee = flowc_func::CallOp(op)
+                        .callee_name(ctx)
+                        .expect("callee")
+                        .to_string();
+                    let args: Vec<MemRef> = ctx
+                        .operands(op)
+                        .map(|v| match &env[&v] {
+                            Val::Mem(m) => m.clone(),
+                            Val::Lanes(_) => panic!("a kernel takes memrefs"),
+                        })
+                        .collect();
+                    self.run_kernel(&callee, &args);
+                }
+                "func.return" => {}
+                other => panic!("@main: unexpected {other}"),
+            }
+        }
+        outs.iter().map(|&b| self.bufs[b].data.clone()).collect()
+    }
+
+    fn global(&self, name: &str) -> Vec<f64> {
+        let ctx = self.ctx;
+        let module = ctx
+            .op_parent_op(self.funcs["main"].op())
+            .expect("the module");
+        let body = ctx
+            .region_entry(ctx.region(module, 0))
+            .expect("module body");
+        for op in ctx.block_ops(body) {
+            if ctx.op_name(op) == "buffer.global"
+                && ctx.attr(op, "sym_name").and_then(|a| ctx.str_value(a)) == Some(name)
+            {
+                let value = ctx.attr(op, "value").expect("a global's value");
+                let t = flowc_interp::attribute_to_tensor(ctx, value).expect("a tensor");
+                return t
+                    .as_slice::<f32>()
+                    .expect("f32")
+                    .iter()
+                    .map(|&x| f64::from(x))
+                    .collect();
+            }
+        }
+        panic!("no global {name}")
+    }
+
+    /// Runs kernel `name` on `args`: every block of its grid, one after another.
+    fn run_kernel(&mut self, name: &str, args: &[MemRef]) {
+        let ctx = self.ctx;
+        let f = self.funcs[name];
+        let op = f.op();
+        assert!(
+            ctx.has_attr(op, flowc_gpu::KERNEL_ATTR),
+            "@{name} is not a gpu.kernel"
+        );
+        let grid = flowc_gpu::launch_dims(ctx, op, flowc_gpu::GRID_SIZE_ATTR).expect("grid");
+        let block = flowc_gpu::launch_dims(ctx, op, flowc_gpu::BLOCK_SIZE_ATTR).expect("block");
+        assert_eq!(
+            (grid[1], grid[2], block[1], block[2]),
+            (1, 1, 1, 1),
+            "1-D launches"
+        );
+        let entry = f.entry_block(ctx).expect("kernel body");
+        for b in 0..grid[0] as usize {
+            self.lanes = block[0] as usize;
+            self.block_dim = block[0] as usize;
+            self.grid_dim = grid[0] as usize;
+            self.block_id = b;
+            self.epoch = 1;
+            let mut env: FxHashMap<Value, Val> = FxHashMap::default();
+            for (&a, m) in ctx.block_args(entry).iter().zip(args) {
+                env.insert(a, Val::Mem(m.clone()));
+            }
+            let mask = vec![true; self.lanes];
+            self.exec(entry, &mut env, &mask);
+        }
+    }
+
+    fn lanes_of(&self, env: &FxHashMap<Value, Val>, v: Value) -> Vec<f64> {
+        match env.get(&v) {
+            Some(Val::Lanes(l)) => l.clone(),
+            Some(Val::Mem(_)) => panic!("expected a scalar"),
+            None => panic!("value used before its definition"),
+        }
+    }
+
+    fn mem_of(&self, env: &FxHashMap<Value, Val>, v: Value) -> MemRef {
+        match env.get(&v) {
+            Some(Val::Mem(m)) => m.clone(),
+            _ => panic!("expected a memref"),
+        }
+    }
+
+    /// The linear offset of `idx` (per lane) in `m`, checking bounds for active lanes.
+    fn offsets(&self, m: &MemRef, idx: &[Vec<f64>], mask: &[bool], what: &str) -> Vec<usize> {
+        assert_eq!(idx.len(), m.shape.len(), "{what}: rank");
+        (0..self.lanes)
+            .map(|l| {
+                if !mask[l] {
+                    return 0;
+                }
+                let mut off = 0i64;
+                for (d, &n) in m.shape.iter().enumerate() {
+                    let i = idx[d][l] as i64;
+                    assert!(
+                        (0..n).contains(&i),
+                        "{what}: index {i} out of bounds {n} in dim {d} of {:?} (thread {l}, block {})",
+                        m.shape,
+                        self.block_id
+                    );
+                    off = off * n + i;
+                }
+                off as usize
+            })
+            .collect()
+    }
+
+    /// Runs the ops of `block` for the threads in `mask`; returns the values its terminator
+    /// yields.
+    fn exec(
+        &mut self,
+        block: Block,
+        env: &mut FxHashMap<Value, Val>,
+        mask: &[bool],
+    ) -> Vec<Vec<f64>> {
+        let ctx = self.ctx;
+        let n = self.lanes;
+        for op in ctx.block_ops(block).collect::<Vec<_>>() {
+            let name = ctx.op_name(op);
+            let operands: Vec<Value> = ctx.operands(op).collect();
+            let lane = |env: &FxHashMap<Value, Val>, i: usize| self.lanes_of(env, operands[i]);
+            let set = |env: &mut FxHashMap<Value, Val>, v: Vec<f64>| {
+                env.insert(ctx.result(op, 0), Val::Lanes(v));
+            };
+            match name {
+                "arith.constant" => {
+                    let a = ctx.attr(op, "value").expect("value");
+                    let x = ctx
+                        .int_value(a)
+                        .map(|i| i as f64)
+                        .or_else(|| ctx.float_value(a))
+                        .expect("a scalar constant");
+                    set(env, vec![x; n]);
+                }
+                "arith.addi" | "arith.subi" | "arith.muli" | "arith.divui" | "arith.remui"
+                | "arith.andi" | "arith.ori" | "arith.minsi" | "arith.maxsi" => {
+                    let (a, b) = (lane(env, 0), lane(env, 1));
+                    let r = a
+                        .iter()
+                        .zip(&b)
+                        .map(|(&x, &y)| {
+                            let (x, y) = (x as i64, y as i64);
+                            (match name {
+                                "arith.addi" => x + y,
+                                "arith.subi" => x - y,
+                                "arith.muli" => x * y,
+                                "arith.divui" if y != 0 => ((x as u64) / (y as u64)) as i64,
+                                "arith.remui" if y != 0 => ((x as u64) % (y as u64)) as i64,
+                                "arith.divui" | "arith.remui" => 0,
+                                "arith.andi" => x & y,
+                                "arith.ori" => x | y,
+                                "arith.minsi" => x.min(y),
+                                _ => x.max(y),
+                            }) as f64
+                        })
+                        .collect();
+                    set(env, r);
+                }
+                "arith.cmpi" => {
+                    let p = ctx
+                        .attr(op, "predicate")
+                        .and_then(|a| ctx.int_value(a))
+                        .expect("predicate");
+                    let (a, b) = (lane(env, 0), lane(env, 1));
+                    let r = a
+                        .iter()
+                        .zip(&b)
+                        .map(|(&x, &y)| {
+                            let (x, y) = (x as i64, y as i64);
+                            let (ux, uy) = (x as u64, y as u64);
+                            let t = match p {
+                                0 => x == y,
+                                1 => x != y,
+                                2 => x < y,
+                                3 => x <= y,
+                                4 => x > y,
+                                5 => x >= y,
+                                6 => ux < uy,
+                                7 => ux <= uy,
+                                8 => ux > uy,
+                                9 => ux >= uy,
+                                _ => panic!("cmpi predicate {p}"),
+                            };
+                            f64::from(u8::from(t))
+                        })
+                        .collect();
+                    set(env, r);
+                }
+                "arith.cmpf" => {
+                    let p = ctx
+                        .attr(op, "predicate")
+                        .and_then(|a| ctx.int_value(a))
+                        .expect("predicate");
+                    let (a, b) = (lane(env, 0), lane(env, 1));
+                    let r = a
+                        .iter()
+                        .zip(&b)
+                        .map(|(&x, &y)| {
+                            let t = match p {
+                                2 => x > y,
+                                3 => x >= y,
+                                4 => x < y,
+                                5 => x <= y,
+                                _ => panic!("cmpf predicate {p}"),
+                            };
+                            f64::from(u8::from(t))
+                        })
+                        .collect();
+                    set(env, r);
+                }
+                "arith.select" => {
+                    let (c, a, b) = (lane(env, 0), lane(env, 1), lane(env, 2));
+                    let r = (0..n)
+                        .map(|l| if c[l] != 0.0 { a[l] } else { b[l] })
+                        .collect();
+                    set(env, r);
+                }
+                "arith.addf" | "arith.subf" | "arith.mulf" | "arith.maximumf" => {
+                    let (a, b) = (lane(env, 0), lane(env, 1));
+                    let r = a
+                        .iter()
+                        .zip(&b)
+                        .map(|(&x, &y)| {
+                            f32r(match name {
+                                "arith.addf" => x + y,
+                                "arith.subf" => x - y,
+                                "arith.mulf" => x * y,
+                                _ => x.max(y),
+                            })
+                        })
+                        .collect();
+                    set(env, r);
+                }
+                "math.fma" => {
+                    let (a, b, c) = (lane(env, 0), lane(env, 1), lane(env, 2));
+                    let r = (0..n).map(|l| f32r(a[l].mul_add(b[l], c[l]))).collect();
+                    set(env, r);
+                }
+                "gpu.thread_id" | "gpu.block_id" | "gpu.block_dim" | "gpu.grid_dim" => {
+                    assert_eq!(flowc_gpu::dimension(ctx, op), Some(flowc_gpu::Dimension::X));
+                    let r = match name {
+                        "gpu.thread_id" => (0..n).map(|l| l as f64).collect(),
+                        "gpu.block_id" => vec![self.block_id as f64; n],
+                        "gpu.block_dim" => vec![self.block_dim as f64; n],
+                        _ => vec![self.grid_dim as f64; n],
+                    };
+                    set(env, r);
+                }
+                "gpu.alloc_shared" => {
+                    let ty = ctx.value_type(ctx.result(op, 0));
+                    let shape = ctx.shape(ty).expect("memref").to_vec();
+                    let len: i64 = shape.iter().product();
+                    // NaN: a read of a word nobody wrote shows in the result.
+                    let buf = self.alloc(vec![f64::NAN; len as usize], true);
+                    env.insert(ctx.result(op, 0), Val::Mem(MemRef { buf, shape }));
+                }
+                "gpu.barrier" => {
+                    assert!(
+                        mask.iter().all(|&m| m),
+                        "a gpu.barrier not reached by every thread of block {}",
+                        self.block_id
+                    );
+                    self.epoch += 1;
+                }
+                "buffer.view" => {
+                    let m = self.mem_of(env, operands[0]);
+                    let ty = ctx.value_type(ctx.result(op, 0));
+                    let shape = ctx.shape(ty).expect("memref").to_vec();
+                    let v = Val::Mem(MemRef { buf: m.buf, shape });
+                    env.insert(ctx.result(op, 0), v);
+                }
+                "buffer.load" => {
+                    let m = self.mem_of(env, operands[0]);
+                    let idx: Vec<Vec<f64>> = (1..operands.len()).map(|i| lane(env, i)).collect();
+                    let offs = self.offsets(&m, &idx, mask, "buffer.load");
+                    let epoch = self.epoch;
+                    let buf = &mut self.bufs[m.buf];
+                    let mut r = vec![0.0; n];
+                    for l in (0..n).filter(|&l| mask[l]) {
+                        let o = offs[l];
+                        r[l] = buf.data[o];
+                        if let Some(t) = buf.shared.as_mut() {
+                            let (we, wl) = t.written[o];
+                            assert!(we != 0, "shared word {o} read before any write");
+                            assert!(
+                                we != epoch || wl == l,
+                                "race: thread {l} reads shared word {o} that thread {wl} wrote \
+                                 since the last barrier (block {})",
+                                self.block_id
+                            );
+                            let (re, rl) = t.read[o];
+                            t.read[o] = if re == epoch && rl != l {
+                                (epoch, usize::MAX)
+                            } else {
+                                (epoch, l)
+                            };
+                        }
+                    }
+                    set(env, r);
+                }
+                "buffer.store" => {
+                    let v = lane(env, 0);
+                    let m = self.mem_of(env, operands[1]);
+                    let idx: Vec<Vec<f64>> = (2..operands.len()).map(|i| lane(env, i)).collect();
+                    let offs = self.offsets(&m, &idx, mask, "buffer.store");
+                    let epoch = self.epoch;
+                    let block_id = self.block_id;
+                    let buf = &mut self.bufs[m.buf];
+                    for l in (0..n).filter(|&l| mask[l]) {
+                        let o = offs[l];
+                        buf.data[o] = v[l];
+                        if let Some(t) = buf.shared.as_mut() {
+                            let (we, wl) = t.written[o];
+                            assert!(
+                                we != epoch || wl == l,
+                                "race: threads {wl} and {l} write shared word {o} between two \
+                                 barriers (block {block_id})"
+                            );
+                            let (re, rl) = t.read[o];
+                            assert!(
+                                re != epoch || rl == l,
+                                "race: thread {l} overwrites shared word {o} that another \
+                                 thread read since the last barrier (block {block_id})"
+                            );
+                            t.written[o] = (epoch, l);
+                        }
+                    }
+                }
+                "loop.for" => {
+                    let (lb, ub, step) = (lane(env, 0), lane(env, 1), lane(env, 2));
+                    let mut iters: Vec<Vec<f64>> =
+                        (3..operands.len()).map(|i| lane(env, i)).collect();
+                    let body = ctx.region_entry(ctx.region(op, 0)).expect("a loop body");
+                    let bargs = ctx.block_args(body).to_vec();
+                    let mut iv = lb.clone();
+                    loop {
+                        let active: Vec<bool> = (0..n).map(|l| mask[l] && iv[l] < ub[l]).collect();
+                        if !active.iter().any(|&a| a) {
+                            break;
+                        }
+                        env.insert(bargs[0], Val::Lanes(iv.clone()));
+                        for (k, &a) in bargs[1..].iter().enumerate() {
+                            env.insert(a, Val::Lanes(iters[k].clone()));
+                        }
+                        let y = self.exec(body, env, &active);
+                        for (k, it) in iters.iter_mut().enumerate() {
+                            for l in (0..n).filter(|&l| active[l]) {
+                                it[l] = y[k][l];
+                            }
+                        }
+                        for l in (0..n).filter(|&l| active[l]) {
+                            iv[l] += step[l];
+                        }
+                    }
+                    for (k, it) in iters.into_iter().enumerate() {
+                        env.insert(ctx.result(op, k), Val::Lanes(it));
+                    }
+                }
+                "loop.if" => {
+                    let c = lane(env, 0);
+                    let then_mask: Vec<bool> = (0..n).map(|l| mask[l] && c[l] != 0.0).collect();
+                    let else_mask: Vec<bool> = (0..n).map(|l| mask[l] && c[l] == 0.0).collect();
+                    let nres = ctx.num_results(op);
+                    let mut res = vec![vec![0.0; n]; nres];
+                    for (r, m) in [(0, &then_mask), (1, &else_mask)] {
+                        let Some(b) = ctx.region_entry(ctx.region(op, r)) else {
+                            continue;
+                        };
+                        if !m.iter().any(|&x| x) {
+                            continue;
+                        }
+                        let y = self.exec(b, env, m);
+                        for (k, out) in res.iter_mut().enumerate() {
+                            for l in (0..n).filter(|&l| m[l]) {
+                                out[l] = y[k][l];
+                            }
+                        }
+                    }
+                    for (k, r) in res.into_iter().enumerate() {
+                        env.insert(ctx.result(op, k), Val::Lanes(r));
+                    }
+                }
+                "loop.yield" => {
+                    return (0..operands.len()).map(|i| lane(env, i)).collect();
+                }
+                "func.return" => return Vec::new(),
+                other => panic!("the emulator does not know {other}"),
+            }
+        }
+        Vec::new()
+    }
+}
+
+// ===== References and data =====
+
+/// Deterministic values in [-1, 1).
+fn data(n: usize, seed: u64) -> Vec<f32> {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..n)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+        })
+        .collect()
+}
+
+fn tensor(shape: &[usize]) -> String {
+    let dims: String = shape.iter().map(|d| format!("{d}x")).collect();
+    format!("tensor<{dims}f32>")
+}
+
+/// A dense<...> literal of `v` in `shape`, for constants.
+fn dense(v: &[f32], shape: &[usize]) -> String {
+    fn nest(v: &[f32], shape: &[usize]) -> String {
+        if shape.is_empty() {
+            return format!("{:.9e}", v[0]);
+        }
+        let inner: usize = shape[1..].iter().product();
+        let parts: Vec<String> = (0..shape[0])
+            .map(|i| nest(&v[i * inner..(i + 1) * inner], &shape[1..]))
+            .collect();
+        format!("[{}]", parts.join(", "))
+    }
+    format!("dense<{}> : {}", nest(v, shape), tensor(shape))
+}
+
+/// Max |got - want| over max |want|.
+fn rel_err(got: &[f64], want: &[f64]) -> f64 {
+    assert_eq!(got.len(), want.len());
+    let scale = want.iter().fold(0.0f64, |m, x| m.max(x.abs())).max(1e-30);
+    got.iter()
+        .zip(want)
+        .map(|(g, w)| {
+            if g.is_nan() {
+                f64::INFINITY
+            } else {
+                (g - w).abs()
+            }
+        })
+        .fold(0.0, f64::max)
+        / scale
+}
+
+fn check(src: &str, inputs: &[Vec<f32>], want: &[f64], kernels: &[&str]) {
+    let (ctx, module) = lower(src);
+    let names: Vec<String> = ctx
+        .walk(module, WalkOrder::Pre)
+        .into_iter()
+        .filter_map(|o| FuncOp::cast(&ctx, o))
+        .map(|f| f.name(&ctx).to_string())
+        .filter(|n| n != "main")
+        .collect();
+    for k in kernels {
+        assert!(
+            names.iter().any(|n| n.ends_with(k)),
+            "expected a kernel *{k}, got {names:?}"
+        );
+    }
+    let mut emu = Emu::new(&ctx, module);
+    let out = emu.run_main(inputs);
+    let err = rel_err(&out[0], want);
+    assert!(err < 2e-6, "relative error {err} (kernels {names:?})");
+}
+
+/// `[batch] [m, k] x [batch] [k, n]` with numpy broadcasting of the batch dims.
+fn matmul_ref(a: &[f32], ash: &[usize], b: &[f32], bsh: &[usize]) -> (Vec<f64>, Vec<usize>) {
+    let (m, k) = (ash[ash.len() - 2], ash[ash.len() - 1]);
+    let n = bsh[bsh.len() - 1];
+    let (ab, bb) = (&ash[..ash.len() - 2], &bsh[..bsh.len() - 2]);
+    let r = ab.len().max(bb.len());
+    let al = |s: &[usize], i: usize| {
+        if i < r - s.len() {
+            1
+        } else {
+            s[i - (r - s.len())]
+        }
+    };
+    let batch: Vec<usize> = (0..r).map(|i| al(ab, i).max(al(bb, i))).collect();
+    let nb: usize = batch.iter().product();
+    let mut out = vec![0.0; nb * m * n];
+    for z in 0..nb {
+        // The operands' batch offsets: broadcast dims contribute nothing.
+        let (mut za, mut zb, mut rem) = (0, 0, z);
+        let (mut sa, mut sb) = (1, 1);
+        for i in (0..r).rev() {
+            let c = rem % batch[i];
+            rem /= batch[i];
+            if al(ab, i) != 1 {
+                za += c * sa;
+            }
+            if al(bb, i) != 1 {
+                zb += c * sb;
+            }
+            sa *= al(ab, i);
+            sb *= al(bb, i);
+        }
+        for i in 0..m {
+            for j in 0..n {
+                let s: f64 = (0..k)
+                    .map(|q| {
+                        f64::from(a[(za * m + i) * k + q]) * f64::from(b[(zb * k + q) * n + j])
+                    })
+                    .sum();
+                out[(z * m + i) * n + j] = s;
+            }
+        }
+    }
+    let mut shape = batch;
+    shape.extend([m, n]);
+    (out, shape)
+}
+
+fn matmul_case(ash: &[usize], bsh: &[usize], kernel: &str) {
+    let a = data(ash.iter().product(), 1);
+    let b = data(bsh.iter().product(), 2);
+    // 1-D operands as numpy promotes them, the promoted dims left out of the result.
+    let pa = if ash.len() == 1 {
+        vec![1, ash[0]]
+    } else {
+        ash.to_vec()
+    };
+    let pb = if bsh.len() == 1 {
+        vec![bsh[0], 1]
+    } else {
+        bsh.to_vec()
+    };
+    let (want, mut osh) = matmul_ref(&a, &pa, &b, &pb);
+    if bsh.len() == 1 {
+        osh.pop();
+    }
+    if ash.len() == 1 {
+        osh.remove(osh.len() - if bsh.len() == 1 { 1 } else { 2 });
+    }
+    let src = format!(
+        "func.func @main(%a: {ta}, %b: {tb}) -> {to} {{\n  %0 = \"flow.matmul\"(%a, %b) : ({ta}, {tb}) -> {to}\n  return %0 : {to}\n}}\n",
+        ta = tensor(ash),
+        tb = tensor(bsh),
+        to = tensor(&osh)
+    );
+    check(&src, &[a, b], &want, &[kernel]);
+}
+
+#[test]
+fn tiled_matmul_with_guards_on_every_side() {
+    // 37 x 29 x 45: no dimension a multiple of its tile (32 x 32 x 8).
+    matmul_case(&[37, 29], &[29, 45], "matmul_tiled");
+}
+
+#[test]
+fn tiled_matmul_batched_with_broadcast() {
+    matmul_case(&[2, 3, 20, 7], &[3, 7, 9], "matmul_tiled");
+    matmul_case(&[2, 1, 11, 5], &[3, 5, 40], "matmul_tiled");
+}
+
+#[test]
+fn tiled_matmul_64x64_tiles_without_guards() {
+    // 33 products of 128 x 16 x 64: 132 blocks of 64 x 64 (the middle tile shape).
+    matmul_case(&[33, 128, 16], &[33, 16, 64], "matmul_tiled");
+}
+
+#[test]
+fn tiled_matmul_128x128_tiles() {
+    // 132 products of 128 x 12 x 128: 132 blocks of 128 x 128, k in steps of 8 (one guarded).
+    matmul_case(&[132, 128, 12], &[132, 12, 128], "matmul_tiled");
+}
+
+#[test]
+fn small_m_matmul() {
+    matmul_case(&[1, 70], &[70, 45], "matmul_small_m");
+    // A vector times a batch of matrices; K below the 8 slices.
+    matmul_case(&[5], &[3, 5, 33], "matmul_small_m");
+    matmul_case(&[2, 1, 3, 20], &[4, 20, 7], "matmul_small_m");
+}
+
+/// Gemm `alpha op(A) op(B) + beta C` with C of `csh`, then a fused ReLU when `relu`.
+#[allow(clippy::too_many_arguments)]
+fn gemm_case(
+    m: usize,
+    k: usize,
+    n: usize,
+    ta: bool,
+    tb: bool,
+    const_b: bool,
+    csh: Option<&[usize]>,
+    relu: bool,
+    kernel: &str,
+) {
+    let (alpha, beta) = (0.5f32, 2.0f32);
+    let ash = if ta { [k, m] } else { [m, k] };
+    let bsh = if tb { [n, k] } else { [k, n] };
+    let a = data(m * k, 3);
+    let b = data(n * k, 4);
+    let c = csh.map(|s| data(s.iter().product(), 5));
+    let mut want = vec![0.0; m * n];
+    for i in 0..m {
+        for j in 0..n {
+            let s: f64 = (0..k)
+                .map(|q| {
+                    let x = if ta { a[q * m + i] } else { a[i * k + q] };
+                    let y = if tb { b[j * k + q] } else { b[q * n + j] };
+                    f64::from(x) * f64::from(y)
+                })
+                .sum();
+            let mut v = f64::from(alpha) * s;
+            if let (Some(c), Some(s)) = (&c, csh) {
+                let s2: Vec<usize> = match s.len() {
+                    0 => vec![1, 1],
+                    1 => vec![1, s[0]],
+                    _ => s.to_vec(),
+                };
+                let ci = if s2[0] == 1 { 0 } else { i };
+                let cj = if s2[1] == 1 { 0 } else { j };
+                v += f64::from(beta) * f64::from(c[ci * s2[1] + cj]);
+            }
+            want[i * n + j] = if relu { v.max(0.0) } else { v };
+        }
+    }
+    let (ta_s, tb_s, to) = (tensor(&ash), tensor(&bsh), tensor(&[m, n]));
+    let mut args = vec![format!("%a: {ta_s}")];
+    let mut inputs = vec![a];
+    let mut body = String::new();
+    if const_b {
+        body += &format!(
+            "  %b = \"flow.constant\"() {{value = {}}} : () -> {tb_s}\n",
+            dense(&b, &bsh)
+        );
+    } else {
+        args.push(format!("%b: {tb_s}"));
+        inputs.push(b);
+    }
+    let mut ops = vec!["%a".to_string(), "%b".to_string()];
+    let mut types = vec![ta_s.clone(), tb_s.clone()];
+    if let (Some(c), Some(s)) = (c, csh) {
+        args.push(format!("%c: {}", tensor(s)));
+        inputs.push(c);
+        ops.push("%c".into());
+        types.push(tensor(s));
+    }
+    let attrs = format!(
+        "{{alpha = {alpha:.9e} : f32, beta = {beta:.9e} : f32, transA = {} : i64, transB = {} : i64}}",
+        i64::from(ta),
+        i64::from(tb)
+    );
+    let gemm = format!(
+        "\"flow.gemm\"({}) {attrs} : ({}) -> {to}",
+        ops.join(", "),
+        types.join(", ")
+    );
+    if relu {
+        // A fused region: the tail is the kernel's epilogue.
+        let region_args: Vec<String> = types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("%r{i}: {t}"))
+            .collect();
+        let region_ops: Vec<String> = (0..types.len()).map(|i| format!("%r{i}")).collect();
+        body += &format!(
+            "  %0 = \"flow.fused\"({}) ({{\n  ^bb0({}):\n    %1 = \"flow.gemm\"({}) {attrs} : ({}) -> {to}\n    %2 = \"flow.relu\"(%1) : ({to}) -> {to}\n    \"flow.yield\"(%2) : ({to}) -> ()\n  }}) : ({}) -> {to}\n",
+            ops.join(", "),
+            region_args.join(", "),
+            region_ops.join(", "),
+            types.join(", "),
+            types.join(", ")
+        );
+    } else {
+        body += &format!("  %0 = {gemm}\n");
+    }
+    let src = format!(
+        "func.func @main({}) -> {to} {{\n{body}  return %0 : {to}\n}}\n",
+        args.join(", ")
+    );
+    check(&src, &inputs, &want, &[kernel]);
+}
+
+#[test]
+fn tiled_gemm_transposes_alpha_beta() {
+    gemm_case(
+        40,
+        13,
+        33,
+        true,
+        true,
+        false,
+        Some(&[1, 33]),
+        false,
+        "gemm_tiled",
+    );
+    gemm_case(
+        9,
+        21,
+        50,
+        false,
+        true,
+        false,
+        Some(&[9, 1]),
+        false,
+        "gemm_tiled",
+    );
+    gemm_case(
+        35,
+        17,
+        6,
+        true,
+        false,
+        false,
+        Some(&[]),
+        false,
+        "gemm_tiled",
+    );
+}
+
+#[test]
+fn tiled_gemm_with_fused_relu() {
+    gemm_case(
+        40,
+        20,
+        70,
+        false,
+        false,
+        false,
+        Some(&[40, 70]),
+        true,
+        "gemm_tiled",
+    );
+}
+
+#[test]
+fn small_m_gemm_with_constant_transposed_b() {
+    // A fully connected layer: B [N, K] constant, transposed at compile time.
+    gemm_case(
+        3,
+        70,
+        50,
+        false,
+        true,
+        true,
+        Some(&[50]),
+        false,
+        "gemm_small_m",
+    );
+    gemm_case(
+        1,
+        9,
+        40,
+        true,
+        true,
+        true,
+        Some(&[50 - 10]),
+        true,
+        "gemm_small_m",
+    );
+    // transB with a runtime B: the tiled kernel.
+    gemm_case(2, 30, 20, false, true, false, None, false, "gemm_tiled");
+}
+
+/// Conv of x [n, c, h, w] with w [cout, c / group, kh, kw] and a bias, optionally a fused ReLU
+/// and residual add.
+#[allow(clippy::too_many_arguments)]
+fn conv_case(
+    x_shape: [usize; 4],
+    cout: usize,
+    kernel: [usize; 2],
+    strides: [usize; 2],
+    dil: [usize; 2],
+    pads: [usize; 4],
+    group: usize,
+    tail: bool,
+    name: &str,
+) {
+    let [nimg, c, h, w] = x_shape;
+    let cg = c / group;
+    let m = cout / group;
+    let [kh, kw] = kernel;
+    let oh = (h + pads[0] + pads[2] - (kh - 1) * dil[0] - 1) / strides[0] + 1;
+    let ow = (w + pads[1] + pads[3] - (kw - 1) * dil[1] - 1) / strides[1] + 1;
+    let x = data(nimg * c * h * w, 6);
+    let wt = data(cout * cg * kh * kw, 7);
+    let bias = data(cout, 8);
+    let res = data(nimg * cout * oh * ow, 9);
+    let mut want = vec![0.0; nimg * cout * oh * ow];
+    for b in 0..nimg {
+        for (oc, &bo) in bias.iter().enumerate() {
+            let g = oc / m;
+            for oy in 0..oh {
+                for ox in 0..ow {
+                    let mut s = f64::from(bo);
+                    for ci in 0..cg {
+                        for ky in 0..kh {
+                            for kx in 0..kw {
+                                let iy = (oy * strides[0] + ky * dil[0]) as i64 - pads[0] as i64;
+                                let ix = (ox * strides[1] + kx * dil[1]) as i64 - pads[1] as i64;
+                                if iy < 0 || ix < 0 || iy >= h as i64 || ix >= w as i64 {
+                                    continue;
+                                }
+                                let xi =
+                                    ((b * c + g * cg + ci) * h + iy as usize) * w + ix as usize;
+                                let wi = ((oc * cg + ci) * kh + ky) * kw + kx;
+                                s += f64::from(x[xi]) * f64::from(wt[wi]);
+                            }
+                        }
+                    }
+                    let o = ((b * cout + oc) * oh + oy) * ow + ox;
+                    if tail {
+                        s = (s + f64::from(res[o])).max(0.0);
+                    }
+                    want[o] = s;
+                }
+            }
+        }
+    }
+    let (tx, tw, tb, ty) = (
+        tensor(&x_shape),
+        tensor(&[cout, cg, kh, kw]),
+        tensor(&[cout]),
+        tensor(&[nimg, cout, oh, ow]),
+    );
+    let attrs = format!(
+        "{{dilations = array<i64: {}, {}>, group = {group} : i64, pads = array<i64: {}, {}, {}, {}>, strides = array<i64: {}, {}>}}",
+        dil[0], dil[1], pads[0], pads[1], pads[2], pads[3], strides[0], strides[1]
+    );
+    let body = if tail {
+        format!(
+            "  %0 = \"flow.fused\"(%x, %w, %b, %r) ({{\n  ^bb0(%a0: {tx}, %a1: {tw}, %a2: {tb}, %a3: {ty}):\n    %1 = \"flow.conv\"(%a0, %a1, %a2) {attrs} : ({tx}, {tw}, {tb}) -> {ty}\n    %2 = \"flow.add\"(%1, %a3) : ({ty}, {ty}) -> {ty}\n    %3 = \"flow.relu\"(%2) : ({ty}) -> {ty}\n    \"flow.yield\"(%3) : ({ty}) -> ()\n  }}) : ({tx}, {tw}, {tb}, {ty}) -> {ty}\n"
+        )
+    } else {
+        format!("  %0 = \"flow.conv\"(%x, %w, %b) {attrs} : ({tx}, {tw}, {tb}) -> {ty}\n")
+    };
+    let src = format!(
+        "func.func @main(%x: {tx}, %w: {tw}, %b: {tb}, %r: {ty}) -> {ty} {{\n{body}  return %0 : {ty}\n}}\n"
+    );
+    check(&src, &[x, wt, bias, res], &want, &[name]);
+}
+
+#[test]
+fn conv_implicit_gemm() {
+    // 3x3, stride 2, pads 1.
+    conv_case(
+        [2, 6, 9, 11],
+        10,
+        [3, 3],
+        [2, 2],
+        [1, 1],
+        [1, 1, 1, 1],
+        1,
+        false,
+        "conv_gemm_gpu",
+    );
+    // Asymmetric pads, dilation 2, 2 groups, a fused residual add + ReLU.
+    conv_case(
+        [1, 4, 10, 8],
+        6,
+        [3, 2],
+        [1, 2],
+        [2, 1],
+        [2, 0, 1, 1],
+        2,
+        true,
+        "conv_gemm_gpu",
+    );
+    // 1x1 stride 1 (X read as the B matrix), 2 groups.
+    conv_case(
+        [2, 8, 5, 7],
+        12,
+        [1, 1],
+        [1, 1],
+        [1, 1],
+        [0, 0, 0, 0],
+        2,
+        false,
+        "conv_gemm_gpu",
+    );
+    // 1x1 with stride 2: the general gather.
+    conv_case(
+        [1, 3, 7, 7],
+        5,
+        [1, 1],
+        [2, 2],
+        [1, 1],
+        [0, 0, 0, 0],
+        1,
+        false,
+        "conv_gemm_gpu",
+    );
+    // More output channels and positions than one tile, K past a step.
+    conv_case(
+        [1, 16, 12, 12],
+        40,
+        [3, 3],
+        [1, 1],
+        [1, 1],
+        [1, 1, 1, 1],
+        1,
+        true,
+        "conv_gemm_gpu",
+    );
+}
+
+#[test]
+fn conv_direct_one_channel_per_group() {
+    // Depthwise 3x3 with pads, and with a multiplier of 2 and stride 2; one input channel.
+    conv_case(
+        [2, 5, 7, 6],
+        5,
+        [3, 3],
+        [1, 1],
+        [1, 1],
+        [1, 1, 1, 1],
+        5,
+        true,
+        "conv_direct_gpu",
+    );
+    conv_case(
+        [1, 3, 8, 8],
+        6,
+        [3, 3],
+        [2, 2],
+        [1, 1],
+        [1, 0, 0, 1],
+        3,
+        false,
+        "conv_direct_gpu",
+    );
+    conv_case(
+        [1, 1, 6, 6],
+        4,
+        [5, 5],
+        [1, 1],
+        [1, 1],
+        [2, 2, 2, 2],
+        1,
+        false,
+        "conv_direct_gpu",
+    );
+}
