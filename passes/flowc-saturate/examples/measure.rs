@@ -5,6 +5,7 @@
 //! ```text
 //! cargo run -p flowc-saturate --example measure -- target/onnx-models/* target/bench-models/*
 //! cargo run -p flowc-saturate --example measure -- --synthetic 2000
+//! cargo run -p flowc-saturate --example measure -- --rules redundancy,constant MODEL...
 //! ```
 
 use flowc_ir::{Context, Op};
@@ -67,7 +68,7 @@ fn pbs(dir: &Path, prefix: &str) -> Vec<Tensor> {
         .collect()
 }
 
-fn model(dir: &Path) {
+fn model(dir: &Path, config: &SaturateConfig) {
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("?");
     let mut ctx = context();
     let module = match flowc_onnx::import_file(
@@ -88,7 +89,7 @@ fn model(dir: &Path) {
     let (ops_before, kernels_before) = kernel_ops(&ctx, func);
     let reference = flowc_interp::run_function(&ctx, func, inputs.clone());
     let t = Instant::now();
-    let stats = saturate(&mut ctx, func, &SaturateConfig::default());
+    let stats = saturate(&mut ctx, func, config);
     let ms = t.elapsed().as_secs_f64() * 1e3;
     let stats = match stats {
         Ok(s) => s,
@@ -178,7 +179,16 @@ fn synthetic(n: usize) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // `--rules a,b,...`: these rule sets instead of the default ones (to compare).
+    let mut config = SaturateConfig::default();
+    if args.first().map(String::as_str) == Some("--rules") && args.len() > 1 {
+        config.rules = args[1]
+            .split(',')
+            .map(|r| flowc_saturate::rules::RuleSet::parse(r).expect("a rule set name"))
+            .collect();
+        args.drain(..2);
+    }
     if args.first().map(String::as_str) == Some("--synthetic") {
         synthetic(args.get(1).and_then(|s| s.parse().ok()).unwrap_or(2000));
         return;
@@ -188,6 +198,6 @@ fn main() {
     );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for a in args {
-        model(Path::new(&a));
+        model(Path::new(&a), &config);
     }
 }
