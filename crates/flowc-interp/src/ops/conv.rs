@@ -267,7 +267,11 @@ fn conv_nchw(n: &Node<'_>, x: &Tensor) -> KResult<Vec<Option<Tensor>>> {
     let group = dim(n.int("group", 1)?, "group")?;
     let c = x.shape()[1];
     let oc = w.shape()[0];
-    if group == 0 || c % group != 0 || oc % group != 0 || w.shape()[1] * group != c {
+    if group == 0
+        || !c.is_multiple_of(group)
+        || !oc.is_multiple_of(group)
+        || w.shape()[1] * group != c
+    {
         bail!("channels: X has {c}, W is {:?}, group {group}", w.shape());
     }
     let kernel = match n.ints("kernel_shape")? {

@@ -257,9 +257,10 @@ fn transpose_hoist_fused(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
         return vec![];
     };
     // Headless: elementwise ops only, each of the kernel's result type.
-    let elementwise = body.ops.iter().all(|(k, _, t)| {
-        *t == body.ty && eg.analysis.op_name(*k).is_some_and(|name| hoistable(name))
-    });
+    let elementwise = body
+        .ops
+        .iter()
+        .all(|(k, _, t)| *t == body.ty && eg.analysis.op_name(*k).is_some_and(hoistable));
     let Some(r) = static_shape(eg, class).map(|s| s.len()) else {
         return vec![];
     };
