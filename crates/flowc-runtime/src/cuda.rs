@@ -308,8 +308,50 @@ impl CudaExecutable {
             .map_err(|e| RuntimeError::Load(format!("CUDA: a kernel failed: {e:?}")))
     }
 
+    /// Runs the launch plan once without the graph, timing each launch with CUDA events:
+    /// `(kernel, milliseconds)` in plan order (a library GEMM is named `cublas.sgemm`).
+    pub fn run_profiled(&mut self) -> Result<Vec<(String, f64)>, RuntimeError> {
+        self.bind()?;
+        let flags = sys::CUevent_flags::CU_EVENT_DEFAULT;
+        let mut events = Vec::with_capacity(self.launches.len() + 1);
+        for _ in 0..=self.launches.len() {
+            events.push(result::event::create(flags).map_err(|e| cuda_err("create event", e))?);
+        }
+        let timed = (|| {
+            for (i, &start) in events[..self.launches.len()].iter().enumerate() {
+                // SAFETY: our events and stream.
+                unsafe { result::event::record(start, self.stream) }
+                    .map_err(|e| cuda_err("record event", e))?;
+                self.launch_range(i..i + 1)?;
+            }
+            // SAFETY: as above.
+            unsafe { result::event::record(events[self.launches.len()], self.stream) }
+                .map_err(|e| cuda_err("record event", e))?;
+            // SAFETY: our stream.
+            unsafe { result::stream::synchronize(self.stream) }
+                .map_err(|e| RuntimeError::Load(format!("CUDA: a kernel failed: {e:?}")))?;
+            let mut out = Vec::with_capacity(self.launches.len());
+            for (i, l) in self.launches.iter().enumerate() {
+                // SAFETY: both events completed (the stream was synchronized).
+                let ms = unsafe { result::event::elapsed(events[i], events[i + 1]) }
+                    .map_err(|e| cuda_err("event time", e))?;
+                out.push((l.kernel.clone(), f64::from(ms)));
+            }
+            Ok(out)
+        })();
+        for e in events {
+            // SAFETY: created above, destroyed once.
+            let _ = unsafe { result::event::destroy(e) };
+        }
+        timed
+    }
+
     fn launch_all(&mut self) -> Result<(), RuntimeError> {
-        for l in &mut self.launches {
+        self.launch_range(0..self.launches.len())
+    }
+
+    fn launch_range(&mut self, range: std::ops::Range<usize>) -> Result<(), RuntimeError> {
+        for l in &mut self.launches[range] {
             match &l.what {
                 &Step::Kernel { func, grid, block } => {
                     let mut params: Vec<*mut c_void> = l
@@ -566,6 +608,10 @@ DONE:
             exe.use_graph = graph;
             exe.run().unwrap();
         }
+        let profile = exe.run_profiled().unwrap();
+        assert_eq!(profile.len(), 1);
+        assert_eq!(profile[0].0, flowc_bundle::LIBRARY_SGEMM);
+        assert!(profile[0].1 >= 0.0);
         let out: Vec<f32> = exe
             .output(0)
             .unwrap()
