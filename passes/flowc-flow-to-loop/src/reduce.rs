@@ -342,7 +342,10 @@ fn reduce(ctx: &mut Context, cx: &mut OpCx<'_, '_>, red: Red) -> Result<(), Diag
     let pdims: Vec<usize> = (0..r - t).filter(|d| !axes.contains(d)).collect();
     let rdims: Vec<usize> = axes.clone();
     let f64e = Elem::Float(FloatKind::F64);
-    if t == 0 || inner == 1 {
+    // On the GPU (reductions the row kernels leave: kept dims after reduced ones, f64, integers)
+    // a thread per output element, neighbouring threads reading neighbouring elements, beats
+    // the CPU's accumulation into a buffer row, whose tasks are only the leading kept dims.
+    if t == 0 || inner == 1 || cx.target() == crate::KernelTarget::Gpu {
         // Registers: parallel over all kept dims; sequential over the reduced ones.
         let plan = RegPlan {
             red,

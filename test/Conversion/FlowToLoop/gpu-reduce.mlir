@@ -107,13 +107,20 @@ func.func @main(%a: tensor<4x6xf32>, %b: tensor<3x5000xf32>, %c: tensor<9x100xf1
 // -----
 
 // What stays on the loop path (no gpu.kernel: convert-loop-to-gpu maps it later): a reduced
-// axis followed by a kept one (a thread per output element reads coalesced there) and f64
-// (shuffles move 32 bits). ReduceLogSumExp over all axes (size-1 dims ignored: one row of 6) is
-// a GPU kernel: a NaN-ignoring max (maxnumf) butterfly, the non-finite max taken as 0, then the
-// sum of exp(x - max) and log(sum) + max.
+// axis followed by a kept one and f64 (shuffles move 32 bits). On the GPU target these take the
+// register plan, parallel over every kept dim (a thread per output element once mapped, and
+// neighbouring threads read neighbouring elements), not the CPU's accumulation into an f64
+// buffer row with the leading kept dims as the only tasks. ReduceLogSumExp over all axes
+// (size-1 dims ignored: one row of 6) is a GPU kernel: a NaN-ignoring max (maxnumf) butterfly,
+// the non-finite max taken as 0, then the sum of exp(x - max) and log(sum) + max.
 // CHECK-LABEL: func.func private @k0_reduce
-// CHECK-SAME:      attributes {flowc.kernel} {
+// CHECK-SAME:      (%[[X:.*]]: memref<4x5x6xf32>, %[[Y:.*]]: memref<4x1x6xf32>) attributes {flowc.kernel} {
 // CHECK-NOT:     gpu.
+// CHECK:         loop.parallel (%[[A:.*]], %[[B:.*]]) = (%{{.*}}, %{{.*}}) to (%{{.*}}, %{{.*}}) step
+// CHECK:           %[[S:.*]] = loop.for %[[K:.*]] = {{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (f64) {
+// CHECK:             buffer.load %[[X]][%[[A]], %[[K]], %[[B]]] : memref<4x5x6xf32>
+// CHECK:           arith.truncf %[[S]] : f64 to f32
+// CHECK:           buffer.store %{{.*}}, %[[Y]][%[[A]], %{{.*}}, %[[B]]] : memref<4x1x6xf32>
 // CHECK-LABEL: func.func private @k1_reduce
 // CHECK-SAME:      (%{{.*}}: memref<4x6xf64>, %{{.*}}: memref<4x1xf64>) attributes {flowc.kernel} {
 // CHECK-NOT:     gpu.
@@ -134,6 +141,7 @@ func.func @main(%a: tensor<4x6xf32>, %b: tensor<3x5000xf32>, %c: tensor<9x100xf1
 // CHECK:         %[[L:.*]] = math.log
 // CHECK:         arith.addf %[[L]], %[[MO]] : f32
 // CHECK-LABEL: func.func @main
+// CHECK-NOT:     buffer.alloc
 // CHECK:         call @k0_reduce(
 // CHECK:         call @k1_reduce(
 // CHECK:         %[[XV:.*]] = buffer.view %arg2 : memref<2x3x1xf32> to memref<1x6xf32>
