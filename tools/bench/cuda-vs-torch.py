@@ -17,7 +17,8 @@ outputs are compared with a float64 torch run (on the GPU). TF32 is off on the t
 flowc computes in fp32.
 Timing: torch with CUDA events (median of N runs after warm-up); flowc with run_bundle --bench
 N (median of N runs, CUDA-graph replay and plain launches, host-side wall clock around a
-synchronized run, input upload and output download excluded). Prints a ratio table last.
+synchronized run, input upload and output download excluded), with the kernel kinds that take
+flowc's time (run_bundle --profile). Prints a ratio table last.
 """
 import os
 import re
@@ -163,7 +164,9 @@ def main():
         np.ascontiguousarray(x_np).tofile(inp)
         lst = os.path.join(work, "list.txt")
         open(lst, "w").write(f"{os.path.join(bundles, name + '.flowc')} {work} {inp}\n")
-        r = subprocess.run([runner, lst, "--bench", str(runs)], capture_output=True, text=True)
+        r = subprocess.run([runner, lst, "--bench", str(runs), "--profile"], capture_output=True, text=True)
+        for p in [l for l in r.stdout.splitlines() if l.startswith("profile ")][:8]:
+            print("  " + p.split(" ", 2)[2], flush=True)
         m = re.search(r"graph_ms=([\d.]+)\s+launches_ms=([\d.]+)", r.stdout)
         if r.returncode != 0 or not m:
             print(f"{name}: run_bundle failed: {r.stdout[-300:]} {r.stderr[-300:]}")
