@@ -4,8 +4,8 @@
 //! The kernels come out of the lowering already mapped (`gpu.kernel` with grid and block sizes),
 //! so `convert-loop-to-gpu` leaves them alone.
 //!
-//! - [`tiled_kernel`]: `C[z] = A[z] · B[z]` for a batch of products. A block of [`THREADS`] = 256
-//!   threads computes a `BM x BN` tile of C; every step of `BK` along k, the block stages an
+//! - [`tiled_kernel`]: `C[z] = A[z] · B[z]` for a batch of products. A block of threads (256,
+//!   or 64 for the smallest tiles) computes a `BM x BN` tile of C; every step of `BK` along k, the block stages an
 //!   `A[BM, BK]` and a `B[BK, BN]` tile in shared memory (coalesced global loads: consecutive
 //!   threads read consecutive addresses of the operand's contiguous dimension; elements outside
 //!   M, N or K are loaded as 0 without touching memory), waits at a barrier, and each thread
@@ -37,7 +37,7 @@ use crate::gemm::{self, fconst, maybe_if};
 use crate::matmul::batch_index;
 use flowc_ir::{Context, Diagnostic, Value};
 
-/// Threads per block of the GEMM kernels.
+/// Threads per block of the small-M kernel (and of the bigger tiles).
 pub(crate) const THREADS: i64 = 256;
 /// Blocks that fill the GPU once (H100: 132 multiprocessors); a tile shape is taken only when
 /// it gives at least this many blocks.
@@ -46,8 +46,8 @@ const TARGET_BLOCKS: i64 = 132;
 /// the column-wise stores of a transposed operand over the banks.
 const PAD: i64 = 4;
 
-/// The tile shape of [`tiled_kernel`]: a block computes `bm x bn` of C in steps of `bk`, a
-/// thread `tm x tn` of it; `(bm / tm) * (bn / tn)` = [`THREADS`].
+/// The tile shape of [`tiled_kernel`]: a block of `threads` = `(bm / tm) * (bn / tn)` threads
+/// computes `bm x bn` of C in steps of `bk`, a thread `tm x tn` of it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Tiles {
     pub bm: i64,
@@ -55,9 +55,11 @@ pub(crate) struct Tiles {
     pub bk: i64,
     pub tm: i64,
     pub tn: i64,
+    pub threads: i64,
 }
 
-/// Tile shapes, biggest first (more work per thread and per shared load, fewer blocks).
+/// Tile shapes, biggest first (more work per block, fewer blocks). The smallest keeps a 4 x 4
+/// register tile (two FMAs per shared load, where 2 x 2 would do one) with fewer threads.
 pub(crate) const TILE_CONFIGS: [Tiles; 3] = [
     Tiles {
         bm: 128,
@@ -65,6 +67,7 @@ pub(crate) const TILE_CONFIGS: [Tiles; 3] = [
         bk: 8,
         tm: 8,
         tn: 8,
+        threads: 256,
     },
     Tiles {
         bm: 64,
@@ -72,13 +75,15 @@ pub(crate) const TILE_CONFIGS: [Tiles; 3] = [
         bk: 16,
         tm: 4,
         tn: 4,
+        threads: 256,
     },
     Tiles {
         bm: 32,
         bn: 32,
-        bk: 8,
-        tm: 2,
-        tn: 2,
+        bk: 16,
+        tm: 4,
+        tn: 4,
+        threads: 64,
     },
 ];
 
@@ -228,10 +233,17 @@ pub(crate) fn tiled_kernel(
     b: Side<'_>,
     store: StoreFn<'_>,
 ) {
-    let Tiles { bm, bn, bk, tm, tn } = t;
-    debug_assert_eq!((bm / tm) * (bn / tn), THREADS);
+    let Tiles {
+        bm,
+        bn,
+        bk,
+        tm,
+        tn,
+        threads,
+    } = t;
+    debug_assert_eq!((bm / tm) * (bn / tn), threads);
     let (mt, nt) = (ceil_div(s.m, bm), ceil_div(s.n, bn));
-    mark_kernel(kb, s.batches * mt * nt, THREADS);
+    mark_kernel(kb, s.batches * mt * nt, threads);
     let a_s = alloc_shared(kb, vec![bk, bm + PAD]);
     let b_s = alloc_shared(kb, vec![bk, bn + PAD]);
     let tid = gpu_id(kb, "gpu.thread_id");
@@ -249,8 +261,8 @@ pub(crate) fn tiled_kernel(
     let (row_step, col_step) = (bm / tm, bn / tn);
     let tx = rem_const(kb, tid, col_step);
     let ty = div_const(kb, tid, col_step);
-    let a_map = StageMap::new(kb, tid, bm, bk, a.k_fast);
-    let b_map = StageMap::new(kb, tid, bn, bk, b.k_fast);
+    let a_map = StageMap::new(kb, tid, threads, bm, bk, a.k_fast);
+    let b_map = StageMap::new(kb, tid, threads, bn, bk, b.k_fast);
     // The first step's tiles, into registers.
     let k0 = kb.index(0);
     let first_k_ok = s.k % bk == 0;
@@ -323,9 +335,9 @@ pub(crate) fn tiled_kernel(
 }
 
 /// Which element of an operand tile (`rows x bk`, rows being M of A or N of B) a thread stages
-/// in each of its `rows * bk / THREADS` loads: consecutive threads take consecutive elements of
+/// in each of its `rows * bk / threads` loads: consecutive threads take consecutive elements of
 /// the dimension that is contiguous in memory. `fixed` is the thread's index along that
-/// dimension (the same in every load, since THREADS is a multiple of its extent), `first` its
+/// dimension (the same in every load, since `threads` is a multiple of its extent), `first` its
 /// index along the other one in load 0, advancing by `step` per load.
 struct StageMap {
     k_fast: bool,
@@ -337,15 +349,22 @@ struct StageMap {
 }
 
 impl StageMap {
-    fn new(kb: &mut Kb<'_>, tid: Value, rows: i64, bk: i64, k_fast: bool) -> StageMap {
+    fn new(
+        kb: &mut Kb<'_>,
+        tid: Value,
+        threads: i64,
+        rows: i64,
+        bk: i64,
+        k_fast: bool,
+    ) -> StageMap {
         let fast = if k_fast { bk } else { rows };
-        debug_assert!(THREADS % fast == 0 && (rows * bk) % THREADS == 0);
+        debug_assert!(threads % fast == 0 && (rows * bk) % threads == 0);
         StageMap {
             k_fast,
             fixed: rem_const(kb, tid, fast),
             first: div_const(kb, tid, fast),
-            step: THREADS / fast,
-            loads: rows * bk / THREADS,
+            step: threads / fast,
+            loads: rows * bk / threads,
             rows,
         }
     }
@@ -693,13 +712,14 @@ mod tests {
     #[test]
     fn tile_configs_fill_a_block_and_stage_evenly() {
         for t in TILE_CONFIGS {
-            assert_eq!((t.bm / t.tm) * (t.bn / t.tn), THREADS, "{t:?}");
+            assert_eq!((t.bm / t.tm) * (t.bn / t.tn), t.threads, "{t:?}");
+            assert_eq!(t.threads % 32, 0, "whole warps: {t:?}");
             for rows in [t.bm, t.bn] {
                 // Both staging orders: the contiguous extent divides the block, and every
                 // thread loads the same number of elements.
-                assert_eq!(THREADS % t.bk, 0, "{t:?}");
-                assert_eq!(THREADS % rows, 0, "{t:?}");
-                assert_eq!((rows * t.bk) % THREADS, 0, "{t:?}");
+                assert_eq!(t.threads % t.bk, 0, "{t:?}");
+                assert_eq!(t.threads % rows, 0, "{t:?}");
+                assert_eq!((rows * t.bk) % t.threads, 0, "{t:?}");
             }
             // Shared rows stay 16-byte aligned.
             assert_eq!((t.bm + PAD) % 4, 0);
@@ -727,9 +747,9 @@ mod tests {
                 for k_fast in [false, true] {
                     let fast = if k_fast { t.bk } else { rows };
                     let mut seen = vec![0u32; (rows * t.bk) as usize];
-                    for tid in 0..THREADS {
-                        for l in 0..rows * t.bk / THREADS {
-                            let other = tid / fast + l * (THREADS / fast);
+                    for tid in 0..t.threads {
+                        for l in 0..rows * t.bk / t.threads {
+                            let other = tid / fast + l * (t.threads / fast);
                             let (row, kk) = if k_fast {
                                 (other, tid % fast)
                             } else {

@@ -3,7 +3,7 @@
 // With target=gpu, f32 2-D Conv becomes GPU kernels (gpu_conv.rs).
 
 // Implicit GEMM on the tiled kernel, with a fused ReLU: M = 16 output channels, N = 25 output
-// positions, K = 8 * 3 * 3 = 72, 32 x 32 tiles (one block). B's elements are gathered from X as they
+// positions, K = 8 * 3 * 3 = 72, 32 x 32 tiles (one block of 64 threads). B's elements are gathered from X as they
 // are loaded (the first step's before the loop, the next one's in each step, see gpu-matmul.mlir):
 // the column splits into (image, oy, ox), the depth into (channel, ky, kx), the
 // input row / column are checked against the padding (only the low side: with stride 2 and
@@ -11,11 +11,11 @@
 // the bias, applies the ReLU and stores into Y seen as [1, 16, 25].
 // CHECK-LABEL: func.func private @k0_conv_gemm_gpu
 // CHECK-SAME: (%[[X:.*]]: memref<1x8x10x10xf32>, %[[W:.*]]: memref<16x8x3x3xf32>, %[[BIAS:.*]]: memref<16xf32>, %[[Y:.*]]: memref<1x16x5x5xf32>)
-// CHECK-SAME: gpu.block_size = array<i64: 256, 1, 1>, gpu.grid_size = array<i64: 1, 1, 1>, gpu.kernel
+// CHECK-SAME: gpu.block_size = array<i64: 64, 1, 1>, gpu.grid_size = array<i64: 1, 1, 1>, gpu.kernel
 // CHECK-DAG: %[[W2:.*]] = buffer.view %[[W]] : memref<16x8x3x3xf32> to memref<16x72xf32>
 // CHECK-DAG: %[[Y3:.*]] = buffer.view %[[Y]] : memref<1x16x5x5xf32> to memref<1x16x25xf32>
-// CHECK: %[[AS:.*]] = gpu.alloc_shared : memref<8x36xf32, 3>
-// CHECK-NEXT: %[[BS:.*]] = gpu.alloc_shared : memref<8x36xf32, 3>
+// CHECK: %[[AS:.*]] = gpu.alloc_shared : memref<16x36xf32, 3>
+// CHECK-NEXT: %[[BS:.*]] = gpu.alloc_shared : memref<16x36xf32, 3>
 // CHECK: buffer.load %[[W2]][%{{.*}}, %{{.*}}] : memref<16x72xf32>
 // CHECK: %[[OKY:.*]] = arith.cmpi sge, %[[IY:.*]], %{{.*}} : index
 // CHECK: %[[OKX:.*]] = arith.cmpi sge, %[[IX:.*]], %{{.*}} : index
@@ -24,16 +24,17 @@
 // CHECK: %[[G:.*]] = arith.andi %{{.*}}, %[[OK]] : i1
 // CHECK-NEXT: %[[XE:.*]] = loop.if %[[G]] -> (f32) {
 // CHECK-NEXT: buffer.load %[[X]][%{{.*}}, %{{.*}}, %[[IY]], %[[IX]]] : memref<1x8x10x10xf32>
-// CHECK: %[[ACC:.*]]:6 = loop.for %{{.*}} iter_args(%[[SA:.*]] = %{{.*}}, %[[SB:.*]] = %[[XE]], {{.*}})
-// CHECK-NEXT: buffer.store %[[SA]], %[[AS]]
+// CHECK: %[[ACC:.*]]:32 = loop.for %{{.*}} iter_args({{.*}}, %[[SB:[^ ]*]] = %[[XE]], {{.*}})
+// CHECK-COUNT-8: buffer.store %{{.*}}, %[[AS]]
 // CHECK-NEXT: buffer.store %[[SB]], %[[BS]]
+// CHECK-COUNT-7: buffer.store %{{.*}}, %[[BS]]
 // CHECK-NEXT: gpu.barrier
 // CHECK: buffer.load %[[W2]]
 // CHECK: buffer.load %[[X]]
-// CHECK-COUNT-32: math.fma
+// CHECK-COUNT-256: math.fma
 // CHECK-NEXT: gpu.barrier
 // CHECK: %[[B:.*]] = buffer.load %[[BIAS]][%[[OC:.*]]] : memref<16xf32>
-// CHECK-NEXT: %[[V:.*]] = arith.addf %[[ACC]]#2, %[[B]] : f32
+// CHECK-NEXT: %[[V:.*]] = arith.addf %[[ACC]]#16, %[[B]] : f32
 // CHECK: arith.cmpf olt, %[[V]]
 // CHECK-NEXT: %[[R:.*]] = arith.select
 // CHECK-NEXT: buffer.store %[[R]], %[[Y3]][%{{.*}}, %[[OC]], %{{.*}}] : memref<1x16x25xf32>
@@ -65,7 +66,7 @@ func.func @main(%x: tensor<1x8x10x10xf32>) -> tensor<1x16x5x5xf32> {
 // CHECK-DAG: %[[W2:.*]] = buffer.view %[[W]] : memref<24x8x1x1xf32> to memref<24x8xf32>
 // CHECK: %[[BID:.*]] = gpu.block_id x
 // CHECK: %[[Z:.*]] = arith.divui %[[BID]], %{{.*}} : index
-// CHECK: buffer.load %[[W2]]
+// CHECK-COUNT-8: buffer.load %[[W2]]
 // CHECK: %[[ZC:.*]] = arith.muli %[[Z]], %{{.*}} : index
 // CHECK-NEXT: %[[C:.*]] = arith.addi %[[ZC]], %{{.*}} : index
 // CHECK-NEXT: loop.if

@@ -4,22 +4,22 @@
 // marked gpu.kernel with their grid and block sizes, which convert-loop-to-gpu leaves alone.
 
 // The tiled kernel on a Gemm with transB, alpha, beta and a fused residual Add + ReLU. 8 x 40
-// is too small for the bigger tiles: 32 x 32 tiles, 2 blocks of 256 threads, a 2 x 2 register
-// tile per thread. Per step of k = 8, the A[32, 8] and B[8, 32] tiles go through shared memory:
-// each thread's elements are loaded into registers (guarded: 0 outside M = 8, N = 40, K = 30),
-// the first step's before the loop and the next step's inside it, before this step's FMAs;
-// the loop carries them with the 4 accumulators. A step stores them to shared memory, waits
-// at a barrier, loads the next ones, does its 8 x 4 FMAs from shared memory and waits again.
-// The epilogue applies alpha, beta * C, the residual and the ReLU to each accumulator and
-// stores it, guarded by row < 8 and column < 40.
+// is too small for the bigger tiles: 32 x 32 tiles, 2 blocks of 64 threads, a 4 x 4 register
+// tile per thread. Per step of k = 16, the A[32, 16] and B[16, 32] tiles go through shared
+// memory: each thread's 8 + 8 elements are loaded into registers (guarded: 0 outside M = 8,
+// N = 40, K = 30), the first step's before the loop and the next step's inside it, before this
+// step's FMAs; the loop carries them with the 16 accumulators. A step stores them to shared
+// memory, waits at a barrier, loads the next ones, does its 16 x 16 FMAs from shared memory
+// and waits again. The epilogue applies alpha, beta * C, the residual and the ReLU to each
+// accumulator and stores it, guarded by row < 8 and column < 40.
 // CHECK-LABEL: func.func private @k0_gemm_tiled
 // CHECK-SAME: (%[[A:.*]]: memref<8x30xf32>, %[[B:.*]]: memref<40x30xf32>, %[[C:.*]]: memref<40xf32>, %[[R:.*]]: memref<8x40xf32>, %[[Y:.*]]: memref<8x40xf32>)
-// CHECK-SAME: attributes {flowc.kernel, gpu.block_size = array<i64: 256, 1, 1>, gpu.grid_size = array<i64: 2, 1, 1>, gpu.kernel}
+// CHECK-SAME: attributes {flowc.kernel, gpu.block_size = array<i64: 64, 1, 1>, gpu.grid_size = array<i64: 2, 1, 1>, gpu.kernel}
 // CHECK-DAG: %[[AV:.*]] = buffer.view %[[A]] : memref<8x30xf32> to memref<1x8x30xf32>
 // CHECK-DAG: %[[BV:.*]] = buffer.view %[[B]] : memref<40x30xf32> to memref<1x40x30xf32>
 // CHECK-DAG: %[[CV:.*]] = buffer.view %[[C]] : memref<40xf32> to memref<1x40xf32>
-// CHECK: %[[AS:.*]] = gpu.alloc_shared : memref<8x36xf32, 3>
-// CHECK-NEXT: %[[BS:.*]] = gpu.alloc_shared : memref<8x36xf32, 3>
+// CHECK: %[[AS:.*]] = gpu.alloc_shared : memref<16x36xf32, 3>
+// CHECK-NEXT: %[[BS:.*]] = gpu.alloc_shared : memref<16x36xf32, 3>
 // CHECK-NEXT: %[[TID:.*]] = gpu.thread_id x
 // CHECK-NEXT: %[[BID:.*]] = gpu.block_id x
 // CHECK: %[[AOK:.*]] = arith.andi
@@ -29,23 +29,26 @@
 // CHECK-NEXT: } else {
 // CHECK-NEXT: %[[Z:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT: loop.yield %[[Z]] : f32
-// CHECK: %[[B0:.*]] = loop.if %{{.*}} -> (f32) {
+// CHECK-COUNT-7: buffer.load %[[AV]]
+// CHECK: loop.if %{{.*}} -> (f32) {
 // CHECK-NEXT: buffer.load %[[BV]][%{{.*}}, %{{.*}}, %{{.*}}] : memref<1x40x30xf32>
-// CHECK: %[[ACC:.*]]:6 = loop.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[SA:.*]] = %[[A0]], %[[SB:.*]] = %[[B0]], {{.*}}) -> (f32, f32, f32, f32, f32, f32) {
-// CHECK-NEXT: buffer.store %[[SA]], %[[AS]][%{{.*}}, %{{.*}}] : memref<8x36xf32, 3>
-// CHECK-NEXT: buffer.store %[[SB]], %[[BS]][%{{.*}}, %{{.*}}] : memref<8x36xf32, 3>
+// CHECK: %[[ACC:.*]]:32 = loop.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[SA:.*]] = %[[A0]], {{.*}}) -> ({{(f32, ){31}f32}}) {
+// CHECK-NEXT: buffer.store %[[SA]], %[[AS]][%{{.*}}, %{{.*}}] : memref<16x36xf32, 3>
+// CHECK-COUNT-7: buffer.store %{{.*}}, %[[AS]]
+// CHECK-COUNT-8: buffer.store %{{.*}}, %[[BS]]
 // CHECK-NEXT: gpu.barrier
 // CHECK: %[[NA:.*]] = loop.if %{{.*}} -> (f32) {
 // CHECK-NEXT: buffer.load %[[AV]]
-// CHECK: %[[NB:.*]] = loop.if %{{.*}} -> (f32) {
+// CHECK-COUNT-7: buffer.load %[[AV]]
+// CHECK: loop.if %{{.*}} -> (f32) {
 // CHECK-NEXT: buffer.load %[[BV]]
 // CHECK: buffer.load %[[AS]]
-// CHECK-COUNT-32: math.fma
+// CHECK-COUNT-256: math.fma
 // CHECK-NEXT: gpu.barrier
-// CHECK-NEXT: loop.yield %[[NA]], %[[NB]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : f32, f32, f32, f32, f32, f32
+// CHECK-NEXT: loop.yield %[[NA]], {{.*}} : {{(f32, ){31}f32}}
 // CHECK: loop.if
 // CHECK: loop.if
-// CHECK: %[[S:.*]] = arith.mulf %[[ACC]]#2, %{{.*}} : f32
+// CHECK: %[[S:.*]] = arith.mulf %[[ACC]]#16, %{{.*}} : f32
 // CHECK: %[[CE:.*]] = buffer.load %[[CV]][%{{.*}}, %{{.*}}] : memref<1x40xf32>
 // CHECK-NEXT: %[[BETA:.*]] = arith.constant 5.000000e-01 : f32
 // CHECK-NEXT: %[[BC:.*]] = arith.mulf %[[BETA]], %[[CE]] : f32
