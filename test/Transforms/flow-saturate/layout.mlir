@@ -89,6 +89,28 @@ func.func @mixed(%x: tensor<1x12x12x8xf32>) -> tensor<1x12x12x16xf32> {
 
 // -----
 
+// A TensorFlow-style depthwise conv: no NHWC kernel for groups, so conv-to-nhwc does not fire
+// and the transposes around it stay; transpose-hoist moves the ReLU before the output
+// transpose, where it becomes the conv's epilogue.
+// CHECK-LABEL: func.func @tf_depthwise
+// CHECK: %[[T:.*]] = "flow.transpose"(%arg0) <{perm = array<i64: 0, 3, 1, 2>}>
+// CHECK: %[[F:.*]] = "flow.fused"(%[[T]], %{{.*}}) ({
+// CHECK: "flow.conv"({{.*}}<{group = 16 : i64, pads = array<i64: 1, 1, 1, 1>}>
+// CHECK-NEXT: "flow.relu"
+// CHECK: %[[U:.*]] = "flow.transpose"(%[[F]]) <{perm = array<i64: 0, 2, 3, 1>}>
+// CHECK: return %[[U]]
+// EXPLAIN-DAG: loc("dw_relu"): remark: flow-saturate: 'flow.relu' is now computed by 'flow.transpose': transpose-hoist -> head-fuse
+func.func @tf_depthwise(%x: tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> {
+  %w = "flow.constant"() {value = dense<0.5> : tensor<16x1x3x3xf32>} : () -> tensor<16x1x3x3xf32>
+  %t0 = "flow.transpose"(%x) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x8x8x16xf32>) -> tensor<1x16x8x8xf32> loc("dw_t0")
+  %c = "flow.conv"(%t0, %w) {group = 16 : i64, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x16x8x8xf32>, tensor<16x1x3x3xf32>) -> tensor<1x16x8x8xf32> loc("dw")
+  %t1 = "flow.transpose"(%c) {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x16x8x8xf32>) -> tensor<1x8x8x16xf32> loc("dw_t1")
+  %r = "flow.relu"(%t1) : (tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> loc("dw_relu")
+  return %r : tensor<1x8x8x16xf32>
+}
+
+// -----
+
 // A plain ONNX CNN (NCHW throughout): on the cpu target an NHWC conv packs no faster than an
 // NCHW one at stride 1 (and not enough faster at stride 2) to pay for the transposes it would
 // need at the function's borders, so nothing changes but the usual fusion.
