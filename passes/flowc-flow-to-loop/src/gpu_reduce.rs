@@ -33,10 +33,12 @@
 //! Which zero (`-0` / `+0`) a tie of Max / Min returns may differ from the CPU's.
 //!
 //! What stays on the loop path (mapped to threads by `convert-loop-to-gpu`): f64 and integer
-//! elements (shuffles move 32 bits), Reduce* whose reduced axes are not the innermost (a
-//! thread per output element there already reads coalesced: neighbouring threads own
-//! neighbouring kept elements), Softmax along an axis followed by dims other than 1 (likewise),
-//! reductions with runtime axes, and empty outputs.
+//! elements (shuffles move 32 bits), Reduce* whose reduced axes are not the innermost (reduce.rs
+//! gives those, on the GPU target, the register plan: a thread per output element, which reads
+//! coalesced there since neighbouring threads own neighbouring kept elements), Softmax along an
+//! axis followed by dims other than 1 (a thread per (outer, inner) lane, likewise), reductions
+//! with runtime axes, and empty outputs. A few long rows get only a block each (no split of a
+//! row across blocks).
 
 use crate::OpCx;
 use crate::builder::{Elem, Kb, cmpf, cmpi};
