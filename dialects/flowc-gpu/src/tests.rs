@@ -151,3 +151,60 @@ fn builders_make_valid_ir() {
         "{text}"
     );
 }
+
+#[test]
+fn shuffle_and_lane_id_builders() {
+    let mut ctx = context();
+    let loc = Location::UNKNOWN;
+    let module = ModuleOp::create(&mut ctx, loc);
+    let f32t = ctx.f32_type();
+    let fty = ctx.function_type(vec![f32t], vec![]);
+    let f = flowc_func::FuncOp::create(&mut ctx, "k", fty, loc);
+    let mb = module.body_block(&ctx);
+    ctx.append_op(mb, f.op());
+    let entry = f.entry_block(&ctx).unwrap();
+    let v = ctx.block_arg(entry, 0);
+    let ret = flowc_func::ReturnOp::create(&mut ctx, &[], loc);
+    ctx.append_op(entry, ret.0);
+    mark_kernel(&mut ctx, f.op(), [1, 1, 1], [64, 1, 1]);
+    let mut ip = InsertPoint::Before(ret.0);
+    let lane = build_lane_id(&mut ctx, &mut ip, loc);
+    let i32t = ctx.integer_type(32);
+    let int = |ctx: &mut Context, ip: &mut InsertPoint, x: i128| {
+        let a = ctx.integer_attr(i32t, x);
+        let mut st = OperationState::new(ctx, "arith.constant", loc).results(&[i32t]);
+        st.add_attr(ctx, "value", a);
+        let op = ctx.create_op(st);
+        *ip = ip.insert(ctx, op);
+        ctx.result(op, 0)
+    };
+    let off = int(&mut ctx, &mut ip, 4);
+    let width = int(&mut ctx, &mut ip, 16);
+    let (r, valid) = build_shuffle(&mut ctx, &mut ip, ShuffleMode::Down, v, off, width, loc);
+    verify(&ctx, module.op()).unwrap();
+    assert!(ctx.is_index(ctx.value_type(lane)));
+    assert_eq!(ctx.value_type(r), f32t);
+    assert!(ctx.is_signless_int_of_width(ctx.value_type(valid), 1));
+    let shfl = ctx.defining_op(r).unwrap();
+    assert_eq!(shuffle_mode(&ctx, shfl), Some(ShuffleMode::Down));
+    let text = print(&ctx, module.op());
+    assert!(text.contains("gpu.lane_id"), "{text}");
+    assert!(text.contains(":2 = gpu.shuffle down %arg0, "), "{text}");
+    // The block must be whole warps; a constant width must be a power of two up to 32.
+    mark_kernel(&mut ctx, f.op(), [1, 1, 1], [48, 1, 1]);
+    let e = verify(&ctx, module.op()).expect_err("48 threads");
+    assert!(e[0].message.contains("whole warps"), "{}", e[0].message);
+}
+
+#[test]
+fn shuffle_modes_round_trip_by_name() {
+    for m in [
+        ShuffleMode::Xor,
+        ShuffleMode::Down,
+        ShuffleMode::Up,
+        ShuffleMode::Idx,
+    ] {
+        assert_eq!(ShuffleMode::from_name(m.name()), Some(m));
+    }
+    assert_eq!(ShuffleMode::from_name("bfly"), None);
+}
