@@ -119,6 +119,9 @@ pub struct Kb<'a> {
     pub loc: Location,
     /// When set, ops are inserted before this op instead of appended.
     pub before: Option<Op>,
+    /// The kernel is for the GPU target: loop nests that would be cut into CPU-sized tasks
+    /// (elementwise chunks) are plain parallel nests instead, one GPU thread per element.
+    pub gpu: bool,
 }
 
 impl<'a> Kb<'a> {
@@ -128,7 +131,15 @@ impl<'a> Kb<'a> {
             block,
             loc,
             before: None,
+            gpu: false,
         }
+    }
+
+    /// A builder for a nested block of this one's kernel (same location and target).
+    fn nested<'b>(&'b mut self, block: Block) -> Kb<'b> {
+        let mut inner = Kb::new(self.ctx, block, self.loc);
+        inner.gpu = self.gpu;
+        inner
     }
 
     /// Creates an op and inserts it at the builder's position.
@@ -370,7 +381,7 @@ impl<'a> Kb<'a> {
         let op = self.insert(state);
         let block_args = self.ctx.block_args(block).to_vec();
         let yielded = {
-            let mut inner = Kb::new(self.ctx, block, self.loc);
+            let mut inner = self.nested(block);
             let y = body(&mut inner, block_args[0], &block_args[1..]);
             inner.op("loop.yield", &y, &[], &[]);
             y
@@ -411,7 +422,7 @@ impl<'a> Kb<'a> {
         state.regions.push(region);
         self.insert(state);
         let ivs = self.ctx.block_args(block).to_vec();
-        let mut inner = Kb::new(self.ctx, block, self.loc);
+        let mut inner = self.nested(block);
         body(&mut inner, &ivs);
         inner.op("loop.yield", &[], &[], &[]);
     }
@@ -440,12 +451,12 @@ impl<'a> Kb<'a> {
         state.regions.push(else_region);
         let op = self.insert(state);
         {
-            let mut inner = Kb::new(self.ctx, then_block, self.loc);
+            let mut inner = self.nested(then_block);
             let y = then_body(&mut inner);
             inner.op("loop.yield", &y, &[], &[]);
         }
         if let (Some(b), Some(f)) = (else_block, else_body) {
-            let mut inner = Kb::new(self.ctx, b, self.loc);
+            let mut inner = self.nested(b);
             let y = f(&mut inner);
             inner.op("loop.yield", &y, &[], &[]);
         }

@@ -239,7 +239,8 @@ fn collapse(out: &[i64], ins: &[Vec<i64>]) -> (Vec<i64>, Vec<Vec<i64>>) {
 
 /// The loop nest of an elementwise kernel over `shape`: parallel over the leading dims and over
 /// chunks of [`CHUNK`] elements of the last dim, the chunk a sequential contiguous loop. No loop
-/// at all for an empty shape.
+/// at all for an empty shape. For the GPU ([`Kb::gpu`]) one parallel loop over every dim: one
+/// thread per element, neighbouring threads on neighbouring elements.
 pub fn chunked_nest(kb: &mut Kb<'_>, shape: &[i64], body: &mut common::NestBody<'_>) {
     if shape.contains(&0) {
         return;
@@ -247,6 +248,10 @@ pub fn chunked_nest(kb: &mut Kb<'_>, shape: &[i64], body: &mut common::NestBody<
     let r = shape.len();
     if r == 0 {
         body(kb, &[]);
+        return;
+    }
+    if kb.gpu {
+        kb.parallel(shape, |kb, ivs| body(kb, ivs));
         return;
     }
     let inner = shape[r - 1];

@@ -491,6 +491,7 @@ impl Lowering<'_> {
         let kargs = ctx.block_args(block).to_vec();
         {
             let mut kb = Kb::new(ctx, block, loc);
+            kb.gpu = self.target == KernelTarget::Gpu;
             body(&mut kb, &kargs)?;
             kb.op("func.return", &[], &[], &[]);
         }
