@@ -27,11 +27,11 @@
 //! batched GEMM per image `Y[n] = W[Cout, K] col[n][K, P]` with W shared (stride 0). A 1x1
 //! convolution with unit strides and no padding reads X as `col` directly, no kernel.
 
-use crate::{GpuGemm, OpCx};
 use crate::builder::{Kb, cmpi};
 use crate::conv::Geom;
 use crate::elementwise::{broadcast_index, chunked_nest};
 use crate::gpu_gemm::Product;
+use crate::{GpuGemm, OpCx};
 use flowc_func::{CallOp, FuncOp};
 use flowc_ir::{Context, Diagnostic, Value};
 
@@ -143,10 +143,9 @@ pub(crate) fn product(
             None
         }
     };
-    let (Some(stride_a), Some(stride_b)) = (
-        stride(&p.a_batch, p.m * p.k),
-        stride(&p.b_batch, p.k * p.n),
-    ) else {
+    let (Some(stride_a), Some(stride_b)) =
+        (stride(&p.a_batch, p.m * p.k), stride(&p.b_batch, p.k * p.n))
+    else {
         return Ok(false);
     };
     let g = Sgemm {
