@@ -750,6 +750,15 @@ fn tiled_matmul_128x128_tiles() {
 }
 
 #[test]
+fn tiled_matmul_split_k() {
+    // 4 blocks of 32 x 32 for 63 steps of k: 13 slices of 5 steps (the last one partly past K,
+    // which is no multiple of 16), then the reduction kernel.
+    matmul_case(&[64, 1000], &[1000, 64], "matmul_tiled_reduce");
+    // A batch of 2: slices of every product.
+    matmul_case(&[2, 40, 300], &[2, 300, 20], "matmul_tiled_reduce");
+}
+
+#[test]
 fn small_m_matmul() {
     matmul_case(&[1, 70], &[70, 45], "matmul_small_m");
     // A vector times a batch of matrices; K below the 8 slices.
@@ -896,6 +905,18 @@ fn tiled_gemm_transposes_alpha_beta() {
 
 #[test]
 fn tiled_gemm_with_fused_relu() {
+    // With K split in 3 slices: alpha, beta * C and the ReLU in the reduction kernel.
+    gemm_case(
+        20,
+        200,
+        30,
+        true,
+        false,
+        false,
+        Some(&[20, 30]),
+        true,
+        "gemm_tiled_reduce",
+    );
     gemm_case(
         40,
         20,
@@ -1077,6 +1098,23 @@ fn conv_implicit_gemm() {
         1,
         true,
         "conv_gemm_gpu",
+    );
+}
+
+#[test]
+fn conv_implicit_gemm_split_k() {
+    // M = 32, N = 36, K = 576: 2 blocks, K split into 9 slices; with the bias and a fused tail
+    // applied by the reduction kernel.
+    conv_case(
+        [1, 64, 6, 6],
+        32,
+        [3, 3],
+        [1, 1],
+        [1, 1],
+        [1, 1, 1, 1],
+        1,
+        true,
+        "conv_gemm_gpu_reduce",
     );
 }
 

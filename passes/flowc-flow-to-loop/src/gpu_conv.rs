@@ -19,7 +19,7 @@ use crate::builder::{Kb, cmpi};
 use crate::conv::Geom;
 use crate::gemm::{self, add_const, fconst, mul_const};
 use crate::gpu_gemm::{
-    self, GemmShape, MAX_BLOCKS, Side, and_opt, ceil_div, div_const, guarded, rem_const,
+    self, GemmShape, MAX_BLOCKS, Out, Side, Stage, and_opt, ceil_div, div_const, guarded, rem_const,
 };
 use flowc_ir::{Context, Diagnostic, Value};
 
@@ -105,7 +105,8 @@ pub(crate) fn conv(
         k: cg * khw,
     };
     let tiles = gpu_gemm::choose_tiles(shape.batches, shape.m, shape.n);
-    if shape.batches * ceil_div(m, tiles.bm) * ceil_div(shape.n, tiles.bn) > MAX_BLOCKS {
+    let splits = gpu_gemm::choose_splits(shape, tiles);
+    if splits * shape.batches * ceil_div(m, tiles.bm) * ceil_div(shape.n, tiles.bn) > MAX_BLOCKS {
         return Err(cx.unsupported(ctx, "a GPU convolution of more than 2^31 - 1 blocks"));
     }
     // 1x1, stride 1, no padding: column j of im2col is pixel j of the image itself.
@@ -114,14 +115,27 @@ pub(crate) fn conv(
         && g.pad_begin == [0, 0]
         && g.pad_end == [0, 0]
         && g.output == g.input;
-    cx.kernel(ctx, "conv_gemm_gpu", &args, |kb, args| {
-        let nargs = args.len();
-        let x4 = gemm::view(kb, args[0], vec![nimg, c, h, wd]);
-        let x3 = gemm::view(kb, args[0], vec![nimg, c, h * wd]);
-        let w2 = gemm::view(kb, args[1], vec![cout, cg * khw]);
-        let o3 = gemm::view(kb, args[nargs - 1], vec![nimg, cout, ohw]);
+    let nargs = args.len();
+    if splits > 1 {
+        let f32t = ctx.f32_type();
+        let ty = ctx.memref_type(vec![splits, group * m, shape.n], f32t);
+        args.push(cx.scratch(ctx, ty));
+    }
+    // As in gpu_gemm::product: run once, or twice for a split K.
+    let body = |kb: &mut Kb<'_>, all: &[Value], stage: Stage| {
+        let args = &all[..nargs];
+        // Views of what this stage reads (see gpu_gemm::product).
+        let (operands, epilogue) = (stage != Stage::Reduce, stage != Stage::Partial);
+        let view = |kb: &mut Kb<'_>, used: bool, v: Value, shape: Vec<i64>| {
+            if used { gemm::view(kb, v, shape) } else { v }
+        };
+        let x4 = view(kb, operands && !pointwise, args[0], vec![nimg, c, h, wd]);
+        let x3 = view(kb, operands && pointwise, args[0], vec![nimg, c, h * wd]);
+        let w2 = view(kb, operands, args[1], vec![cout, cg * khw]);
+        let o3 = view(kb, epilogue, args[nargs - 1], vec![nimg, cout, ohw]);
         let bound = tail
             .as_ref()
+            .filter(|_| epilogue)
             .map(|t| t.bind(kb, &args[nargs - 1 - ntail..nargs - 1], &[nimg, cout, ohw]));
         // A: W[z * M + i, q].
         let load_w = |kb: &mut Kb<'_>, z: Value, i: Value, q: Value, guard: Option<Value>| {
@@ -162,10 +176,7 @@ pub(crate) fn conv(
             }
             kb.store(v, o3, &[img, oc, pos]);
         };
-        gpu_gemm::tiled_kernel(
-            kb,
-            shape,
-            tiles,
+        let (a, b) = (
             Side {
                 k_fast: true,
                 load: &load_w,
@@ -174,10 +185,21 @@ pub(crate) fn conv(
                 k_fast: false,
                 load: &load_x,
             },
-            &store,
         );
+        match stage {
+            Stage::Whole => gpu_gemm::tiled_kernel(kb, shape, tiles, a, b, Out::Store(&store)),
+            Stage::Partial => {
+                let out = Out::Partial {
+                    mem: all[nargs],
+                    splits,
+                };
+                gpu_gemm::tiled_kernel(kb, shape, tiles, a, b, out);
+            }
+            Stage::Reduce => gpu_gemm::reduce_partials(kb, shape, all[nargs], splits, &store),
+        }
         Ok(())
-    })
+    };
+    gpu_gemm::emit_stages(ctx, cx, "conv_gemm_gpu", &args, splits, &body)
 }
 
 /// The input pixel of output (`oy`, `ox`) under tap (`ky`, `kx`) (compile-time tap) and whether

@@ -13,7 +13,10 @@
 //!   shared tiles; a second barrier protects the tiles until every thread is done with them. The
 //!   global loads of the next step are issued into registers (iter_args too) before the FMAs of
 //!   this one, so their latency hides behind the arithmetic; they are stored to shared memory
-//!   at the start of the next step. The
+//!   at the start of the next step. A product of too few blocks for the GPU with a long K is
+//!   split along K ([`choose_splits`]): each block sums one slice of K into an arena buffer of
+//!   partial sums, and a second kernel ([`reduce_partials`], one thread per element of C) adds
+//!   the slices in order and applies the epilogue. The
 //!   step loop has the same trip count in every thread and the barriers sit at its top level,
 //!   so every thread reaches every barrier. The accumulators then go through the caller's
 //!   epilogue (bias, alpha / beta, a fused tail) and are stored, guarded by `i < M, j < N`.
@@ -104,6 +107,51 @@ pub(crate) fn choose_tiles(batches: i64, m: i64, n: i64) -> Tiles {
                 && batches * ceil_div(m, t.bm) * ceil_div(n, t.bn) >= TARGET_BLOCKS
         })
         .unwrap_or(last)
+}
+
+/// Most slices of K.
+const MAX_SPLITS: i64 = 16;
+/// Fewest steps of k per slice: fewer would spend more on the partial sums than they save.
+const MIN_SPLIT_STEPS: i64 = 4;
+
+/// Slices of K for [`tiled_kernel`] with tiles `t`: 1 when the product gives the GPU enough
+/// blocks, else enough slices for about twice [`TARGET_BLOCKS`] blocks, each at least
+/// [`MIN_SPLIT_STEPS`] steps of k. Every slice starts inside K.
+pub(crate) fn choose_splits(s: GemmShape, t: Tiles) -> i64 {
+    let blocks = s.batches * ceil_div(s.m, t.bm) * ceil_div(s.n, t.bn);
+    let nk = ceil_div(s.k, t.bk);
+    if blocks >= TARGET_BLOCKS {
+        return 1;
+    }
+    let splits = ceil_div(2 * TARGET_BLOCKS, blocks)
+        .min(nk / MIN_SPLIT_STEPS)
+        .clamp(1, MAX_SPLITS);
+    // As many slices as the steps per slice need (no empty slice at the end).
+    ceil_div(nk, ceil_div(nk, splits))
+}
+
+/// The second kernel of a split product: one thread per element of C adds the `splits` partial
+/// sums of `partial` (`[splits, batches * M, N]`) in slice order and stores the result through
+/// `store` (a loop nest that convert-loop-to-gpu maps to a grid).
+pub(crate) fn reduce_partials(
+    kb: &mut Kb<'_>,
+    s: GemmShape,
+    partial: Value,
+    splits: i64,
+    store: StoreFn<'_>,
+) {
+    kb.parallel(&[s.batches, s.m, s.n], |kb, ivs| {
+        let (z, i, j) = (ivs[0], ivs[1], ivs[2]);
+        let row = kb.mul_add_index(z, s.m, Some(i));
+        let first = kb.index(0);
+        let mut acc = kb.load(partial, &[first, row, j]);
+        for sl in 1..splits {
+            let sv = kb.index(sl);
+            let v = kb.load(partial, &[sv, row, j]);
+            acc = kb.binary("arith.addf", acc, v);
+        }
+        store(kb, z, i, j, acc);
+    });
 }
 
 /// The sizes of a batch of products `C[z] (M x N) = A[z] (M x K) · B[z] (K x N)`.
@@ -222,16 +270,27 @@ fn fma(kb: &mut Kb<'_>, a: Value, b: Value, c: Value) -> Value {
 /// The most blocks of a 1-D grid.
 pub(crate) const MAX_BLOCKS: i64 = i32::MAX as i64;
 
+/// Where [`tiled_kernel`] puts its accumulators.
+#[derive(Clone, Copy)]
+pub(crate) enum Out<'f> {
+    /// Through the epilogue into C.
+    Store(StoreFn<'f>),
+    /// K split into `splits` slices, one per block: a block's sums over its slice go to
+    /// `mem[slice, z * M + i, j]` (`[splits, batches * M, N]`), for [`reduce_partials`].
+    Partial { mem: Value, splits: i64 },
+}
+
 /// Builds the body of a tiled GEMM kernel (see the module comment) into `kb` and marks the
-/// kernel: a 1-D grid of `batches * ceil(M / bm) * ceil(N / bn)` blocks, column tiles fastest
-/// (neighbouring blocks share their rows of A), then row tiles, then the product `z`.
+/// kernel: a 1-D grid of `splits * batches * ceil(M / bm) * ceil(N / bn)` blocks, column tiles
+/// fastest (neighbouring blocks share their rows of A), then row tiles, then the product `z`,
+/// then the slice of K.
 pub(crate) fn tiled_kernel(
     kb: &mut Kb<'_>,
     s: GemmShape,
     t: Tiles,
     a: Side<'_>,
     b: Side<'_>,
-    store: StoreFn<'_>,
+    out: Out<'_>,
 ) {
     let Tiles {
         bm,
@@ -243,7 +302,15 @@ pub(crate) fn tiled_kernel(
     } = t;
     debug_assert_eq!((bm / tm) * (bn / tn), threads);
     let (mt, nt) = (ceil_div(s.m, bm), ceil_div(s.n, bn));
-    mark_kernel(kb, s.batches * mt * nt, threads);
+    let splits = match out {
+        Out::Store(_) => 1,
+        Out::Partial { splits, .. } => splits,
+    };
+    // Steps of k per slice; every slice starts inside K (see choose_splits).
+    let nk = ceil_div(s.k, bk);
+    let per = ceil_div(nk, splits);
+    debug_assert!((splits - 1) * per < nk);
+    mark_kernel(kb, splits * s.batches * mt * nt, threads);
     let a_s = alloc_shared(kb, vec![bk, bm + PAD]);
     let b_s = alloc_shared(kb, vec![bk, bn + PAD]);
     let tid = gpu_id(kb, "gpu.thread_id");
@@ -251,7 +318,18 @@ pub(crate) fn tiled_kernel(
     let tcol = rem_const(kb, bid, nt);
     let rest = div_const(kb, bid, nt);
     let trow = rem_const(kb, rest, mt);
-    let z = div_const(kb, rest, mt);
+    let rest = div_const(kb, rest, mt);
+    let (z, slice) = if splits == 1 {
+        (rest, None)
+    } else {
+        let z = rem_const(kb, rest, s.batches);
+        (z, Some(div_const(kb, rest, s.batches)))
+    };
+    // The first step of this block's slice of K.
+    let step0 = match slice {
+        Some(sl) => kb.mul_add_index(sl, per, None),
+        None => kb.index(0),
+    };
     let m0 = kb.mul_add_index(trow, bm, None);
     let n0 = kb.mul_add_index(tcol, bn, None);
     // This thread's register tile: rows ty + i * (bm / tm) and columns tx + j * (bn / tn) of the
@@ -263,8 +341,9 @@ pub(crate) fn tiled_kernel(
     let ty = div_const(kb, tid, col_step);
     let a_map = StageMap::new(kb, tid, threads, bm, bk, a.k_fast);
     let b_map = StageMap::new(kb, tid, threads, bn, bk, b.k_fast);
-    // The first step's tiles, into registers.
-    let k0 = kb.index(0);
+    // The first step's tiles, into registers. (Its k are inside K when bk divides K: the
+    // slice starts at a step below ceil(K / bk).)
+    let k0 = kb.mul_add_index(step0, bk, None);
     let first_k_ok = s.k % bk == 0;
     let mut inits = fetch(kb, &a, &a_map, s.m, s.k, m0, k0, z, first_k_ok);
     inits.extend(fetch(kb, &b, &b_map, s.n, s.k, n0, k0, z, first_k_ok));
@@ -272,7 +351,7 @@ pub(crate) fn tiled_kernel(
     let zero = fconst(kb, 0.0);
     inits.extend(vec![zero; (tm * tn) as usize]);
     let lb = kb.index(0);
-    let ub = kb.index(ceil_div(s.k, bk));
+    let ub = kb.index(per);
     let one = kb.index(1);
     let results = kb.for_loop(lb, ub, one, &inits, |kb, kt, args| {
         let (staged, accs) = args.split_at(nstaged);
@@ -281,7 +360,8 @@ pub(crate) fn tiled_kernel(
         barrier(kb);
         // The next step's tiles, into registers: their loads are in flight while this step's
         // FMAs run. Past the last step the k guard (always checked here) reads nothing.
-        let next = kb.addi(kt, one);
+        let next = kb.addi(step0, kt);
+        let next = kb.addi(next, one);
         let k1 = kb.mul_add_index(next, bk, None);
         let mut yielded = fetch(kb, &a, &a_map, s.m, s.k, m0, k1, z, false);
         yielded.extend(fetch(kb, &b, &b_map, s.n, s.k, n0, k1, z, false));
@@ -328,7 +408,14 @@ pub(crate) fn tiled_kernel(
         maybe_if(kb, row_ok, |kb| {
             for (j, &(c, col_ok)) in cols.iter().enumerate() {
                 let acc = accs[(i * tn) as usize + j];
-                maybe_if(kb, col_ok, |kb| store(kb, z, r, c, acc));
+                maybe_if(kb, col_ok, |kb| match out {
+                    Out::Store(store) => store(kb, z, r, c, acc),
+                    Out::Partial { mem, .. } => {
+                        let row = kb.mul_add_index(z, s.m, Some(r));
+                        let sl = slice.expect("a split kernel has slices");
+                        kb.store(acc, mem, &[sl, row, c]);
+                    }
+                });
             }
         });
     }
@@ -543,11 +630,22 @@ pub(crate) fn product(
         .map(|d| transpose_batches(&d, n as usize, k as usize));
     let small = m <= SMALL_M && (!p.trans_b || b_transposed.is_some());
     let trans_b = p.trans_b && b_transposed.is_none();
+    let shape = GemmShape {
+        batches: nb,
+        m,
+        n,
+        k,
+    };
+    let tiles = choose_tiles(nb, m, n);
+    let splits = if small {
+        1
+    } else {
+        choose_splits(shape, tiles)
+    };
     let blocks = if small {
         nb * ceil_div(n, SM_COLS)
     } else {
-        let t = choose_tiles(nb, m, n);
-        nb * ceil_div(m, t.bm) * ceil_div(n, t.bn)
+        splits * nb * ceil_div(m, tiles.bm) * ceil_div(n, tiles.bn)
     };
     if blocks > MAX_BLOCKS {
         return Err(cx.unsupported(ctx, "a GPU product of more than 2^31 - 1 blocks"));
@@ -570,44 +668,42 @@ pub(crate) fn product(
     let ntail = tail_bufs.len();
     args.extend(tail_bufs);
     args.push(cx.output(ctx, 0)?);
-    let name = format!("{hint}_{}", if small { "small_m" } else { "tiled" });
-    let shape = GemmShape {
-        batches: nb,
-        m,
-        n,
-        k,
-    };
-    cx.kernel(ctx, &name, &args, |kb, args| {
-        let a_mem = gemm::view(
-            kb,
-            args[0],
-            if p.trans_a {
-                vec![ab, k, m]
-            } else {
-                vec![ab, m, k]
-            },
-        );
-        let b_mem = gemm::view(
-            kb,
-            args[1],
-            if trans_b {
-                vec![bb, n, k]
-            } else {
-                vec![bb, k, n]
-            },
-        );
+    let nargs = args.len();
+    if splits > 1 {
+        let f32t = ctx.f32_type();
+        let ty = ctx.memref_type(vec![splits, nb * m, n], f32t);
+        args.push(cx.scratch(ctx, ty));
+    }
+    // The kernel body for `stage`; a split product runs it twice (partial sums, then their
+    // reduction and the epilogue), each kernel taking all the buffers.
+    let body = |kb: &mut Kb<'_>, all: &[Value], stage: Stage| {
+        let args = &all[..nargs];
+        // Views of what this stage reads (the reduction no operand, the partial sums no
+        // epilogue buffer); a closure of the other side is then never called.
+        let (operands, epilogue) = (stage != Stage::Reduce, stage != Stage::Partial);
+        let view = |kb: &mut Kb<'_>, used: bool, v: Value, shape: Vec<i64>| {
+            if used { gemm::view(kb, v, shape) } else { v }
+        };
+        let a_shape = if p.trans_a {
+            vec![ab, k, m]
+        } else {
+            vec![ab, m, k]
+        };
+        let a_mem = view(kb, operands, args[0], a_shape);
+        let b_shape = if trans_b {
+            vec![bb, n, k]
+        } else {
+            vec![bb, k, n]
+        };
+        let b_mem = view(kb, operands, args[1], b_shape);
         let c_mem = p.c.as_ref().map(|(s, beta)| {
-            (
-                gemm::view(kb, args[2], s.clone()),
-                s[0] != 1,
-                s[1] != 1,
-                *beta,
-            )
+            let mem = view(kb, epilogue, args[2], s.clone());
+            (mem, s[0] != 1, s[1] != 1, *beta)
         });
-        let nargs = args.len();
-        let out = gemm::view(kb, args[nargs - 1], vec![nb * m, n]);
+        let out = view(kb, epilogue, args[nargs - 1], vec![nb * m, n]);
         let bound = tail
             .as_ref()
+            .filter(|_| epilogue)
             .map(|t| t.bind(kb, &args[nargs - 1 - ntail..nargs - 1], &[nb * m, n]));
         let (batch, a_batch, b_batch) = (&p.batch, &p.a_batch, &p.b_batch);
         let load_a = |kb: &mut Kb<'_>, z: Value, i: Value, q: Value| {
@@ -650,31 +746,68 @@ pub(crate) fn product(
             }
             kb.store(v, out, &[row, j]);
         };
-        if small {
-            small_m_kernel(kb, shape, &load_a, &load_b, &store);
-        } else {
-            let a_side = |kb: &mut Kb<'_>, z: Value, i: Value, q: Value, g: Option<Value>| {
-                guarded(kb, g, |kb| load_a(kb, z, i, q))
-            };
-            let b_side = |kb: &mut Kb<'_>, z: Value, j: Value, q: Value, g: Option<Value>| {
-                guarded(kb, g, |kb| load_b(kb, z, q, j))
-            };
-            tiled_kernel(
-                kb,
-                shape,
-                choose_tiles(nb, m, n),
-                Side {
-                    k_fast: !p.trans_a,
-                    load: &a_side,
-                },
-                Side {
-                    k_fast: trans_b,
-                    load: &b_side,
-                },
-                &store,
-            );
+        let a_side = |kb: &mut Kb<'_>, z: Value, i: Value, q: Value, g: Option<Value>| {
+            guarded(kb, g, |kb| load_a(kb, z, i, q))
+        };
+        let b_side = |kb: &mut Kb<'_>, z: Value, j: Value, q: Value, g: Option<Value>| {
+            guarded(kb, g, |kb| load_b(kb, z, q, j))
+        };
+        let sides = (
+            Side {
+                k_fast: !p.trans_a,
+                load: &a_side,
+            },
+            Side {
+                k_fast: trans_b,
+                load: &b_side,
+            },
+        );
+        match stage {
+            Stage::Whole if small => small_m_kernel(kb, shape, &load_a, &load_b, &store),
+            Stage::Whole => tiled_kernel(kb, shape, tiles, sides.0, sides.1, Out::Store(&store)),
+            Stage::Partial => {
+                let mem = all[nargs];
+                let out = Out::Partial { mem, splits };
+                tiled_kernel(kb, shape, tiles, sides.0, sides.1, out);
+            }
+            Stage::Reduce => reduce_partials(kb, shape, all[nargs], splits, &store),
         }
         Ok(())
+    };
+    let kind = if small { "small_m" } else { "tiled" };
+    emit_stages(ctx, cx, &format!("{hint}_{kind}"), &args, splits, &body)
+}
+
+/// Which kernel of a product a body builds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Stage {
+    /// The only one: products and epilogue.
+    Whole,
+    /// Of a split product: the partial sums ([`Out::Partial`]).
+    Partial,
+    /// Of a split product: their sum and the epilogue ([`reduce_partials`]).
+    Reduce,
+}
+
+/// `body(kb, kernel_args, stage)`: builds the kernel of `stage` into `kb`.
+pub(crate) type StageBody<'f> = &'f dyn Fn(&mut Kb<'_>, &[Value], Stage) -> Result<(), Diagnostic>;
+
+/// Creates the kernels of a product: `name` running `body(.., Stage::Whole)`, or with `splits`
+/// slices of K `name` for the partial sums and `name_reduce` for the rest.
+pub(crate) fn emit_stages(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    name: &str,
+    args: &[Value],
+    splits: i64,
+    body: StageBody<'_>,
+) -> Result<(), Diagnostic> {
+    if splits == 1 {
+        return cx.kernel(ctx, name, args, |kb, a| body(kb, a, Stage::Whole));
+    }
+    cx.kernel(ctx, name, args, |kb, a| body(kb, a, Stage::Partial))?;
+    cx.kernel(ctx, &format!("{name}_reduce"), args, |kb, a| {
+        body(kb, a, Stage::Reduce)
     })
 }
 
@@ -737,6 +870,34 @@ mod tests {
         // A batch gives blocks too.
         assert_eq!(choose_tiles(256, 128, 128), TILE_CONFIGS[0]);
         assert_eq!(choose_tiles(64, 128, 128), TILE_CONFIGS[1]);
+    }
+
+    #[test]
+    fn k_is_split_only_for_few_blocks_and_every_slice_starts_inside_k() {
+        let t = TILE_CONFIGS[2];
+        let shape = |batches, m, n, k| GemmShape { batches, m, n, k };
+        // Enough blocks, or too few steps of k: no split.
+        assert_eq!(choose_splits(shape(1, 512, 512, 4096), t), 1);
+        assert_eq!(choose_splits(shape(1, 32, 32, 48), t), 1);
+        // 4 blocks, 128 steps: 16 slices of 8.
+        assert_eq!(choose_splits(shape(1, 64, 64, 2048), t), 16);
+        for k in 1..400 {
+            for (m, n) in [(32, 32), (64, 96), (300, 20)] {
+                let s = choose_splits(shape(1, m, n, k), t);
+                let nk = ceil_div(k, t.bk);
+                let per = ceil_div(nk, s);
+                assert!((1..=MAX_SPLITS).contains(&s));
+                assert!(
+                    s == 1 || per >= MIN_SPLIT_STEPS,
+                    "k {k}: {s} slices of {per}"
+                );
+                // Every slice starts at a step inside K, and together they cover it.
+                assert!(
+                    (s - 1) * per < nk && s * per >= nk,
+                    "k {k}: {s} x {per} for {nk}"
+                );
+            }
+        }
     }
 
     /// Every (row, depth) of a tile is staged by exactly one (thread, load) in both orders.

@@ -155,3 +155,37 @@ func.func @main(%a: tensor<2x64xf32>) -> tensor<2x100xf32> {
   %0 = "flow.gemm"(%a, %b, %c) {transB = 1 : i64} : (tensor<2x64xf32>, tensor<100x64xf32>, tensor<100xf32>) -> tensor<2x100xf32>
   return %0 : tensor<2x100xf32>
 }
+
+// -----
+
+// Few blocks for a long K: 64 x 64 in 32 x 32 tiles is 4 blocks, for 63 steps of k. K is split
+// into 13 slices of 5 steps (52 blocks); each block stores its partial sums into an arena
+// buffer [13, 64, 64], and a second kernel (a loop nest, one iteration per element of C, that
+// convert-loop-to-gpu maps to threads) adds the 13 slices in order and stores C.
+// CHECK-LABEL: func.func private @k0_matmul_tiled
+// CHECK-SAME: (%{{.*}}: memref<64x1000xf32>, %{{.*}}: memref<1000x64xf32>, %{{.*}}: memref<64x64xf32>, %[[P:.*]]: memref<13x64x64xf32>)
+// CHECK-SAME: gpu.block_size = array<i64: 64, 1, 1>, gpu.grid_size = array<i64: 52, 1, 1>, gpu.kernel
+// CHECK: %[[BID:.*]] = gpu.block_id x
+// CHECK: %[[REST:.*]] = arith.divui %[[BID]], %{{.*}} : index
+// CHECK: %[[SLICE:.*]] = arith.divui %[[REST]], %{{.*}} : index
+// CHECK: %[[FIVE:.*]] = arith.constant 5 : index
+// CHECK-NEXT: %[[STEP0:.*]] = arith.muli %[[SLICE]], %[[FIVE]] : index
+// CHECK: loop.for
+// CHECK: gpu.barrier
+// CHECK: gpu.barrier
+// CHECK: buffer.store %{{.*}}, %[[P]][%[[SLICE]], %{{.*}}, %{{.*}}] : memref<13x64x64xf32>
+// CHECK-LABEL: func.func private @k1_matmul_tiled_reduce
+// CHECK-SAME: (%{{.*}}: memref<64x1000xf32>, %{{.*}}: memref<1000x64xf32>, %[[Y:.*]]: memref<64x64xf32>, %[[P2:.*]]: memref<13x64x64xf32>) attributes {flowc.kernel} {
+// CHECK-NOT: buffer.view
+// CHECK: loop.parallel
+// CHECK: buffer.load %[[P2]]
+// CHECK-COUNT-12: arith.addf
+// CHECK: buffer.store %{{.*}}, %[[Y]]
+// CHECK-LABEL: func.func @main
+// CHECK: %[[BUF:.*]] = buffer.alloc() : memref<13x64x64xf32>
+// CHECK: call @k0_matmul_tiled(%{{.*}}, %{{.*}}, %{{.*}}, %[[BUF]])
+// CHECK-NEXT: call @k1_matmul_tiled_reduce(%{{.*}}, %{{.*}}, %{{.*}}, %[[BUF]])
+func.func @main(%a: tensor<64x1000xf32>, %b: tensor<1000x64xf32>) -> tensor<64x64xf32> {
+  %0 = "flow.matmul"(%a, %b) : (tensor<64x1000xf32>, tensor<1000x64xf32>) -> tensor<64x64xf32>
+  return %0 : tensor<64x64xf32>
+}
