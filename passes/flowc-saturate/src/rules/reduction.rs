@@ -183,15 +183,14 @@ fn softmax_spelled_unshifted(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
 fn log_softmax_spelled(eg: &mut FGraph, _: Id, n: &FNode) -> Vec<Id> {
     let mut out = Vec::new();
     for s in ops_in(eg, n.args[0], "flow.softmax") {
-        let Some(axis) = eg.analysis.attr(s.key, "axis") else {
-            continue;
-        };
-        out.extend(add_op(
-            eg,
-            "flow.log_softmax",
-            &[("axis", axis)],
-            &[s.args[0]],
-        ));
+        // Both ops default to the last axis when the attribute is absent.
+        let attrs: Vec<(&str, flowc_ir::Attribute)> = eg
+            .analysis
+            .attr(s.key, "axis")
+            .map(|a| ("axis", a))
+            .into_iter()
+            .collect();
+        out.extend(add_op(eg, "flow.log_softmax", &attrs, &[s.args[0]]));
     }
     out
 }
@@ -478,6 +477,18 @@ mod tests {
                %0 = \"flow.div\"(%e, %r) : (tensor<2x3x8xf32>, tensor<2x3x1xf32>) -> tensor<2x3x8xf32>
                %1 = \"flow.softmax\"(%x) {axis = 2 : i64} : (tensor<2x3x8xf32>) -> tensor<2x3x8xf32>
                return %0, %1 : tensor<2x3x8xf32>, tensor<2x3x8xf32>",
+        );
+    }
+
+    #[test]
+    fn log_softmax_spelled_default_axis() {
+        assert_equal(
+            "log-softmax-spelled",
+            "(%x: tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x8xf32>) {
+               %s = \"flow.softmax\"(%x) : (tensor<2x8xf32>) -> tensor<2x8xf32>
+               %0 = \"flow.log\"(%s) : (tensor<2x8xf32>) -> tensor<2x8xf32>
+               %1 = \"flow.log_softmax\"(%x) : (tensor<2x8xf32>) -> tensor<2x8xf32>
+               return %0, %1 : tensor<2x8xf32>, tensor<2x8xf32>",
         );
     }
 
