@@ -152,6 +152,59 @@ fn nhwc_conv_bias_relu() {
     }
 }
 
+/// An NHWC depthwise conv (group = channels, constant weights and bias) followed by ReLU.
+fn nhwc_depthwise_relu(
+    (n, h, w, c): (usize, usize, usize, usize),
+    (kh, kw): (usize, usize),
+    out: (usize, usize),
+    attrs: &str,
+) -> String {
+    let x = format!("tensor<{n}x{h}x{w}x{c}xf32>");
+    let y = format!("tensor<{n}x{}x{}x{c}xf32>", out.0, out.1);
+    let wt = format!("tensor<{c}x1x{kh}x{kw}xf32>");
+    let mut s = format!("func.func @main(%x: {x}) -> {y} {{\n");
+    s += &constant("w", &[c, 1, kh, kw], 13);
+    s += &constant("b", &[c], 14);
+    s += &format!(
+        "  %0 = \"flow.conv\"(%x, %w, %b) {{layout = \"NHWC\", group = {c} : i64{attrs}}} : ({x}, {wt}, tensor<{c}xf32>) -> {y}\n"
+    );
+    s += &format!("  %1 = \"flow.relu\"(%0) : ({y}) -> {y}\n  return %1 : {y}\n}}");
+    s
+}
+
+#[test]
+fn nhwc_depthwise_bias_relu() {
+    // 32 channels (two full vectors), 20 (one vector and four single channels) with stride 2,
+    // dilation and asymmetric pads over two images, 5 (single channels only) with a 5x5 kernel.
+    let cases = [
+        (
+            (1, 9, 9, 32),
+            (3, 3),
+            (9, 9),
+            ", pads = array<i64: 1, 1, 1, 1>",
+        ),
+        (
+            (2, 8, 7, 20),
+            (3, 3),
+            (5, 2),
+            ", pads = array<i64: 1, 0, 2, 1>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 2>",
+        ),
+        (
+            (1, 6, 6, 5),
+            (5, 5),
+            (6, 6),
+            ", pads = array<i64: 2, 2, 2, 2>",
+        ),
+    ];
+    for (k, &(xs, ks, out, attrs)) in cases.iter().enumerate() {
+        let src = nhwc_depthwise_relu(xs, ks, out, attrs);
+        let x = tensor(&[xs.0, xs.1, xs.2, xs.3], 200 + k as u64);
+        // Pass on: the ReLU is applied as each output is stored (one kernel); off: two.
+        assert_eq!(check(&src, vec![x.clone()], true, 2), 1, "case {k}");
+        assert_eq!(check(&src, vec![x], false, 1), 2, "case {k}");
+    }
+}
+
 #[test]
 fn nhwc_conv_without_the_gemm_path() {
     // Groups and runtime weights take the direct loop nest in NHWC.

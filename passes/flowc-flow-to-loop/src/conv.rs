@@ -21,7 +21,8 @@
 //! NHWC Conv (`layout = "NHWC"`, chosen by flow-saturate's layout rules) with one group and
 //! constant weights is one GEMM over all images, `Y[positions, M] = im2col(X)[positions, K] ·
 //! W'[K, M]` with K ordered (tap, channel) so that im2col copies contiguous channel runs
-//! ([`conv_gemm_nhwc`]); other NHWC convolutions take the direct loop nest.
+//! ([`conv_gemm_nhwc`]); NHWC depthwise Conv computes 16 channels per vector
+//! ([`conv_depthwise_nhwc`]); other NHWC convolutions take the direct loop nest.
 //!
 //! Everything else (3-D, other element types) and ConvTranspose take a direct loop nest.
 
@@ -221,12 +222,16 @@ fn conv(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
     let f32k = Elem::Float(FloatKind::F32);
     let gemm_ok = e == f32k && xs.len() <= 4 && out_elems > 0 && xs.iter().all(|&d| d > 0);
     if nhwc {
-        // One group and constant weights (what flow-saturate's layout rules produce): the
-        // channels-last GEMM; anything else takes the direct loop nest.
+        // Constant weights (what flow-saturate's layout rules produce): depthwise convs take
+        // the channel-vector kernel, one group the channels-last GEMM; anything else the
+        // direct loop nest.
         let weights = cx
             .constant_operand(ctx, 1)
             .and_then(|a| gemm::f32_constant(ctx, a));
         let khw: i64 = shape.g.kernel.iter().product();
+        if let (true, true, Some(wdata)) = (gemm_ok, group == c && cout == c, &weights) {
+            return conv_depthwise_nhwc(ctx, cx, &as_2d(shape), has_bias, wdata);
+        }
         if let (true, 1, true, Some(wdata)) = (gemm_ok, group, khw <= 1024, weights) {
             return conv_gemm_nhwc(ctx, cx, &as_2d(shape), has_bias, &wdata);
         }
@@ -872,6 +877,159 @@ fn conv_gemm_nhwc(
                     );
                 };
                 gemm::macro_tile(kb, klen, block, &a_at, &b_at, &store);
+            });
+        });
+        Ok(())
+    })
+}
+
+/// NHWC depthwise f32 Conv (group = C = M) with constant weights: vectors run over the
+/// channels, which are contiguous in X, in W' and in Y, so no packing is needed. W
+/// `[C, 1, KH, KW]` is transposed at compile time to W' `[KH * KW, C]`. One task per (image,
+/// output row); per output position and block of 16 channels the taps are unrolled, a tap in
+/// the padding skipped (a branch per tap, the same for every block of the position); the
+/// channels past the last multiple of 16 one at a time. The bias starts the sum; the fused tail
+/// is applied to each output right after it is stored.
+fn conv_depthwise_nhwc(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    s: &ConvShape,
+    has_bias: bool,
+    wdata: &[f32],
+) -> Result<(), Diagnostic> {
+    let g = s.g.clone();
+    let (h, w) = (g.input[0], g.input[1]);
+    let (kh, kw) = (g.kernel[0], g.kernel[1]);
+    let (oh, ow) = (g.output[0], g.output[1]);
+    let (nimg, c) = (s.n, s.c);
+    let khw = kh * kw;
+    let mut wt = vec![0f32; (khw * c) as usize];
+    for ci in 0..c {
+        for t in 0..khw {
+            wt[(t * c + ci) as usize] = wdata[(ci * khw + t) as usize];
+        }
+    }
+    let f32t = ctx.f32_type();
+    let wty = ctx.memref_type(vec![khw, c], f32t);
+    let wattr = gemm::f32_resource(ctx, "conv_dw_nhwc", vec![khw, c], &wt);
+    let wv = cx.weight(ctx, wattr, wty);
+    let x = cx.input(ctx, 0)?;
+    let bias = if has_bias {
+        Some(cx.input(ctx, 2)?)
+    } else {
+        None
+    };
+    let out = cx.output(ctx, 0)?;
+    let mut args = vec![x, wv];
+    args.extend(bias);
+    let tail = cx.take_epilogue_tail();
+    let tail_bufs = tail.as_ref().map(|t| t.buffers()).unwrap_or_default();
+    let ntail = tail_bufs.len();
+    args.extend(tail_bufs);
+    args.push(out);
+    let rows = nimg * oh * ow;
+    let nvec = c / VL;
+    cx.kernel(ctx, "conv_dw_nhwc", &args, |kb, args| {
+        let x4 = gemm::view(kb, args[0], vec![nimg, h, w, c]);
+        let wt = args[1];
+        let bias = bias.map(|_| args[2]);
+        let o2 = gemm::view(kb, *args.last().expect("output"), vec![rows, c]);
+        let nargs = args.len();
+        let bound = tail
+            .as_ref()
+            .map(|t| t.bind(kb, &args[nargs - 1 - ntail..nargs - 1], &[rows, c]));
+        kb.parallel(&[nimg * oh], |kb, ivs| {
+            let row = ivs[0];
+            let ohv = kb.index(oh);
+            let b = kb.binary("arith.divui", row, ohv);
+            let oy = kb.binary("arith.remui", row, ohv);
+            kb.for_range(ow, |kb, ox| {
+                let pos = kb.mul_add_index(row, ow, Some(ox));
+                // Per tap: (tap index, input row, input column, inside the image).
+                let zero_i = kb.index(0);
+                let hv = kb.index(h);
+                let wvv = kb.index(w);
+                let mut taps = Vec::with_capacity(khw as usize);
+                for ky in 0..kh {
+                    let iy = mul_const(kb, oy, g.strides[0]);
+                    let iy = add_const(kb, iy, ky * g.dilations[0] - g.pad_begin[0]);
+                    for kx in 0..kw {
+                        let ix = mul_const(kb, ox, g.strides[1]);
+                        let ix = add_const(kb, ix, kx * g.dilations[1] - g.pad_begin[1]);
+                        let mut ok = kb.cmp(false, cmpi::SGE, iy, zero_i);
+                        for (v, lo, hi) in [(iy, None, hv), (ix, Some(zero_i), wvv)] {
+                            if let Some(lo) = lo {
+                                let ge = kb.cmp(false, cmpi::SGE, v, lo);
+                                ok = kb.binary("arith.andi", ok, ge);
+                            }
+                            let lt = kb.cmp(false, cmpi::SLT, v, hi);
+                            ok = kb.binary("arith.andi", ok, lt);
+                        }
+                        taps.push((kb.index(ky * kw + kx), iy, ix, ok));
+                    }
+                }
+                // One block of channels from `c0`: 16 lanes, or one channel.
+                let block = |kb: &mut Kb<'_>, c0: Value, vector: bool| {
+                    let ty = if vector {
+                        gemm::vec_t(kb)
+                    } else {
+                        gemm::f32t(kb)
+                    };
+                    let mut acc = match (bias, vector) {
+                        (Some(bm), true) => vload(kb, bm, &[c0]),
+                        (Some(bm), false) => kb.load(bm, &[c0]),
+                        (None, v) => {
+                            let z = gemm::fconst(kb, 0.0);
+                            if v { bcast(kb, z) } else { z }
+                        }
+                    };
+                    for &(t, iy, ix, ok) in &taps {
+                        let a = acc;
+                        acc = kb.if_else(
+                            ok,
+                            &[ty],
+                            |kb| {
+                                let idx = [b, iy, ix, c0];
+                                if vector {
+                                    let xv = vload(kb, x4, &idx);
+                                    let wv = vload(kb, wt, &[t, c0]);
+                                    vec![vfma(kb, xv, wv, a)]
+                                } else {
+                                    let xv = kb.load(x4, &idx);
+                                    let wv = kb.load(wt, &[t, c0]);
+                                    let p = kb.binary("arith.mulf", xv, wv);
+                                    vec![kb.binary("arith.addf", a, p)]
+                                }
+                            },
+                            Some(Box::new(move |_kb: &mut Kb<'_>| vec![a])),
+                        )[0];
+                    }
+                    if vector {
+                        vstore(kb, acc, o2, &[pos, c0]);
+                    } else {
+                        kb.store(acc, o2, &[pos, c0]);
+                    }
+                    if let Some(t) = &bound {
+                        let lanes = if vector { VL } else { 1 };
+                        kb.for_range(lanes, |kb, e| {
+                            let col = kb.addi(c0, e);
+                            t.apply(kb, o2, &[pos, col]);
+                        });
+                    }
+                };
+                // (No vector code at all under 16 channels: it would not verify.)
+                if nvec > 0 {
+                    kb.for_range(nvec, |kb, cv| {
+                        let c0 = mul_const(kb, cv, VL);
+                        block(kb, c0, true);
+                    });
+                }
+                if c % VL != 0 {
+                    kb.for_range(c % VL, |kb, e| {
+                        let c0 = add_const(kb, e, nvec * VL);
+                        block(kb, c0, false);
+                    });
+                }
             });
         });
         Ok(())

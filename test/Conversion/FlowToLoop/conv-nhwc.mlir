@@ -97,3 +97,33 @@ func.func @main(%x: tensor<1x5x5x4xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x3x
   %0 = "flow.conv"(%x, %w) {layout = "NHWC", group = 2 : i64} : (tensor<1x5x5x4xf32>, tensor<4x2x3x3xf32>) -> tensor<1x3x3x4xf32>
   return %0 : tensor<1x3x3x4xf32>
 }
+
+// -----
+
+// NHWC depthwise Conv (group = channels = 20): vectors over the channels, no packing. W
+// [20, 1, 3, 3] is transposed at compile time to [taps, channels]; per output position and
+// block of 16 channels the 9 taps are unrolled, each under its in-image condition; the bias
+// starts the sum; the 4 channels past the vector go one at a time.
+
+// CHECK: buffer.global @cst0 : memref<9x20xf32> = dense_resource<conv_dw_nhwc>
+// CHECK-LABEL: func.func private @k0_conv_dw_nhwc
+// CHECK-SAME: (%[[X:.*]]: memref<1x8x8x20xf32>, %[[W:.*]]: memref<9x20xf32>, %[[B:.*]]: memref<20xf32>, %[[Y:.*]]: memref<1x8x8x20xf32>)
+// CHECK: %[[Y2:.*]] = buffer.view %[[Y]] : memref<1x8x8x20xf32> to memref<64x20xf32>
+// CHECK: loop.parallel
+// CHECK: %[[ACC:.*]] = vector.load %[[B]][%{{.*}}] : memref<20xf32>, vector<16xf32>
+// CHECK: loop.if %{{.*}} -> (vector<16xf32>) {
+// CHECK-NEXT: %[[XV:.*]] = vector.load %[[X]][%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : memref<1x8x8x20xf32>, vector<16xf32>
+// CHECK-NEXT: %[[WV:.*]] = vector.load %[[W]][%{{.*}}, %{{.*}}] : memref<9x20xf32>, vector<16xf32>
+// CHECK-NEXT: vector.fma %[[XV]], %[[WV]], %[[ACC]] : vector<16xf32>
+// CHECK-COUNT-8: loop.if %{{.*}} -> (vector<16xf32>)
+// CHECK: vector.store %{{.*}}, %[[Y2]][%{{.*}}, %{{.*}}] : memref<64x20xf32>, vector<16xf32>
+// The remaining channels, one at a time.
+// CHECK: buffer.load %[[B]][%{{.*}}] : memref<20xf32>
+// CHECK: loop.if %{{.*}} -> (f32)
+// CHECK: buffer.store %{{.*}}, %[[Y2]][%{{.*}}, %{{.*}}] : memref<64x20xf32>
+func.func @main(%x: tensor<1x8x8x20xf32>) -> tensor<1x8x8x20xf32> {
+  %w = "flow.constant"() {value = dense<0.5> : tensor<20x1x3x3xf32>} : () -> tensor<20x1x3x3xf32>
+  %b = "flow.constant"() {value = dense<1.0> : tensor<20xf32>} : () -> tensor<20xf32>
+  %0 = "flow.conv"(%x, %w, %b) {layout = "NHWC", group = 20 : i64, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x8x20xf32>, tensor<20x1x3x3xf32>, tensor<20xf32>) -> tensor<1x8x8x20xf32>
+  return %0 : tensor<1x8x8x20xf32>
+}
