@@ -2,7 +2,7 @@
 //!
 //! | rule | rewrite |
 //! | --- | --- |
-//! | `qkv-merge` | `k >= 2` heads `transpose(reshape(x @ W_j + b_j, [B, S, H, D]), p)` over one `x` (`[B, S, K]`) with one permutation `p`, constant `W_j` (`[K, N]`) and `b_j` (`[N]`), `N = H * D` -> with `T = transpose(reshape(gemm(x, [W_1 .. W_k], [b_1 .. b_k]), [B, S, k, H, D]), [2, p'])` (`p` on the dims after the new one), head `j` is `reshape(slice(T, j, axis 0))` |
+//! | `qkv-merge` | `k >= 2` heads `transpose(reshape(x @ W_j + b_j, [B, S, H, D]), p)` over one `x` (`[.., K]`, `B * S` rows) with one permutation `p`, constant `W_j` and `b_j` (`[N]`), `N = H * D` -> with `T = transpose(reshape(gemm(x, [W_1 .. W_k], [b_1 .. b_k]), [B, S, k, H, D]), [2, p'])` (`p` on the dims after the new one), head `j` is `reshape(slice(T, j, axis 0))`. A projection is `add(matmul(x, W), b)` (`W` `[K, N]`) or `gemm(x, W, b)` (no `transA`, `alpha = beta = 1`; `W` `[K, N]`, or `[N, K]` with `transB`, heads of one layout per group) |
 //!
 //! BERT's Q and V (`p = [0, 2, 1, 3]`): two GEMM kernels and two transpose (copy) kernels
 //! become one GEMM and one transpose, and each head is a contiguous run of `T` (a
@@ -41,8 +41,20 @@ struct Head {
     b: Attribute,
     w_id: Id,
     b_id: Id,
+    /// `W` stored `[N, K]` (a Gemm with `transB`).
+    trans_b: bool,
     /// The class of the head's transpose.
     t: Id,
+}
+
+/// A projection `x @ W + b` of an input: the class computing it and its constants.
+struct Proj {
+    class: Id,
+    w: Attribute,
+    w_id: Id,
+    b: Attribute,
+    b_id: Id,
+    trans_b: bool,
 }
 
 /// Static shape of an f32 class.
@@ -63,27 +75,54 @@ fn parent_classes(eg: &FGraph, id: Id) -> Vec<Id> {
     v
 }
 
-/// The heads over `x` whose reshape is to `[B, S, H, D]` (`hd = [H, D]`) and whose transpose is
-/// by `perm`, sorted by weights.
-fn heads(eg: &FGraph, x: Id, hd: [i64; 2], perm: &[i64]) -> Vec<Head> {
-    let Some(xs) = f32_shape(eg, x) else {
-        return vec![];
+/// A Gemm `x @ W + b` as written: no `transA`, `alpha = beta = 1`; its `transB`.
+fn plain_gemm(eg: &FGraph, g: &FNode) -> Option<bool> {
+    let a = &eg.analysis;
+    let plain = a.attr_i64(g.key, "transA").unwrap_or(0) == 0
+        && a.attr_f64(g.key, "alpha").unwrap_or(1.0) == 1.0
+        && a.attr_f64(g.key, "beta").unwrap_or(1.0) == 1.0
+        && g.args.len() == 3;
+    plain.then(|| a.attr_i64(g.key, "transB").unwrap_or(0) != 0)
+}
+
+/// The single-use projections of `x` (`[.., K]`) to `n` columns with constant weights and bias:
+/// `add(matmul(x, W), b)` (either order; `x` of any rank) and `gemm(x, W, b)` (`x` 2-D).
+fn projections(eg: &FGraph, x: Id, kk: i64, n: i64) -> Vec<Proj> {
+    let mut out = Vec::new();
+    let weights = |eg: &FGraph, w_id: Id, b_id: Id, trans_b: bool| {
+        let ws = if trans_b { vec![n, kk] } else { vec![kk, n] };
+        if f32_shape(eg, w_id) != Some(ws) || f32_shape(eg, b_id) != Some(vec![n]) {
+            return None;
+        }
+        Some((konst(eg, w_id)?, konst(eg, b_id)?))
     };
-    let [bb, ss, kk] = xs[..] else {
-        return vec![];
-    };
-    let n = hd[0] * hd[1];
-    let mut out: Vec<Head> = Vec::new();
     for m in parent_classes(eg, x) {
         if eg[m].data.uses != 1 {
             continue;
         }
-        for mm in ops_in(eg, m, "flow.matmul") {
-            let w_id = mm.args[1];
-            if eg.find(mm.args[0]) != x || f32_shape(eg, w_id) != Some(vec![kk, n]) {
+        for g in ops_in(eg, m, "flow.gemm") {
+            let Some(trans_b) = plain_gemm(eg, &g) else {
+                continue;
+            };
+            let (w_id, b_id) = (g.args[1], g.args[2]);
+            if eg.find(g.args[0]) != x {
                 continue;
             }
-            let Some(w) = konst(eg, w_id) else { continue };
+            if let Some((w, b)) = weights(eg, w_id, b_id, trans_b) {
+                out.push(Proj {
+                    class: m,
+                    w,
+                    w_id,
+                    b,
+                    b_id,
+                    trans_b,
+                });
+            }
+        }
+        for mm in ops_in(eg, m, "flow.matmul") {
+            if eg.find(mm.args[0]) != x {
+                continue;
+            }
             for a in parent_classes(eg, m) {
                 if eg[a].data.uses != 1 {
                     continue;
@@ -94,32 +133,54 @@ fn heads(eg: &FGraph, x: Id, hd: [i64; 2], perm: &[i64]) -> Vec<Head> {
                     } else {
                         add.args[0]
                     };
-                    if eg.find(b_id) == m || f32_shape(eg, b_id) != Some(vec![n]) {
+                    if eg.find(b_id) == m {
                         continue;
                     }
-                    let Some(b) = konst(eg, b_id) else { continue };
-                    for r in parent_classes(eg, a) {
-                        if eg[r].data.uses != 1
-                            || f32_shape(eg, r) != Some(vec![bb, ss, hd[0], hd[1]])
-                            || ops_in(eg, r, "flow.reshape").is_empty()
-                        {
-                            continue;
-                        }
-                        for t in parent_classes(eg, r) {
-                            for tr in ops_in(eg, t, "flow.transpose") {
-                                let p = eg.analysis.attr_ints(tr.key, "perm");
-                                if eg.find(tr.args[0]) != r || p.as_deref() != Some(perm) {
-                                    continue;
-                                }
-                                out.push(Head {
-                                    w,
-                                    b,
-                                    w_id,
-                                    b_id,
-                                    t,
-                                });
-                            }
-                        }
+                    if let Some((w, b)) = weights(eg, mm.args[1], b_id, false) {
+                        out.push(Proj {
+                            class: a,
+                            w,
+                            w_id: mm.args[1],
+                            b,
+                            b_id,
+                            trans_b: false,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The heads over `x` whose reshape is to `out4 = [B, S, H, D]` and whose transpose is by
+/// `perm`, sorted by weights.
+fn heads(eg: &FGraph, x: Id, out4: &[i64], perm: &[i64]) -> Vec<Head> {
+    let Some(xs) = f32_shape(eg, x) else {
+        return vec![];
+    };
+    let kk = *xs.last().unwrap_or(&0);
+    let mut out: Vec<Head> = Vec::new();
+    for p in projections(eg, x, kk, out4[2] * out4[3]) {
+        for r in parent_classes(eg, p.class) {
+            let reshaped = ops_in(eg, r, "flow.reshape")
+                .iter()
+                .any(|rn| eg.find(rn.args[0]) == p.class);
+            if eg[r].data.uses != 1 || f32_shape(eg, r).as_deref() != Some(out4) || !reshaped {
+                continue;
+            }
+            for t in parent_classes(eg, r) {
+                for tr in ops_in(eg, t, "flow.transpose") {
+                    let q = eg.analysis.attr_ints(tr.key, "perm");
+                    if eg.find(tr.args[0]) == r && q.as_deref() == Some(perm) {
+                        out.push(Head {
+                            w: p.w,
+                            b: p.b,
+                            w_id: p.w_id,
+                            b_id: p.b_id,
+                            trans_b: p.trans_b,
+                            t,
+                        });
                     }
                 }
             }
@@ -131,16 +192,23 @@ fn heads(eg: &FGraph, x: Id, hd: [i64; 2], perm: &[i64]) -> Vec<Head> {
     out
 }
 
-/// `x` and `[H, D]` when transpose node `n` is `transpose(reshape(x @ W + b, [B, S, H, D]))`.
-fn head_input(eg: &FGraph, n: &FNode) -> Option<(Id, [i64; 2])> {
+/// `x` and the reshape's shape `[B, S, H, D]` when transpose node `n` is
+/// `transpose(reshape(x @ W + b, [B, S, H, D]))`.
+fn head_input(eg: &FGraph, n: &FNode) -> Option<(Id, Vec<i64>)> {
     let r = n.args[0];
     let rs = f32_shape(eg, r)?;
-    let [_, _, h, d] = rs[..] else { return None };
+    if rs.len() != 4 {
+        return None;
+    }
     for rn in ops_in(eg, r, "flow.reshape") {
-        for add in ops_in(eg, rn.args[0], "flow.add") {
+        let a = rn.args[0];
+        if let Some(g) = ops_in(eg, a, "flow.gemm").first() {
+            return Some((eg.find(g.args[0]), rs));
+        }
+        for add in ops_in(eg, a, "flow.add") {
             for arg in add.args {
                 if let Some(mm) = ops_in(eg, arg, "flow.matmul").first() {
-                    return Some((eg.find(mm.args[0]), [h, d]));
+                    return Some((eg.find(mm.args[0]), rs));
                 }
             }
         }
@@ -149,7 +217,7 @@ fn head_input(eg: &FGraph, n: &FNode) -> Option<(Id, [i64; 2])> {
 }
 
 fn qkv_merge(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
-    let Some((x, hd)) = head_input(eg, n) else {
+    let Some((x, out4)) = head_input(eg, n) else {
         return vec![];
     };
     let Some(perm) = eg.analysis.attr_ints(n.key, "perm") else {
@@ -160,8 +228,16 @@ fn qkv_merge(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
     if sorted != [0, 1, 2, 3] {
         return vec![];
     }
-    let group = heads(eg, x, hd, &perm);
-    let Some(j) = group.iter().position(|h| h.t == eg.find(class)) else {
+    let all = heads(eg, x, &out4, &perm);
+    let Some(me) = all.iter().find(|h| h.t == eg.find(class)).cloned() else {
+        return vec![];
+    };
+    // One weight layout per merged matrix.
+    let group: Vec<Head> = all
+        .into_iter()
+        .filter(|h| h.trans_b == me.trans_b)
+        .collect();
+    let Some(j) = group.iter().position(|h| h.t == me.t) else {
         return vec![];
     };
     let k = group.len() as i64;
@@ -171,10 +247,15 @@ fn qkv_merge(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
     let Some(xs) = f32_shape(eg, x) else {
         return vec![];
     };
-    let (bb, ss, kk) = (xs[0], xs[1], xs[2]);
-    let (h, d) = (hd[0], hd[1]);
+    let kk = xs[xs.len() - 1];
+    let rows: i64 = xs[..xs.len() - 1].iter().product();
+    let (bb, ss, h, d) = (out4[0], out4[1], out4[2], out4[3]);
     let nn = h * d;
-    // The merged weights [K, k * N] (row r: each head's row r in turn) and bias [k * N].
+    if rows != bb * ss {
+        return vec![];
+    }
+    // The merged weights and bias: [K, k * N] (row r: each head's row r in turn), or with
+    // transB [k * N, K] (the heads' rows one after the other).
     let mut ws = Vec::with_capacity(group.len());
     let mut bs = Vec::with_capacity(group.len());
     for g in &group {
@@ -184,19 +265,33 @@ fn qkv_merge(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
         ws.push(w);
         bs.push(b);
     }
-    let mut wcat = Vec::with_capacity((kk * nn * k) as usize);
-    for r in 0..kk as usize {
-        for w in &ws {
-            wcat.extend_from_slice(&w[r * nn as usize..(r + 1) * nn as usize]);
+    let (wcat, wshape) = if me.trans_b {
+        (ws.concat(), vec![k * nn, kk])
+    } else {
+        let mut v = Vec::with_capacity((kk * nn * k) as usize);
+        for r in 0..kk as usize {
+            for w in &ws {
+                v.extend_from_slice(&w[r * nn as usize..(r + 1) * nn as usize]);
+            }
         }
-    }
+        (v, vec![kk, k * nn])
+    };
     let bcat: Vec<f32> = bs.concat();
-    let wc = f32_const(eg, vec![kk, k * nn], &wcat);
+    let wc = f32_const(eg, wshape, &wcat);
     let bc = f32_const(eg, vec![k * nn], &bcat);
     let build = |eg: &mut FGraph| -> Option<Id> {
-        let s2 = i64_const(eg, &[bb * ss, kk]);
-        let x2 = add_op(eg, "flow.reshape", &[], &[x, s2])?;
-        let g = add_op(eg, "flow.gemm", &[], &[x2, wc, bc])?;
+        let x2 = if xs.len() == 2 {
+            x
+        } else {
+            let s2 = i64_const(eg, &[rows, kk]);
+            add_op(eg, "flow.reshape", &[], &[x, s2])?
+        };
+        let attrs: Vec<(&str, Attribute)> = if me.trans_b {
+            vec![("transB", eg.analysis.ctx.i64_attr(1))]
+        } else {
+            vec![]
+        };
+        let g = add_op(eg, "flow.gemm", &attrs, &[x2, wc, bc])?;
         let s5 = i64_const(eg, &[bb, ss, k, h, d]);
         let r5 = add_op(eg, "flow.reshape", &[], &[g, s5])?;
         // The head dims [B, S, H, D] are dims 0, 1, 3, 4 of the merged [B, S, k, H, D].
@@ -379,6 +474,37 @@ mod tests {
                %sl = \"flow.slice\"(%t5, %st, %en, %st) : (tensor<2x1x1x2x2xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<1x1x1x2x2xf32>
                %s4 = \"flow.constant\"() {value = dense<[1, 1, 2, 2]> : tensor<4xi64>} : () -> tensor<4xi64>
                %1 = \"flow.reshape\"(%sl, %s4) : (tensor<1x1x1x2x2xf32>, tensor<4xi64>) -> tensor<1x1x2x2xf32>";
+
+    #[test]
+    fn qkv_merge_gemm_trans_b() {
+        // Gemm projections with transB (PyTorch's Linear): W_j is [N, K], the merged [2N, K].
+        let text = "(%x: tensor<2x2xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) {
+               %wq = \"flow.constant\"() {value = dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>} : () -> tensor<2x2xf32>
+               %wv = \"flow.constant\"() {value = dense<[[5.0, 6.0], [7.0, 8.0]]> : tensor<2x2xf32>} : () -> tensor<2x2xf32>
+               %bq = \"flow.constant\"() {value = dense<1.0> : tensor<2xf32>} : () -> tensor<2xf32>
+               %bv = \"flow.constant\"() {value = dense<2.0> : tensor<2xf32>} : () -> tensor<2xf32>
+               %s = \"flow.constant\"() {value = dense<[1, 2, 1, 2]> : tensor<4xi64>} : () -> tensor<4xi64>
+               %gq = \"flow.gemm\"(%x, %wq, %bq) {transB = 1 : i64} : (tensor<2x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<2x2xf32>
+               %rq = \"flow.reshape\"(%gq, %s) : (tensor<2x2xf32>, tensor<4xi64>) -> tensor<1x2x1x2xf32>
+               %0 = \"flow.transpose\"(%rq) {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x2x1x2xf32>) -> tensor<1x1x2x2xf32>
+               %gv = \"flow.gemm\"(%x, %wv, %bv) {transB = 1 : i64} : (tensor<2x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<2x2xf32>
+               %rv = \"flow.reshape\"(%gv, %s) : (tensor<2x2xf32>, tensor<4xi64>) -> tensor<1x2x1x2xf32>
+               %v = \"flow.transpose\"(%rv) {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x2x1x2xf32>) -> tensor<1x1x2x2xf32>
+               %wc = \"flow.constant\"() {value = dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]]> : tensor<4x2xf32>} : () -> tensor<4x2xf32>
+               %bc = \"flow.constant\"() {value = dense<[1.0, 1.0, 2.0, 2.0]> : tensor<4xf32>} : () -> tensor<4xf32>
+               %g = \"flow.gemm\"(%x, %wc, %bc) {transB = 1 : i64} : (tensor<2x2xf32>, tensor<4x2xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+               %s5 = \"flow.constant\"() {value = dense<[1, 2, 2, 1, 2]> : tensor<5xi64>} : () -> tensor<5xi64>
+               %r5 = \"flow.reshape\"(%g, %s5) : (tensor<2x4xf32>, tensor<5xi64>) -> tensor<1x2x2x1x2xf32>
+               %t5 = \"flow.transpose\"(%r5) {perm = array<i64: 2, 0, 3, 1, 4>} : (tensor<1x2x2x1x2xf32>) -> tensor<2x1x1x2x2xf32>
+               %st = \"flow.constant\"() {value = dense<[1]> : tensor<1xi64>} : () -> tensor<1xi64>
+               %en = \"flow.constant\"() {value = dense<[2]> : tensor<1xi64>} : () -> tensor<1xi64>
+               %ax = \"flow.constant\"() {value = dense<[0]> : tensor<1xi64>} : () -> tensor<1xi64>
+               %sl = \"flow.slice\"(%t5, %st, %en, %ax) : (tensor<2x1x1x2x2xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<1x1x1x2x2xf32>
+               %s4 = \"flow.constant\"() {value = dense<[1, 1, 2, 2]> : tensor<4xi64>} : () -> tensor<4xi64>
+               %1 = \"flow.reshape\"(%sl, %s4) : (tensor<1x1x1x2x2xf32>, tensor<4xi64>) -> tensor<1x1x2x2xf32>
+               return %v, %1, %0 : tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>";
+        assert_equal("qkv-merge", text);
+    }
 
     #[test]
     fn qkv_merge() {
