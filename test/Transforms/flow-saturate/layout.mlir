@@ -89,23 +89,44 @@ func.func @mixed(%x: tensor<1x12x12x8xf32>) -> tensor<1x12x12x16xf32> {
 
 // -----
 
-// A TensorFlow-style depthwise conv: no NHWC kernel for groups, so conv-to-nhwc does not fire
-// and the transposes around it stay; transpose-hoist moves the ReLU before the output
-// transpose, where it becomes the conv's epilogue.
+// A TensorFlow-style depthwise conv (MobileNet's): the NHWC depthwise kernel computes it, the
+// transposes vanish and the ReLU is its epilogue.
 // CHECK-LABEL: func.func @tf_depthwise
-// CHECK: %[[T:.*]] = "flow.transpose"(%arg0) <{perm = array<i64: 0, 3, 1, 2>}>
-// CHECK: %[[F:.*]] = "flow.fused"(%[[T]], %{{.*}}) ({
-// CHECK: "flow.conv"({{.*}}<{group = 16 : i64, pads = array<i64: 1, 1, 1, 1>}>
+// CHECK-NOT: flow.transpose
+// CHECK: %[[F:.*]] = "flow.fused"(%arg0, %{{.*}}) ({
+// CHECK: "flow.conv"({{.*}}<{group = 16 : i64, layout = "NHWC", pads = array<i64: 1, 1, 1, 1>}>
 // CHECK-NEXT: "flow.relu"
-// CHECK: %[[U:.*]] = "flow.transpose"(%[[F]]) <{perm = array<i64: 0, 2, 3, 1>}>
-// CHECK: return %[[U]]
-// EXPLAIN-DAG: loc("dw_relu"): remark: flow-saturate: 'flow.relu' is now computed by 'flow.transpose': transpose-hoist -> head-fuse
+// CHECK-NOT: flow.transpose
+// CHECK: return %[[F]]
+// EXPLAIN-DAG: loc("dw"): remark: flow-saturate: 'flow.conv' is now computed in NHWC: {{.*}}: conv-to-nhwc
 func.func @tf_depthwise(%x: tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> {
   %w = "flow.constant"() {value = dense<0.5> : tensor<16x1x3x3xf32>} : () -> tensor<16x1x3x3xf32>
   %t0 = "flow.transpose"(%x) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x8x8x16xf32>) -> tensor<1x16x8x8xf32> loc("dw_t0")
   %c = "flow.conv"(%t0, %w) {group = 16 : i64, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x16x8x8xf32>, tensor<16x1x3x3xf32>) -> tensor<1x16x8x8xf32> loc("dw")
   %t1 = "flow.transpose"(%c) {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x16x8x8xf32>) -> tensor<1x8x8x16xf32> loc("dw_t1")
   %r = "flow.relu"(%t1) : (tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> loc("dw_relu")
+  return %r : tensor<1x8x8x16xf32>
+}
+
+// -----
+
+// A grouped conv that is not depthwise (2 groups): no NHWC kernel but the direct loop nest, so
+// conv-to-nhwc does not fire and the transposes around it stay; transpose-hoist moves the ReLU
+// before the output transpose, where it becomes the conv's epilogue.
+// CHECK-LABEL: func.func @tf_grouped
+// CHECK: %[[T:.*]] = "flow.transpose"(%arg0) <{perm = array<i64: 0, 3, 1, 2>}>
+// CHECK: %[[F:.*]] = "flow.fused"(%[[T]], %{{.*}}) ({
+// CHECK: "flow.conv"({{.*}}<{group = 2 : i64, pads = array<i64: 1, 1, 1, 1>}>
+// CHECK-NEXT: "flow.relu"
+// CHECK: %[[U:.*]] = "flow.transpose"(%[[F]]) <{perm = array<i64: 0, 2, 3, 1>}>
+// CHECK: return %[[U]]
+// EXPLAIN-DAG: loc("g_relu"): remark: flow-saturate: 'flow.relu' is now computed by 'flow.transpose': transpose-hoist -> head-fuse
+func.func @tf_grouped(%x: tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> {
+  %w = "flow.constant"() {value = dense<0.5> : tensor<16x8x3x3xf32>} : () -> tensor<16x8x3x3xf32>
+  %t0 = "flow.transpose"(%x) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x8x8x16xf32>) -> tensor<1x16x8x8xf32> loc("g_t0")
+  %c = "flow.conv"(%t0, %w) {group = 2 : i64, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x16x8x8xf32>, tensor<16x8x3x3xf32>) -> tensor<1x16x8x8xf32> loc("grouped")
+  %t1 = "flow.transpose"(%c) {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x16x8x8xf32>) -> tensor<1x8x8x16xf32> loc("g_t1")
+  %r = "flow.relu"(%t1) : (tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> loc("g_relu")
   return %r : tensor<1x8x8x16xf32>
 }
 

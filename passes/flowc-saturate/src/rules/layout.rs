@@ -3,7 +3,7 @@
 //!
 //! | rule | rewrite |
 //! | --- | --- |
-//! | `conv-to-nhwc` | `conv(x, W, b)` (NCHW, one group, constant f32 W, static 1-D / 2-D shapes) -> `transpose(conv{layout = "NHWC"}(transpose(x, [0, 2, 3, 1]), W, b), [0, 3, 1, 2])` |
+//! | `conv-to-nhwc` | `conv(x, W, b)` (NCHW, one group or depthwise, constant f32 W, static 1-D / 2-D shapes) -> `transpose(conv{layout = "NHWC"}(transpose(x, [0, 2, 3, 1]), W, b), [0, 3, 1, 2])` |
 //! | `conv-to-nchw` | the converse: `conv{layout = "NHWC"}(x, W, b)` -> `transpose(conv(transpose(x, [0, 3, 1, 2]), W, b), [0, 2, 3, 1])` |
 //! | `transpose-hoist` | an elementwise op (the fusible ones, PRelu) with a transposed operand: `op(transpose(a, p), c, ...)` -> `transpose(op(a, c', ...), p)`, every other operand `c` taken through the inverse permutation (its own transpose cancelled where it has one, a lower-rank broadcast operand viewed at full rank first, a single element kept as is) |
 //! | `transpose-hoist-fused` | idem for a `flow.fused` kernel without a head: its body computes in the permuted shape |
@@ -27,10 +27,9 @@
 //! would need a transpose on each side and packs no faster when the NCHW image rows are
 //! contiguous), while TensorFlow-style graphs lose their transposes.
 //!
-//! Not covered: depthwise and other grouped convs (the NHWC GEMM of convert-flow-to-loop takes
-//! one group; a depthwise NHWC kernel does not exist, so the rule does not fire for them),
-//! ConvTranspose (another op), 3-D convs, and runtime weights. Blocked layouts (NCHWc) are not
-//! there either.
+//! Not covered: grouped convs other than depthwise (no NHWC kernel but the direct loop nest,
+//! so the rule does not fire for them), ConvTranspose (another op), 3-D convs, and runtime
+//! weights. Blocked layouts (NCHWc) are not there either.
 
 use super::{RuleSet::Layout, add_node, add_op, i64_const, konst, ops_in, shape};
 use crate::lang::{FGraph, FNode, FusedBody, KeyData, shape_of};
@@ -127,11 +126,20 @@ fn with_layout(eg: &mut FGraph, n: &FNode, layout: Option<&str>) -> FNode {
     FNode::new(key, n.args.clone())
 }
 
-/// A conv the NHWC kernel computes: one group, constant f32 weights, static 1-D / 2-D shapes.
+/// A conv an NHWC kernel computes: one group (the GEMM) or depthwise (group = C = M, the
+/// channel-vector kernel), constant f32 weights, static 1-D / 2-D shapes.
 fn eligible(eg: &FGraph, class: Id, n: &FNode) -> bool {
     let group = eg.analysis.attr_i64(n.key, "group").unwrap_or(1);
-    let rank = static_shape(eg, n.args[0]).map(|s| s.len());
-    group == 1
+    let xs = static_shape(eg, n.args[0]);
+    let ws = static_shape(eg, n.args[1]);
+    let rank = xs.as_ref().map(|s| s.len());
+    let depthwise = match (&xs, &ws) {
+        (Some(x), Some(w)) if x.len() > 1 && w.len() > 1 => {
+            group == x[1] && group == w[0] && w[1] == 1
+        }
+        _ => false,
+    };
+    (group == 1 || depthwise)
         && matches!(rank, Some(3 | 4))
         && static_shape(eg, class).is_some()
         && is_f32(eg, n.args[0])
@@ -317,14 +325,25 @@ mod tests {
                %1 = \"flow.transpose\"(%c) {perm = array<i64: 0, 2, 1>} : (tensor<2x7x4xf32>) -> tensor<2x4x7xf32>
                return %0, %1 : tensor<2x4x7xf32>, tensor<2x4x7xf32>",
         );
-        // Depthwise (group > 1): no NHWC kernel, the rule does not fire.
-        assert_not_equal(
+        // Depthwise (group = C = M): the channel-vector NHWC kernel computes it.
+        assert_equal(
             "conv-to-nhwc",
             "(%x: tensor<1x4x8x8xf32>) -> (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) {
                %w = \"flow.constant\"() {value = dense<0.5> : tensor<4x1x3x3xf32>} : () -> tensor<4x1x3x3xf32>
                %0 = \"flow.conv\"(%x, %w) {group = 4 : i64} : (tensor<1x4x8x8xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x6x6xf32>
                %t = \"flow.transpose\"(%x) {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x4x8x8xf32>) -> tensor<1x8x8x4xf32>
                %c = \"flow.conv\"(%t, %w) {group = 4 : i64, layout = \"NHWC\"} : (tensor<1x8x8x4xf32>, tensor<4x1x3x3xf32>) -> tensor<1x6x6x4xf32>
+               %1 = \"flow.transpose\"(%c) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x6x6x4xf32>) -> tensor<1x4x6x6xf32>
+               return %0, %1 : tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>",
+        );
+        // Other groups: no NHWC kernel but the direct loop nest, the rule does not fire.
+        assert_not_equal(
+            "conv-to-nhwc",
+            "(%x: tensor<1x4x8x8xf32>) -> (tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>) {
+               %w = \"flow.constant\"() {value = dense<0.5> : tensor<4x2x3x3xf32>} : () -> tensor<4x2x3x3xf32>
+               %0 = \"flow.conv\"(%x, %w) {group = 2 : i64} : (tensor<1x4x8x8xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x6x6xf32>
+               %t = \"flow.transpose\"(%x) {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x4x8x8xf32>) -> tensor<1x8x8x4xf32>
+               %c = \"flow.conv\"(%t, %w) {group = 2 : i64, layout = \"NHWC\"} : (tensor<1x8x8x4xf32>, tensor<4x2x3x3xf32>) -> tensor<1x6x6x4xf32>
                %1 = \"flow.transpose\"(%c) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x6x6x4xf32>) -> tensor<1x4x6x6xf32>
                return %0, %1 : tensor<1x4x6x6xf32>, tensor<1x4x6x6xf32>",
         );
