@@ -206,12 +206,16 @@ impl<'c> Emu<'c> {
             {
                 let value = ctx.attr(op, "value").expect("a global's value");
                 let t = flowc_interp::attribute_to_tensor(ctx, value).expect("a tensor");
-                return t
-                    .as_slice::<f32>()
-                    .expect("f32")
-                    .iter()
-                    .map(|&x| f64::from(x))
-                    .collect();
+                // f32 weights, or i32 tables.
+                return match t.as_slice::<f32>() {
+                    Ok(v) => v.iter().map(|&x| f64::from(x)).collect(),
+                    Err(_) => t
+                        .as_slice::<i32>()
+                        .expect("f32 or i32")
+                        .iter()
+                        .map(|&x| f64::from(x))
+                        .collect(),
+                };
             }
         }
         panic!("no global {name}")
@@ -390,6 +394,10 @@ impl<'c> Emu<'c> {
                         })
                         .collect();
                     set(env, r);
+                }
+                "arith.index_cast" => {
+                    let a = lane(env, 0);
+                    set(env, a);
                 }
                 "arith.select" => {
                     let (c, a, b) = (lane(env, 0), lane(env, 1), lane(env, 2));

@@ -2,17 +2,20 @@
 //! [`crate::KernelTarget::Gpu`]).
 //!
 //! - One input channel per group (depthwise, and group = 1 with one input channel) and at most
-//!   64 taps: a direct kernel, one thread per output element (a `loop.parallel` over the output that
-//!   `convert-loop-to-gpu` maps to a grid; neighbouring threads read neighbouring pixels). The
-//!   CPU depthwise kernel would not do: it runs one task per channel plane with the whole padded
-//!   plane on the stack, i.e. one GPU thread per plane.
+//!   64 taps: a direct kernel, one thread per output element (a `loop.parallel` over the output
+//!   that `convert-loop-to-gpu` maps to a grid; neighbouring threads read neighbouring pixels).
+//!   The CPU depthwise kernel would not do: it runs one task per channel plane with the whole
+//!   padded plane on the stack, i.e. one GPU thread per plane.
 //! - Everything else: an implicit GEMM per group on gpu_gemm.rs's tiled kernel, with
 //!   `M = Cout / group`, `N = batch * OH * OW`, `K = Cin / group * KH * KW`: A is W viewed as
-//!   `[Cout, K]` (k contiguous), B is im2col(X), gathered from X while a tile is staged
-//!   (column `j` = (image, oy, ox), depth `q` = (input channel, ky, kx); zero outside the
-//!   padded image, so nothing is materialized), consecutive threads take consecutive output
-//!   positions. The bias and a fused region's tail are applied to each accumulator before its
-//!   store.
+//!   `[Cout, K]` (k contiguous), B is im2col(X), gathered from X while a tile is loaded
+//!   (consecutive threads take consecutive output positions; nothing is materialized). A
+//!   thread's column j = (image, oy, ox) is fixed, so its window corner in X is computed once;
+//!   the depth q = (channel, ky, kx) comes from a compile-time table (a weight: per q the offset
+//!   from the corner and the row and column shifts), which spares the divisions per element;
+//!   taps in the padding read nothing and give 0. 1x1 stride-1 unpadded convolutions read X as
+//!   the B matrix directly. The bias and a fused region's tail are applied to each accumulator
+//!   before its store (or in the reduction kernel when K is split).
 
 use crate::OpCx;
 use crate::builder::{Kb, cmpi};
@@ -21,7 +24,7 @@ use crate::gemm::{self, add_const, fconst, mul_const};
 use crate::gpu_gemm::{
     self, GemmShape, MAX_BLOCKS, Out, Side, Stage, and_opt, ceil_div, div_const, guarded, rem_const,
 };
-use flowc_ir::{Context, Diagnostic, Value};
+use flowc_ir::{Attribute, Context, Diagnostic, Value};
 
 /// The most taps of the direct kernel (unrolled into each thread's code).
 const MAX_DIRECT_TAPS: i64 = 64;
@@ -115,6 +118,25 @@ pub(crate) fn conv(
         && g.pad_begin == [0, 0]
         && g.pad_end == [0, 0]
         && g.output == g.input;
+    // The depth table of the gather (not for 1x1 stride-1 convs): per depth q, the offset of
+    // its (channel, ky, kx) in the image and its row and column shifts. Its rows run past K to
+    // the last depth a block can compute (the prefetch of the step after a slice's last):
+    // the gather reads the table unguarded.
+    if !pointwise {
+        let nk = ceil_div(shape.k, tiles.bk);
+        let rows = (splits * ceil_div(nk, splits) + 1) * tiles.bk;
+        let table: Result<Vec<i32>, _> = tap_table(&g, cg, rows)
+            .into_iter()
+            .map(i32::try_from)
+            .collect();
+        let Ok(table) = table else {
+            return Err(cx.unsupported(ctx, "a GPU convolution with image offsets beyond i32"));
+        };
+        let attr = i32_resource(ctx, "conv_taps", vec![rows, 3], &table);
+        let i32t = ctx.integer_type(32);
+        let ty = ctx.memref_type(vec![rows, 3], i32t);
+        args.insert(2, cx.weight(ctx, attr, ty));
+    }
     let nargs = args.len();
     if splits > 1 {
         let f32t = ctx.f32_type();
@@ -129,8 +151,11 @@ pub(crate) fn conv(
         let view = |kb: &mut Kb<'_>, used: bool, v: Value, shape: Vec<i64>| {
             if used { gemm::view(kb, v, shape) } else { v }
         };
-        let x4 = view(kb, operands && !pointwise, args[0], vec![nimg, c, h, wd]);
+        let x1 = view(kb, operands && !pointwise, args[0], vec![nimg * c * h * wd]);
         let x3 = view(kb, operands && pointwise, args[0], vec![nimg, c, h * wd]);
+        // Arguments: X, W, the depth table (unless pointwise), the bias ...
+        let table = (!pointwise).then(|| args[2]);
+        let bias_at = 2 + usize::from(!pointwise);
         let w2 = view(kb, operands, args[1], vec![cout, cg * khw]);
         let o3 = view(kb, epilogue, args[nargs - 1], vec![nimg, cout, ohw]);
         let bound = tail
@@ -148,19 +173,45 @@ pub(crate) fn conv(
         let load_x = |kb: &mut Kb<'_>, z: Value, j: Value, q: Value, guard: Option<Value>| {
             let img = div_const(kb, j, ohw);
             let pos = rem_const(kb, j, ohw);
-            let ci = div_const(kb, q, khw);
-            let cin = kb.mul_add_index(z, cg, Some(ci));
-            if pointwise {
+            let Some(table) = table else {
+                let cin = kb.mul_add_index(z, cg, Some(q));
                 return guarded(kb, guard, |kb| kb.load(x3, &[img, cin, pos]));
-            }
+            };
+            // The window's corner: (oy * sh - ph, ox * sw - pw) of image img, channel z * cg
+            // (flat in X); the table adds the tap.
             let oy = div_const(kb, pos, ow);
             let ox = rem_const(kb, pos, ow);
-            let r = rem_const(kb, q, khw);
-            let ky = div_const(kb, r, kw);
-            let kx = rem_const(kb, r, kw);
-            let (iy, ix, valid) = tap_dyn(kb, &g, oy, ox, ky, kx);
+            let y0 = mul_const(kb, oy, g.strides[0]);
+            let y0 = add_const(kb, y0, -g.pad_begin[0]);
+            let x0 = mul_const(kb, ox, g.strides[1]);
+            let x0 = add_const(kb, x0, -g.pad_begin[1]);
+            let plane = kb.mul_add_index(img, group, Some(z));
+            let corner = kb.mul_add_index(plane, cg * h * wd, None);
+            let corner = kb.mul_add_index(y0, wd, Some(corner));
+            let corner = kb.addi(corner, x0);
+            let entry = |kb: &mut Kb<'_>, col: i64| {
+                let cv = kb.index(col);
+                let v = kb.load(table, &[q, cv]);
+                let index = kb.ctx.index_type();
+                kb.cast("arith.index_cast", v, index)
+            };
+            let (off, dy, dx) = (entry(kb, 0), entry(kb, 1), entry(kb, 2));
+            let iy = kb.addi(y0, dy);
+            let ix = kb.addi(x0, dx);
+            let in_image = |kb: &mut Kb<'_>, d: usize, i: Value| {
+                let lo = -g.pad_begin[d];
+                let hi = (g.output[d] - 1) * g.strides[d] + (g.kernel[d] - 1) * g.dilations[d]
+                    - g.pad_begin[d];
+                in_range(kb, i, g.input[d], lo >= 0, hi < g.input[d])
+            };
+            let vy = in_image(kb, 0, iy);
+            let vx = in_image(kb, 1, ix);
+            let valid = and_opt(kb, vy, vx);
             let guard = and_opt(kb, guard, valid);
-            guarded(kb, guard, |kb| kb.load(x4, &[img, cin, iy, ix]))
+            guarded(kb, guard, |kb| {
+                let at = kb.addi(corner, off);
+                kb.load(x1, &[at])
+            })
         };
         let store = |kb: &mut Kb<'_>, z: Value, i: Value, j: Value, acc: Value| {
             let oc = kb.mul_add_index(z, m, Some(i));
@@ -168,7 +219,7 @@ pub(crate) fn conv(
             let pos = rem_const(kb, j, ohw);
             let mut v = acc;
             if has_bias {
-                let b = kb.load(args[2], &[oc]);
+                let b = kb.load(args[bias_at], &[oc]);
                 v = kb.binary("arith.addf", v, b);
             }
             if let Some(t) = &bound {
@@ -227,30 +278,6 @@ fn tap(
     (iy, ix, valid)
 }
 
-/// [`tap`] with the tap known at run time.
-fn tap_dyn(
-    kb: &mut Kb<'_>,
-    g: &Geom,
-    oy: Value,
-    ox: Value,
-    ky: Value,
-    kx: Value,
-) -> (Value, Value, Option<Value>) {
-    let coord = |kb: &mut Kb<'_>, d: usize, o: Value, t: Value| {
-        let base = mul_const(kb, o, g.strides[d]);
-        let i = kb.mul_add_index(t, g.dilations[d], Some(base));
-        let i = add_const(kb, i, -g.pad_begin[d]);
-        let lo = -g.pad_begin[d];
-        let hi =
-            (g.output[d] - 1) * g.strides[d] + (g.kernel[d] - 1) * g.dilations[d] - g.pad_begin[d];
-        (i, in_range(kb, i, g.input[d], lo >= 0, hi < g.input[d]))
-    };
-    let (iy, vy) = coord(kb, 0, oy, ky);
-    let (ix, vx) = coord(kb, 1, ox, kx);
-    let valid = and_opt(kb, vy, vx);
-    (iy, ix, valid)
-}
-
 /// `0 <= i < extent` on a signed index, leaving out the sides known to hold.
 fn in_range(
     kb: &mut Kb<'_>,
@@ -268,4 +295,76 @@ fn in_range(
         kb.cmp(false, cmpi::SLT, i, e)
     });
     and_opt(kb, ge, lt)
+}
+
+/// The gather's depth table: row q (q < `cg * KH * KW`, the depth order of W) holds the offset
+/// of (channel, ky, kx) from the window's corner in X (`[channels, H, W]` of one image, from
+/// the group's first channel) and the tap's row and column shifts; `rows` rows, the ones past
+/// the depths zero.
+fn tap_table(g: &Geom, cg: i64, rows: i64) -> Vec<i64> {
+    let (h, w) = (g.input[0], g.input[1]);
+    let (kh, kw) = (g.kernel[0], g.kernel[1]);
+    let mut t = vec![0i64; (rows * 3) as usize];
+    for ci in 0..cg {
+        for ky in 0..kh {
+            for kx in 0..kw {
+                let q = ((ci * kh + ky) * kw + kx) as usize;
+                let (dy, dx) = (ky * g.dilations[0], kx * g.dilations[1]);
+                t[3 * q] = (ci * h + dy) * w + dx;
+                t[3 * q + 1] = dy;
+                t[3 * q + 2] = dx;
+            }
+        }
+    }
+    t
+}
+
+/// A compile-time i32 array as a `dense_resource` blob named after `hint`.
+fn i32_resource(ctx: &mut Context, hint: &str, shape: Vec<i64>, data: &[i32]) -> Attribute {
+    let mut name = hint.to_string();
+    let mut i = 0;
+    while ctx.resource(&name).is_some() {
+        i += 1;
+        name = format!("{hint}_{i}");
+    }
+    let bytes: Vec<u8> = data.iter().flat_map(|x| x.to_le_bytes()).collect();
+    ctx.set_resource(
+        name.clone(),
+        flowc_ir::ResourceBlob {
+            alignment: 64,
+            data: bytes,
+        },
+    );
+    let i32t = ctx.integer_type(32);
+    let ty = ctx.tensor_type(shape, i32t);
+    ctx.intern_attr(flowc_ir::AttrData::DenseResource { name, ty })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tap_table_offsets_follow_the_weight_order() {
+        // 2 channels of 5 x 7, a 2 x 3 kernel with dilation (2, 1); 16 rows.
+        let g = Geom {
+            input: vec![5, 7],
+            kernel: vec![2, 3],
+            strides: vec![1, 1],
+            dilations: vec![2, 1],
+            pad_begin: vec![0, 0],
+            pad_end: vec![0, 0],
+            output: vec![3, 5],
+        };
+        let t = tap_table(&g, 2, 16);
+        assert_eq!(t.len(), 48);
+        // q = (ci * 2 + ky) * 3 + kx.
+        let row = |q: usize| (t[3 * q], t[3 * q + 1], t[3 * q + 2]);
+        assert_eq!(row(0), (0, 0, 0));
+        assert_eq!(row(2), (2, 0, 2));
+        assert_eq!(row(3), (2 * 7, 2, 0));
+        assert_eq!(row(7), (35 + 1, 0, 1));
+        assert_eq!(row(11), (35 + 14 + 2, 2, 2));
+        assert!(t[36..].iter().all(|&x| x == 0));
+    }
 }

@@ -5,23 +5,22 @@
 //! so `convert-loop-to-gpu` leaves them alone.
 //!
 //! - [`tiled_kernel`]: `C[z] = A[z] · B[z]` for a batch of products. A block of threads (256,
-//!   or 64 for the smallest tiles) computes a `BM x BN` tile of C; every step of `BK` along k, the block stages an
-//!   `A[BM, BK]` and a `B[BK, BN]` tile in shared memory (coalesced global loads: consecutive
-//!   threads read consecutive addresses of the operand's contiguous dimension; elements outside
-//!   M, N or K are loaded as 0 without touching memory), waits at a barrier, and each thread
-//!   accumulates a `TM x TN` register tile (the accumulators are `loop.for` iter_args) from the
-//!   shared tiles; a second barrier protects the tiles until every thread is done with them. The
-//!   global loads of the next step are issued into registers (iter_args too) before the FMAs of
-//!   this one, so their latency hides behind the arithmetic; they are stored to shared memory
-//!   at the start of the next step. A product of too few blocks for the GPU with a long K is
-//!   split along K ([`choose_splits`]): each block sums one slice of K into an arena buffer of
-//!   partial sums, and a second kernel ([`reduce_partials`], one thread per element of C) adds
-//!   the slices in order and applies the epilogue. The
-//!   step loop has the same trip count in every thread and the barriers sit at its top level,
-//!   so every thread reaches every barrier. The accumulators then go through the caller's
-//!   epilogue (bias, alpha / beta, a fused tail) and are stored, guarded by `i < M, j < N`.
-//!   Three tile shapes ([`TILE_CONFIGS`]): the biggest one that still gives the GPU enough
-//!   blocks.
+//!   or 64 for the smallest tiles) computes a `BM x BN` tile of C. Every step of `BK` along k,
+//!   the block stages an `A[BM, BK]` and a `B[BK, BN]` tile in shared memory (coalesced global
+//!   loads: consecutive threads read consecutive addresses of the operand's contiguous
+//!   dimension; elements outside M, N or K are loaded as 0 without touching memory), waits at a
+//!   barrier, and each thread accumulates a `TM x TN` register tile (the accumulators are
+//!   `loop.for` iter_args) from the shared tiles; a second barrier protects the tiles until every
+//!   thread is done with them. The global loads of the next step are issued into registers
+//!   (iter_args too) before the FMAs of this one, so their latency hides behind the arithmetic;
+//!   they are stored to shared memory at the start of the next step. The step loop has the same
+//!   trip count in every thread and the barriers sit at its top level, so every thread reaches
+//!   every barrier. The accumulators then go through the caller's epilogue (bias, alpha / beta,
+//!   a fused tail) and are stored, guarded by `i < M, j < N`. Three tile shapes
+//!   ([`TILE_CONFIGS`]): the biggest one that still gives the GPU enough blocks. A product of
+//!   too few blocks with a long K is split along K ([`choose_splits`]): each block sums one
+//!   slice of K into an arena buffer of partial sums, and a second kernel ([`reduce_partials`],
+//!   one thread per element of C) adds the slices in order and applies the epilogue.
 //! - [`small_m_kernel`]: products with at most [`SMALL_M`] rows (a batch-1 fully connected layer)
 //!   would waste most of a 32- to 128-row tile. Instead a block takes 32 columns of C and splits
 //!   K into 8 interleaved slices, one warp per slice: each thread keeps the (at most 8) sums of

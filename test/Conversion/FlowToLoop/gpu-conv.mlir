@@ -3,34 +3,44 @@
 // With target=gpu, f32 2-D Conv becomes GPU kernels (gpu_conv.rs).
 
 // Implicit GEMM on the tiled kernel, with a fused ReLU: M = 16 output channels, N = 25 output
-// positions, K = 8 * 3 * 3 = 72, 32 x 32 tiles (one block of 64 threads). B's elements are gathered from X as they
-// are loaded (the first step's before the loop, the next one's in each step, see gpu-matmul.mlir):
-// the column splits into (image, oy, ox), the depth into (channel, ky, kx), the
-// input row / column are checked against the padding (only the low side: with stride 2 and
-// pads 1 no tap reaches past row / column 9), and padding reads nothing. The epilogue adds
-// the bias, applies the ReLU and stores into Y seen as [1, 16, 25].
+// positions, K = 8 * 3 * 3 = 72, 32 x 32 tiles (one block of 64 threads). B's elements are
+// gathered from X (seen flat) as they are loaded (the first step's before the loop, the next
+// one's in each step, see gpu-matmul.mlir): a thread's column gives the window's corner
+// (image, oy * 2 - 1, ox * 2 - 1), and a compile-time table gives, per depth (channel, ky, kx),
+// the offset from the corner and the row and column shifts (96 rows: K = 72 rounded up to the
+// steps the kernel reaches, zeros past K). The input row / column are checked against the
+// padding (only the low side: with stride 2 and pads 1 no tap reaches past row / column 9), and
+// padding reads nothing. The epilogue adds the bias, applies the ReLU and stores into Y seen as
+// [1, 16, 25].
+// CHECK: buffer.global @[[TAPS:.*]] : memref<96x3xi32> = dense_resource<conv_taps>
 // CHECK-LABEL: func.func private @k0_conv_gemm_gpu
-// CHECK-SAME: (%[[X:.*]]: memref<1x8x10x10xf32>, %[[W:.*]]: memref<16x8x3x3xf32>, %[[BIAS:.*]]: memref<16xf32>, %[[Y:.*]]: memref<1x16x5x5xf32>)
+// CHECK-SAME: (%[[X:.*]]: memref<1x8x10x10xf32>, %[[W:.*]]: memref<16x8x3x3xf32>, %[[T:.*]]: memref<96x3xi32>, %[[BIAS:.*]]: memref<16xf32>, %[[Y:.*]]: memref<1x16x5x5xf32>)
 // CHECK-SAME: gpu.block_size = array<i64: 64, 1, 1>, gpu.grid_size = array<i64: 1, 1, 1>, gpu.kernel
+// CHECK-DAG: %[[X1:.*]] = buffer.view %[[X]] : memref<1x8x10x10xf32> to memref<800xf32>
 // CHECK-DAG: %[[W2:.*]] = buffer.view %[[W]] : memref<16x8x3x3xf32> to memref<16x72xf32>
 // CHECK-DAG: %[[Y3:.*]] = buffer.view %[[Y]] : memref<1x16x5x5xf32> to memref<1x16x25xf32>
 // CHECK: %[[AS:.*]] = gpu.alloc_shared : memref<16x36xf32, 3>
 // CHECK-NEXT: %[[BS:.*]] = gpu.alloc_shared : memref<16x36xf32, 3>
 // CHECK: buffer.load %[[W2]][%{{.*}}, %{{.*}}] : memref<16x72xf32>
-// CHECK: %[[OKY:.*]] = arith.cmpi sge, %[[IY:.*]], %{{.*}} : index
-// CHECK: %[[OKX:.*]] = arith.cmpi sge, %[[IX:.*]], %{{.*}} : index
+// CHECK: %[[OFF:.*]] = buffer.load %[[T]][%[[Q:.*]], %{{.*}}] : memref<96x3xi32>
+// CHECK-NEXT: %[[OFFI:.*]] = arith.index_cast %[[OFF]] : i32 to index
+// CHECK: buffer.load %[[T]][%[[Q]], %{{.*}}] : memref<96x3xi32>
+// CHECK: buffer.load %[[T]][%[[Q]], %{{.*}}] : memref<96x3xi32>
+// CHECK: %[[OKY:.*]] = arith.cmpi sge, %{{.*}}, %{{.*}} : index
+// CHECK: %[[OKX:.*]] = arith.cmpi sge, %{{.*}}, %{{.*}} : index
 // CHECK-NEXT: %[[OK:.*]] = arith.andi %[[OKY]], %[[OKX]] : i1
 // CHECK-NOT: arith.cmpi slt
 // CHECK: %[[G:.*]] = arith.andi %{{.*}}, %[[OK]] : i1
 // CHECK-NEXT: %[[XE:.*]] = loop.if %[[G]] -> (f32) {
-// CHECK-NEXT: buffer.load %[[X]][%{{.*}}, %{{.*}}, %[[IY]], %[[IX]]] : memref<1x8x10x10xf32>
+// CHECK-NEXT: %[[AT:.*]] = arith.addi %{{.*}}, %[[OFFI]] : index
+// CHECK-NEXT: buffer.load %[[X1]][%[[AT]]] : memref<800xf32>
 // CHECK: %[[ACC:.*]]:32 = loop.for %{{.*}} iter_args({{.*}}, %[[SB:[^ ]*]] = %[[XE]], {{.*}})
 // CHECK-COUNT-8: buffer.store %{{.*}}, %[[AS]]
 // CHECK-NEXT: buffer.store %[[SB]], %[[BS]]
 // CHECK-COUNT-7: buffer.store %{{.*}}, %[[BS]]
 // CHECK-NEXT: gpu.barrier
 // CHECK: buffer.load %[[W2]]
-// CHECK: buffer.load %[[X]]
+// CHECK: buffer.load %[[X1]]
 // CHECK-COUNT-256: math.fma
 // CHECK-NEXT: gpu.barrier
 // CHECK: %[[B:.*]] = buffer.load %[[BIAS]][%[[OC:.*]]] : memref<16xf32>
@@ -40,7 +50,9 @@
 // CHECK-NEXT: buffer.store %[[R]], %[[Y3]][%{{.*}}, %[[OC]], %{{.*}}] : memref<1x16x25xf32>
 // CHECK-LABEL: func.func @main
 // CHECK-NOT: buffer.alloc
-// CHECK: call @k0_conv_gemm_gpu
+// CHECK: %[[TG:.*]] = buffer.get_global @[[TAPS]]
+// CHECK-NOT: buffer.alloc
+// CHECK: call @k0_conv_gemm_gpu(%{{.*}}, %{{.*}}, %[[TG]], %{{.*}}, %{{.*}})
 // CHECK-NEXT: return
 func.func @main(%x: tensor<1x8x10x10xf32>) -> tensor<1x16x5x5xf32> {
   %w = "flow.constant"() {value = dense<0.5> : tensor<16x8x3x3xf32>} : () -> tensor<16x8x3x3xf32>
