@@ -329,8 +329,8 @@ fn const_operand(eg: &FGraph, n: &FNode, i: usize) -> Option<Option<Vec<i64>>> {
     konst_i64s(eg, c).map(Some)
 }
 
-/// `(axis, begin, count)` per dim of a `flow.slice` node with constant operands and steps 1, and
-/// its operand's static shape.
+/// The operand's static shape and the box a `flow.slice` node with constant operands and steps 1
+/// selects (first index and count per dim).
 fn slice_box(eg: &FGraph, n: &FNode) -> Option<(Vec<i64>, Vec<i64>, Vec<i64>)> {
     if eg.analysis.op_name(n.key) != Some("flow.slice") {
         return None;
