@@ -981,7 +981,28 @@ fn conv_case(
     tail: bool,
     name: &str,
 ) {
+    conv_case_rank(
+        x_shape, cout, kernel, strides, dil, pads, group, tail, false, name,
+    );
+}
+
+/// [`conv_case`], or with `one_d` the same convolution written as a 1-D one (height 1: its
+/// kernel height, stride and dilation 1, no pads on it).
+#[allow(clippy::too_many_arguments)]
+fn conv_case_rank(
+    x_shape: [usize; 4],
+    cout: usize,
+    kernel: [usize; 2],
+    strides: [usize; 2],
+    dil: [usize; 2],
+    pads: [usize; 4],
+    group: usize,
+    tail: bool,
+    one_d: bool,
+    name: &str,
+) {
     let [nimg, c, h, w] = x_shape;
+    assert!(!one_d || (h, kernel[0], strides[0], dil[0], pads[0], pads[2]) == (1, 1, 1, 1, 0, 0));
     let cg = c / group;
     let m = cout / group;
     let [kh, kw] = kernel;
@@ -1022,16 +1043,29 @@ fn conv_case(
             }
         }
     }
-    let (tx, tw, tb, ty) = (
-        tensor(&x_shape),
-        tensor(&[cout, cg, kh, kw]),
-        tensor(&[cout]),
-        tensor(&[nimg, cout, oh, ow]),
-    );
-    let attrs = format!(
-        "{{dilations = array<i64: {}, {}>, group = {group} : i64, pads = array<i64: {}, {}, {}, {}>, strides = array<i64: {}, {}>}}",
-        dil[0], dil[1], pads[0], pads[1], pads[2], pads[3], strides[0], strides[1]
-    );
+    let (tx, tw, tb, ty, attrs) = if one_d {
+        (
+            tensor(&[nimg, c, w]),
+            tensor(&[cout, cg, kw]),
+            tensor(&[cout]),
+            tensor(&[nimg, cout, ow]),
+            format!(
+                "{{dilations = array<i64: {}>, group = {group} : i64, pads = array<i64: {}, {}>, strides = array<i64: {}>}}",
+                dil[1], pads[1], pads[3], strides[1]
+            ),
+        )
+    } else {
+        (
+            tensor(&x_shape),
+            tensor(&[cout, cg, kh, kw]),
+            tensor(&[cout]),
+            tensor(&[nimg, cout, oh, ow]),
+            format!(
+                "{{dilations = array<i64: {}, {}>, group = {group} : i64, pads = array<i64: {}, {}, {}, {}>, strides = array<i64: {}, {}>}}",
+                dil[0], dil[1], pads[0], pads[1], pads[2], pads[3], strides[0], strides[1]
+            ),
+        )
+    };
     let body = if tail {
         format!(
             "  %0 = \"flow.fused\"(%x, %w, %b, %r) ({{\n  ^bb0(%a0: {tx}, %a1: {tw}, %a2: {tb}, %a3: {ty}):\n    %1 = \"flow.conv\"(%a0, %a1, %a2) {attrs} : ({tx}, {tw}, {tb}) -> {ty}\n    %2 = \"flow.add\"(%1, %a3) : ({ty}, {ty}) -> {ty}\n    %3 = \"flow.relu\"(%2) : ({ty}) -> {ty}\n    \"flow.yield\"(%3) : ({ty}) -> ()\n  }}) : ({tx}, {tw}, {tb}, {ty}) -> {ty}\n"
@@ -1106,6 +1140,36 @@ fn conv_implicit_gemm() {
         1,
         true,
         "conv_gemm_gpu",
+    );
+}
+
+#[test]
+fn conv_1d() {
+    // Conv1d: 2 groups, stride 2, dilation 2, pads (1, 2), with the fused tail; and a
+    // depthwise one on the direct kernel.
+    conv_case_rank(
+        [2, 4, 1, 17],
+        6,
+        [1, 3],
+        [1, 2],
+        [1, 2],
+        [0, 1, 0, 2],
+        2,
+        true,
+        true,
+        "conv_gemm_gpu",
+    );
+    conv_case_rank(
+        [1, 3, 1, 9],
+        3,
+        [1, 3],
+        [1, 1],
+        [1, 1],
+        [0, 1, 0, 1],
+        3,
+        false,
+        true,
+        "conv_direct_gpu",
     );
 }
 
