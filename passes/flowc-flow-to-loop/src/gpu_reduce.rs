@@ -11,7 +11,9 @@
 //!   (32), so one warp holds `32 / T` rows and a block of `B <= 256` threads `B / T` rows
 //!   (`B` down to 64 when that gives more blocks to spread over the multiprocessors);
 //! - long rows: one block of `B` threads (256, or 1024 for rows of more than `BIG_ROW`) per
-//!   row.
+//!   row; when such rows are too few to occupy the GPU, one-pass reductions (Reduce* but
+//!   LogSumExp, the global pools) split each row into equal chunks, a block each, whose f32
+//!   partials a second kernel joins ([`one_pass`]).
 //!
 //! Thread `l` of a row accumulates elements `l, l + T, l + 2T, ...` (adjacent threads read
 //! adjacent elements: coalesced loads), in f32 (the inputs are f32 / f16 / bf16; f16 / bf16 are
@@ -37,8 +39,8 @@
 //! gives those, on the GPU target, the register plan: a thread per output element, which reads
 //! coalesced there since neighbouring threads own neighbouring kept elements), Softmax along an
 //! axis followed by dims other than 1 (a thread per (outer, inner) lane, likewise), reductions
-//! with runtime axes, and empty outputs. A few long rows get only a block each (no split of a
-//! row across blocks).
+//! with runtime axes, and empty outputs. Multi-pass row kernels (Softmax, the norms,
+//! LogSumExp) keep a block per long row however few the rows.
 
 use crate::OpCx;
 use crate::builder::{Elem, Kb, cmpf, cmpi};
@@ -94,90 +96,250 @@ pub(crate) fn reduce(
         .filter(|d| !axes.contains(d))
         .map(|d| s[d])
         .product();
+    if red != Red::LogSumExp {
+        let pass = OnePass {
+            pre: match red {
+                Red::SumSquare | Red::L2 => Pre::Square,
+                Red::L1 => Pre::Abs,
+                _ => Pre::Id,
+            },
+            join: match red {
+                Red::Max => Join::Max,
+                Red::Min => Join::Min,
+                Red::Prod => Join::Mul,
+                _ => Join::Add,
+            },
+            finish: match red {
+                Red::Mean => Finish::DivN,
+                Red::L2 => Finish::Sqrt,
+                Red::LogSum => Finish::Log,
+                _ => Finish::Id,
+            },
+        };
+        return one_pass(ctx, cx, "reduce", x, y, e, rows, n, pass);
+    }
     let Some(layout) = RowLayout::new(rows, n) else {
         return Ok(false);
     };
     let xv = cx.view(ctx, x, &[rows, n]);
     let yv = cx.view(ctx, y, &[rows]);
+    // LogSumExp: the NaN-ignoring max, then the sum of exp(x - max) with a non-finite max taken
+    // as 0, then log(sum) + max.
     row_kernel(ctx, cx, "reduce", &[xv, yv], layout, |kb, a, rt| {
         let (xa, ya) = (a[0], a[1]);
         let f32t = kb.ctx.f32_type();
         let load = |kb: &mut Kb<'_>, k: Value| kb.load_elem(e, xa, &[rt.row, k]);
-        let res = if red == Red::LogSumExp {
-            // The NaN-ignoring max, then the sum of exp(x - max) with a non-finite max taken as
-            // 0, then log(sum) + max.
-            let ninf = kb.constant(f32t, f64::NEG_INFINITY);
-            let m = rt.reduce(
-                kb,
-                &[ninf],
-                &mut |kb, k, acc| {
-                    let v = load(kb, k);
-                    vec![kb.binary("arith.maxnumf", acc[0], v)]
-                },
-                &|kb, a, b| vec![kb.binary("arith.maxnumf", a[0], b[0])],
-            )[0];
-            let mo = crate::reduce::finite_or_zero(kb, m);
-            let z = kb.constant(f32t, 0.0);
-            let sum = rt.reduce(
-                kb,
-                &[z],
-                &mut |kb, k, acc| {
-                    let v = load(kb, k);
-                    let d = kb.binary("arith.subf", v, mo);
-                    let ex = kb.unary("math.exp", d);
-                    vec![kb.binary("arith.addf", acc[0], ex)]
-                },
-                &|kb, a, b| vec![kb.binary("arith.addf", a[0], b[0])],
-            )[0];
-            let l = kb.unary("math.log", sum);
-            kb.binary("arith.addf", l, mo)
-        } else {
-            let init = match red {
-                Red::Max => kb.constant(f32t, f64::NEG_INFINITY),
-                Red::Min => kb.constant(f32t, f64::INFINITY),
-                Red::Prod => kb.constant(f32t, 1.0),
-                _ => kb.constant(f32t, 0.0),
-            };
-            let acc = rt.reduce(
-                kb,
-                &[init],
-                &mut |kb, k, acc| {
-                    let v = load(kb, k);
-                    let t = match red {
-                        Red::SumSquare | Red::L2 => kb.binary("arith.mulf", v, v),
-                        Red::L1 => kb.unary("math.absf", v),
-                        _ => v,
-                    };
-                    vec![combine(kb, red, acc[0], t)]
-                },
-                &|kb, a, b| vec![combine(kb, red, a[0], b[0])],
-            )[0];
-            match red {
-                Red::Mean => {
-                    let c = kb.constant(f32t, n as f64);
-                    kb.binary("arith.divf", acc, c)
-                }
-                Red::L2 => kb.unary("math.sqrt", acc),
-                Red::LogSum => kb.unary("math.log", acc),
-                _ => acc,
-            }
-        };
+        let ninf = kb.constant(f32t, f64::NEG_INFINITY);
+        let m = rt.reduce(
+            kb,
+            &[ninf],
+            &mut |kb, k, acc| {
+                let v = load(kb, k);
+                vec![kb.binary("arith.maxnumf", acc[0], v)]
+            },
+            &|kb, a, b| vec![kb.binary("arith.maxnumf", a[0], b[0])],
+        )[0];
+        let mo = crate::reduce::finite_or_zero(kb, m);
+        let z = kb.constant(f32t, 0.0);
+        let sum = rt.reduce(
+            kb,
+            &[z],
+            &mut |kb, k, acc| {
+                let v = load(kb, k);
+                let d = kb.binary("arith.subf", v, mo);
+                let ex = kb.unary("math.exp", d);
+                vec![kb.binary("arith.addf", acc[0], ex)]
+            },
+            &|kb, a, b| vec![kb.binary("arith.addf", a[0], b[0])],
+        )[0];
+        let l = kb.unary("math.log", sum);
+        let res = kb.binary("arith.addf", l, mo);
         rt.leader(kb, |kb| kb.store_elem(e, res, ya, &[rt.row]));
         Ok(())
     })?;
     Ok(true)
 }
 
-/// One step of a Reduce* accumulation (`t` already squared / made absolute).
-fn combine(kb: &mut Kb<'_>, red: Red, a: Value, t: Value) -> Value {
-    let f32e = Elem::Float(FloatKind::F32);
-    match red {
-        Red::Max => common::max_nan(kb, f32e, a, t, true),
-        Red::Min => common::max_nan(kb, f32e, a, t, false),
-        Red::Prod => kb.binary("arith.mulf", a, t),
-        _ => kb.binary("arith.addf", a, t),
+/// A reduction in one pass over the row: each element `v` becomes `pre(v)`, joined into an
+/// accumulator starting at `join`'s identity, and the row's result is `finish(acc)`.
+#[derive(Copy, Clone, Debug, PartialEq)]
+struct OnePass {
+    pre: Pre,
+    join: Join,
+    finish: Finish,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq)]
+enum Pre {
+    Id,
+    Square,
+    Abs,
+    /// `|v|^p`.
+    AbsPow(f64),
+}
+
+#[derive(Copy, Clone, Debug, PartialEq)]
+enum Join {
+    Add,
+    Mul,
+    /// NaN wins (the interpreter's `max_nan`), at every step.
+    Max,
+    Min,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq)]
+enum Finish {
+    Id,
+    /// Divided by the row's length.
+    DivN,
+    Sqrt,
+    Log,
+    /// `acc^(1/p)`.
+    Root(f64),
+}
+
+impl OnePass {
+    fn init(self, kb: &mut Kb<'_>) -> Value {
+        let f32t = kb.ctx.f32_type();
+        let v = match self.join {
+            Join::Add => 0.0,
+            Join::Mul => 1.0,
+            Join::Max => f64::NEG_INFINITY,
+            Join::Min => f64::INFINITY,
+        };
+        kb.constant(f32t, v)
+    }
+
+    fn pre(self, kb: &mut Kb<'_>, v: Value) -> Value {
+        match self.pre {
+            Pre::Id => v,
+            Pre::Square => kb.binary("arith.mulf", v, v),
+            Pre::Abs => kb.unary("math.absf", v),
+            Pre::AbsPow(p) => {
+                let a = kb.unary("math.absf", v);
+                let f32t = kb.ctx.f32_type();
+                let pv = kb.constant(f32t, p);
+                kb.op1("math.powf", &[a, pv], f32t, &[])
+            }
+        }
+    }
+
+    fn join(self, kb: &mut Kb<'_>, a: Value, b: Value) -> Value {
+        let f32e = Elem::Float(FloatKind::F32);
+        match self.join {
+            Join::Add => kb.binary("arith.addf", a, b),
+            Join::Mul => kb.binary("arith.mulf", a, b),
+            Join::Max => common::max_nan(kb, f32e, a, b, true),
+            Join::Min => common::max_nan(kb, f32e, a, b, false),
+        }
+    }
+
+    fn finish(self, kb: &mut Kb<'_>, acc: Value, n: i64) -> Value {
+        let f32t = kb.ctx.f32_type();
+        match self.finish {
+            Finish::Id => acc,
+            Finish::DivN => {
+                let c = kb.constant(f32t, n as f64);
+                kb.binary("arith.divf", acc, c)
+            }
+            Finish::Sqrt => kb.unary("math.sqrt", acc),
+            Finish::Log => kb.unary("math.log", acc),
+            Finish::Root(p) => {
+                let inv = kb.constant(f32t, 1.0 / p);
+                kb.op1("math.powf", &[acc, inv], f32t, &[])
+            }
+        }
     }
 }
+
+/// `y[r] = finish(join over k of pre(x[r, k]))` for `x` seen as `[rows, n]` and `y` as `[rows]`:
+/// one row kernel, or, when a few long rows would leave most multiprocessors idle, two: the
+/// first reduces `split` equal chunks of each row into f32 partials (a block per chunk), the
+/// second joins each row's partials in chunk order and finishes.
+#[allow(clippy::too_many_arguments)]
+fn one_pass(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    hint: &str,
+    x: Value,
+    y: Value,
+    e: Elem,
+    rows: i64,
+    n: i64,
+    pass: OnePass,
+) -> Result<bool, Diagnostic> {
+    let split = row_split(rows, n);
+    let chunk = n / split;
+    let (Some(first), Some(second)) = (
+        RowLayout::new(rows * split, chunk),
+        RowLayout::new(rows, split),
+    ) else {
+        return Ok(false);
+    };
+    let yv = cx.view(ctx, y, &[rows]);
+    if split == 1 {
+        let xv = cx.view(ctx, x, &[rows, n]);
+        row_kernel(ctx, cx, hint, &[xv, yv], first, |kb, a, rt| {
+            let acc = fold_row(kb, rt, pass, e, a[0]);
+            let res = pass.finish(kb, acc, n);
+            rt.leader(kb, |kb| kb.store_elem(e, res, a[1], &[rt.row]));
+            Ok(())
+        })?;
+        return Ok(true);
+    }
+    // Chunk c of row r is row r * split + c of x seen as [rows * split, chunk].
+    let xv = cx.view(ctx, x, &[rows * split, chunk]);
+    let f32t = ctx.f32_type();
+    let pt = ctx.memref_type(vec![rows * split], f32t);
+    let partials = cx.scratch(ctx, pt);
+    row_kernel(ctx, cx, hint, &[xv, partials], first, |kb, a, rt| {
+        let acc = fold_row(kb, rt, pass, e, a[0]);
+        rt.leader(kb, |kb| kb.store(acc, a[1], &[rt.row]));
+        Ok(())
+    })?;
+    let pv = cx.view(ctx, partials, &[rows, split]);
+    let joined = OnePass {
+        pre: Pre::Id,
+        ..pass
+    };
+    row_kernel(ctx, cx, hint, &[pv, yv], second, |kb, a, rt| {
+        let f32e = Elem::Float(FloatKind::F32);
+        let acc = fold_row(kb, rt, joined, f32e, a[0]);
+        let res = pass.finish(kb, acc, n);
+        rt.leader(kb, |kb| kb.store_elem(e, res, a[1], &[rt.row]));
+        Ok(())
+    })?;
+    Ok(true)
+}
+
+/// The thread's row of `x` (`e` elements) reduced by `pass`, without the finish.
+fn fold_row(kb: &mut Kb<'_>, rt: &RowThread, pass: OnePass, e: Elem, x: Value) -> Value {
+    let init = pass.init(kb);
+    rt.reduce(
+        kb,
+        &[init],
+        &mut |kb, k, acc| {
+            let v = kb.load_elem(e, x, &[rt.row, k]);
+            let t = pass.pre(kb, v);
+            vec![pass.join(kb, acc[0], t)]
+        },
+        &|kb, a, b| vec![pass.join(kb, a[0], b[0])],
+    )[0]
+}
+
+/// Chunks per row for [`one_pass`]: 1 unless the rows are long (more than `BIG_ROW`) and fewer
+/// than `MIN_BLOCKS`; then the largest divisor of `n` up to `MIN_BLOCKS / rows` that keeps
+/// chunks of at least `MIN_CHUNK` elements (1 when there is none, e.g. a prime `n`).
+fn row_split(rows: i64, n: i64) -> i64 {
+    if n <= BIG_ROW || rows >= MIN_BLOCKS {
+        return 1;
+    }
+    let most = (MIN_BLOCKS / rows).min(n / MIN_CHUNK).max(1);
+    (1..=most).rev().find(|s| n % s == 0).unwrap_or(1)
+}
+
+/// The shortest chunk of a split row (a block of 256 threads: 32 elements each).
+const MIN_CHUNK: i64 = 8192;
 
 /// Softmax (`kind` 0), LogSoftmax (1), Hardmax (2) when the dims after the axis are all 1
 /// (contiguous rows), with the CPU kernel's formulas: `m` = the max ignoring NaN, `e = r(exp(r(x - m)))`
@@ -658,73 +820,35 @@ pub(crate) fn global_pool(
     }
     let rows = s[0] * s[1];
     let n: i64 = s[2..].iter().product();
-    let Some(layout) = RowLayout::new(rows, n) else {
-        return Ok(false);
-    };
     let x = cx.input(ctx, 0)?;
     let y = cx.output(ctx, 0)?;
-    let args = [cx.view(ctx, x, &[rows, n]), cx.view(ctx, y, &[rows])];
-    let hint = match kind {
-        GlobalPool::Max => "global_max_pool",
-        GlobalPool::Average => "global_average_pool",
-        GlobalPool::Lp(_) => "global_lp_pool",
+    let (hint, pass) = match kind {
+        GlobalPool::Max => (
+            "global_max_pool",
+            OnePass {
+                pre: Pre::Id,
+                join: Join::Max,
+                finish: Finish::Id,
+            },
+        ),
+        GlobalPool::Average => (
+            "global_average_pool",
+            OnePass {
+                pre: Pre::Id,
+                join: Join::Add,
+                finish: Finish::DivN,
+            },
+        ),
+        GlobalPool::Lp(p) => (
+            "global_lp_pool",
+            OnePass {
+                pre: Pre::AbsPow(p),
+                join: Join::Add,
+                finish: Finish::Root(p),
+            },
+        ),
     };
-    row_kernel(ctx, cx, hint, &args, layout, |kb, a, rt| {
-        let (xa, ya) = (a[0], a[1]);
-        let f32t = kb.ctx.f32_type();
-        let f32e = Elem::Float(FloatKind::F32);
-        let res = match kind {
-            GlobalPool::Max => {
-                let init = kb.constant(f32t, f64::NEG_INFINITY);
-                rt.reduce(
-                    kb,
-                    &[init],
-                    &mut |kb, k, acc| {
-                        let v = kb.load_elem(e, xa, &[rt.row, k]);
-                        vec![common::max_nan(kb, f32e, acc[0], v, true)]
-                    },
-                    &|kb, a, b| vec![common::max_nan(kb, f32e, a[0], b[0], true)],
-                )[0]
-            }
-            GlobalPool::Average | GlobalPool::Lp(_) => {
-                let z = kb.constant(f32t, 0.0);
-                let pv = match kind {
-                    GlobalPool::Lp(p) => Some(kb.constant(f32t, p)),
-                    _ => None,
-                };
-                let sum = rt.reduce(
-                    kb,
-                    &[z],
-                    &mut |kb, k, acc| {
-                        let v = kb.load_elem(e, xa, &[rt.row, k]);
-                        let t = match pv {
-                            Some(pv) => {
-                                let ab = kb.unary("math.absf", v);
-                                let f32t = kb.ctx.f32_type();
-                                kb.op1("math.powf", &[ab, pv], f32t, &[])
-                            }
-                            None => v,
-                        };
-                        vec![kb.binary("arith.addf", acc[0], t)]
-                    },
-                    &|kb, a, b| vec![kb.binary("arith.addf", a[0], b[0])],
-                )[0];
-                match kind {
-                    GlobalPool::Lp(p) => {
-                        let inv = kb.constant(f32t, 1.0 / p);
-                        kb.op1("math.powf", &[sum, inv], f32t, &[])
-                    }
-                    _ => {
-                        let c = kb.constant(f32t, n as f64);
-                        kb.binary("arith.divf", sum, c)
-                    }
-                }
-            }
-        };
-        rt.leader(kb, |kb| kb.store_elem(e, res, ya, &[rt.row]));
-        Ok(())
-    })?;
-    Ok(true)
+    one_pass(ctx, cx, hint, x, y, e, rows, n, pass)
 }
 
 /// Element types computed in f32 (the only float a shuffle moves).
@@ -835,7 +959,7 @@ fn row_kernel(
 /// One thread's accumulation step: `(kb, element index, accumulators) -> accumulators`.
 type Step<'b> = dyn FnMut(&mut Kb<'_>, Value, &[Value]) -> Vec<Value> + 'b;
 /// Joins two threads' accumulators.
-type Join<'b> = dyn Fn(&mut Kb<'_>, &[Value], &[Value]) -> Vec<Value> + 'b;
+type JoinFn<'b> = dyn Fn(&mut Kb<'_>, &[Value], &[Value]) -> Vec<Value> + 'b;
 
 /// One thread's place in a [`RowLayout`] kernel.
 struct RowThread {
@@ -917,14 +1041,14 @@ impl RowThread {
         kb: &mut Kb<'_>,
         inits: &[Value],
         step: &mut Step<'_>,
-        join: &Join<'_>,
+        join: &JoinFn<'_>,
     ) -> Vec<Value> {
         let partial = self.fold(kb, inits, &mut |kb, k, acc| step(kb, k[0], acc));
         self.all_reduce(kb, partial, join)
     }
 
     /// Combines one value set per thread of the row (see [`RowThread::reduce`]).
-    fn all_reduce(&self, kb: &mut Kb<'_>, mut vals: Vec<Value>, join: &Join<'_>) -> Vec<Value> {
+    fn all_reduce(&self, kb: &mut Kb<'_>, mut vals: Vec<Value>, join: &JoinFn<'_>) -> Vec<Value> {
         // Butterfly within the warp (or the row's segment of it): after the steps with offsets
         // W/2 ... o, lane l holds the combination of the W/o lanes whose index is l's modulo o;
         // after offset 1, of all W.
@@ -1057,6 +1181,31 @@ mod tests {
                 );
                 assert!(l.grid * l.rows_per_block >= r, "{l:?}");
                 assert!((l.grid - 1) * l.rows_per_block < r, "{l:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn long_rows_split_only_when_few() {
+        // Short rows, or enough rows for the multiprocessors: no split.
+        assert_eq!(row_split(4, 16384), 1);
+        assert_eq!(row_split(264, 1 << 20), 1);
+        // Two rows of 2^20: 132 blocks a row would do, 128 divides (chunks of 8192).
+        assert_eq!(row_split(2, 1 << 20), 128);
+        // Chunks of at least 8192: 100000 allows 12, and 10 divides it.
+        assert_eq!(row_split(2, 100_000), 10);
+        // 224 * 224 = 2^10 * 7^2 over 3 planes: at most 6 chunks, 4 divide.
+        assert_eq!(row_split(3, 50176), 4);
+        // A prime length cannot be split evenly.
+        assert_eq!(row_split(1, 65537), 1);
+        for rows in [1, 2, 3, 7, 100, 263] {
+            for n in [16385, 65536, 100_000, 1 << 20, 3 * 7 * 8192] {
+                let s = row_split(rows, n);
+                assert!(
+                    n % s == 0 && (s == 1 || n / s >= MIN_CHUNK),
+                    "{rows} {n} {s}"
+                );
+                assert!(rows * s <= MIN_BLOCKS.max(rows), "{rows} {n} {s}");
             }
         }
     }

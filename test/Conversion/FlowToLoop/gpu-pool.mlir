@@ -43,9 +43,9 @@
 // GlobalLpPool (p = 3): the sum of |x|^3, then its cube root.
 // CHECK-LABEL: func.func private @k2_global_lp_pool
 // CHECK-SAME:      gpu.kernel
-// CHECK:         %[[P:.*]] = arith.constant 3.000000e+00 : f32
 // CHECK:         loop.for
 // CHECK:           %[[A:.*]] = math.absf
+// CHECK-NEXT:      %[[P:.*]] = arith.constant 3.000000e+00 : f32
 // CHECK-NEXT:      math.powf %[[A]], %[[P]] : f32
 // CHECK:         gpu.shuffle xor
 // CHECK:         %[[INV:.*]] = arith.constant 3.3333334e-01 : f32
