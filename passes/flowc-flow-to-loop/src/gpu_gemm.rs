@@ -39,10 +39,11 @@ use crate::gemm::{self, fconst, maybe_if};
 use crate::matmul::batch_index;
 use flowc_ir::{Context, Diagnostic, Value};
 
-/// Threads per block of the small-M kernel (and of the bigger tiles).
-pub(crate) const THREADS: i64 = 256;
+/// Threads per block of the small-M kernel.
+const THREADS: i64 = 256;
 /// Blocks that fill the GPU once (H100: 132 multiprocessors); a tile shape is taken only when
-/// it gives at least this many blocks.
+/// it gives at least this many blocks, and K is split below that. (Chosen from the hardware,
+/// not tuned by measurement yet.)
 const TARGET_BLOCKS: i64 = 132;
 /// Extra columns of each shared tile row: keeps the 16-byte alignment of the rows and spreads
 /// the column-wise stores of a transposed operand over the banks.
@@ -110,7 +111,8 @@ pub(crate) fn choose_tiles(batches: i64, m: i64, n: i64) -> Tiles {
 
 /// Most slices of K.
 const MAX_SPLITS: i64 = 16;
-/// Fewest steps of k per slice: fewer would spend more on the partial sums than they save.
+/// Fewest steps of k per slice (a first guess, not measured: shorter slices make the partial
+/// sums' traffic and the reduction kernel a larger share of the work).
 const MIN_SPLIT_STEPS: i64 = 4;
 
 /// Slices of K for [`tiled_kernel`] with tiles `t`: 1 when the product gives the GPU enough
