@@ -9,8 +9,13 @@
 //! | `transpose-hoist-fused` | idem for a `flow.fused` kernel without a head: its body computes in the permuted shape |
 //!
 //! W keeps ONNX's `[M, C / group, kernel...]` in both layouts (see `flow.conv`'s `layout`), so
-//! the folds of the `constant` set into W and the bias work for both (they read the channel axis
-//! from the layout).
+//! the `constant` set's per-channel Mul / Add folds into W and the bias work for both (they read
+//! the channel axis from the layout; BatchNormalization, whose channels are dim 1, never folds
+//! into an NHWC conv).
+//!
+//! `conv-to-nhwc` and `conv-to-nchw` are each other's converse (the second serves graphs that
+//! already hold NHWC convs, e.g. a second run of the pass); together they stay finite: the
+//! round trip `transpose(conv(transpose(transpose(...))))` composes back to the original class.
 //!
 //! How the transposes vanish: `conv-to-nhwc` puts `transpose(conv_nhwc(transpose(x)))` in every
 //! eligible conv's class; `transpose-hoist` moves a transpose from an elementwise op's input to
@@ -24,8 +29,9 @@
 //!
 //! Which layout is extracted is the cost model's call ([`crate::cost`]: a conv's im2col
 //! packing depends on the layout). On the CPU target a plain NCHW CNN stays NCHW (an NHWC conv
-//! would need a transpose on each side and packs no faster when the NCHW image rows are
-//! contiguous), while TensorFlow-style graphs lose their transposes.
+//! would need a transpose on each side, and the costs count its packing the same as NCHW's at
+//! stride 1, where the kernels measured within 7%), while TensorFlow-style graphs lose their
+//! transposes.
 //!
 //! Not covered: grouped convs other than depthwise (no NHWC kernel but the direct loop nest,
 //! so the rule does not fire for them), ConvTranspose (another op), 3-D convs, and runtime
