@@ -228,7 +228,11 @@ impl CostModel<'_> {
         // in place, 16 channels per vector.
         let group = a.attr_i64(key, "group").unwrap_or(1) as f64;
         if group > 1.0 && w[1] == 1.0 && group == w[0] {
-            return if nhwc { 0.0 } else { 8.0 * x.iter().product::<f64>() };
+            return if nhwc {
+                0.0
+            } else {
+                8.0 * x.iter().product::<f64>()
+            };
         }
         let values = out_n / w[0] * w[1..].iter().product::<f64>();
         let gather = !nhwc

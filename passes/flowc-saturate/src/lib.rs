@@ -492,8 +492,8 @@ fn node_over_input(
 }
 
 /// Remarks for the input convs that are no longer computed because the layout rules moved
-/// them to NHWC (their value is a transpose of an NHWC conv that the extracted graph computes,
-/// and their consumers cancelled the transpose): [`explain`] says nothing of an op whose value
+/// them to the other layout (their value is a transpose of a conv in that layout that the
+/// extracted graph computes, and their consumers cancelled the transpose): [`explain`] says nothing of an op whose value
 /// is not in the extracted graph, so here the rules that equate the conv with that transpose
 /// are named.
 fn explain_relayout(eg: &mut FGraph, imp: &Imported, choice: &Choice) -> Vec<Diagnostic> {
@@ -526,12 +526,16 @@ fn explain_relayout(eg: &mut FGraph, imp: &Imported, choice: &Choice) -> Vec<Dia
         }
         // transpose(conv_nhwc(args)) in the class, with that NHWC conv extracted (on its own or
         // heading a fused kernel) over the same operands.
+        // The op's own layout and the other one, which the extracted conv must have.
+        let was_nhwc = rules::layout::is_nhwc(eg, &eg.id_to_node(id).clone());
         let relaid = eg[c].nodes.iter().find_map(|n| {
             (eg.analysis.op_name(n.key) == Some("flow.transpose")).then_some(())?;
             eg[n.args[0]].nodes.iter().find_map(|conv| {
                 let args: Vec<Id> = conv.args.iter().map(|&a| eg.find(a)).collect();
                 let extracted = heads.iter().any(|(k, a)| *k == conv.key && *a == args);
-                (rules::layout::is_nhwc(eg, conv) && extracted).then(|| (n.clone(), conv.clone()))
+                let other = eg.analysis.op_name(conv.key) == Some("flow.conv")
+                    && rules::layout::is_nhwc(eg, conv) != was_nhwc;
+                (other && extracted).then(|| (n.clone(), conv.clone()))
             })
         });
         let Some((t, conv)) = relaid else { continue };
@@ -567,8 +571,9 @@ fn explain_relayout(eg: &mut FGraph, imp: &Imported, choice: &Choice) -> Vec<Dia
         out.push(Diagnostic::remark(
             eg.analysis.ctx.op_loc(op),
             format!(
-                "flow-saturate: 'flow.conv' is now computed in NHWC: its value is a 'flow.transpose' of an NHWC 'flow.conv', whose consumers cancel the transpose: {}",
-                used.join(" -> ")
+                "flow-saturate: 'flow.conv' is now computed in {l}: its value is a 'flow.transpose' of an {l} 'flow.conv', whose consumers cancel the transpose: {}",
+                used.join(" -> "),
+                l = if was_nhwc { "NCHW" } else { "NHWC" }
             ),
         ));
     }

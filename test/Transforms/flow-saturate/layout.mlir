@@ -132,6 +132,24 @@ func.func @tf_grouped(%x: tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> {
 
 // -----
 
+// The converse: an NHWC conv between transposes in an NCHW function (as a graph that already
+// holds one might have) becomes an NCHW conv, and the transposes go (conv-to-nchw).
+// CHECK-LABEL: func.func @to_nchw
+// CHECK-NOT: flow.transpose
+// CHECK: %[[C:.*]] = "flow.conv"(%arg0, %{{.*}}) <{pads = array<i64: 1, 1, 1, 1>}> : (tensor<1x16x8x8xf32>, tensor<32x16x3x3xf32>) -> tensor<1x32x8x8xf32>
+// CHECK-NEXT: return %[[C]]
+// OFF-LABEL: func.func @to_nchw
+// EXPLAIN-DAG: loc("nhwc_conv"): remark: flow-saturate: 'flow.conv' is now computed in NCHW: its value is a 'flow.transpose' of an NCHW 'flow.conv', whose consumers cancel the transpose: conv-to-nchw
+func.func @to_nchw(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  %w = "flow.constant"() {value = dense<0.5> : tensor<32x16x3x3xf32>} : () -> tensor<32x16x3x3xf32>
+  %t0 = "flow.transpose"(%x) {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x16x8x8xf32>) -> tensor<1x8x8x16xf32> loc("n_t0")
+  %c = "flow.conv"(%t0, %w) {layout = "NHWC", pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x8x16xf32>, tensor<32x16x3x3xf32>) -> tensor<1x8x8x32xf32> loc("nhwc_conv")
+  %t1 = "flow.transpose"(%c) {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x8x8x32xf32>) -> tensor<1x32x8x8xf32> loc("n_t1")
+  return %t1 : tensor<1x32x8x8xf32>
+}
+
+// -----
+
 // A plain ONNX CNN (NCHW throughout): on the cpu target an NHWC conv packs no faster than an
 // NCHW one at stride 1 (and not enough faster at stride 2) to pay for the transposes it would
 // need at the function's borders, so nothing changes but the usual fusion.
