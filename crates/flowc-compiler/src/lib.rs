@@ -275,9 +275,15 @@ pub fn compile(
         .filter(|&o| ctx.op_dialect(o) == "flow")
         .count();
     if let Some(cfg) = &opts.saturate {
+        let mut cfg = cfg.clone();
+        if opts.target.is_nvptx() {
+            // The layout rules choose NHWC convs by the CPU's costs; the GPU conv kernels
+            // (gpu_conv.rs, gpu_library.rs) are NCHW only, so the GPU keeps ONNX's layout.
+            cfg.rules.retain(|&r| r != flowc_saturate::rules::RuleSet::Layout);
+        }
         stage(Stage::Saturate { ops: flow_ops });
         let t = Instant::now();
-        flowc_saturate::saturate(ctx, entry.op(), cfg)
+        flowc_saturate::saturate(ctx, entry.op(), &cfg)
             .map_err(|d| CompileError::Invalid(diag(ctx, &d)))?;
         report.timings.push(("saturate", t.elapsed()));
     }

@@ -29,11 +29,6 @@ pub fn compile_imported(
     gemm: flowc_compiler::GpuGemm,
 ) -> Result<flowc_compiler::Compiled> {
     let mut opts = crate::cpu::compile_options(file, saturate)?;
-    // flow-saturate's layout rules choose NHWC convs by the CPU's costs; the GPU conv kernels
-    // (convert-flow-to-loop's gpu_conv.rs) are NCHW only, so the GPU keeps ONNX's layout.
-    if let Some(s) = &mut opts.saturate {
-        s.rules.retain(|r| r.name() != "layout");
-    }
     opts.target = flowc_llvm::TargetOptions::nvptx(arch);
     opts.gpu_gemm = gemm;
     let module = model
