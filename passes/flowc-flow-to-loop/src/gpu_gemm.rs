@@ -45,9 +45,13 @@ const THREADS: i64 = 256;
 /// it gives at least this many blocks, and K is split below that. (Chosen from the hardware,
 /// not tuned by measurement yet.)
 const TARGET_BLOCKS: i64 = 132;
-/// Extra columns of each shared tile row: keeps the 16-byte alignment of the rows and spreads
-/// the column-wise stores of a transposed operand over the banks.
-const PAD: i64 = 4;
+/// Extra columns of each shared tile row (`[bk, rows + pad]`). When consecutive threads stage
+/// consecutive depths (a k-contiguous operand), a warp stores `bk` depths of `32 / bk` rows;
+/// with rows a multiple of 32 words, a pad of `32 / bk` puts those 32 words in 32 different
+/// banks (none would put every depth in the same few).
+fn pad(bk: i64) -> i64 {
+    32 / bk
+}
 
 /// The tile shape of [`tiled_kernel`]: a block of `threads` = `(bm / tm) * (bn / tn)` threads
 /// computes `bm x bn` of C in steps of `bk`, a thread `tm x tn` of it.
@@ -312,8 +316,8 @@ pub(crate) fn tiled_kernel(
     let per = ceil_div(nk, splits);
     debug_assert!((splits - 1) * per < nk);
     mark_kernel(kb, splits * s.batches * mt * nt, threads);
-    let a_s = alloc_shared(kb, vec![bk, bm + PAD]);
-    let b_s = alloc_shared(kb, vec![bk, bn + PAD]);
+    let a_s = alloc_shared(kb, vec![bk, bm + pad(bk)]);
+    let b_s = alloc_shared(kb, vec![bk, bn + pad(bk)]);
     let tid = gpu_id(kb, "gpu.thread_id");
     let bid = gpu_id(kb, "gpu.block_id");
     let tcol = rem_const(kb, bid, nt);
@@ -855,9 +859,38 @@ mod tests {
                 assert_eq!(t.threads % rows, 0, "{t:?}");
                 assert_eq!((rows * t.bk) % t.threads, 0, "{t:?}");
             }
-            // Shared rows stay 16-byte aligned.
-            assert_eq!((t.bm + PAD) % 4, 0);
-            assert_eq!((t.bn + PAD) % 4, 0);
+        }
+    }
+
+    /// The staging stores of a warp hit 32 different banks, in both orders.
+    #[test]
+    fn staging_stores_are_free_of_bank_conflicts() {
+        for t in TILE_CONFIGS {
+            for rows in [t.bm, t.bn] {
+                assert_eq!(rows % 32, 0, "{t:?}");
+                let stride = rows + pad(t.bk);
+                for k_fast in [false, true] {
+                    let fast = if k_fast { t.bk } else { rows };
+                    for warp in 0..t.threads / 32 {
+                        for l in 0..rows * t.bk / t.threads {
+                            let mut banks: Vec<i64> = (warp * 32..warp * 32 + 32)
+                                .map(|tid| {
+                                    let other = tid / fast + l * (t.threads / fast);
+                                    let (row, kk) = if k_fast {
+                                        (other, tid % fast)
+                                    } else {
+                                        (tid % fast, other)
+                                    };
+                                    (kk * stride + row) % 32
+                                })
+                                .collect();
+                            banks.sort_unstable();
+                            banks.dedup();
+                            assert_eq!(banks.len(), 32, "{t:?} rows {rows} k_fast {k_fast}");
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -19,8 +19,8 @@
 // CHECK-DAG: %[[X1:.*]] = buffer.view %[[X]] : memref<1x8x10x10xf32> to memref<800xf32>
 // CHECK-DAG: %[[W2:.*]] = buffer.view %[[W]] : memref<16x8x3x3xf32> to memref<16x72xf32>
 // CHECK-DAG: %[[Y3:.*]] = buffer.view %[[Y]] : memref<1x16x5x5xf32> to memref<1x16x25xf32>
-// CHECK: %[[AS:.*]] = gpu.alloc_shared : memref<16x36xf32, 3>
-// CHECK-NEXT: %[[BS:.*]] = gpu.alloc_shared : memref<16x36xf32, 3>
+// CHECK: %[[AS:.*]] = gpu.alloc_shared : memref<16x34xf32, 3>
+// CHECK-NEXT: %[[BS:.*]] = gpu.alloc_shared : memref<16x34xf32, 3>
 // CHECK: buffer.load %[[W2]][%{{.*}}, %{{.*}}] : memref<16x72xf32>
 // CHECK: %[[OFF:.*]] = buffer.load %[[T]][%[[Q:.*]], %{{.*}}] : memref<96x3xi32>
 // CHECK-NEXT: %[[OFFI:.*]] = arith.index_cast %[[OFF]] : i32 to index

@@ -18,8 +18,8 @@
 // CHECK-DAG: %[[AV:.*]] = buffer.view %[[A]] : memref<8x30xf32> to memref<1x8x30xf32>
 // CHECK-DAG: %[[BV:.*]] = buffer.view %[[B]] : memref<40x30xf32> to memref<1x40x30xf32>
 // CHECK-DAG: %[[CV:.*]] = buffer.view %[[C]] : memref<40xf32> to memref<1x40xf32>
-// CHECK: %[[AS:.*]] = gpu.alloc_shared : memref<16x36xf32, 3>
-// CHECK-NEXT: %[[BS:.*]] = gpu.alloc_shared : memref<16x36xf32, 3>
+// CHECK: %[[AS:.*]] = gpu.alloc_shared : memref<16x34xf32, 3>
+// CHECK-NEXT: %[[BS:.*]] = gpu.alloc_shared : memref<16x34xf32, 3>
 // CHECK-NEXT: %[[TID:.*]] = gpu.thread_id x
 // CHECK-NEXT: %[[BID:.*]] = gpu.block_id x
 // CHECK: %[[AOK:.*]] = arith.andi
@@ -33,7 +33,7 @@
 // CHECK: loop.if %{{.*}} -> (f32) {
 // CHECK-NEXT: buffer.load %[[BV]][%{{.*}}, %{{.*}}, %{{.*}}] : memref<1x40x30xf32>
 // CHECK: %[[ACC:.*]]:32 = loop.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[SA:.*]] = %[[A0]], {{.*}}) -> ({{(f32, ){31}f32}}) {
-// CHECK-NEXT: buffer.store %[[SA]], %[[AS]][%{{.*}}, %{{.*}}] : memref<16x36xf32, 3>
+// CHECK-NEXT: buffer.store %[[SA]], %[[AS]][%{{.*}}, %{{.*}}] : memref<16x34xf32, 3>
 // CHECK-COUNT-7: buffer.store %{{.*}}, %[[AS]]
 // CHECK-COUNT-8: buffer.store %{{.*}}, %[[BS]]
 // CHECK-NEXT: gpu.barrier
@@ -80,8 +80,8 @@ func.func @main(%a: tensor<8x30xf32>, %b: tensor<40x30xf32>, %c: tensor<40xf32>,
 // unguarded, and the next step's loads check only k (false past the last step).
 // CHECK-LABEL: func.func private @k0_matmul_tiled
 // CHECK-SAME: gpu.block_size = array<i64: 256, 1, 1>, gpu.grid_size = array<i64: 160, 1, 1>, gpu.kernel
-// CHECK: gpu.alloc_shared : memref<16x68xf32, 3>
-// CHECK-NEXT: gpu.alloc_shared : memref<16x68xf32, 3>
+// CHECK: gpu.alloc_shared : memref<16x66xf32, 3>
+// CHECK-NEXT: gpu.alloc_shared : memref<16x66xf32, 3>
 // CHECK-NOT: loop.if
 // CHECK: loop.for {{.*}} -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32) {
 // CHECK: gpu.barrier

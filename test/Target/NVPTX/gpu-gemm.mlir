@@ -3,15 +3,15 @@
 // The GPU GEMM / conv kernels of convert-flow-to-loop (target=gpu) in PTX.
 
 // The tiled kernel (32 x 32 tiles, 64 threads) stages its tiles through shared memory (two
-// arrays of 16 x 36 f32 = 2304 bytes): it loads 8 + 8 elements per thread and step from global
+// arrays of 16 x 34 f32 = 2176 bytes): it loads 8 + 8 elements per thread and step from global
 // memory into registers under their guards (the first step's before the loop); per step it
 // stores them to shared memory, bar.sync, loads the next step's, does the FMAs from shared
 // memory, bar.sync; then the guarded stores to global memory. (LLVM lays the loop out with the
 // FMAs first.)
 // CHECK-LABEL: .visible .entry k0_matmul_tiled(
 // CHECK:       .maxntid 64, 1, 1
-// CHECK:       .shared .align 16 .b8 {{.*}}[2304];
-// CHECK:       .shared .align 16 .b8 {{.*}}[2304];
+// CHECK:       .shared .align 16 .b8 {{.*}}[2176];
+// CHECK:       .shared .align 16 .b8 {{.*}}[2176];
 // CHECK:       mov.u32 {{.*}}, %tid.x;
 // CHECK:       mov.u32 {{.*}}, %ctaid.x;
 // CHECK:       ld.global.nc.b32
