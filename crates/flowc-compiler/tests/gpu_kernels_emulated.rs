@@ -767,6 +767,14 @@ fn tiled_matmul_split_k() {
 }
 
 #[test]
+fn matrix_vector_and_dot_products() {
+    // [M, K] x [K]: one column, 4 row tiles, K split in 4.
+    matmul_case(&[100, 300], &[300], "matmul_tiled_reduce");
+    // [K] x [K]: one row and one column.
+    matmul_case(&[300], &[300], "matmul_small_m");
+}
+
+#[test]
 fn small_m_matmul() {
     matmul_case(&[1, 70], &[70, 45], "matmul_small_m");
     // A vector times a batch of matrices; K below the 8 slices.
