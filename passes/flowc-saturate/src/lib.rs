@@ -367,7 +367,9 @@ fn describe(eg: &FGraph, n: &FNode) -> String {
 /// holds one of the same class (the operands of a fused kernel are values the input computed
 /// too), so the proof only rebuilds what the node itself stands for: for a conv + bias + ReLU
 /// kernel `conv-add-fold -> head-fuse`, each rule that made a part of the node, not the rules
-/// that changed its operands (those have remarks of their own).
+/// that changed its operands (those have remarks of their own). The proof is read as egg's tree
+/// (shared subproofs once), not flattened into whole terms per step, which costs the size of the
+/// term times the steps: a late op of a transformer stands for most of the network.
 fn explain(eg: &mut FGraph, imp: &Imported, choice: &Choice) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for &(op, id) in &imp.pure_ops {
@@ -389,20 +391,12 @@ fn explain(eg: &mut FGraph, imp: &Imported, choice: &Choice) -> Vec<Diagnostic> 
         if same {
             continue;
         }
-        let (before, classes) = input_term(eg, id);
-        let after = node_over_input(eg, choice, &chosen, &before, &classes);
-        let mut explanation = eg.explain_equivalence(&before, &after);
-        let flat = explanation.make_flat_explanation().clone();
-        // Each step of a flat explanation applies one rule at one position of the term.
+        let after = node_over_input(eg, choice, &chosen, id);
+        let explanation = eg.explain_id_equivalence(id, after);
         let mut rules_used: Vec<String> = Vec::new();
-        for term in &flat {
-            let mut step = Vec::new();
-            collect_rules(term, &mut step);
-            for r in step {
-                if rules_used.last() != Some(&r) {
-                    rules_used.push(r);
-                }
-            }
+        let mut seen = rustc_hash::FxHashSet::default();
+        for term in &explanation.explanation_trees {
+            collect_rules(term, &mut rules_used, &mut seen);
         }
         if rules_used.is_empty() {
             continue;
@@ -420,75 +414,46 @@ fn explain(eg: &mut FGraph, imp: &Imported, choice: &Choice) -> Vec<Diagnostic> 
     out
 }
 
-/// The input term of (uncanonical) id `id`, as [`egg::EGraph::id_to_expr`] builds it, with the
-/// class of each of its entries.
-fn input_term(eg: &FGraph, id: Id) -> (RecExpr<FNode>, Vec<Id>) {
-    fn walk(
-        eg: &FGraph,
-        id: Id,
-        expr: &mut RecExpr<FNode>,
-        classes: &mut Vec<Id>,
-        memo: &mut rustc_hash::FxHashMap<Id, Id>,
+/// The extracted node `chosen` over, for each operand class, the input term's outermost
+/// subterm of that class under input node `id`, or where the input has none (a value only the
+/// rewritten graph computes) the extracted node of that class over its operands likewise; its
+/// id.
+fn node_over_input(eg: &mut FGraph, choice: &Choice, chosen: &FNode, id: Id) -> Id {
+    let mut first: rustc_hash::FxHashMap<Id, Id> = rustc_hash::FxHashMap::default();
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut queue = std::collections::VecDeque::from([id]);
+    while let Some(u) = queue.pop_front() {
+        first.entry(eg.find(u)).or_insert(u);
+        for &a in &eg.id_to_node(u).args {
+            if seen.insert(a) {
+                queue.push_back(a);
+            }
+        }
+    }
+    fn build(
+        eg: &mut FGraph,
+        choice: &Choice,
+        first: &mut rustc_hash::FxHashMap<Id, Id>,
+        node: &FNode,
     ) -> Id {
-        if let Some(&e) = memo.get(&id) {
-            return e;
+        let mut args = Vec::with_capacity(node.args.len());
+        for &a in &node.args {
+            let c = eg.find(a);
+            let arg = match (first.get(&c), choice.get(&c)) {
+                (Some(&u), _) => u,
+                (None, Some(n)) => {
+                    let n = n.clone();
+                    let u = build(eg, choice, first, &n);
+                    first.insert(c, u);
+                    u
+                }
+                (None, None) => c,
+            };
+            args.push(arg);
         }
-        let node = eg.id_to_node(id).clone();
-        let args = node
-            .args
-            .iter()
-            .map(|&a| walk(eg, a, expr, classes, memo))
-            .collect();
-        let e = expr.add(FNode::new(node.key, args));
-        classes.push(eg.find(id));
-        memo.insert(id, e);
-        e
+        eg.add_uncanonical(FNode::new(node.key, args))
     }
-    let mut expr = RecExpr::default();
-    let mut classes = Vec::new();
-    walk(
-        eg,
-        id,
-        &mut expr,
-        &mut classes,
-        &mut rustc_hash::FxHashMap::default(),
-    );
-    (expr, classes)
-}
-
-/// The term `chosen(operands)` where each operand is the largest subterm of `before` in the
-/// operand's class (`classes[i]` is the class of `before`'s entry `i`), or its extracted term
-/// where `before` has none (a constant a rule computed).
-fn node_over_input(
-    eg: &FGraph,
-    choice: &Choice,
-    chosen: &FNode,
-    before: &RecExpr<FNode>,
-    classes: &[Id],
-) -> RecExpr<FNode> {
-    let mut after = before.clone();
-    let mut args = Vec::with_capacity(chosen.args.len());
-    for &a in &chosen.args {
-        let a = eg.find(a);
-        // Entries come children first: the last one of a class is the largest subterm of it.
-        if let Some(i) = classes.iter().rposition(|&c| c == a) {
-            args.push(Id::from(i));
-            continue;
-        }
-        let sub = chosen_expr(eg, choice, a);
-        let base = after.len();
-        for n in sub.as_ref() {
-            let shifted = n
-                .args
-                .iter()
-                .map(|&x| Id::from(usize::from(x) + base))
-                .collect();
-            after.add(FNode::new(n.key, shifted));
-        }
-        args.push(Id::from(after.len() - 1));
-    }
-    after.add(FNode::new(chosen.key, args));
-    after
+    build(eg, choice, &mut first, chosen)
 }
 
 /// Remarks for the input convs that are no longer computed because the layout rules moved
@@ -580,11 +545,25 @@ fn explain_relayout(eg: &mut FGraph, imp: &Imported, choice: &Choice) -> Vec<Dia
     out
 }
 
-fn collect_rules(t: &egg::FlatTerm<FNode>, out: &mut Vec<String>) {
-    if let Some(r) = t.forward_rule.or(t.backward_rule) {
-        out.push(r.to_string());
+/// The rules of a proof tree in the order it applies them: a step's own rule (relating it to
+/// the previous step), then those inside its operands. A shared subproof (`Rc`) is read once.
+fn collect_rules(
+    t: &std::rc::Rc<egg::TreeTerm<FNode>>,
+    out: &mut Vec<String>,
+    seen: &mut rustc_hash::FxHashSet<*const egg::TreeTerm<FNode>>,
+) {
+    if !seen.insert(std::rc::Rc::as_ptr(t)) {
+        return;
     }
-    for c in &t.children {
-        collect_rules(c, out);
+    if let Some(r) = t.forward_rule.or(t.backward_rule) {
+        let r = r.to_string();
+        if out.last() != Some(&r) {
+            out.push(r);
+        }
+    }
+    for proof in &t.child_proofs {
+        for c in proof {
+            collect_rules(c, out, seen);
+        }
     }
 }
