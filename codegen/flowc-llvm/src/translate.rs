@@ -60,6 +60,7 @@ pub(crate) fn translate_module<'ctx>(
             entry: None,
             loc: ctx.op_loc(kernel.op()),
             opts,
+            index_bits: 64,
         };
         t.kernel(kernel)?;
     }
@@ -127,6 +128,11 @@ struct Translator<'a, 'ctx> {
     /// The location of the op being translated (for internal errors).
     loc: Location,
     opts: &'a TargetOptions,
+    /// The width of `index` in the function being translated: 64, or 32 in a GPU kernel whose
+    /// index values provably fit (see `nvptx::index_fits_i32`; 64-bit division and
+    /// multiplication are emulated on NVIDIA GPUs, and index math is most of a memory-bound
+    /// kernel's instructions).
+    index_bits: u32,
 }
 
 /// `builder.method(...)` with LLVM builder errors as diagnostics at the current op.
@@ -191,6 +197,13 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         self.llcx.i64_type()
     }
 
+    /// The LLVM type of `index` in the current function.
+    fn index_t(&self) -> IntType<'ctx> {
+        self.llcx
+            .custom_width_int_type(std::num::NonZeroU32::new(self.index_bits).expect("32 or 64"))
+            .expect("a valid width")
+    }
+
     fn const_i64(&self, v: i64) -> IntValue<'ctx> {
         self.i64t().const_int(v as u64, true)
     }
@@ -206,7 +219,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                     .ok()?
                     .into(),
             ),
-            TypeData::Index => Some(self.i64t().into()),
+            TypeData::Index => Some(self.index_t().into()),
             TypeData::Float(k) => Some(self.float_type(*k).into()),
             TypeData::Vector {
                 shape,
@@ -480,29 +493,25 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         let body = par
             .body_block(ir)
             .ok_or_else(|| self.err(par.op(), "a loop needs a body"))?;
-        // Clamp the range to the loop's iterations.
-        let total_v = self.const_i64(total);
-        let end = self.intrinsic(
-            "llvm.smin",
-            &[self.i64t().into()],
-            &[end.into(), total_v.into()],
-        )?;
+        // Clamp the range to the loop's iterations. The loop counts in `begin`'s type, the
+        // kernel's index type.
+        let it = begin.get_type();
+        let c = |v: i64| it.const_int(v as u64, true);
+        let end = self.intrinsic("llvm.smin", &[it.into()], &[end.into(), c(total).into()])?;
         let end = end.into_int_value();
-        let one = self.const_i64(1);
-        self.emit_loop(begin, end, one, &[], "task", &mut |t, task, _| {
+        self.emit_loop(begin, end, c(1), &[], "task", &mut |t, task, _| {
             let mut rem = task;
-            let mut ivs = vec![t.const_i64(0); dims.len()];
+            let mut ivs = vec![c(0); dims.len()];
             for (k, &(lb, step, trips)) in dims.iter().enumerate().rev() {
                 let idx = if k == 0 {
                     rem
                 } else {
-                    let tv = t.const_i64(trips);
-                    let idx = b!(t.build_int_unsigned_rem(rem, tv, "idx"));
-                    rem = b!(t.build_int_unsigned_div(rem, tv, "rem"));
+                    let idx = b!(t.build_int_unsigned_rem(rem, c(trips), "idx"));
+                    rem = b!(t.build_int_unsigned_div(rem, c(trips), "rem"));
                     idx
                 };
-                let scaled = b!(t.build_int_nsw_mul(idx, t.const_i64(step), ""));
-                ivs[k] = b!(t.build_int_nsw_add(scaled, t.const_i64(lb), "iv"));
+                let scaled = b!(t.build_int_nsw_mul(idx, c(step), ""));
+                ivs[k] = b!(t.build_int_nsw_add(scaled, c(lb), "iv"));
             }
             for (k, &arg) in ir.block_args(body).iter().enumerate() {
                 t.values.insert(arg, ivs[k].into());
@@ -531,7 +540,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         let exit = self.block_after(body_bb, &format!("{name}.exit"));
         b!(self.build_unconditional_branch(header));
         self.builder.position_at_end(header);
-        let iv = b!(self.build_phi(self.i64t(), &format!("{name}.iv")));
+        let iv = b!(self.build_phi(lb.get_type(), &format!("{name}.iv")));
         iv.add_incoming(&[(&lb, pre)]);
         let mut phis = Vec::new();
         for init in inits {
@@ -761,7 +770,8 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             let term = if stride == 1 {
                 iv
             } else {
-                b!(self.build_int_nsw_mul(iv, self.const_i64(stride), ""))
+                let stride = iv.get_type().const_int(stride as u64, true);
+                b!(self.build_int_nsw_mul(iv, stride, ""))
             };
             linear = Some(match linear {
                 None => term,

@@ -25,7 +25,7 @@
 // CHECK:         mov.u32 {{.*}}, %tid.x;
 // CHECK:         mov.u32 {{.*}}, %ctaid.x;
 // CHECK:         mov.u32 {{.*}}, %ntid.x;
-// CHECK:         setp.gt.u64 {{.*}}, 1023;
+// CHECK:         setp.gt.u32 {{.*}}, 1023;
 // CHECK:         ld.global.nc.b32
 // CHECK-NOT:     call
 // CHECK:         fma.rn.f32

@@ -18,6 +18,71 @@ pub(super) const GPU_MATH: [&str; 24] = [
     "atanh",
 ];
 
+/// Whether every `index` value of `kernel` stays below 2^31 in magnitude, so that index math
+/// can be 32-bit: every memref it touches (arguments, views, stack and shared buffers) has
+/// fewer than 2^31 elements, every `index` constant (loop bounds, strides, sizes) is below
+/// 2^31, and so are its grid's thread count and its task loop's iteration count. Indices are
+/// in bounds by the IR's contract, so offsets, delinearized ids and loop variables stay below
+/// the largest of these. (An index read from tensor data, `arith.index_cast`, that is out of
+/// range is out of bounds either way.)
+fn index_fits_i32(ir: &Context, kernel: FuncOp) -> bool {
+    const LIMIT: i64 = 1 << 31;
+    let small_memref = |ty: Type| match ir.type_data(ty) {
+        TypeData::MemRef { shape, .. } => shape
+            .iter()
+            .try_fold(1i64, |acc, &d| {
+                acc.checked_mul(d).filter(|&n| d >= 0 && n < LIMIT)
+            })
+            .is_some(),
+        _ => true,
+    };
+    let block = flowc_gpu::launch_dims(ir, kernel.op(), flowc_gpu::BLOCK_SIZE_ATTR);
+    let grid = flowc_gpu::launch_dims(ir, kernel.op(), flowc_gpu::GRID_SIZE_ATTR);
+    let (Some(block), Some(grid)) = (block, grid) else {
+        return false;
+    };
+    let threads = block
+        .iter()
+        .chain(&grid)
+        .try_fold(1i64, |acc, &d| acc.checked_mul(d).filter(|&n| n < LIMIT));
+    if threads.is_none() {
+        return false;
+    }
+    if let Some(par) = task_loop_of(ir, kernel)
+        && task_trip_counts(ir, par)
+            .ok()
+            .and_then(|t| t.iter().try_fold(1i64, |a, &d| a.checked_mul(d)))
+            .is_none_or(|n| n >= LIMIT)
+    {
+        return false;
+    }
+    ir.walk(kernel.op(), flowc_ir::WalkOrder::Pre)
+        .into_iter()
+        .all(|op| {
+            // Results, and block arguments (the kernel's memrefs, loop variables).
+            let results_ok = ir
+                .results(op)
+                .iter()
+                .all(|&v| small_memref(ir.value_type(v)));
+            let args_ok = ir.regions(op).iter().all(|&r| {
+                ir.region_blocks(r).iter().all(|&b| {
+                    ir.block_args(b)
+                        .iter()
+                        .all(|&a| small_memref(ir.value_type(a)))
+                })
+            });
+            let constant_ok = ir.op_name(op) != "arith.constant"
+                || ir.results(op).first().is_none_or(|&r| {
+                    !matches!(ir.type_data(ir.value_type(r)), TypeData::Index)
+                        || ir
+                            .attr(op, "value")
+                            .and_then(|a| ir.int_value(a))
+                            .is_some_and(|v| (-i128::from(LIMIT)..i128::from(LIMIT)).contains(&v))
+                });
+            results_ok && args_ok && constant_ok
+        })
+}
+
 impl<'a, 'ctx> Translator<'a, 'ctx> {
     /// Translates a `gpu.kernel` function: `void name(ptr addrspace(1) noalias %a0, ...)` with
     /// the `ptx_kernel` calling convention. Each parameter is cast to a generic pointer (the
@@ -81,6 +146,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                 self.llcx.create_string_attribute("nvvm.maxntid", &v),
             );
         }
+        self.index_bits = if index_fits_i32(ir, kernel) { 32 } else { 64 };
         self.func = Some(f);
         let entry = self.llcx.append_basic_block(f, "entry");
         self.entry = Some(entry);
@@ -100,9 +166,10 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         for op in ir.block_ops(entry_block).collect::<Vec<_>>() {
             self.loc = ir.op_loc(op);
             if Some(op) == task_loop.map(|p| p.op()) {
-                let zero = self.const_i64(0);
-                let all = self.const_i64(i64::MAX);
-                self.task_loop(ParallelOp(op), zero, all)?;
+                let it = self.index_t();
+                // The largest signed value: every iteration.
+                let all = it.const_int(u64::MAX >> (65 - self.index_bits), false);
+                self.task_loop(ParallelOp(op), it.const_zero(), all)?;
             } else {
                 self.op(op)?;
             }
@@ -135,13 +202,21 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
                 };
                 let v =
                     self.intrinsic(&format!("llvm.nvvm.read.ptx.sreg.{reg}.{dim}"), &[], &[])?;
-                let v = b!(self.build_int_z_extend(v.into_int_value(), self.i64t(), name));
+                let v = b!(self.build_int_z_extend_or_bit_cast(
+                    v.into_int_value(),
+                    self.index_t(),
+                    name
+                ));
                 self.set_result(op, 0, v.into());
                 Ok(())
             }
             "lane_id" => {
                 let v = self.intrinsic("llvm.nvvm.read.ptx.sreg.laneid", &[], &[])?;
-                let v = b!(self.build_int_z_extend(v.into_int_value(), self.i64t(), name));
+                let v = b!(self.build_int_z_extend_or_bit_cast(
+                    v.into_int_value(),
+                    self.index_t(),
+                    name
+                ));
                 self.set_result(op, 0, v.into());
                 Ok(())
             }
