@@ -118,3 +118,70 @@ func.func @main(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32> {
     ];
     check(src, vec![Tensor::from_vec(vec![1, 1, 4, 4], x).unwrap()], 1);
 }
+
+#[test]
+fn contiguous_slices_are_views_at_an_offset() {
+    // Slices of an input and of an intermediate along the outermost axis (and one with a
+    // leading single index) are views: their readers get the buffer at a byte offset, no copy
+    // kernel; one returned as is is copied into its output; a slice of the last axis and one
+    // that takes one index under a whole outer axis are strided and stay gather kernels.
+    let src = r#"
+func.func @main(%x: tensor<3x4x16xf32>) -> (tensor<1x4x16xf32>, tensor<1x2x16xf32>, tensor<3x1x8xf32>) {
+  %a0 = "flow.constant"() {value = dense<[0]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %one = "flow.constant"() {value = dense<[1]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %two = "flow.constant"() {value = dense<[2]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %three = "flow.constant"() {value = dense<[3]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %n = "flow.neg"(%x) : (tensor<3x4x16xf32>) -> tensor<3x4x16xf32>
+  %s1 = "flow.slice"(%n, %one, %two, %a0) : (tensor<3x4x16xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<1x4x16xf32>
+  %e1 = "flow.exp"(%s1) : (tensor<1x4x16xf32>) -> tensor<1x4x16xf32>
+  %s2 = "flow.slice"(%x, %two, %three, %a0) : (tensor<3x4x16xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<1x4x16xf32>
+  %y1 = "flow.mul"(%e1, %s2) : (tensor<1x4x16xf32>, tensor<1x4x16xf32>) -> tensor<1x4x16xf32>
+  %st = "flow.constant"() {value = dense<[1, 2]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %en = "flow.constant"() {value = dense<[2, 4]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %ax = "flow.constant"() {value = dense<[0, 1]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %y2 = "flow.slice"(%x, %st, %en, %ax) : (tensor<3x4x16xf32>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>) -> tensor<1x2x16xf32>
+  %c8 = "flow.constant"() {value = dense<[8]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %c16 = "flow.constant"() {value = dense<[16]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %a2 = "flow.constant"() {value = dense<[2]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %s3 = "flow.slice"(%n, %c8, %c16, %a2) : (tensor<3x4x16xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<3x4x8xf32>
+  %a1 = "flow.constant"() {value = dense<[1]> : tensor<1xi64>} : () -> tensor<1xi64>
+  %y3 = "flow.slice"(%s3, %one, %two, %a1) : (tensor<3x4x8xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<3x1x8xf32>
+  return %y1, %y2, %y3 : tensor<1x4x16xf32>, tensor<1x2x16xf32>, tensor<3x1x8xf32>
+}"#;
+    let x = Tensor::from_vec(vec![3, 4, 16], values(192, 6)).unwrap();
+    check(src, vec![x.clone()], 1);
+    check(src, vec![x], 2);
+
+    let mut ctx = flowc_init::context_with_all_dialects();
+    let module = parse(&mut ctx, src);
+    let compiled = compile(&mut ctx, module, CompileOptions::default()).expect("compiles");
+    let offsets: Vec<(Option<flowc_bundle::BufferKind>, u64)> = compiled
+        .bundle
+        .launches
+        .iter()
+        .flat_map(|l| l.args.iter())
+        .filter(|a| a.byte_offset != 0)
+        .map(|a| (a.kind(), a.byte_offset))
+        .collect();
+    // x[2] (an input, 512 bytes in) and x[1, 2:4] (384 bytes in) are read in place.
+    assert!(
+        offsets.contains(&(Some(flowc_bundle::BufferKind::Input(0)), 512)),
+        "{offsets:?}"
+    );
+    assert!(
+        offsets.contains(&(Some(flowc_bundle::BufferKind::Input(0)), 384)),
+        "{offsets:?}"
+    );
+    // The two strided slices are the only slice kernels; none for the views.
+    let kernels: Vec<&str> = compiled
+        .bundle
+        .launches
+        .iter()
+        .map(|l| l.kernel.as_str())
+        .collect();
+    assert_eq!(
+        kernels.iter().filter(|k| k.ends_with("_slice")).count(),
+        2,
+        "{kernels:?}"
+    );
+}
