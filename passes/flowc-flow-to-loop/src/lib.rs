@@ -82,8 +82,9 @@ pub enum KernelTarget {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum GpuGemm {
     /// The library (cuBLAS) for products of at least [`gpu_library::AUTO_MIN_FLOPS`], where
-    /// it is faster than the generated kernels; generated kernels below that (one launch, with
-    /// the epilogue fused).
+    /// it is faster than the generated kernels, except convolutions with few output channels
+    /// and a large im2col buffer; generated kernels for the rest (one launch, with the
+    /// epilogue fused).
     #[default]
     Auto,
     /// Always the generated shared-memory kernels.
