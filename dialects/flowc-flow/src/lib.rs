@@ -35,6 +35,17 @@ pub use table::OPS;
 
 use flowc_ir::{Attribute, Context, DialectDef, NamedAttr, Type};
 
+/// flowc's blocked layout of `flow.conv` (`layout = "NCHW16c"`, chosen by flow-saturate's
+/// layout rules): the channels of X and Y in blocks of [`CONV_BLOCK`], X
+/// `[N, C / 16, spatial..., 16]` and Y `[N, M / 16, spatial..., 16]` (channel `c` at block
+/// `c / 16`, lane `c % 16`), W still `[M, C, kernel...]`. Only one group, and C and M multiples
+/// of 16 (no padded blocks). It is by definition the NCHW conv between the re-layouts
+/// `transpose(reshape(x, [N, C / 16, 16, spatial...]), [0, 1, 3, ..., 2])` and back.
+pub const CONV_BLOCKED: &str = "NCHW16c";
+
+/// The channels per block of [`CONV_BLOCKED`] (one AVX-512 vector of f32).
+pub const CONV_BLOCK: i64 = 16;
+
 /// The table entry of a `flow` op name (`flow.conv`); `None` for the special ops
 /// (`flow.constant`, `flow.none`, `flow.fused`, `flow.yield`) and unknown names.
 pub fn spec_for(op_name: &str) -> Option<&'static OpSpec> {

@@ -159,8 +159,9 @@ pub fn op_def(spec: &'static OpSpec) -> OpDef {
     for a in spec.attrs {
         def = def.attribute(a.name, !a.required, attr_constraint(a.kind));
     }
-    // flowc's extension of Conv: the data layout of X and Y, "NCHW" (ONNX's, the default) or
-    // "NHWC" (channels last; flow-saturate's layout rules choose it, inference checks it).
+    // flowc's extension of Conv: the data layout of X and Y, "NCHW" (ONNX's, the default),
+    // "NHWC" (channels last) or "NCHW16c" (channels blocked by 16, `crate::CONV_BLOCKED`);
+    // flow-saturate's layout rules choose it, inference checks it.
     if spec.name == "flow.conv" {
         def = def.attribute("layout", true, STRING);
     }

@@ -6,6 +6,7 @@ use super::util::{
 };
 use super::{Infer, R};
 use crate::dtype::{DType, from_onnx_attr};
+use crate::{CONV_BLOCK, CONV_BLOCKED};
 
 const AUTO_PAD: &[&str] = &["NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"];
 
@@ -287,7 +288,25 @@ impl Infer<'_> {
                 }
             }
         }
-        let rank = x.rank().or(w.rank());
+        // flowc's `layout` extension of Conv (not ONNX): "NHWC" puts the channels last in X
+        // and Y ([N, spatial..., C] and [N, spatial..., M]); "NCHW16c" blocks them by 16
+        // ([N, C / 16, spatial..., 16] and [N, M / 16, spatial..., 16], one group, C and M
+        // multiples of 16). W stays [M, C / group, kernel...] in every layout.
+        let layout = if q || int {
+            "NCHW"
+        } else {
+            self.attrs
+                .choice("layout", &["NCHW", "NHWC", CONV_BLOCKED])?
+        };
+        let channels_last = layout == "NHWC";
+        let blocked = layout == CONV_BLOCKED;
+        // X has one dim more than W when blocked (the 16 channels of a block).
+        // (Blocked: W's rank is the conv's, X has one dim more.)
+        let rank = if blocked {
+            w.rank().or(x.rank().map(|r| r.saturating_sub(1)))
+        } else {
+            x.rank().or(w.rank())
+        };
         let Some(rank) = rank else {
             return Ok(vec![TensorInfo::unranked(dt)]);
         };
@@ -296,16 +315,24 @@ impl Infer<'_> {
                 "expects an input of rank at least 3 (N x C x spatial), but got {x}"
             ));
         }
-        self.expect_rank(xi, rank)?;
+        self.expect_rank(xi, rank + usize::from(blocked))?;
         self.expect_rank(wi, rank)?;
         let n = rank - 2;
-        // flowc's `layout` extension of Conv (not ONNX): "NHWC" puts the channels last in X
-        // and Y ([N, spatial..., C] and [N, spatial..., M]); W stays [M, C / group, kernel...].
-        let channels_last = !q && !int && self.attrs.choice("layout", &["NCHW", "NHWC"])? == "NHWC";
-        let mut xd = x.dims().map_or(vec![DYN; rank], <[i64]>::to_vec);
+        let mut xd = x
+            .dims()
+            .map_or(vec![DYN; rank + usize::from(blocked)], <[i64]>::to_vec);
         if channels_last {
             let c = xd.remove(rank - 1);
             xd.insert(1, c);
+        }
+        if blocked {
+            let lanes = xd.remove(rank);
+            if lanes >= 0 && lanes != CONV_BLOCK {
+                return Err(format!(
+                    "a {CONV_BLOCKED} input's last dim must be {CONV_BLOCK}, but is {lanes}"
+                ));
+            }
+            xd[1] = dim_mul(xd[1], CONV_BLOCK)?;
         }
         let xd = xd;
         let wd = w.dims().map_or(vec![DYN; rank], <[i64]>::to_vec);
@@ -313,6 +340,17 @@ impl Infer<'_> {
         if group < 1 {
             return Err(format!(
                 "attribute 'group' must be positive, but is {group}"
+            ));
+        }
+        if blocked && group != 1 {
+            return Err(format!(
+                "layout \"{CONV_BLOCKED}\" needs one group, but 'group' is {group}"
+            ));
+        }
+        if blocked && wd[0] >= 0 && wd[0] % CONV_BLOCK != 0 {
+            return Err(format!(
+                "layout \"{CONV_BLOCKED}\" needs a multiple of {CONV_BLOCK} output channels, but W has {}",
+                wd[0]
             ));
         }
         if xd[1] >= 0 && wd[1] >= 0 && Some(xd[1]) != wd[1].checked_mul(group) {
@@ -342,6 +380,10 @@ impl Infer<'_> {
         if channels_last {
             out.extend(spatial);
             out.push(wd[0]);
+        } else if blocked {
+            out.push(if wd[0] >= 0 { wd[0] / CONV_BLOCK } else { DYN });
+            out.extend(spatial);
+            out.push(CONV_BLOCK);
         } else {
             out.push(wd[0]);
             out.extend(spatial);

@@ -211,7 +211,70 @@ fn conv_nhwc() {
         &["tensor<1x3x8x8xf32>", "tensor<4x3x3x3xf32>"],
         &[("layout", "\"CHWN\"")],
         1,
-        "attribute 'layout' must be one of \"NCHW\", \"NHWC\", but is \"CHWN\"",
+        "attribute 'layout' must be one of \"NCHW\", \"NHWC\", \"NCHW16c\", but is \"CHWN\"",
+    );
+}
+
+#[test]
+fn conv_blocked() {
+    // Channels blocked by 16: X [N, C / 16, H, W, 16], Y [N, M / 16, OH, OW, 16], W unchanged.
+    ok(
+        "flow.conv",
+        &[
+            "tensor<1x2x56x56x16xf32>",
+            "tensor<64x32x3x3xf32>",
+            "tensor<64xf32>",
+        ],
+        &[
+            ("layout", "\"NCHW16c\""),
+            ("pads", "array<i64: 1, 1, 1, 1>"),
+            ("strides", "array<i64: 2, 2>"),
+        ],
+        &["tensor<1x4x28x28x16xf32>"],
+    );
+    // A dynamic batch stays dynamic; the blocks are still known.
+    ok(
+        "flow.conv",
+        &["tensor<?x1x8x8x16xf32>", "tensor<16x16x1x1xf32>"],
+        &[("layout", "\"NCHW16c\"")],
+        &["tensor<?x1x8x8x16xf32>"],
+    );
+    // C = 2 blocks of 16 = 32, W says 16.
+    err(
+        "flow.conv",
+        &["tensor<1x2x8x8x16xf32>", "tensor<16x16x3x3xf32>"],
+        &[("layout", "\"NCHW16c\"")],
+        1,
+        "input channels (32) must equal weight channels (16) times group (1)",
+    );
+    err(
+        "flow.conv",
+        &["tensor<1x1x8x8x8xf32>", "tensor<16x8x3x3xf32>"],
+        &[("layout", "\"NCHW16c\"")],
+        1,
+        "a NCHW16c input's last dim must be 16, but is 8",
+    );
+    err(
+        "flow.conv",
+        &["tensor<1x1x8x8x16xf32>", "tensor<24x16x3x3xf32>"],
+        &[("layout", "\"NCHW16c\"")],
+        1,
+        "layout \"NCHW16c\" needs a multiple of 16 output channels, but W has 24",
+    );
+    err(
+        "flow.conv",
+        &["tensor<1x2x8x8x16xf32>", "tensor<32x16x3x3xf32>"],
+        &[("layout", "\"NCHW16c\""), ("group", "2 : i64")],
+        1,
+        "layout \"NCHW16c\" needs one group, but 'group' is 2",
+    );
+    // X must have one dim more than W.
+    err(
+        "flow.conv",
+        &["tensor<1x16x8x8xf32>", "tensor<16x16x3x3xf32>"],
+        &[("layout", "\"NCHW16c\"")],
+        1,
+        "operand #0 (X) must have rank 5, but has type 'tensor<1x16x8x8xf32>'",
     );
 }
 
