@@ -255,3 +255,86 @@ fn conv_nhwc_is_nchw_conv_between_transposes() {
     );
     assert!(e.contains("layout"), "{e}");
 }
+
+/// Blocked Conv (`layout = "NCHW16c"`) against NCHW Conv between the graph's re-layouts
+/// (reshape + transpose, as flow-saturate writes them), bitwise: pads, strides, dilations, bias,
+/// 1-D and 2-D.
+#[test]
+fn conv_blocked_is_nchw_conv_between_relayouts() {
+    let cases = [
+        ("pads = array<i64: 1, 1, 1, 1>", (2, 32, 7, 6), (16, 3, 3)),
+        (
+            "strides = array<i64: 2, 1>, dilations = array<i64: 1, 2>, pads = array<i64: 0, 1, 2, 0>",
+            (1, 16, 9, 8),
+            (32, 3, 3),
+        ),
+        (
+            "auto_pad = \"SAME_UPPER\", strides = array<i64: 2, 2>",
+            (1, 16, 6, 6),
+            (16, 1, 1),
+        ),
+    ];
+    for (k, &(attrs, (n, c, h, w), (m, kh, kw))) in cases.iter().enumerate() {
+        let x = f32t(&[n, c, h, w], &data(n * c * h * w, 70 + k as u32));
+        let wt = f32t(&[m, c, kh, kw], &data(m * c * kh * kw, 80 + k as u32));
+        let b = f32t(&[m], &data(m, 90 + k as u32));
+        let nchw = run1("flow.conv", attrs, vec![x.clone(), wt.clone(), b.clone()]);
+        let xb = x.reshape(vec![n, c / 16, 16, h, w]).unwrap();
+        let xb = run1(
+            "flow.transpose",
+            "perm = array<i64: 0, 1, 3, 4, 2>",
+            vec![xb],
+        );
+        let blocked = run1(
+            "flow.conv",
+            &format!("{attrs}, layout = \"NCHW16c\""),
+            vec![xb, wt, b],
+        );
+        let s = nchw.shape().to_vec();
+        assert_eq!(
+            blocked.shape(),
+            [s[0], s[1] / 16, s[2], s[3], 16],
+            "case {k}"
+        );
+        let back = run1(
+            "flow.transpose",
+            "perm = array<i64: 0, 1, 4, 2, 3>",
+            vec![blocked],
+        );
+        let back = back.reshape(s.clone()).unwrap();
+        assert_eq!(
+            back.as_slice::<f32>().unwrap(),
+            nchw.as_slice::<f32>().unwrap(),
+            "case {k}"
+        );
+    }
+    // 1-D: [N, C / 16, W, 16].
+    let x = f32t(&[1, 16, 7], &data(16 * 7, 7));
+    let wt = f32t(&[16, 16, 3], &data(16 * 16 * 3, 8));
+    let nchw = run1("flow.conv", "", vec![x.clone(), wt.clone()]);
+    let xb = x.reshape(vec![1, 1, 16, 7]).unwrap();
+    let xb = run1("flow.transpose", "perm = array<i64: 0, 1, 3, 2>", vec![xb]);
+    let blocked = run1("flow.conv", "layout = \"NCHW16c\"", vec![xb, wt]);
+    let back = run1(
+        "flow.transpose",
+        "perm = array<i64: 0, 1, 3, 2>",
+        vec![blocked],
+    );
+    assert_eq!(
+        back.reshape(vec![1, 16, 5])
+            .unwrap()
+            .as_slice::<f32>()
+            .unwrap(),
+        nchw.as_slice::<f32>().unwrap()
+    );
+    // Not 16 lanes: an error, not a guess.
+    let e = run_err(
+        "flow.conv",
+        "layout = \"NCHW16c\"",
+        vec![
+            f32t(&[1, 1, 3, 3, 8], &[0.0; 72]),
+            f32t(&[16, 8, 1, 1], &[1.0; 128]),
+        ],
+    );
+    assert!(e.contains("16") || e.contains("rank"), "{e}");
+}

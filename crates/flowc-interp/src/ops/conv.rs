@@ -234,13 +234,29 @@ fn check_nchw(x: &Tensor, what: &str) -> KResult<()> {
     Ok(())
 }
 
+/// flowc's blocked conv layout and its channels per block (the flow dialect's `CONV_BLOCKED` /
+/// `CONV_BLOCK`; the interpreter does not link the dialect).
+const BLOCKED: &str = "NCHW16c";
+const BLOCK: usize = 16;
+
 /// Conv; with flowc's `layout = "NHWC"` (channels last in X and Y, W unchanged) it is by
 /// definition Conv of X moved to channels-first, moved back: the same sums in the same order,
-/// so NHWC and NCHW results are bit-identical.
+/// so NHWC and NCHW results are bit-identical. `layout = "NCHW16c"` (channels blocked by 16,
+/// [`BLOCKED`]) is likewise Conv of X unblocked, blocked again.
 pub fn conv(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
     let layout = n.string("layout", "NCHW")?;
     match layout.as_str() {
         "NCHW" => conv_nchw(n, n.input(0)?),
+        BLOCKED => {
+            let x = n.input(0)?;
+            let xf = unblock(x)?;
+            if n.int("group", 1)? != 1 {
+                bail!("layout {} needs one group", BLOCKED);
+            }
+            let y = conv_nchw(n, &xf)?;
+            let y = y[0].as_ref().expect("conv has a result");
+            Ok(vec![Some(block(y)?)])
+        }
         "NHWC" => {
             let x = n.input(0)?;
             check_nchw(x, "X")?;
@@ -253,8 +269,46 @@ pub fn conv(n: &Node<'_>) -> KResult<Vec<Option<Tensor>>> {
             let y = y[0].as_ref().expect("conv has a result");
             Ok(vec![Some(super::shape::transpose_tensor(y, &to_last)?)])
         }
-        other => bail!("unknown layout '{other}' (expected NCHW or NHWC)"),
+        other => bail!("unknown layout '{other}' (expected NCHW, NHWC or NCHW16c)"),
     }
+}
+
+/// `[N, C / 16, spatial..., 16]` -> `[N, C, spatial...]`: transpose to `[N, C / 16, 16,
+/// spatial...]`, then view (the graph's re-layout, in the other direction).
+fn unblock(x: &Tensor) -> KResult<Tensor> {
+    let r = x.rank();
+    let lanes = BLOCK;
+    if r < 4 || x.shape()[r - 1] != lanes {
+        bail!(
+            "X must be [N, C / {lanes}, spatial..., {lanes}] under layout {}, got {:?}",
+            BLOCKED,
+            x.shape()
+        );
+    }
+    let perm: Vec<usize> = [0, 1, r - 1].into_iter().chain(2..r - 1).collect();
+    let t = super::shape::transpose_tensor(x, &perm)?;
+    let mut shape = vec![x.shape()[0], x.shape()[1] * lanes];
+    shape.extend_from_slice(&x.shape()[2..r - 1]);
+    Ok(t.reshape(shape)?)
+}
+
+/// `[N, M, spatial...]` -> `[N, M / 16, spatial..., 16]`: view as `[N, M / 16, 16,
+/// spatial...]`, then transpose.
+fn block(y: &Tensor) -> KResult<Tensor> {
+    let r = y.rank();
+    let lanes = BLOCK;
+    let m = y.shape()[1];
+    if !m.is_multiple_of(lanes) {
+        bail!(
+            "layout {} needs a multiple of {lanes} output channels, got {m}",
+            BLOCKED
+        );
+    }
+    let mut shape = vec![y.shape()[0], m / lanes, lanes];
+    shape.extend_from_slice(&y.shape()[2..]);
+    let v = y.clone().reshape(shape)?;
+    let perm: Vec<usize> = [0, 1].into_iter().chain(3..r + 1).chain([2]).collect();
+    super::shape::transpose_tensor(&v, &perm)
 }
 
 fn conv_nchw(n: &Node<'_>, x: &Tensor) -> KResult<Vec<Option<Tensor>>> {
