@@ -2,9 +2,10 @@
 // RUN: flowc-translate --emit=llvm --target-triple nvptx64-nvidia-cuda %s | FileCheck %s --check-prefix=NVVM
 
 // `index` is 32-bit in a GPU kernel whose index values provably stay below 2^31 (every memref
-// it touches has fewer than 2^31 elements, every index constant and its thread count are below
-// 2^31): NVIDIA GPUs emulate 64-bit division and multiplication, which the delinearization of
-// a thread id into a multi-dimensional index is made of. Otherwise index stays 64-bit.
+// it touches has fewer than 2^30 elements, every index constant and its thread count are below
+// 2^30, which leaves room for values computed from them): NVIDIA GPUs emulate 64-bit division
+// and multiplication, which the delinearization of a thread id into a multi-dimensional index
+// is made of. Otherwise index stays 64-bit.
 
 // NVVM-LABEL: define ptx_kernel void @small(
 // NVVM-NOT:   define
@@ -33,8 +34,8 @@ func.func private @small(%a: memref<64x4000xf32>) attributes {flowc.kernel, gpu.
   return
 }
 
-// 1000 x 2147484 = 2^31 + 352 elements: index math stays 64-bit.
-func.func private @large(%a: memref<1000x2147484xi8>) attributes {flowc.kernel, gpu.kernel,
+// 1000 x 1073742 = 2^30 + 176 elements: index math stays 64-bit.
+func.func private @large(%a: memref<1000x1073742xi8>) attributes {flowc.kernel, gpu.kernel,
     gpu.grid_size = array<i64: 750, 1, 1>, gpu.block_size = array<i64: 256, 1, 1>} {
   %t = gpu.thread_id x
   %b = gpu.block_id x
@@ -45,6 +46,6 @@ func.func private @large(%a: memref<1000x2147484xi8>) attributes {flowc.kernel, 
   %col = arith.remui %i, %c3000 : index
   %row = arith.divui %i, %c3000 : index
   %one = arith.constant 1 : i8
-  buffer.store %one, %a[%row, %col] : memref<1000x2147484xi8>
+  buffer.store %one, %a[%row, %col] : memref<1000x1073742xi8>
   return
 }

@@ -18,15 +18,17 @@ pub(super) const GPU_MATH: [&str; 24] = [
     "atanh",
 ];
 
-/// Whether every `index` value of `kernel` stays below 2^31 in magnitude, so that index math
-/// can be 32-bit: every memref it touches (arguments, views, stack and shared buffers) has
-/// fewer than 2^31 elements, every `index` constant (loop bounds, strides, sizes) is below
-/// 2^31, and so are its grid's thread count and its task loop's iteration count. Indices are
-/// in bounds by the IR's contract, so offsets, delinearized ids and loop variables stay below
-/// the largest of these. (An index read from tensor data, `arith.index_cast`, that is out of
-/// range is out of bounds either way.)
+/// Whether every `index` value of `kernel` fits 32 bits, so that index math can be 32-bit:
+/// every memref it touches (arguments, views, stack and shared buffers) has fewer than 2^30
+/// elements, every `index` constant (loop bounds, steps, strides, sizes) is below 2^30 in
+/// magnitude, and so are its grid's thread count and its task loop's iteration count. Values
+/// computed from these may pass their bound, but by less than another bound: a loop variable
+/// by one step when it exits, a tile coordinate by less than a tile, a guarded-out gather
+/// corner by less than the operand's size, a linear offset of an in-bounds access not at all.
+/// So they stay below 2 * 2^30 = 2^31, in range of a signed 32-bit integer. (An index read
+/// from tensor data, `arith.index_cast`, that is out of range is out of bounds either way.)
 fn index_fits_i32(ir: &Context, kernel: FuncOp) -> bool {
-    const LIMIT: i64 = 1 << 31;
+    const LIMIT: i64 = 1 << 30;
     let small_memref = |ty: Type| match ir.type_data(ty) {
         TypeData::MemRef { shape, .. } => shape
             .iter()
