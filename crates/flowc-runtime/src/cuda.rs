@@ -491,6 +491,17 @@ impl Drop for CudaExecutable {
 mod tests {
     use super::*;
 
+    /// A GPU test without a GPU (or cuBLAS) is skipped, unless `FLOWC_REQUIRE_GPU` is set: on
+    /// a GPU machine (`cargo test -p flowc-runtime --no-run` builds a test binary without
+    /// LLVM that runs there) a skip is then a failure.
+    fn skip(why: &str) {
+        assert!(
+            std::env::var_os("FLOWC_REQUIRE_GPU").is_none(),
+            "FLOWC_REQUIRE_GPU is set but the test cannot run: {why}"
+        );
+        eprintln!("skipped: {why}");
+    }
+
     /// Without a GPU (CI), loading says so instead of failing otherwise; with one, a
     /// hand-written PTX kernel runs (y = x + 1 on 1000 floats).
     #[test]
@@ -534,7 +545,7 @@ DONE:
             Ok(e) => e,
             Err(RuntimeError::UnsupportedDevice(why)) => {
                 assert!(cuda_available().is_err(), "{why}");
-                eprintln!("skipped: {why}");
+                skip(&why);
                 return;
             }
             Err(e) => panic!("{e}"),
@@ -594,7 +605,7 @@ DONE:
         let mut exe = match CudaExecutable::load(&bundle) {
             Ok(e) => e,
             Err(RuntimeError::UnsupportedDevice(why)) => {
-                eprintln!("skipped: {why}");
+                skip(&why);
                 return;
             }
             Err(e) => panic!("{e}"),
