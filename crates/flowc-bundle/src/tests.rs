@@ -531,6 +531,12 @@ fn cuda_gemm_calls() {
         b.launches[0].gemm = Some(g);
     });
     assert!(e.contains("1..=i32::MAX"), "{e}");
+    let e = check(&|b| {
+        let mut g = gemm(b);
+        g.stride_c = u64::MAX; // one batch: unused, but cuBLAS takes it as a signed 64-bit
+        b.launches[0].gemm = Some(g);
+    });
+    assert!(e.contains("at most i64::MAX"), "{e}");
     let e = check(&|b| b.launches[0].args.truncate(2));
     assert!(e.contains("takes [A, B, C]"), "{e}");
     let e = check(&|b| b.launches[0].kernel = "relu".into());

@@ -228,6 +228,13 @@ fn gemm_call(at: &str, launch: &Launch, g: &GemmCall) -> Result<(), BundleError>
             format!("GEMM sizes must be in 1..=i32::MAX, got {g:?}"),
         ));
     }
+    // Batch strides are 64-bit signed there (unused, but passed, with one batch).
+    if [g.stride_a, g.stride_b, g.stride_c].iter().any(|&s| s > i64::MAX as u64) {
+        return Err(BundleError::invalid(
+            at,
+            format!("GEMM batch strides must be at most i64::MAX, got {g:?}"),
+        ));
+    }
     // (rows, cols) of each stored row-major matrix, its leading dimension and batch stride.
     let (ar, ac) = if g.trans_a { (g.k, g.m) } else { (g.m, g.k) };
     let (br, bc) = if g.trans_b { (g.n, g.k) } else { (g.k, g.n) };

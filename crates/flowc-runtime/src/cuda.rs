@@ -431,7 +431,7 @@ unsafe fn sgemm(
 ) -> Result<(), blas::CublasError> {
     use blas_sys::cublasOperation_t::{CUBLAS_OP_N, CUBLAS_OP_T};
     let op = |t: bool| if t { CUBLAS_OP_T } else { CUBLAS_OP_N };
-    // Validation bounds these by i32::MAX (strides by the buffer sizes).
+    // Validation bounds sizes and leading dimensions by i32::MAX and strides by i64::MAX.
     let i = |v: u64| v as i32;
     let l = |v: u64| v as i64;
     // SAFETY: see the function's contract; alpha and beta are read before the call returns.
