@@ -19,7 +19,8 @@
 //!
 //! Why the single op computes the same function, to within the spelled-out form's own rounding:
 //!
-//! - Softmax (convert-flow-to-loop's `norm.rs`, the interpreter's `softmax_typed`) computes
+//! - Softmax (convert-flow-to-loop's `norm.rs` and, on the GPU, `gpu_reduce.rs`; the
+//!   interpreter's `softmax_typed`) computes
 //!   exactly the spelled-out steps with the same roundings into f32: the lane's max,
 //!   `r(exp(r(x - max)))`, their sum rounded, each quotient rounded. Only the order of the sum
 //!   and the exp implementation may differ from the separate kernels' (a few ulps).
@@ -37,7 +38,9 @@
 //!   sums in f32). The op's result is the exact value correctly rounded up to the f64 error of
 //!   its sums; the spelled-out one is within its own accumulated f32 rounding of it. `pow(d, 2)`
 //!   and `d * d` are the same rounded square; `d / s` and `d * (1 / s)` differ by one rounding.
-//!   `eps` is the f32 constant of the graph in both.
+//!   `eps` is the f32 constant of the graph in both. On the GPU target (gpu_reduce.rs) the op
+//!   sums in f32 as a tree over the row, which is no less accurate than the spelled-out form's
+//!   f32 sums (a tree's error grows with log n, a sequential sum's with n).
 
 use super::{RuleSet::Fusion, add_key, add_op, konst, konst_all, konst_i64s, ops_in, shape, ty};
 use crate::lang::{FGraph, FNode};
