@@ -1,6 +1,6 @@
-//! NHWC convolutions (`flow.conv {layout = "NHWC"}`) and TensorFlow-style graphs (a Transpose
-//! to NCHW before every Conv and back after it), compiled and run by the runtime against the
-//! reference interpreter. A convolution's sums run in another order in the compiled kernels
+//! NHWC and blocked convolutions (`flow.conv {layout = "NHWC"}`, `{layout = "NCHW16c"}`) and
+//! TensorFlow-style graphs (a Transpose to NCHW before every Conv and back after it), compiled
+//! and run by the runtime against the reference interpreter. A convolution's sums run in another order in the compiled kernels
 //! (blocks of k, (tap, channel) order in NHWC), so outputs are compared with a tolerance.
 
 #[allow(dead_code)]
@@ -260,4 +260,82 @@ fn tf_style_chain_matches_the_interpreter() {
     // gone into NHWC convs, each with its tail fused (the Mul's per-channel scale too).
     assert_eq!(off, 13);
     assert_eq!(on, 3);
+}
+
+/// A blocked conv (`layout = "NCHW16c"`, constant weights and bias) followed by ReLU; X is
+/// given blocked, `[n, c / 16, h, w, 16]`.
+fn blocked_conv_relu(
+    (n, c, h, w): (usize, usize, usize, usize),
+    (m, kh, kw): (usize, usize, usize),
+    out: (usize, usize),
+    attrs: &str,
+) -> String {
+    let x = format!("tensor<{n}x{}x{h}x{w}x16xf32>", c / 16);
+    let y = format!("tensor<{n}x{}x{}x{}x16xf32>", m / 16, out.0, out.1);
+    let wt = format!("tensor<{m}x{c}x{kh}x{kw}xf32>");
+    let mut s = format!("func.func @main(%x: {x}) -> {y} {{\n");
+    s += &constant("w", &[m, c, kh, kw], 15);
+    s += &constant("b", &[m], 16);
+    s += &format!(
+        "  %0 = \"flow.conv\"(%x, %w, %b) {{layout = \"NCHW16c\"{attrs}}} : ({x}, {wt}, tensor<{m}xf32>) -> {y}\n"
+    );
+    s += &format!("  %1 = \"flow.relu\"(%0) : ({y}) -> {y}\n  return %1 : {y}\n}}");
+    s
+}
+
+#[test]
+fn blocked_conv_bias_relu() {
+    // (input NCHW sizes, weights, output spatial, attributes): 3x3 padded over 20 columns (a
+    // border column each side, two full tiles of 8 and a partial one), stride 2 padded with two
+    // input blocks, 1x1 with three output blocks over two images, dilation and asymmetric pads
+    // (border columns only on one side), and a kernel wider than the padded left border.
+    let cases = [
+        (
+            (1, 16, 5, 20),
+            (16, 3, 3),
+            (5, 20),
+            ", pads = array<i64: 1, 1, 1, 1>",
+        ),
+        (
+            (1, 32, 9, 11),
+            (32, 3, 3),
+            (5, 6),
+            ", pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>",
+        ),
+        ((2, 16, 3, 7), (48, 1, 1), (3, 7), ""),
+        (
+            (2, 16, 8, 9),
+            (16, 3, 2),
+            (6, 10),
+            ", pads = array<i64: 1, 0, 1, 2>, dilations = array<i64: 2, 1>",
+        ),
+        (
+            (1, 16, 6, 6),
+            (16, 5, 5),
+            (6, 3),
+            ", pads = array<i64: 2, 2, 2, 2>, strides = array<i64: 1, 2>",
+        ),
+    ];
+    for (k, &(xs, ws, out, attrs)) in cases.iter().enumerate() {
+        let src = blocked_conv_relu(xs, ws, out, attrs);
+        let x = tensor(&[xs.0, xs.1 / 16, xs.2, xs.3, 16], 300 + k as u64);
+        // Pass on: the ReLU is applied as each column's outputs are stored (one kernel); off:
+        // two.
+        assert_eq!(check(&src, vec![x.clone()], true, 2), 1, "case {k}");
+        assert_eq!(check(&src, vec![x], false, 1), 2, "case {k}");
+    }
+}
+
+#[test]
+fn blocked_conv_without_the_kernel() {
+    // Runtime weights take the direct loop nest, which indexes the blocked layout itself.
+    let src = r#"
+func.func @main(%x: tensor<1x2x5x4x16xf32>, %w: tensor<16x32x3x3xf32>) -> tensor<1x1x5x4x16xf32> {
+  %0 = "flow.conv"(%x, %w) {layout = "NCHW16c", pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x5x4x16xf32>, tensor<16x32x3x3xf32>) -> tensor<1x1x5x4x16xf32>
+  return %0 : tensor<1x1x5x4x16xf32>
+}"#;
+    let x = tensor(&[1, 2, 5, 4, 16], 9);
+    let w = tensor(&[16, 32, 3, 3], 10);
+    check(src, vec![x.clone(), w.clone()], false, 2);
+    check(src, vec![x, w], true, 1);
 }

@@ -24,6 +24,15 @@
 //! ([`conv_gemm_nhwc`]); NHWC depthwise Conv computes 16 channels per vector
 //! ([`conv_depthwise_nhwc`]); other NHWC convolutions take the direct loop nest.
 //!
+//! Blocked Conv (`layout = "NCHW16c"`, [`flowc_flow::CONV_BLOCKED`]: X `[N, C / 16, H, W,
+//! 16]`, Y `[N, M / 16, OH, OW, 16]`) with constant f32 weights is a direct kernel in the
+//! oneDNN style ([`conv_blocked`]): a row of output columns keeps one 16-wide accumulator per
+//! column (the 16 output channels of a block), the sum runs over input-channel blocks, taps and
+//! the 16 input channels of a block, one broadcast input value times one weight vector each.
+//! No packing: a block of 16 channels is contiguous in X, in the re-packed W and in Y. Other
+//! blocked convolutions (runtime weights, f16, the GPU) take the direct loop nest, which indexes
+//! the blocked layout itself.
+//!
 //! Everything else (3-D, other element types) and ConvTranspose take a direct loop nest.
 
 use crate::OpCx;
@@ -145,12 +154,23 @@ struct ConvShape {
     g: Geom,
     /// X is `[n, spatial..., c]` and Y `[n, spatial..., cout]` (`layout = "NHWC"`).
     nhwc: bool,
+    /// X is `[n, c / 16, spatial..., 16]` and Y `[n, cout / 16, spatial..., 16]` (`layout =
+    /// "NCHW16c"`).
+    blocked: bool,
 }
 
 fn conv(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
     let xs = cx.operand_shape(ctx, 0);
     let ws = cx.operand_shape(ctx, 1);
-    if xs.len() < 3 || ws.len() != xs.len() {
+    // flowc's `layout`: "NHWC" puts the channels last in X and Y, "NCHW16c" blocks them by 16
+    // (X one dim more than W); W is unchanged.
+    let (nhwc, blocked) = match cx.attr_str(ctx, "layout").unwrap_or("NCHW") {
+        "NCHW" => (false, false),
+        "NHWC" => (true, false),
+        flowc_flow::CONV_BLOCKED => (false, true),
+        other => return Err(cx.unsupported(ctx, format!("layout '{other}'"))),
+    };
+    if ws.len() < 3 || xs.len() != ws.len() + usize::from(blocked) {
         return Err(cx.unsupported(ctx, "these operand ranks"));
     }
     let e = cx.operand_elem(ctx, 0)?;
@@ -162,14 +182,17 @@ fn conv(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
         return Err(cx.unsupported(ctx, "this bias"));
     }
     let group = cx.attr_i64(ctx, "group", 1);
-    // flowc's `layout = "NHWC"`: channels last in X and Y (W unchanged).
-    let nhwc = match cx.attr_str(ctx, "layout").unwrap_or("NCHW") {
-        "NCHW" => false,
-        "NHWC" => true,
-        other => return Err(cx.unsupported(ctx, format!("layout '{other}'"))),
-    };
+    const LANES: i64 = flowc_flow::CONV_BLOCK;
     let (c, spatial) = if nhwc {
         (xs[xs.len() - 1], &xs[1..xs.len() - 1])
+    } else if blocked {
+        if xs[xs.len() - 1] != LANES || group != 1 || ws[0] % LANES != 0 {
+            return Err(cx.unsupported(
+                ctx,
+                "a blocked conv other than one group of 16-channel blocks",
+            ));
+        }
+        (xs[1] * LANES, &xs[2..xs.len() - 1])
     } else {
         (xs[1], &xs[2..])
     };
@@ -190,6 +213,13 @@ fn conv(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
             .chain(&[cout])
             .copied()
             .collect()
+    } else if blocked {
+        [n, cout / LANES]
+            .iter()
+            .chain(&g.output)
+            .chain(&[LANES])
+            .copied()
+            .collect()
     } else {
         [n, cout].iter().chain(&g.output).copied().collect()
     };
@@ -203,6 +233,7 @@ fn conv(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
         group,
         g,
         nhwc,
+        blocked,
     };
     // On the GPU, f32 1-D / 2-D NCHW convolutions take the GPU kernels (gpu_conv.rs).
     if cx.target() == crate::KernelTarget::Gpu
@@ -220,7 +251,19 @@ fn conv(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
     }
     let out_elems: i64 = out_shape.iter().product();
     let f32k = Elem::Float(FloatKind::F32);
-    let gemm_ok = e == f32k && xs.len() <= 4 && out_elems > 0 && xs.iter().all(|&d| d > 0);
+    let gemm_ok = e == f32k && spatial.len() <= 2 && out_elems > 0 && xs.iter().all(|&d| d > 0);
+    if blocked {
+        // Constant weights (what flow-saturate's layout rules produce) on the CPU: the blocked
+        // direct kernel; anything else (the GPU included) the direct loop nest, which reads
+        // and writes the blocked layout as it is.
+        let weights = cx
+            .constant_operand(ctx, 1)
+            .and_then(|a| gemm::f32_constant(ctx, a));
+        if let (true, crate::KernelTarget::Cpu, Some(wdata)) = (gemm_ok, cx.target(), weights) {
+            return conv_blocked(ctx, cx, &as_2d(shape), has_bias, &wdata);
+        }
+        return conv_direct(ctx, cx, &shape, e, has_bias, None);
+    }
     if nhwc {
         // Constant weights (what flow-saturate's layout rules produce): depthwise convs take
         // the channel-vector kernel, one group the channels-last GEMM; anything else the
@@ -303,6 +346,7 @@ fn conv_integer(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnost
         group,
         g,
         nhwc: false,
+        blocked: false,
     };
     conv_direct(ctx, cx, &shape, i32k, false, Some(int))
 }
@@ -1036,6 +1080,203 @@ fn conv_depthwise_nhwc(
     })
 }
 
+/// Output columns per register tile of the blocked kernel: one 16-wide accumulator each (with
+/// the weight vector and the broadcast input, 10 of the 32 AVX-512 registers).
+const BLOCKED_TILE: i64 = 8;
+
+/// Blocked f32 2-D Conv (`layout = "NCHW16c"`, one group) with constant weights, in the oneDNN
+/// style. W `[M, C, KH, KW]` is re-packed at compile time to W' `[M / 16, C / 16, KH, KW, 16
+/// (input lane), 16 (output lane)]`: the 16 output channels of a block for one input channel
+/// and tap are one vector. One task per (image, output-channel block, output row); the row is
+/// cut into tiles of up to [`BLOCKED_TILE`] columns with one accumulator vector per column
+/// (started from the bias), summed over input-channel blocks, kernel rows (a row in the padding
+/// skipped: one branch per tile and row), kernel columns and the 16 input channels of a block:
+/// broadcast `X[n, icb, iy, ix, ci]`, fma with `W'[ocb, icb, ky, kx, ci, :]`. Columns whose
+/// window reaches into the left or right padding are tiles of one column with a branch per
+/// tap, so that the interior tiles test nothing. The fused tail is applied to each column's 16
+/// outputs right after they are stored.
+fn conv_blocked(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    s: &ConvShape,
+    has_bias: bool,
+    wdata: &[f32],
+) -> Result<(), Diagnostic> {
+    const L: i64 = flowc_flow::CONV_BLOCK;
+    let g = s.g.clone();
+    let (h, w) = (g.input[0], g.input[1]);
+    let (kh, kw) = (g.kernel[0], g.kernel[1]);
+    let (oh, ow) = (g.output[0], g.output[1]);
+    let (sh, sw) = (g.strides[0], g.strides[1]);
+    let (dh, dw) = (g.dilations[0], g.dilations[1]);
+    let (ph, pw) = (g.pad_begin[0], g.pad_begin[1]);
+    let (nimg, cb, mb) = (s.n, s.c / L, s.cout / L);
+    // W'[ob, ib, tap, il, ol] = W[ob * 16 + ol, ib * 16 + il, tap].
+    let (l, c, khw) = (L as usize, s.c as usize, (kh * kw) as usize);
+    let mut wp = vec![0f32; wdata.len()];
+    for m in 0..s.cout as usize {
+        for ci in 0..c {
+            for t in 0..khw {
+                let (ob, ol, ib, il) = (m / l, m % l, ci / l, ci % l);
+                let dst = (((ob * (c / l) + ib) * khw + t) * l + il) * l + ol;
+                wp[dst] = wdata[(m * c + ci) * khw + t];
+            }
+        }
+    }
+    let wshape = vec![mb, cb, kh, kw, L, L];
+    let f32t = ctx.f32_type();
+    let wty = ctx.memref_type(wshape.clone(), f32t);
+    let wattr = gemm::f32_resource(ctx, "conv_w_blocked", wshape, &wp);
+    let wv = cx.weight(ctx, wattr, wty);
+    let x = cx.input(ctx, 0)?;
+    let bias = if has_bias {
+        Some(cx.input(ctx, 2)?)
+    } else {
+        None
+    };
+    let out = cx.output(ctx, 0)?;
+    let mut args = vec![x, wv];
+    args.extend(bias);
+    let tail = cx.take_epilogue_tail();
+    let tail_bufs = tail.as_ref().map(|t| t.buffers()).unwrap_or_default();
+    let ntail = tail_bufs.len();
+    args.extend(tail_bufs);
+    args.push(out);
+    // Output columns [lo, hi) read no padding: ox * sw >= pw and ox * sw - pw + (kw - 1) * dw
+    // <= w - 1.
+    let lo = ceil_div(pw, sw).min(ow);
+    let last = w - 1 + pw - (kw - 1) * dw;
+    let hi = if last < 0 { 0 } else { last / sw + 1 }.clamp(lo, ow);
+    let yshape = vec![nimg, mb, oh, ow, L];
+    cx.kernel(ctx, "conv_blocked", &args, |kb, args| {
+        let x5 = gemm::view(kb, args[0], vec![nimg, cb, h, w, L]);
+        let w6 = args[1];
+        let bias = bias.map(|_| args[2]);
+        let y5 = gemm::view(kb, *args.last().expect("output"), yshape.clone());
+        let nargs = args.len();
+        let bound = tail
+            .as_ref()
+            .map(|t| t.bind(kb, &args[nargs - 1 - ntail..nargs - 1], &yshape));
+        kb.parallel(&[nimg, mb, oh], |kb, ivs| {
+            let (b, ocb, oy) = (ivs[0], ivs[1], ivs[2]);
+            // `width` output columns from `ox0`; `checked`: one column, each tap tested
+            // against the image's columns.
+            let tile = |kb: &mut Kb<'_>, ox0: Value, width: i64, checked: bool| {
+                let vt = gemm::vec_t(kb);
+                let types = vec![vt; width as usize];
+                let zero = kb.index(0);
+                let init = match bias {
+                    Some(bm) => {
+                        let c0 = mul_const(kb, ocb, L);
+                        vload(kb, bm, &[c0])
+                    }
+                    None => {
+                        let z = gemm::fconst(kb, 0.0);
+                        bcast(kb, z)
+                    }
+                };
+                let inits = vec![init; width as usize];
+                let iy0 = mul_const(kb, oy, sh);
+                let iy0 = add_const(kb, iy0, -ph);
+                let ix0 = mul_const(kb, ox0, sw);
+                let ix0 = add_const(kb, ix0, -pw);
+                let (hv, wvv) = (kb.index(h), kb.index(w));
+                let in_range = |kb: &mut Kb<'_>, v: Value, hi: Value| {
+                    let ge = kb.cmp(false, cmpi::SGE, v, zero);
+                    let lt = kb.cmp(false, cmpi::SLT, v, hi);
+                    kb.binary("arith.andi", ge, lt)
+                };
+                let accs = range_iter(kb, cb, &inits, |kb, icb, accs| {
+                    range_iter(kb, kh, accs, |kb, ky, accs| {
+                        let dy = mul_const(kb, ky, dh);
+                        let iy = kb.addi(iy0, dy);
+                        let ok = in_range(kb, iy, hv);
+                        let skip = accs.to_vec();
+                        kb.if_else(
+                            ok,
+                            &types,
+                            |kb| {
+                                range_iter(kb, kw, accs, |kb, kx, accs| {
+                                    let dx = mul_const(kb, kx, dw);
+                                    let ix = kb.addi(ix0, dx);
+                                    let taps = |kb: &mut Kb<'_>, accs: &[Value]| {
+                                        range_iter(kb, L, accs, |kb, ci, accs| {
+                                            let wvec = vload(kb, w6, &[ocb, icb, ky, kx, ci, zero]);
+                                            (0..width)
+                                                .map(|j| {
+                                                    let ixj = add_const(kb, ix, j * sw);
+                                                    let xs = kb.load(x5, &[b, icb, iy, ixj, ci]);
+                                                    let xv = bcast(kb, xs);
+                                                    vfma(kb, xv, wvec, accs[j as usize])
+                                                })
+                                                .collect()
+                                        })
+                                    };
+                                    if !checked {
+                                        return taps(kb, accs);
+                                    }
+                                    let okx = in_range(kb, ix, wvv);
+                                    let keep = accs.to_vec();
+                                    kb.if_else(
+                                        okx,
+                                        &types,
+                                        |kb| taps(kb, &keep),
+                                        Some(Box::new(move |_kb: &mut Kb<'_>| accs.to_vec())),
+                                    )
+                                })
+                            },
+                            Some(Box::new(move |_kb: &mut Kb<'_>| skip)),
+                        )
+                    })
+                });
+                for (j, &acc) in accs.iter().enumerate() {
+                    let ox = add_const(kb, ox0, j as i64);
+                    vstore(kb, acc, y5, &[b, ocb, oy, ox, zero]);
+                    if let Some(t) = &bound {
+                        kb.for_range(L, |kb, lane| t.apply(kb, y5, &[b, ocb, oy, ox, lane]));
+                    }
+                }
+            };
+            if lo > 0 {
+                kb.for_range(lo, |kb, ox| tile(kb, ox, 1, true));
+            }
+            let (full, rem) = ((hi - lo) / BLOCKED_TILE, (hi - lo) % BLOCKED_TILE);
+            if full > 0 {
+                kb.for_range(full, |kb, t| {
+                    let ox0 = mul_const(kb, t, BLOCKED_TILE);
+                    let ox0 = add_const(kb, ox0, lo);
+                    tile(kb, ox0, BLOCKED_TILE, false);
+                });
+            }
+            if rem > 0 {
+                let ox0 = kb.index(lo + full * BLOCKED_TILE);
+                tile(kb, ox0, rem, false);
+            }
+            if ow > hi {
+                kb.for_range(ow - hi, |kb, i| {
+                    let ox = add_const(kb, i, hi);
+                    tile(kb, ox, 1, true);
+                });
+            }
+        });
+        Ok(())
+    })
+}
+
+/// `for i in 0..n iter_args(inits)`: `body(kb, i, args)` returns the next values; returns the
+/// loop's results.
+fn range_iter(
+    kb: &mut Kb<'_>,
+    n: i64,
+    inits: &[Value],
+    body: impl FnOnce(&mut Kb<'_>, Value, &[Value]) -> Vec<Value>,
+) -> Vec<Value> {
+    let lb = kb.index(0);
+    let ub = kb.index(n);
+    let one = kb.index(1);
+    kb.for_loop(lb, ub, one, inits, body)
+}
+
 /// Packs rows `[m0, m0 + nrows)` of the NHWC im2col matrix (row = output position over all
 /// images, column = (tap, channel)) for taps `[t0, t0 + tlen)` and channels `[c0, c0 + clen)`
 /// into `dst[r, tl * clen + cc]`: per (row, tap) one run of `clen` channels copied from
@@ -1710,17 +1951,34 @@ fn conv_direct(
     let nzp = zps.len();
     args.extend(zps);
     args.push(out);
-    let nhwc = s.nhwc;
-    // (batch, channel, spatial offset) -> the index of X / Y under their layout.
-    let at = move |b: Value, ch: Value, sp: Value| -> [Value; 3] {
-        if nhwc { [b, sp, ch] } else { [b, ch, sp] }
+    let (nhwc, blocked) = (s.nhwc, s.blocked);
+    const LANES: i64 = flowc_flow::CONV_BLOCK;
+    // (batch, channel, spatial offset) -> the index of X / Y under their layout (blocked:
+    // `[b, ch / 16, sp, ch % 16]`).
+    let at = move |kb: &mut Kb<'_>, b: Value, ch: Value, sp: Value| -> Vec<Value> {
+        if blocked {
+            let lanes = kb.index(LANES);
+            let blk = kb.binary("arith.divui", ch, lanes);
+            let lane = kb.binary("arith.remui", ch, lanes);
+            vec![b, blk, sp, lane]
+        } else if nhwc {
+            vec![b, sp, ch]
+        } else {
+            vec![b, ch, sp]
+        }
+    };
+    // The 3-D (4-D blocked) shape X / Y are indexed with, for `ch` channels over `sp`.
+    let dims = move |ch: i64, sp: i64| -> Vec<i64> {
+        if blocked {
+            vec![nimg, ch / LANES, sp, LANES]
+        } else if nhwc {
+            vec![nimg, sp, ch]
+        } else {
+            vec![nimg, ch, sp]
+        }
     };
     cx.kernel(ctx, "conv", &args, |kb, args| {
-        let x3 = if nhwc {
-            gemm::view(kb, args[0], vec![nimg, isp, c])
-        } else {
-            gemm::view(kb, args[0], vec![nimg, c, isp])
-        };
+        let x3 = gemm::view(kb, args[0], dims(c, isp));
         let w3 = gemm::view(kb, args[1], vec![cout, cg, ksp]);
         let bias = bias.map(|_| args[2]);
         // Zero points, flattened, as i32 values (0 when absent).
@@ -1735,11 +1993,7 @@ fn conv_direct(
                 per,
             )
         });
-        let o3 = if nhwc {
-            gemm::view(kb, *args.last().expect("output"), vec![nimg, osp, cout])
-        } else {
-            gemm::view(kb, *args.last().expect("output"), vec![nimg, cout, osp])
-        };
+        let o3 = gemm::view(kb, *args.last().expect("output"), dims(cout, osp));
         kb.parallel(&[nimg, cout], |kb, ivs| {
             let (b, oc) = (ivs[0], ivs[1]);
             let mv = kb.index(m);
@@ -1802,14 +2056,16 @@ fn conv_direct(
                             let r = kb.for_loop(lb, ub, one, &[acc0], |kb, ci, a| {
                                 let cin = kb.addi(cbase, ci);
                                 if let Some((q, xz, wz)) = zps {
-                                    let xv = load_i32(kb, q.x, x3, &at(b, cin, off));
+                                    let xi = at(kb, b, cin, off);
+                                    let xv = load_i32(kb, q.x, x3, &xi);
                                     let xv = kb.subi(xv, xz);
                                     let wv = load_i32(kb, q.w, w3, &[oc, ci, kk]);
                                     let wv = kb.subi(wv, wz);
                                     let p = kb.muli(xv, wv);
                                     return vec![kb.addi(a[0], p)];
                                 }
-                                let xv = kb.load_elem(e, x3, &at(b, cin, off));
+                                let xi = at(kb, b, cin, off);
+                                let xv = kb.load_elem(e, x3, &xi);
                                 let wv = kb.load_elem(e, w3, &[oc, ci, kk]);
                                 let p = kb.binary("arith.mulf", xv, wv);
                                 vec![kb.binary("arith.addf", a[0], p)]
@@ -1820,7 +2076,8 @@ fn conv_direct(
                     );
                     vec![r[0]]
                 })[0];
-                kb.store_elem(e, sum, o3, &at(b, oc, o));
+                let oi = at(kb, b, oc, o);
+                kb.store_elem(e, sum, o3, &oi);
             });
         });
         Ok(())

@@ -133,7 +133,13 @@ fn head_body(eg: &FGraph, n: &FNode, ty: Type) -> Option<FusedBody> {
     if !is_f32(eg, e) || shape.iter().any(|&d| d <= 0) {
         return None;
     }
-    if name == "flow.conv" && !(3..=4).contains(&shape.len()) {
+    // (A blocked conv's result has one dim more: `[N, M / 16, spatial..., 16]`.)
+    let conv_ranks = if super::layout::is_blocked(eg, n) {
+        4..=5
+    } else {
+        3..=4
+    };
+    if name == "flow.conv" && !conv_ranks.contains(&shape.len()) {
         return None;
     }
     let srcs = (0..n.args.len() as u32).map(Src::Arg).collect();

@@ -56,6 +56,9 @@ pub fn rules() -> Vec<Rule> {
         r("conv-to-nchw", "flow.conv", conv_to_nchw),
         r("transpose-hoist", "*", transpose_hoist),
         r("transpose-hoist-fused", "flow.fused", transpose_hoist_fused),
+        r("conv-to-blocked", "flow.conv", conv_to_blocked),
+        r("blocked-to-nchw", "flow.conv", blocked_to_nchw),
+        r("reshape-hoist", "*", reshape_hoist),
     ]
 }
 
@@ -183,6 +186,226 @@ fn conv_to_nchw(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
         transpose(eg, y, &to_last(r))
     };
     relayout(eg).into_iter().collect()
+}
+
+/// Whether a conv key says `layout = "NCHW16c"` ([`flowc_flow::CONV_BLOCKED`]).
+pub fn is_blocked(eg: &FGraph, n: &FNode) -> bool {
+    eg.analysis
+        .attr(n.key, "layout")
+        .and_then(|a| eg.analysis.ctx.str_value(a))
+        == Some(flowc_flow::CONV_BLOCKED)
+}
+
+/// `[N, C, spatial...]` -> `[N, C / 16, spatial..., 16]`: `transpose(reshape(x, [N, C / 16, 16,
+/// spatial...]), [0, 1, 3, ..., r, 2])` (`r` = x's rank). `None` unless C is a multiple of 16.
+fn to_blocked(eg: &mut FGraph, x: Id) -> Option<Id> {
+    let s = static_shape(eg, x)?;
+    const L: i64 = flowc_flow::CONV_BLOCK;
+    if s.len() < 3 || s[1] % L != 0 {
+        return None;
+    }
+    let mut split = vec![s[0], s[1] / L, L];
+    split.extend(&s[2..]);
+    let sid = i64_const(eg, &split);
+    let v = add_op(eg, "flow.reshape", &[], &[x, sid])?;
+    let r = s.len() as i64;
+    let mut perm = vec![0, 1];
+    perm.extend(3..=r);
+    perm.push(2);
+    transpose(eg, v, &perm)
+}
+
+/// The converse of [`to_blocked`]: `reshape(transpose(y, [0, 1, r - 1, 2, ..., r - 2]), [N, C,
+/// spatial...])` (`r` = y's rank).
+fn from_blocked(eg: &mut FGraph, y: Id) -> Option<Id> {
+    let s = static_shape(eg, y)?;
+    let r = s.len();
+    if r < 4 || s[r - 1] != flowc_flow::CONV_BLOCK {
+        return None;
+    }
+    let mut perm = vec![0, 1, r as i64 - 1];
+    perm.extend(2..r as i64 - 1);
+    let t = transpose(eg, y, &perm)?;
+    let mut merged = vec![s[0], s[1] * s[r - 1]];
+    merged.extend(&s[2..r - 1]);
+    let sid = i64_const(eg, &merged);
+    add_op(eg, "flow.reshape", &[], &[t, sid])
+}
+
+/// A conv the blocked kernel computes: one group, C and M multiples of 16, constant f32 weights,
+/// static 1-D / 2-D shapes.
+fn blocked_eligible(eg: &FGraph, class: Id, n: &FNode) -> bool {
+    const L: i64 = flowc_flow::CONV_BLOCK;
+    let group = eg.analysis.attr_i64(n.key, "group").unwrap_or(1);
+    let xs = static_shape(eg, n.args[0]);
+    let ws = static_shape(eg, n.args[1]);
+    let channels = match (&xs, &ws) {
+        (Some(x), Some(w)) if x.len() > 1 && w.len() > 1 => x[1] % L == 0 && w[0] % L == 0,
+        _ => false,
+    };
+    group == 1
+        && channels
+        && matches!(xs.as_ref().map(|s| s.len()), Some(3 | 4))
+        && static_shape(eg, class).is_some()
+        && is_f32(eg, n.args[0])
+        && konst(eg, n.args[1]).is_some()
+        && n.args.get(2).is_none_or(|&b| konst(eg, b).is_some())
+}
+
+fn conv_to_blocked(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
+    if is_nhwc(eg, n) || is_blocked(eg, n) || !blocked_eligible(eg, class, n) {
+        return vec![];
+    }
+    let relayout = |eg: &mut FGraph| -> Option<Id> {
+        let xb = to_blocked(eg, n.args[0])?;
+        let mut conv = with_layout(eg, n, Some(flowc_flow::CONV_BLOCKED));
+        conv.args[0] = xb;
+        let y = super::add_key(eg, conv)?;
+        from_blocked(eg, y)
+    };
+    relayout(eg).into_iter().collect()
+}
+
+fn blocked_to_nchw(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
+    if !is_blocked(eg, n) || static_shape(eg, class).is_none() {
+        return vec![];
+    }
+    let relayout = |eg: &mut FGraph| -> Option<Id> {
+        let x = from_blocked(eg, n.args[0])?;
+        let mut conv = with_layout(eg, n, None);
+        conv.args[0] = x;
+        let y = super::add_key(eg, conv)?;
+        to_blocked(eg, y)
+    };
+    relayout(eg).into_iter().collect()
+}
+
+/// Groups of consecutive dims of `a` and `b` (equal element counts) with equal products:
+/// `[(a_range, b_range)]`, in order. `None` when the counts differ or a dim is dynamic.
+fn reshape_groups(
+    a: &[i64],
+    b: &[i64],
+) -> Option<Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>> {
+    if a.iter().chain(b).any(|&d| d < 1) || a.iter().product::<i64>() != b.iter().product::<i64>() {
+        return None;
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut groups = Vec::new();
+    while i < a.len() || j < b.len() {
+        let (i0, j0) = (i, j);
+        let (mut pa, mut pb) = (1i64, 1i64);
+        // Take at least one dim of each side (while any is left), then grow the smaller product.
+        if i < a.len() {
+            pa *= a[i];
+            i += 1;
+        }
+        if j < b.len() {
+            pb *= b[j];
+            j += 1;
+        }
+        while pa != pb {
+            if pa < pb && i < a.len() {
+                pa *= a[i];
+                i += 1;
+            } else if pb < pa && j < b.len() {
+                pb *= b[j];
+                j += 1;
+            } else {
+                return None;
+            }
+        }
+        groups.push((i0..i, j0..j));
+    }
+    Some(groups)
+}
+
+/// Whether `from` is `[N, C / 16, 16, spatial...]` for `to` = `[N, C, spatial...]`.
+fn is_block_split(from: &[i64], to: &[i64]) -> bool {
+    const L: i64 = flowc_flow::CONV_BLOCK;
+    to.len() >= 3
+        && from.len() == to.len() + 1
+        && from[0] == to[0]
+        && from[2] == L
+        && from[1] * L == to[1]
+        && from[3..] == to[2..]
+}
+
+/// Operand `c` of an op whose result is `reshape(inner, s)` (`s` = `to`, the inner shape
+/// `from`), as the operand of `inner`: the operand of a reshape from `from` in its class, a
+/// single element as is, otherwise `c` (viewed at `to`'s rank with leading 1s) reshaped to
+/// `from`'s rank, which needs each group of dims the reshape regroups ([`reshape_groups`]) to
+/// be all 1s in `c` (broadcast) or all of `to`'s. `None`: not expressible.
+fn reshape_operand(eg: &mut FGraph, c: Id, from: &[i64], to: &[i64]) -> Option<Id> {
+    for m in ops_in(eg, c, "flow.reshape") {
+        if static_shape(eg, m.args[0]).as_deref() == Some(from) {
+            return Some(m.args[0]);
+        }
+    }
+    let s = static_shape(eg, c)?;
+    if s.len() > to.len() {
+        return None;
+    }
+    if s.iter().all(|&d| d == 1) {
+        return Some(c);
+    }
+    let mut full = vec![1; to.len() - s.len()];
+    full.extend(&s);
+    let mut inner = Vec::with_capacity(from.len());
+    for (ga, gb) in reshape_groups(from, to)? {
+        if full[gb.clone()].iter().all(|&d| d == 1) {
+            inner.extend(std::iter::repeat_n(1, ga.len()));
+        } else if full[gb.clone()] == to[gb] {
+            inner.extend(&from[ga]);
+        } else {
+            return None;
+        }
+    }
+    let sid = i64_const(eg, &inner);
+    add_op(eg, "flow.reshape", &[], &[c, sid])
+}
+
+/// `op(reshape(a, s), c, ...)` -> `reshape(op(a, c', ...), s)` for an elementwise op whose
+/// result has shape `s` (so that the re-layout before a blocked conv and the one after the
+/// previous conv meet and cancel). Only the blocked re-layout's reshape is a candidate: `a` of
+/// shape `[N, C / 16, 16, spatial...]` for `s` = `[N, C, spatial...]` (other views, e.g. a
+/// transformer's heads, are left where they are: moving them gains nothing and costs
+/// saturation time).
+fn reshape_hoist(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
+    if !eg.analysis.op_name(n.key).is_some_and(hoistable) {
+        return vec![];
+    }
+    let Some(to) = static_shape(eg, class) else {
+        return vec![];
+    };
+    let mut froms: Vec<Vec<i64>> = Vec::new();
+    for &a in &n.args {
+        if static_shape(eg, a).as_deref() != Some(&to[..]) {
+            continue;
+        }
+        for m in ops_in(eg, a, "flow.reshape") {
+            if let Some(f) = static_shape(eg, m.args[0])
+                && is_block_split(&f, &to)
+                && !froms.contains(&f)
+            {
+                froms.push(f);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for from in froms {
+        let args: Option<Vec<Id>> = n
+            .args
+            .iter()
+            .map(|&a| reshape_operand(eg, a, &from, &to))
+            .collect();
+        let Some(args) = args else { continue };
+        let Some(inner) = super::add_key(eg, FNode::new(n.key, args)) else {
+            continue;
+        };
+        let sid = i64_const(eg, &to);
+        out.extend(add_op(eg, "flow.reshape", &[], &[inner, sid]));
+    }
+    out
 }
 
 /// Ops `transpose-hoist` moves a transpose through: elementwise, no axis attribute.
