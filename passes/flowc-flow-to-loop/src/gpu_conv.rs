@@ -110,7 +110,7 @@ pub(crate) fn conv(
     let tiles = gpu_gemm::choose_tiles(shape.batches, shape.m, shape.n);
     let splits = gpu_gemm::choose_splits(shape, tiles);
     if splits * shape.batches * ceil_div(m, tiles.bm) * ceil_div(shape.n, tiles.bn) > MAX_BLOCKS {
-        return Err(cx.unsupported(ctx, "a GPU convolution of more than 2^31 - 1 blocks"));
+        return Err(cx.unsupported(ctx, "a convolution of more than 2^31 - 1 blocks"));
     }
     // 1x1, stride 1, no padding: column j of im2col is pixel j of the image itself.
     let pointwise = khw == 1
@@ -130,7 +130,7 @@ pub(crate) fn conv(
             .map(i32::try_from)
             .collect();
         let Ok(table) = table else {
-            return Err(cx.unsupported(ctx, "a GPU convolution with image offsets beyond i32"));
+            return Err(cx.unsupported(ctx, "a convolution with image offsets beyond i32"));
         };
         let attr = i32_resource(ctx, "conv_taps", vec![rows, 3], &table);
         let i32t = ctx.integer_type(32);

@@ -121,11 +121,12 @@ const MIN_SPLIT_STEPS: i64 = 4;
 
 /// Slices of K for [`tiled_kernel`] with tiles `t`: 1 when the product gives the GPU enough
 /// blocks, else enough slices for about twice [`TARGET_BLOCKS`] blocks, each at least
-/// [`MIN_SPLIT_STEPS`] steps of k. Every slice starts inside K.
+/// [`MIN_SPLIT_STEPS`] steps of k. Every slice starts inside K; an empty product (no block, or
+/// K = 0) is never split.
 pub(crate) fn choose_splits(s: GemmShape, t: Tiles) -> i64 {
     let blocks = s.batches * ceil_div(s.m, t.bm) * ceil_div(s.n, t.bn);
     let nk = ceil_div(s.k, t.bk);
-    if blocks >= TARGET_BLOCKS {
+    if blocks == 0 || nk == 0 || blocks >= TARGET_BLOCKS {
         return 1;
     }
     let splits = ceil_div(2 * TARGET_BLOCKS, blocks)
@@ -311,10 +312,11 @@ pub(crate) fn tiled_kernel(
         Out::Store(_) => 1,
         Out::Partial { splits, .. } => splits,
     };
-    // Steps of k per slice; every slice starts inside K (see choose_splits).
+    // Steps of k per slice; every slice starts inside K (see choose_splits), and K = 0 is one
+    // empty slice.
     let nk = ceil_div(s.k, bk);
     let per = ceil_div(nk, splits);
-    debug_assert!((splits - 1) * per < nk);
+    debug_assert!(splits == 1 || (splits - 1) * per < nk);
     mark_kernel(kb, splits * s.batches * mt * nt, threads);
     let a_s = alloc_shared(kb, vec![bk, bm + pad(bk)]);
     let b_s = alloc_shared(kb, vec![bk, bn + pad(bk)]);
@@ -653,7 +655,7 @@ pub(crate) fn product(
         splits * nb * ceil_div(m, tiles.bm) * ceil_div(n, tiles.bn)
     };
     if blocks > MAX_BLOCKS {
-        return Err(cx.unsupported(ctx, "a GPU product of more than 2^31 - 1 blocks"));
+        return Err(cx.unsupported(ctx, "a product of more than 2^31 - 1 blocks"));
     }
     let a = cx.input(ctx, 0)?;
     let b = match b_transposed {
@@ -932,6 +934,18 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Regression: K = 0 (a conv whose W has a zero kernel dim) and M = 0 (no block) divided by
+    /// zero here.
+    #[test]
+    fn empty_products_are_not_split() {
+        let t = TILE_CONFIGS[2];
+        let shape = |batches, m, n, k| GemmShape { batches, m, n, k };
+        assert_eq!(choose_splits(shape(1, 64, 64, 0), t), 1);
+        assert_eq!(choose_splits(shape(1, 0, 64, 2048), t), 1);
+        assert_eq!(choose_splits(shape(0, 64, 64, 2048), t), 1);
+        assert_eq!(choose_splits(shape(1, 64, 0, 0), t), 1);
     }
 
     /// Every (row, depth) of a tile is staged by exactly one (thread, load) in both orders.

@@ -329,9 +329,10 @@ fn fold_row(kb: &mut Kb<'_>, rt: &RowThread, pass: OnePass, e: Elem, x: Value) -
 
 /// Chunks per row for [`one_pass`]: 1 unless the rows are long (more than `BIG_ROW`) and fewer
 /// than `MIN_BLOCKS`; then the largest divisor of `n` up to `MIN_BLOCKS / rows` that keeps
-/// chunks of at least `MIN_CHUNK` elements (1 when there is none, e.g. a prime `n`).
+/// chunks of at least `MIN_CHUNK` elements (1 when there is none, e.g. a prime `n`, and when
+/// there is no row: `RowLayout::new` then declines the reduction).
 fn row_split(rows: i64, n: i64) -> i64 {
-    if n <= BIG_ROW || rows >= MIN_BLOCKS {
+    if rows <= 0 || n <= BIG_ROW || rows >= MIN_BLOCKS {
         return 1;
     }
     let most = (MIN_BLOCKS / rows).min(n / MIN_CHUNK).max(1);
@@ -706,21 +707,12 @@ pub(crate) fn plane_norm(
     let Some(layout) = RowLayout::new(rows, n) else {
         return Ok(false);
     };
-    // Per parameter: its buffer as [count] and whether it has one value per group.
-    let mut params = Vec::new();
-    for i in 1..3 {
-        let count: i64 = cx.operand_shape(ctx, i).iter().product();
-        let per_group = if count == c {
-            false
-        } else if count == g {
-            true
-        } else {
-            return Ok(false);
-        };
-        let b = cx.input(ctx, i)?;
-        let pe = cx.operand_elem(ctx, i)?;
-        params.push((cx.view(ctx, b, &[count]), pe, per_group));
-    }
+    // Both parameter counts are checked before any view is made: declining (`Ok(false)`) must
+    // leave nothing behind in @main.
+    let Ok(counts) = crate::norm::group_param_counts(ctx, cx, c, g) else {
+        return Ok(false);
+    };
+    let params = crate::norm::group_param_views(ctx, cx, counts)?;
     let x = cx.input(ctx, 0)?;
     let y = cx.output(ctx, 0)?;
     let args = [
@@ -1198,6 +1190,9 @@ mod tests {
         assert_eq!(row_split(3, 50176), 4);
         // A prime length cannot be split evenly.
         assert_eq!(row_split(1, 65537), 1);
+        // Regression: no row (a [0, 20000] ReduceSum over axis 1) divided by zero.
+        assert_eq!(row_split(0, 20_000), 1);
+        assert_eq!(row_split(0, 200 * 200), 1);
         for rows in [1, 2, 3, 7, 100, 263] {
             for n in [16385, 65536, 100_000, 1 << 20, 3 * 7 * 8192] {
                 let s = row_split(rows, n);

@@ -807,9 +807,14 @@ impl OpCx<'_, '_> {
         }
     }
 
-    /// A located "not supported" error for this op.
+    /// A located "not supported" error for this op on the target being lowered for ("has no
+    /// CPU lowering for ...", "has no GPU lowering for ...").
     pub fn unsupported(&self, ctx: &Context, what: impl std::fmt::Display) -> Diagnostic {
-        op_error(ctx, self.op, format!("has no CPU lowering for {what}"))
+        let target = match self.target() {
+            KernelTarget::Cpu => "CPU",
+            KernelTarget::Gpu => "GPU",
+        };
+        op_error(ctx, self.op, format!("has no {target} lowering for {what}"))
     }
 }
 

@@ -472,20 +472,9 @@ fn group_norm(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic
     if cx.target() == KernelTarget::Gpu && gpu_reduce::plane_norm(ctx, cx, g, eps)? {
         return Ok(());
     }
-    let mut params = Vec::new();
-    for i in 1..3 {
-        let n: i64 = cx.operand_shape(ctx, i).iter().product();
-        let per_group = if n == c {
-            false
-        } else if n == g {
-            true
-        } else {
-            return Err(cx.unsupported(ctx, format!("operand #{i} with {n} elements")));
-        };
-        let b = cx.input(ctx, i)?;
-        let el = cx.operand_elem(ctx, i)?;
-        params.push((cx.view(ctx, b, &[n]), el, per_group));
-    }
+    let counts = group_param_counts(ctx, cx, c, g)
+        .map_err(|(i, n)| cx.unsupported(ctx, format!("operand #{i} with {n} elements")))?;
+    let params = group_param_views(ctx, cx, counts)?;
     let x = cx.input(ctx, 0)?;
     let xv = cx.view(ctx, x, &[nb, g, cpg, sp]);
     let y = cx.output(ctx, 0)?;
@@ -718,4 +707,45 @@ fn lrn(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
         });
         Ok(())
     })
+}
+
+/// A group / instance normalization's scale or bias (operand 1 or 2): its operand index, its
+/// value count and whether it holds one value per group (else one per channel).
+pub(crate) type GroupParam = (usize, i64, bool);
+
+/// Checks scale and bias (operands 1 and 2) for `c` channels in `g` groups: each must hold a
+/// value per channel or a value per group. `Err((operand, count))` names the first that does
+/// neither. Emits nothing, so a lowering may still decline after it.
+pub(crate) fn group_param_counts(
+    ctx: &Context,
+    cx: &OpCx<'_, '_>,
+    c: i64,
+    g: i64,
+) -> Result<[GroupParam; 2], (usize, i64)> {
+    let check = |i: usize| {
+        let n: i64 = cx.operand_shape(ctx, i).iter().product();
+        if n == c {
+            Ok((i, n, false))
+        } else if n == g {
+            Ok((i, n, true))
+        } else {
+            Err((i, n))
+        }
+    };
+    Ok([check(1)?, check(2)?])
+}
+
+/// The checked parameters as `[count]` views with their element types and per-group flags.
+pub(crate) fn group_param_views(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    params: [GroupParam; 2],
+) -> Result<Vec<(Value, Elem, bool)>, Diagnostic> {
+    let mut views = Vec::new();
+    for (i, n, per_group) in params {
+        let b = cx.input(ctx, i)?;
+        let el = cx.operand_elem(ctx, i)?;
+        views.push((cx.view(ctx, b, &[n]), el, per_group));
+    }
+    Ok(views)
 }
