@@ -681,4 +681,136 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn conv_to_blocked() {
+        // conv(x) = from_blocked(conv_blocked(to_blocked(x))), the re-layouts as reshape +
+        // transpose.
+        assert_equal(
+            "conv-to-blocked",
+            "(%x: tensor<1x32x8x8xf32>) -> (tensor<1x16x6x6xf32>, tensor<1x16x6x6xf32>) {
+               %w = \"flow.constant\"() {value = dense<0.5> : tensor<16x32x3x3xf32>} : () -> tensor<16x32x3x3xf32>
+               %b = \"flow.constant\"() {value = dense<0.25> : tensor<16xf32>} : () -> tensor<16xf32>
+               %0 = \"flow.conv\"(%x, %w, %b) : (tensor<1x32x8x8xf32>, tensor<16x32x3x3xf32>, tensor<16xf32>) -> tensor<1x16x6x6xf32>
+               %s = \"flow.constant\"() {value = dense<[1, 2, 16, 8, 8]> : tensor<5xi64>} : () -> tensor<5xi64>
+               %r = \"flow.reshape\"(%x, %s) : (tensor<1x32x8x8xf32>, tensor<5xi64>) -> tensor<1x2x16x8x8xf32>
+               %t = \"flow.transpose\"(%r) {perm = array<i64: 0, 1, 3, 4, 2>} : (tensor<1x2x16x8x8xf32>) -> tensor<1x2x8x8x16xf32>
+               %c = \"flow.conv\"(%t, %w, %b) {layout = \"NCHW16c\"} : (tensor<1x2x8x8x16xf32>, tensor<16x32x3x3xf32>, tensor<16xf32>) -> tensor<1x1x6x6x16xf32>
+               %u = \"flow.transpose\"(%c) {perm = array<i64: 0, 1, 4, 2, 3>} : (tensor<1x1x6x6x16xf32>) -> tensor<1x1x16x6x6xf32>
+               %s2 = \"flow.constant\"() {value = dense<[1, 16, 6, 6]> : tensor<4xi64>} : () -> tensor<4xi64>
+               %1 = \"flow.reshape\"(%u, %s2) : (tensor<1x1x16x6x6xf32>, tensor<4xi64>) -> tensor<1x16x6x6xf32>
+               return %0, %1 : tensor<1x16x6x6xf32>, tensor<1x16x6x6xf32>",
+        );
+        // 1-D: [N, C, W] <-> [N, C / 16, W, 16].
+        assert_equal(
+            "conv-to-blocked",
+            "(%x: tensor<2x16x9xf32>) -> (tensor<2x16x7xf32>, tensor<2x16x7xf32>) {
+               %w = \"flow.constant\"() {value = dense<0.5> : tensor<16x16x3xf32>} : () -> tensor<16x16x3xf32>
+               %0 = \"flow.conv\"(%x, %w) : (tensor<2x16x9xf32>, tensor<16x16x3xf32>) -> tensor<2x16x7xf32>
+               %s = \"flow.constant\"() {value = dense<[2, 1, 16, 9]> : tensor<4xi64>} : () -> tensor<4xi64>
+               %r = \"flow.reshape\"(%x, %s) : (tensor<2x16x9xf32>, tensor<4xi64>) -> tensor<2x1x16x9xf32>
+               %t = \"flow.transpose\"(%r) {perm = array<i64: 0, 1, 3, 2>} : (tensor<2x1x16x9xf32>) -> tensor<2x1x9x16xf32>
+               %c = \"flow.conv\"(%t, %w) {layout = \"NCHW16c\"} : (tensor<2x1x9x16xf32>, tensor<16x16x3xf32>) -> tensor<2x1x7x16xf32>
+               %u = \"flow.transpose\"(%c) {perm = array<i64: 0, 1, 3, 2>} : (tensor<2x1x7x16xf32>) -> tensor<2x1x16x7xf32>
+               %s2 = \"flow.constant\"() {value = dense<[2, 16, 7]> : tensor<3xi64>} : () -> tensor<3xi64>
+               %1 = \"flow.reshape\"(%u, %s2) : (tensor<2x1x16x7xf32>, tensor<3xi64>) -> tensor<2x16x7xf32>
+               return %0, %1 : tensor<2x16x7xf32>, tensor<2x16x7xf32>",
+        );
+        // 24 output channels are not whole blocks: the rule does not fire.
+        assert_not_equal(
+            "conv-to-blocked",
+            "(%x: tensor<1x16x8x8xf32>) -> (tensor<1x24x6x6xf32>, tensor<1x24x6x6xf32>) {
+               %w = \"flow.constant\"() {value = dense<0.5> : tensor<24x16x3x3xf32>} : () -> tensor<24x16x3x3xf32>
+               %0 = \"flow.conv\"(%x, %w) : (tensor<1x16x8x8xf32>, tensor<24x16x3x3xf32>) -> tensor<1x24x6x6xf32>
+               %1 = \"flow.relu\"(%0) : (tensor<1x24x6x6xf32>) -> tensor<1x24x6x6xf32>
+               return %0, %1 : tensor<1x24x6x6xf32>, tensor<1x24x6x6xf32>",
+        );
+        let ops = |text: &str| crate::rules::testing::class_ops(text, &["conv-to-blocked"]);
+        // Fires: the class gains the re-layout's reshape.
+        let conv = |c: usize, m: usize, group: usize| {
+            let cg = c / group;
+            format!(
+                "(%x: tensor<1x{c}x8x8xf32>) -> (tensor<1x{m}x6x6xf32>, tensor<1x{m}x6x6xf32>) {{
+                   %w = \"flow.constant\"() {{value = dense<0.5> : tensor<{m}x{cg}x3x3xf32>}} : () -> tensor<{m}x{cg}x3x3xf32>
+                   %0 = \"flow.conv\"(%x, %w) {{group = {group} : i64}} : (tensor<1x{c}x8x8xf32>, tensor<{m}x{cg}x3x3xf32>) -> tensor<1x{m}x6x6xf32>
+                   return %0, %0 : tensor<1x{m}x6x6xf32>, tensor<1x{m}x6x6xf32>"
+            )
+        };
+        assert_eq!(ops(&conv(16, 16, 1)), ["flow.conv", "flow.reshape"]);
+        // Input channels not whole blocks, or groups: not computed blocked.
+        assert_eq!(ops(&conv(8, 16, 1)), ["flow.conv"]);
+        assert_eq!(ops(&conv(32, 32, 2)), ["flow.conv"]);
+    }
+
+    #[test]
+    fn blocked_to_nchw() {
+        assert_equal(
+            "blocked-to-nchw",
+            "(%x: tensor<1x1x8x8x16xf32>) -> (tensor<1x1x8x8x16xf32>, tensor<1x1x8x8x16xf32>) {
+               %w = \"flow.constant\"() {value = dense<0.5> : tensor<16x16x1x1xf32>} : () -> tensor<16x16x1x1xf32>
+               %0 = \"flow.conv\"(%x, %w) {layout = \"NCHW16c\"} : (tensor<1x1x8x8x16xf32>, tensor<16x16x1x1xf32>) -> tensor<1x1x8x8x16xf32>
+               %u = \"flow.transpose\"(%x) {perm = array<i64: 0, 1, 4, 2, 3>} : (tensor<1x1x8x8x16xf32>) -> tensor<1x1x16x8x8xf32>
+               %s = \"flow.constant\"() {value = dense<[1, 16, 8, 8]> : tensor<4xi64>} : () -> tensor<4xi64>
+               %r = \"flow.reshape\"(%u, %s) : (tensor<1x1x16x8x8xf32>, tensor<4xi64>) -> tensor<1x16x8x8xf32>
+               %c = \"flow.conv\"(%r, %w) : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+               %s2 = \"flow.constant\"() {value = dense<[1, 1, 16, 8, 8]> : tensor<5xi64>} : () -> tensor<5xi64>
+               %v = \"flow.reshape\"(%c, %s2) : (tensor<1x16x8x8xf32>, tensor<5xi64>) -> tensor<1x1x16x8x8xf32>
+               %1 = \"flow.transpose\"(%v) {perm = array<i64: 0, 1, 3, 4, 2>} : (tensor<1x1x16x8x8xf32>) -> tensor<1x1x8x8x16xf32>
+               return %0, %1 : tensor<1x1x8x8x16xf32>, tensor<1x1x8x8x16xf32>",
+        );
+    }
+
+    #[test]
+    fn reshape_groups() {
+        let g = |a: &[i64], b: &[i64]| super::reshape_groups(a, b);
+        assert_eq!(
+            g(&[1, 2, 16, 6, 6], &[1, 32, 6, 6]),
+            Some(vec![(0..1, 0..1), (1..3, 1..2), (3..4, 2..3), (4..5, 3..4)])
+        );
+        // Dims that do not split evenly form one group.
+        assert_eq!(g(&[2, 3, 4], &[3, 8]), Some(vec![(0..3, 0..2)]));
+        assert_eq!(g(&[2, 3], &[7]), None);
+    }
+
+    #[test]
+    fn reshape_hoist() {
+        // A per-channel bias [C, 1, 1] on the NCHW view of a blocked-split tensor becomes
+        // [1, C / 16, 16, 1, 1] on the split tensor itself.
+        assert_equal(
+            "reshape-hoist",
+            "(%a: tensor<1x2x16x3x3xf32>, %b: tensor<32x1x1xf32>) -> (tensor<1x32x3x3xf32>, tensor<1x32x3x3xf32>) {
+               %s = \"flow.constant\"() {value = dense<[1, 32, 3, 3]> : tensor<4xi64>} : () -> tensor<4xi64>
+               %v = \"flow.reshape\"(%a, %s) : (tensor<1x2x16x3x3xf32>, tensor<4xi64>) -> tensor<1x32x3x3xf32>
+               %0 = \"flow.add\"(%v, %b) : (tensor<1x32x3x3xf32>, tensor<32x1x1xf32>) -> tensor<1x32x3x3xf32>
+               %s2 = \"flow.constant\"() {value = dense<[1, 2, 16, 1, 1]> : tensor<5xi64>} : () -> tensor<5xi64>
+               %b5 = \"flow.reshape\"(%b, %s2) : (tensor<32x1x1xf32>, tensor<5xi64>) -> tensor<1x2x16x1x1xf32>
+               %c = \"flow.add\"(%a, %b5) : (tensor<1x2x16x3x3xf32>, tensor<1x2x16x1x1xf32>) -> tensor<1x2x16x3x3xf32>
+               %1 = \"flow.reshape\"(%c, %s) : (tensor<1x2x16x3x3xf32>, tensor<4xi64>) -> tensor<1x32x3x3xf32>
+               return %0, %1 : tensor<1x32x3x3xf32>, tensor<1x32x3x3xf32>",
+        );
+        // A unary op; a full-shape operand is reshaped with it.
+        assert_equal(
+            "reshape-hoist",
+            "(%a: tensor<1x1x16x2x2xf32>, %b: tensor<1x16x2x2xf32>) -> (tensor<1x16x2x2xf32>, tensor<1x16x2x2xf32>) {
+               %s = \"flow.constant\"() {value = dense<[1, 16, 2, 2]> : tensor<4xi64>} : () -> tensor<4xi64>
+               %v = \"flow.reshape\"(%a, %s) : (tensor<1x1x16x2x2xf32>, tensor<4xi64>) -> tensor<1x16x2x2xf32>
+               %0 = \"flow.mul\"(%b, %v) : (tensor<1x16x2x2xf32>, tensor<1x16x2x2xf32>) -> tensor<1x16x2x2xf32>
+               %s2 = \"flow.constant\"() {value = dense<[1, 1, 16, 2, 2]> : tensor<5xi64>} : () -> tensor<5xi64>
+               %b5 = \"flow.reshape\"(%b, %s2) : (tensor<1x16x2x2xf32>, tensor<5xi64>) -> tensor<1x1x16x2x2xf32>
+               %c = \"flow.mul\"(%b5, %a) : (tensor<1x1x16x2x2xf32>, tensor<1x1x16x2x2xf32>) -> tensor<1x1x16x2x2xf32>
+               %1 = \"flow.reshape\"(%c, %s) : (tensor<1x1x16x2x2xf32>, tensor<4xi64>) -> tensor<1x16x2x2xf32>
+               return %0, %1 : tensor<1x16x2x2xf32>, tensor<1x16x2x2xf32>",
+        );
+        // Other reshapes (a transformer's heads) stay where they are.
+        assert_not_equal(
+            "reshape-hoist",
+            "(%a: tensor<2x4x8xf32>) -> (tensor<2x32xf32>, tensor<2x32xf32>) {
+               %s = \"flow.constant\"() {value = dense<[2, 32]> : tensor<2xi64>} : () -> tensor<2xi64>
+               %v = \"flow.reshape\"(%a, %s) : (tensor<2x4x8xf32>, tensor<2xi64>) -> tensor<2x32xf32>
+               %0 = \"flow.relu\"(%v) : (tensor<2x32xf32>) -> tensor<2x32xf32>
+               %c = \"flow.relu\"(%a) : (tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+               %1 = \"flow.reshape\"(%c, %s) : (tensor<2x4x8xf32>, tensor<2xi64>) -> tensor<2x32xf32>
+               return %0, %1 : tensor<2x32xf32>, tensor<2x32xf32>",
+        );
+    }
 }
