@@ -1,13 +1,16 @@
-//! The GPU GEMM / conv kernels that `convert-flow-to-loop` builds for the GPU target
-//! (flowc-flow-to-loop's gpu_gemm.rs and gpu_conv.rs), run on the CPU by a SIMT emulator of the
-//! loop-level IR, against a float64 reference.
+//! The GPU kernels that `convert-flow-to-loop` builds for the GPU target (flowc-flow-to-loop's
+//! gpu_gemm.rs and gpu_conv.rs against a float64 reference; gpu_reduce.rs's row reductions
+//! against the reference interpreter), run on the CPU by a SIMT emulator of the loop-level IR.
 //!
 //! The emulator runs the threads of a block in lockstep: a value is one number per thread,
 //! `loop.if` runs each branch under a mask of threads, a `loop.for` whose bounds differ between
-//! threads runs until its last thread is done. Blocks run one after another. Besides the
+//! threads runs until its last thread is done. `gpu.shuffle` exchanges values between the
+//! lanes of a warp (32 consecutive threads) as PTX's `shfl.sync` does. Blocks run one after
+//! another. Besides the
 //! results it checks what the GPU would not report: every `gpu.barrier` is reached by all the
 //! threads of the block; every load and store is inside its memref (the guards work); shared
-//! memory is never read before it is written; and no shared word is written by one thread and
+//! memory is never read before it is written; every shuffle is run by whole warps (the full-warp
+//! mask: not in divergent code); and no shared word is written by one thread and
 //! read or written by another between two barriers (a race on the GPU, where threads do not run
 //! in lockstep: this is what the barriers of the kernels are for).
 
@@ -292,6 +295,67 @@ impl<'c> Emu<'c> {
             .collect()
     }
 
+    /// `gpu.shuffle` for the threads in `mask`: per thread, the value of the source lane and
+    /// whether it was valid (1 / 0), as PTX's `shfl.sync.{bfly,down,up,idx}` computes them with
+    /// the operand the NVPTX translation packs (segments of `width` lanes, clamp at the
+    /// segment's last lane, its first for `up`): with `lane` the thread's lane, `first` /
+    /// `last` its segment's, the source is `lane ^ offset` (xor), `lane + offset` (down),
+    /// `lane - offset` (up) or `first | (offset & (width - 1))` (idx), valid when it is at most
+    /// `last` (at least `first` for up); an invalid source gives the thread its own value.
+    /// Within the segment this is MLIR's definition; xor / idx offsets beyond the width (which
+    /// the kernels never use) follow PTX. Every warp with a thread in `mask` must have all 32
+    /// (the full-warp mask), and `width` must be a power of two up to 32, the same in the warp.
+    fn shuffle(
+        &self,
+        mode: flowc_gpu::ShuffleMode,
+        v: &[f64],
+        off: &[f64],
+        width: &[f64],
+        mask: &[bool],
+    ) -> (Vec<f64>, Vec<f64>) {
+        use flowc_gpu::ShuffleMode;
+        let ws = flowc_gpu::WARP_SIZE as usize;
+        assert_eq!(self.lanes % ws, 0, "a shuffle in a block of part of a warp");
+        let mut r = v.to_vec();
+        let mut ok = vec![0.0; self.lanes];
+        for warp in 0..self.lanes / ws {
+            let lanes = warp * ws..(warp + 1) * ws;
+            let active = mask[lanes.clone()].iter().filter(|&&m| m).count();
+            if active == 0 {
+                continue;
+            }
+            assert_eq!(
+                active, ws,
+                "gpu.shuffle with {active} of the 32 threads of warp {warp} (block {}): the \
+                 full-warp mask needs all of them",
+                self.block_id
+            );
+            let w = width[warp * ws] as i64;
+            assert!(
+                (1..=ws as i64).contains(&w) && w.count_ones() == 1,
+                "shuffle width {w}"
+            );
+            for t in lanes {
+                assert_eq!(width[t] as i64, w, "one shuffle width per warp");
+                let lane = (t % ws) as i64;
+                let first = lane & !(w - 1);
+                let last = first + w - 1;
+                let o = off[t] as i64 & 31;
+                let (src, valid) = match mode {
+                    ShuffleMode::Xor => (lane ^ o, (lane ^ o) <= last),
+                    ShuffleMode::Down => (lane + o, lane + o <= last),
+                    ShuffleMode::Up => (lane - o, lane - o >= first),
+                    ShuffleMode::Idx => (first | (o & (w - 1)), true),
+                };
+                if valid {
+                    r[t] = v[warp * ws + src as usize];
+                }
+                ok[t] = f64::from(u8::from(valid));
+            }
+        }
+        (r, ok)
+    }
+
     /// Runs the ops of `block` for the threads in `mask`; returns the values its terminator
     /// yields.
     fn exec(
@@ -383,11 +447,26 @@ impl<'c> Emu<'c> {
                         .iter()
                         .zip(&b)
                         .map(|(&x, &y)| {
+                            // MLIR's numbering: ordered predicates are false on a NaN operand
+                            // (as Rust's comparisons are), unordered ones true.
+                            let uno = x.is_nan() || y.is_nan();
                             let t = match p {
+                                0 => false,
+                                1 => x == y,
                                 2 => x > y,
                                 3 => x >= y,
                                 4 => x < y,
                                 5 => x <= y,
+                                6 => !uno && x != y,
+                                7 => !uno,
+                                8 => uno || x == y,
+                                9 => uno || x > y,
+                                10 => uno || x >= y,
+                                11 => uno || x < y,
+                                12 => uno || x <= y,
+                                13 => uno || x != y,
+                                14 => uno,
+                                15 => true,
                                 _ => panic!("cmpf predicate {p}"),
                             };
                             f64::from(u8::from(t))
@@ -406,20 +485,39 @@ impl<'c> Emu<'c> {
                         .collect();
                     set(env, r);
                 }
-                "arith.addf" | "arith.subf" | "arith.mulf" | "arith.maximumf" => {
+                "arith.addf" | "arith.subf" | "arith.mulf" | "arith.divf" | "arith.maximumf"
+                | "arith.minimumf" | "arith.maxnumf" | "arith.minnumf" | "math.powf" => {
                     let (a, b) = (lane(env, 0), lane(env, 1));
                     let r = a
                         .iter()
                         .zip(&b)
                         .map(|(&x, &y)| {
+                            let uno = x.is_nan() || y.is_nan();
                             f32r(match name {
                                 "arith.addf" => x + y,
                                 "arith.subf" => x - y,
                                 "arith.mulf" => x * y,
-                                _ => x.max(y),
+                                "arith.divf" => x / y,
+                                // maximumf / minimumf propagate NaN; maxnumf / minnumf ignore
+                                // it (as Rust's max / min do).
+                                "arith.maximumf" | "arith.minimumf" if uno => f64::NAN,
+                                "arith.maximumf" | "arith.maxnumf" => x.max(y),
+                                "arith.minimumf" | "arith.minnumf" => x.min(y),
+                                _ => x.powf(y),
                             })
                         })
                         .collect();
+                    set(env, r);
+                }
+                "math.exp" | "math.log" | "math.sqrt" | "math.absf" => {
+                    // Correctly rounded from f64; the GPU's are within a few ulps.
+                    let f: fn(f64) -> f64 = match name {
+                        "math.exp" => f64::exp,
+                        "math.log" => f64::ln,
+                        "math.sqrt" => f64::sqrt,
+                        _ => f64::abs,
+                    };
+                    let r = lane(env, 0).into_iter().map(|x| f32r(f(x))).collect();
                     set(env, r);
                 }
                 "math.fma" => {
@@ -436,6 +534,17 @@ impl<'c> Emu<'c> {
                         _ => vec![self.grid_dim as f64; n],
                     };
                     set(env, r);
+                }
+                "gpu.lane_id" => {
+                    let ws = flowc_gpu::WARP_SIZE as usize;
+                    set(env, (0..n).map(|l| (l % ws) as f64).collect());
+                }
+                "gpu.shuffle" => {
+                    let mode = flowc_gpu::shuffle_mode(ctx, op).expect("a shuffle mode");
+                    let (v, off, width) = (lane(env, 0), lane(env, 1), lane(env, 2));
+                    let (r, ok) = self.shuffle(mode, &v, &off, &width, mask);
+                    set(env, r);
+                    env.insert(ctx.result(op, 1), Val::Lanes(ok));
                 }
                 "gpu.alloc_shared" => {
                     let ty = ctx.value_type(ctx.result(op, 0));
@@ -1234,4 +1343,286 @@ fn conv_direct_one_channel_per_group() {
         false,
         "conv_direct_gpu",
     );
+}
+
+// ===== The shuffle itself =====
+
+/// The emulated shuffle against MLIR's definition inside segments of every width: xor / down /
+/// up / idx sources, `valid` false (and the thread's own value) past the segment's edge.
+#[test]
+fn shuffle_follows_segments() {
+    use flowc_gpu::ShuffleMode;
+    let mut ctx = flowc_init::context_with_all_dialects();
+    let module = flowc_ir::parser::parse_source(&mut ctx, "module {}", "t.mlir", 0)
+        .unwrap_or_else(|d| panic!("{}", d[0].render(&ctx)));
+    let mut emu = Emu::new(&ctx, module);
+    // Two warps; thread t holds 100 + t.
+    emu.lanes = 64;
+    let v: Vec<f64> = (0..64).map(|t| 100.0 + t as f64).collect();
+    let mask = vec![true; 64];
+    for w in [1i64, 2, 4, 8, 16, 32] {
+        for o in 0..w {
+            for mode in [
+                ShuffleMode::Xor,
+                ShuffleMode::Down,
+                ShuffleMode::Up,
+                ShuffleMode::Idx,
+            ] {
+                let (r, ok) =
+                    emu.shuffle(mode, &v, &vec![o as f64; 64], &vec![w as f64; 64], &mask);
+                for t in 0..64i64 {
+                    let seg = t / w * w;
+                    let src = match mode {
+                        ShuffleMode::Xor => t ^ o,
+                        ShuffleMode::Down => t + o,
+                        ShuffleMode::Up => t - o,
+                        ShuffleMode::Idx => seg + o,
+                    };
+                    let inside = (seg..seg + w).contains(&src);
+                    let want = if inside { src } else { t };
+                    assert_eq!(
+                        (r[t as usize], ok[t as usize]),
+                        (100.0 + want as f64, f64::from(u8::from(inside))),
+                        "{mode:?} width {w} offset {o} thread {t}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+// ===== Row reductions against the interpreter =====
+
+/// Lowers `src` for the GPU, checks that each of `kernels` (name suffixes) is a row kernel of
+/// gpu_reduce.rs (a `gpu.kernel` that shuffles), runs it in the emulator on `inputs` (shape,
+/// data) and compares every result with the reference interpreter's: NaN where it has NaN,
+/// elsewhere within 1e-5 of its largest magnitude.
+fn check_vs_interp(src: &str, inputs: &[(Vec<usize>, Vec<f32>)], kernels: &[&str]) {
+    let (ctx, module) = lower(src);
+    let funcs: Vec<FuncOp> = ctx
+        .walk(module, WalkOrder::Pre)
+        .into_iter()
+        .filter_map(|o| FuncOp::cast(&ctx, o))
+        .collect();
+    for k in kernels {
+        let f = funcs
+            .iter()
+            .find(|f| f.name(&ctx).ends_with(k))
+            .unwrap_or_else(|| panic!("no kernel *{k}"));
+        let shuffles = ctx
+            .walk(f.op(), WalkOrder::Pre)
+            .into_iter()
+            .any(|o| ctx.op_name(o) == "gpu.shuffle");
+        assert!(shuffles, "*{k} is not a row kernel (no gpu.shuffle)");
+    }
+    let mut emu = Emu::new(&ctx, module);
+    let data: Vec<Vec<f32>> = inputs.iter().map(|(_, d)| d.clone()).collect();
+    let got = emu.run_main(&data);
+
+    let mut ictx = flowc_init::context_with_all_dialects();
+    let imodule = flowc_ir::parser::parse_source(&mut ictx, src, "test.mlir", 0)
+        .unwrap_or_else(|d| panic!("{}", d[0].render(&ictx)));
+    let body = ictx
+        .region_entry(ictx.region(imodule, 0))
+        .expect("module body");
+    let main = ictx
+        .block_ops(body)
+        .find(|&o| ictx.op_name(o) == "func.func")
+        .expect("@main");
+    let tensors = inputs
+        .iter()
+        .map(|(sh, d)| flowc_tensor::Tensor::from_vec(sh.clone(), d.clone()).expect("a tensor"))
+        .collect();
+    let want = flowc_interp::run_function(&ictx, main, tensors)
+        .unwrap_or_else(|e| panic!("the interpreter runs the test program: {e:?}"));
+    assert_eq!(got.len(), want.len(), "results");
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        let w = w.to_f64_vec();
+        assert_eq!(g.len(), w.len(), "result {i}: length");
+        let scale = w
+            .iter()
+            .filter(|x| !x.is_nan())
+            .fold(0.0f64, |m, x| m.max(x.abs()))
+            .max(1e-30);
+        for (j, (&gv, &wv)) in g.iter().zip(&w).enumerate() {
+            if wv.is_nan() {
+                assert!(gv.is_nan(), "result {i}[{j}]: {gv}, the interpreter NaN");
+                continue;
+            }
+            let err = (gv - wv).abs() / scale;
+            assert!(
+                err <= 1e-5,
+                "result {i}[{j}]: {gv}, the interpreter {wv} (relative error {err})"
+            );
+        }
+    }
+}
+
+/// One input of `shape`: deterministic values in [-1, 1) scaled by `scale` plus `shift`.
+fn input(shape: &[usize], seed: u64, scale: f32, shift: f32) -> (Vec<usize>, Vec<f32>) {
+    let n = shape.iter().product();
+    let v = data(n, seed)
+        .into_iter()
+        .map(|x| x * scale + shift)
+        .collect();
+    (shape.to_vec(), v)
+}
+
+// The shapes below cover the row layouts of gpu_reduce.rs's RowLayout: short rows (a power of
+// two of lanes up to 32, several rows per warp) with a row count that is not a multiple of the
+// rows per block (the last block's extra threads run empty ranges), rows of one warp, long
+// rows of one 256-thread block (several warps joined through shared memory) and of a
+// 1024-thread block (> 16384 elements), and rows split into chunks (few rows of more than
+// 16384: two kernels).
+//
+// Mutations tried, each of which made these tests fail: in gpu_reduce.rs's
+// RowThread::all_reduce, starting the butterfly at a quarter of the width (`let mut offset =
+// width / 4`: lanes miss half the row; every row test fails) and joining only warp 0's slot
+// across warps (`kb.for_loop(one, one, ...)`; every row test fails); OnePass's Max join as
+// `arith.maxnumf` (the NaN is lost; reduce_sum_and_max_rows fails); in the emulator, `xor`
+// shuffling as `down` (lanes past the first get partial results: the softmax and norm tests,
+// which use the result in every lane, fail, and shuffle_follows_segments).
+
+#[test]
+fn softmax_and_log_softmax_rows() {
+    // 37 rows of 6: 8 lanes a row, 4 rows a warp, 8 rows a 64-thread block (37 = 4 * 8 + 5).
+    let t = tensor(&[37, 6]);
+    let src = format!(
+        "func.func @main(%a: {t}) -> {t} {{\n  %0 = \"flow.softmax\"(%a) {{axis = 1 : i64}} : ({t}) -> {t}\n  return %0 : {t}\n}}\n"
+    );
+    check_vs_interp(&src, &[input(&[37, 6], 1, 4.0, 0.0)], &["softmax"]);
+    // 3 rows of 1500 through log_softmax: a 256-thread block a row; 2 rows of 2000; a row of
+    // 20000 (a 1024-thread block: multi-pass rows are never split); 5 rows of 20 (32 lanes of
+    // which 12 idle) with a large shift (the max subtraction matters).
+    for (shape, seed, shift, op, hint) in [
+        (
+            [3usize, 1500usize],
+            2u64,
+            0.0f32,
+            "log_softmax",
+            "log_softmax",
+        ),
+        ([2, 2000], 3, 0.0, "softmax", "softmax"),
+        ([1, 20000], 21, 0.0, "softmax", "softmax"),
+        ([5, 20], 4, 80.0, "log_softmax", "log_softmax"),
+    ] {
+        let t = tensor(&shape);
+        let src = format!(
+            "func.func @main(%a: {t}) -> {t} {{\n  %0 = \"flow.{op}\"(%a) {{axis = 1 : i64}} : ({t}) -> {t}\n  return %0 : {t}\n}}\n"
+        );
+        check_vs_interp(&src, &[input(&shape, seed, 3.0, shift)], &[hint]);
+    }
+}
+
+#[test]
+fn layer_normalization_rows_and_statistics() {
+    // [3, 1100]: a block a row, with Mean and InvStdDev; [9, 2, 10]: rows of 20 over the last
+    // two dims, 32 lanes each, 2 rows a 64-thread block (9 rows: the last block half empty).
+    let (x, s, b) = (tensor(&[3, 1100]), tensor(&[1100]), tensor(&[3, 1]));
+    let src = format!(
+        "func.func @main(%x: {x}, %s: {s}, %b: {s}) -> ({x}, {b}, {b}) {{\n  %0, %1, %2 = \"flow.layer_normalization\"(%x, %s, %b) {{axis = 1 : i64, epsilon = 1.0e-5 : f32}} : ({x}, {s}, {s}) -> ({x}, {b}, {b})\n  return %0, %1, %2 : {x}, {b}, {b}\n}}\n"
+    );
+    check_vs_interp(
+        &src,
+        &[
+            input(&[3, 1100], 5, 2.0, 0.5),
+            input(&[1100], 6, 1.0, 1.0),
+            input(&[1100], 7, 1.0, 0.0),
+        ],
+        &["layer_norm"],
+    );
+    let (x, s) = (tensor(&[9, 2, 10]), tensor(&[2, 10]));
+    let src = format!(
+        "func.func @main(%x: {x}, %s: {s}, %b: {s}) -> {x} {{\n  %0 = \"flow.layer_normalization\"(%x, %s, %b) {{axis = 1 : i64, epsilon = 1.0e-5 : f32}} : ({x}, {s}, {s}) -> {x}\n  return %0 : {x}\n}}\n"
+    );
+    check_vs_interp(
+        &src,
+        &[
+            input(&[9, 2, 10], 8, 1.0, -3.0),
+            input(&[2, 10], 9, 1.0, 1.0),
+            input(&[2, 10], 10, 1.0, 0.0),
+        ],
+        &["layer_norm"],
+    );
+}
+
+#[test]
+fn group_normalization_rows() {
+    // [2, 6, 5, 7] in 3 groups: 6 rows of 70 (a warp each); [1, 4, 40, 40] in 2 groups: 2 rows
+    // of 3200 (a block each).
+    for (shape, groups) in [([2usize, 6, 5, 7], 3), ([1, 4, 40, 40], 2)] {
+        let (x, c) = (tensor(&shape), tensor(&[shape[1]]));
+        let src = format!(
+            "func.func @main(%x: {x}, %s: {c}, %b: {c}) -> {x} {{\n  %0 = \"flow.group_normalization\"(%x, %s, %b) {{num_groups = {groups} : i64, epsilon = 1.0e-5 : f32}} : ({x}, {c}, {c}) -> {x}\n  return %0 : {x}\n}}\n"
+        );
+        check_vs_interp(
+            &src,
+            &[
+                input(&shape, 11, 2.0, 1.0),
+                input(&[shape[1]], 12, 1.0, 1.0),
+                input(&[shape[1]], 13, 1.0, 0.0),
+            ],
+            &["group_norm"],
+        );
+    }
+}
+
+/// `flow.{op}` over axis 1 of `shape` (keepdims 0) on `x`.
+fn reduce_case(op: &str, x: (Vec<usize>, Vec<f32>)) {
+    let (t, r) = (tensor(&x.0), tensor(&[x.0[0]]));
+    let src = format!(
+        "func.func @main(%x: {t}) -> {r} {{\n  %ax = \"flow.constant\"() {{value = dense<[1]> : tensor<1xi64>}} : () -> tensor<1xi64>\n  %0 = \"flow.{op}\"(%x, %ax) {{keepdims = 0 : i64}} : ({t}, tensor<1xi64>) -> {r}\n  return %0 : {r}\n}}\n"
+    );
+    check_vs_interp(&src, &[x], &["reduce"]);
+}
+
+#[test]
+fn reduce_sum_and_max_rows() {
+    // 9 rows of 100 (a warp each), 13 rows of 3 (4 lanes, 8 rows a warp), 3 rows of 3000.
+    reduce_case("reduce_sum", input(&[9, 100], 14, 1.0, 0.25));
+    reduce_case("reduce_sum", input(&[13, 3], 15, 1.0, 0.0));
+    reduce_case("reduce_sum", input(&[3, 3000], 16, 1.0, 0.1));
+    // Max propagates a NaN: row 2 of the short rows and row 1 of the long ones have one (at a
+    // lane that is not the row's first); the other rows are NaN-free.
+    let mut x = input(&[13, 50], 17, 1.0, 0.0);
+    x.1[2 * 50 + 37] = f32::NAN;
+    reduce_case("reduce_max", x);
+    let mut x = input(&[3, 3000], 18, 1.0, 0.0);
+    x.1[3000 + 2500] = f32::NAN;
+    reduce_case("reduce_max", x);
+}
+
+#[test]
+fn reduce_split_rows() {
+    // 2 rows of 32768 (> 16384, fewer than 264 rows): 4 chunks of 8192 a row, then the join.
+    let x = input(&[2, 32768], 19, 1.0, 0.5);
+    let (t, r) = (tensor(&x.0), tensor(&[2]));
+    let src = format!(
+        "func.func @main(%x: {t}) -> {r} {{\n  %ax = \"flow.constant\"() {{value = dense<[1]> : tensor<1xi64>}} : () -> tensor<1xi64>\n  %0 = \"flow.reduce_sum\"(%x, %ax) {{keepdims = 0 : i64}} : ({t}, tensor<1xi64>) -> {r}\n  return %0 : {r}\n}}\n"
+    );
+    let (ctx, module) = lower(&src);
+    let kernels = ctx
+        .walk(module, WalkOrder::Pre)
+        .into_iter()
+        .filter(|&o| ctx.has_attr(o, flowc_gpu::KERNEL_ATTR))
+        .count();
+    assert_eq!(kernels, 2, "a split row is two kernels");
+    check_vs_interp(&src, &[x], &["reduce"]);
+}
+
+#[test]
+fn global_average_pool_planes() {
+    // 6 planes of 49 (a warp each), 2 planes of 1600 (a block each) and 2 planes of 150 x 150
+    // (22500 > 16384: split into 2 chunks of 11250, a 256-thread block each, then the join).
+    for shape in [[2usize, 3, 7, 7], [1, 2, 40, 40], [1, 2, 150, 150]] {
+        let (t, r) = (tensor(&shape), tensor(&[shape[0], shape[1], 1, 1]));
+        let src = format!(
+            "func.func @main(%x: {t}) -> {r} {{\n  %0 = \"flow.global_average_pool\"(%x) : ({t}) -> {r}\n  return %0 : {r}\n}}\n"
+        );
+        check_vs_interp(
+            &src,
+            &[input(&shape, 20, 1.0, 0.3)],
+            &["global_average_pool"],
+        );
+    }
 }
