@@ -22,7 +22,7 @@ use crate::builder::{Kb, cmpi};
 use crate::conv::Geom;
 use crate::gemm::{self, add_const, fconst, mul_const};
 use crate::gpu_gemm::{
-    self, GemmShape, MAX_BLOCKS, Out, Side, Stage, and_opt, ceil_div, div_const, guarded, rem_const,
+    self, GemmShape, MAX_BLOCKS, Side, StageCx, and_opt, ceil_div, div_const, guarded, rem_const,
 };
 use flowc_ir::{Attribute, Context, Diagnostic, Value};
 
@@ -138,19 +138,11 @@ pub(crate) fn conv(
         args.insert(2, cx.weight(ctx, attr, ty));
     }
     let nargs = args.len();
-    if splits > 1 {
-        let f32t = ctx.f32_type();
-        let ty = ctx.memref_type(vec![splits, group * m, shape.n], f32t);
-        args.push(cx.scratch(ctx, ty));
-    }
     // As in gpu_gemm::product: run once, or twice for a split K.
-    let body = |kb: &mut Kb<'_>, all: &[Value], stage: Stage| {
-        let args = &all[..nargs];
-        // Views of what this stage reads (see gpu_gemm::product).
-        let (operands, epilogue) = (stage != Stage::Reduce, stage != Stage::Partial);
-        let view = |kb: &mut Kb<'_>, used: bool, v: Value, shape: Vec<i64>| {
-            if used { gemm::view(kb, v, shape) } else { v }
-        };
+    let body = |kb: &mut Kb<'_>, sc: &StageCx<'_>| {
+        let args = sc.args;
+        let (operands, epilogue) = (sc.operands(), sc.epilogue());
+        let view = StageCx::view;
         let x1 = view(kb, operands && !pointwise, args[0], vec![nimg * c * h * wd]);
         let x3 = view(kb, operands && pointwise, args[0], vec![nimg, c, h * wd]);
         // Arguments: X, W, the depth table (unless pointwise), the bias ...
@@ -158,10 +150,8 @@ pub(crate) fn conv(
         let bias_at = 2 + usize::from(!pointwise);
         let w2 = view(kb, operands, args[1], vec![cout, cg * khw]);
         let o3 = view(kb, epilogue, args[nargs - 1], vec![nimg, cout, ohw]);
-        let bound = tail
-            .as_ref()
-            .filter(|_| epilogue)
-            .map(|t| t.bind(kb, &args[nargs - 1 - ntail..nargs - 1], &[nimg, cout, ohw]));
+        let tail_args = &args[nargs - 1 - ntail..nargs - 1];
+        let bound = sc.bind_tail(kb, tail.as_ref(), tail_args, &[nimg, cout, ohw]);
         // A: W[z * M + i, q].
         let load_w = |kb: &mut Kb<'_>, z: Value, i: Value, q: Value, guard: Option<Value>| {
             guarded(kb, guard, |kb| {
@@ -237,20 +227,10 @@ pub(crate) fn conv(
                 load: &load_x,
             },
         );
-        match stage {
-            Stage::Whole => gpu_gemm::tiled_kernel(kb, shape, tiles, a, b, Out::Store(&store)),
-            Stage::Partial => {
-                let out = Out::Partial {
-                    mem: all[nargs],
-                    splits,
-                };
-                gpu_gemm::tiled_kernel(kb, shape, tiles, a, b, out);
-            }
-            Stage::Reduce => gpu_gemm::reduce_partials(kb, shape, all[nargs], splits, &store),
-        }
+        sc.tiled(kb, shape, tiles, (a, b), &store);
         Ok(())
     };
-    gpu_gemm::emit_stages(ctx, cx, "conv_gemm_gpu", &args, splits, &body)
+    gpu_gemm::emit_stages(ctx, cx, "conv_gemm_gpu", args, shape, splits, &body)
 }
 
 /// The input pixel of output (`oy`, `ox`) under tap (`ky`, `kx`) (compile-time tap) and whether

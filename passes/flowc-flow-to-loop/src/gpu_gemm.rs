@@ -35,6 +35,7 @@
 
 use crate::OpCx;
 use crate::builder::{Kb, cmpi};
+use crate::fused::{BoundTail, Tail};
 use crate::gemm::{self, fconst, maybe_if};
 use crate::matmul::batch_index;
 use flowc_ir::{Context, Diagnostic, Value};
@@ -676,21 +677,12 @@ pub(crate) fn product(
     args.extend(tail_bufs);
     args.push(cx.output(ctx, 0)?);
     let nargs = args.len();
-    if splits > 1 {
-        let f32t = ctx.f32_type();
-        let ty = ctx.memref_type(vec![splits, nb * m, n], f32t);
-        args.push(cx.scratch(ctx, ty));
-    }
-    // The kernel body for `stage`; a split product runs it twice (partial sums, then their
-    // reduction and the epilogue), each kernel taking all the buffers.
-    let body = |kb: &mut Kb<'_>, all: &[Value], stage: Stage| {
-        let args = &all[..nargs];
-        // Views of what this stage reads (the reduction no operand, the partial sums no
-        // epilogue buffer); a closure of the other side is then never called.
-        let (operands, epilogue) = (stage != Stage::Reduce, stage != Stage::Partial);
-        let view = |kb: &mut Kb<'_>, used: bool, v: Value, shape: Vec<i64>| {
-            if used { gemm::view(kb, v, shape) } else { v }
-        };
+    // The kernel body for a stage; a split product runs it twice (partial sums, then their
+    // reduction and the epilogue).
+    let body = |kb: &mut Kb<'_>, sc: &StageCx<'_>| {
+        let args = sc.args;
+        let (operands, epilogue) = (sc.operands(), sc.epilogue());
+        let view = StageCx::view;
         let a_shape = if p.trans_a {
             vec![ab, k, m]
         } else {
@@ -708,10 +700,8 @@ pub(crate) fn product(
             (mem, s[0] != 1, s[1] != 1, *beta)
         });
         let out = view(kb, epilogue, args[nargs - 1], vec![nb * m, n]);
-        let bound = tail
-            .as_ref()
-            .filter(|_| epilogue)
-            .map(|t| t.bind(kb, &args[nargs - 1 - ntail..nargs - 1], &[nb * m, n]));
+        let tail_args = &args[nargs - 1 - ntail..nargs - 1];
+        let bound = sc.bind_tail(kb, tail.as_ref(), tail_args, &[nb * m, n]);
         let (batch, a_batch, b_batch) = (&p.batch, &p.a_batch, &p.b_batch);
         let load_a = |kb: &mut Kb<'_>, z: Value, i: Value, q: Value| {
             let ia = batch_index(kb, z, batch, a_batch);
@@ -769,20 +759,23 @@ pub(crate) fn product(
                 load: &b_side,
             },
         );
-        match stage {
-            Stage::Whole if small => small_m_kernel(kb, shape, &load_a, &load_b, &store),
-            Stage::Whole => tiled_kernel(kb, shape, tiles, sides.0, sides.1, Out::Store(&store)),
-            Stage::Partial => {
-                let mem = all[nargs];
-                let out = Out::Partial { mem, splits };
-                tiled_kernel(kb, shape, tiles, sides.0, sides.1, out);
-            }
-            Stage::Reduce => reduce_partials(kb, shape, all[nargs], splits, &store),
+        if small {
+            small_m_kernel(kb, shape, &load_a, &load_b, &store);
+        } else {
+            sc.tiled(kb, shape, tiles, sides, &store);
         }
         Ok(())
     };
     let kind = if small { "small_m" } else { "tiled" };
-    emit_stages(ctx, cx, &format!("{hint}_{kind}"), &args, splits, &body)
+    emit_stages(
+        ctx,
+        cx,
+        &format!("{hint}_{kind}"),
+        args,
+        shape,
+        splits,
+        &body,
+    )
 }
 
 /// Which kernel of a product a body builds.
@@ -796,26 +789,109 @@ pub(crate) enum Stage {
     Reduce,
 }
 
-/// `body(kb, kernel_args, stage)`: builds the kernel of `stage` into `kb`.
-pub(crate) type StageBody<'f> = &'f dyn Fn(&mut Kb<'_>, &[Value], Stage) -> Result<(), Diagnostic>;
+/// One kernel of a product being built by [`emit_stages`]: its stage and its buffers.
+pub(crate) struct StageCx<'a> {
+    pub stage: Stage,
+    /// The kernel's views of the product's buffers (those given to [`emit_stages`]).
+    pub args: &'a [Value],
+    /// The partial sums `[splits, batches * M, N]` of a split product.
+    partials: Option<Value>,
+    splits: i64,
+}
 
-/// Creates the kernels of a product: `name` running `body(.., Stage::Whole)`, or with `splits`
-/// slices of K `name` for the partial sums and `name_reduce` for the rest.
+impl StageCx<'_> {
+    /// Whether the kernel reads the operands (all but the reduction of a split product).
+    pub fn operands(&self) -> bool {
+        self.stage != Stage::Reduce
+    }
+
+    /// Whether the kernel applies the epilogue (all but the partial sums' kernel).
+    pub fn epilogue(&self) -> bool {
+        self.stage != Stage::Partial
+    }
+
+    /// `v` viewed as `shape` where the kernel reads it (`used`: [`StageCx::operands`] or
+    /// [`StageCx::epilogue`]), else `v` itself: a kernel gets no views it does not use, and
+    /// the closures of the other side are then never called.
+    pub fn view(kb: &mut Kb<'_>, used: bool, v: Value, shape: Vec<i64>) -> Value {
+        if used { gemm::view(kb, v, shape) } else { v }
+    }
+
+    /// `tail` bound to its buffers `bufs` over C seen as `shape`, where the kernel applies the
+    /// epilogue.
+    pub fn bind_tail<'t>(
+        &self,
+        kb: &mut Kb<'_>,
+        tail: Option<&'t Tail>,
+        bufs: &[Value],
+        shape: &[i64],
+    ) -> Option<BoundTail<'t>> {
+        tail.filter(|_| self.epilogue())
+            .map(|t| t.bind(kb, bufs, shape))
+    }
+
+    /// Builds the kernel's body on [`tiled_kernel`] with tiles `t` and operands `(a, b)`: the
+    /// whole product through `store`, one slice's partial sums, or their reduction through
+    /// `store`.
+    pub fn tiled(
+        &self,
+        kb: &mut Kb<'_>,
+        s: GemmShape,
+        t: Tiles,
+        (a, b): (Side<'_>, Side<'_>),
+        store: StoreFn<'_>,
+    ) {
+        let partials = || self.partials.expect("a split product has its partial sums");
+        match self.stage {
+            Stage::Whole => tiled_kernel(kb, s, t, a, b, Out::Store(store)),
+            Stage::Partial => {
+                let out = Out::Partial {
+                    mem: partials(),
+                    splits: self.splits,
+                };
+                tiled_kernel(kb, s, t, a, b, out);
+            }
+            Stage::Reduce => reduce_partials(kb, s, partials(), self.splits, store),
+        }
+    }
+}
+
+/// `body(kb, stage)`: builds the kernel of a stage into `kb`.
+pub(crate) type StageBody<'f> = &'f dyn Fn(&mut Kb<'_>, &StageCx<'_>) -> Result<(), Diagnostic>;
+
+/// Creates the kernels of product `s` over `args`: `name` running the whole product, or with
+/// `splits` slices of K, an arena scratch buffer for the partial sums (`[splits, batches * M,
+/// N]` f32, passed to both kernels after `args`), `name` for the partial sums and
+/// `name_reduce` for their reduction and the epilogue.
 pub(crate) fn emit_stages(
     ctx: &mut Context,
     cx: &mut OpCx<'_, '_>,
     name: &str,
-    args: &[Value],
+    mut args: Vec<Value>,
+    s: GemmShape,
     splits: i64,
     body: StageBody<'_>,
 ) -> Result<(), Diagnostic> {
+    let nargs = args.len();
+    let run = |stage: Stage| {
+        move |kb: &mut Kb<'_>, all: &[Value]| {
+            let sc = StageCx {
+                stage,
+                args: &all[..nargs],
+                partials: all.get(nargs).copied(),
+                splits,
+            };
+            body(kb, &sc)
+        }
+    };
     if splits == 1 {
-        return cx.kernel(ctx, name, args, |kb, a| body(kb, a, Stage::Whole));
+        return cx.kernel(ctx, name, &args, run(Stage::Whole));
     }
-    cx.kernel(ctx, name, args, |kb, a| body(kb, a, Stage::Partial))?;
-    cx.kernel(ctx, &format!("{name}_reduce"), args, |kb, a| {
-        body(kb, a, Stage::Reduce)
-    })
+    let f32t = ctx.f32_type();
+    let ty = ctx.memref_type(vec![splits, s.batches * s.m, s.n], f32t);
+    args.push(cx.scratch(ctx, ty));
+    cx.kernel(ctx, name, &args, run(Stage::Partial))?;
+    cx.kernel(ctx, &format!("{name}_reduce"), &args, run(Stage::Reduce))
 }
 
 /// `d` as a batch of `[rows, cols]` matrices, each transposed to `[cols, rows]`.

@@ -218,7 +218,7 @@ pub(crate) fn epilogue(
     shape: &[i64],
     bias: Option<(Value, Vec<i64>, f64)>,
 ) -> Result<(), Diagnostic> {
-    let tail = cx.tail.take_if(|t| t.fits_epilogue());
+    let tail = cx.take_epilogue_tail();
     if bias.is_none() && tail.is_none() {
         return Ok(());
     }
