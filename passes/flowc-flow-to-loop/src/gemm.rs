@@ -605,13 +605,27 @@ pub fn f32_resource(
     shape: Vec<i64>,
     data: &[f32],
 ) -> flowc_ir::Attribute {
+    let f = ctx.f32_type();
+    let bytes = data.iter().flat_map(|x| x.to_le_bytes()).collect();
+    resource(ctx, hint, shape, f, bytes)
+}
+
+/// Adds a compile-time computed array of `elem` elements (`bytes`, little-endian) as a
+/// `dense_resource` blob named after `hint` (with a suffix `_1`, `_2`, ... when the name is
+/// taken) and returns the attribute (a tensor of `shape`).
+pub fn resource(
+    ctx: &mut Context,
+    hint: &str,
+    shape: Vec<i64>,
+    elem: flowc_ir::Type,
+    bytes: Vec<u8>,
+) -> flowc_ir::Attribute {
     let mut name = hint.to_string();
     let mut i = 0;
     while ctx.resource(&name).is_some() {
         i += 1;
         name = format!("{hint}_{i}");
     }
-    let bytes: Vec<u8> = data.iter().flat_map(|x| x.to_le_bytes()).collect();
     ctx.set_resource(
         name.clone(),
         flowc_ir::ResourceBlob {
@@ -619,8 +633,7 @@ pub fn f32_resource(
             data: bytes,
         },
     );
-    let f = ctx.f32_type();
-    let ty = ctx.tensor_type(shape, f);
+    let ty = ctx.tensor_type(shape, elem);
     ctx.intern_attr(flowc_ir::AttrData::DenseResource { name, ty })
 }
 

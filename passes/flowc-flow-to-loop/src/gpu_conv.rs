@@ -24,7 +24,7 @@ use crate::gemm::{self, add_const, fconst, mul_const};
 use crate::gpu_gemm::{
     self, GemmShape, MAX_BLOCKS, Side, StageCx, and_opt, ceil_div, div_const, guarded, rem_const,
 };
-use flowc_ir::{Attribute, Context, Diagnostic, Value};
+use flowc_ir::{Context, Diagnostic, Value};
 
 /// The most taps of the direct kernel (unrolled into each thread's code).
 const MAX_DIRECT_TAPS: i64 = 64;
@@ -132,8 +132,9 @@ pub(crate) fn conv(
         let Ok(table) = table else {
             return Err(cx.unsupported(ctx, "a convolution with image offsets beyond i32"));
         };
-        let attr = i32_resource(ctx, "conv_taps", vec![rows, 3], &table);
         let i32t = ctx.integer_type(32);
+        let bytes = table.iter().flat_map(|x| x.to_le_bytes()).collect();
+        let attr = gemm::resource(ctx, "conv_taps", vec![rows, 3], i32t, bytes);
         let ty = ctx.memref_type(vec![rows, 3], i32t);
         args.insert(2, cx.weight(ctx, attr, ty));
     }
@@ -297,27 +298,6 @@ fn tap_table(g: &Geom, cg: i64, rows: i64) -> Vec<i64> {
         }
     }
     t
-}
-
-/// A compile-time i32 array as a `dense_resource` blob named after `hint`.
-fn i32_resource(ctx: &mut Context, hint: &str, shape: Vec<i64>, data: &[i32]) -> Attribute {
-    let mut name = hint.to_string();
-    let mut i = 0;
-    while ctx.resource(&name).is_some() {
-        i += 1;
-        name = format!("{hint}_{i}");
-    }
-    let bytes: Vec<u8> = data.iter().flat_map(|x| x.to_le_bytes()).collect();
-    ctx.set_resource(
-        name.clone(),
-        flowc_ir::ResourceBlob {
-            alignment: 64,
-            data: bytes,
-        },
-    );
-    let i32t = ctx.integer_type(32);
-    let ty = ctx.tensor_type(shape, i32t);
-    ctx.intern_attr(flowc_ir::AttrData::DenseResource { name, ty })
 }
 
 #[cfg(test)]
