@@ -612,31 +612,13 @@ pub(crate) fn row_norm(
             let sq = kb.unary("math.sqrt", d);
             (z, kb.binary("arith.divf", one, sq))
         } else {
-            let sum = rt.reduce(
-                kb,
-                &[z],
-                &mut |kb, k, acc| {
-                    let v = kb.load_elem(e, xa, &[rt.row, k]);
-                    vec![kb.binary("arith.addf", acc[0], v)]
-                },
-                &add,
-            )[0];
-            let m = kb.binary("arith.divf", sum, cnt);
-            let vs = rt.reduce(
-                kb,
-                &[z],
-                &mut |kb, k, acc| {
-                    let v = kb.load_elem(e, xa, &[rt.row, k]);
-                    let d = kb.binary("arith.subf", v, m);
-                    let sq = kb.binary("arith.mulf", d, d);
-                    vec![kb.binary("arith.addf", acc[0], sq)]
-                },
-                &add,
-            )[0];
-            let var = kb.binary("arith.divf", vs, cnt);
-            let d = kb.binary("arith.addf", var, epsv);
-            let sq = kb.unary("math.sqrt", d);
-            (m, kb.binary("arith.divf", one, sq))
+            let c = StatConsts {
+                count: cnt,
+                eps: epsv,
+                one,
+            };
+            let st = RowStats::new(kb, rt, e, xa, c);
+            (st.mean, st.inv)
         };
         let norm_shape = &norm_shape;
         let outer_shape = &outer_shape;
@@ -678,6 +660,61 @@ pub(crate) fn row_norm(
         Ok(())
     })?;
     Ok(true)
+}
+
+/// A row's statistics for a normalization, in f32 from two passes over the row (as the CPU
+/// kernels compute them): `mean = sum(x) / count`, `var = sum((x - mean)^2) / count`, `std =
+/// sqrt(var + eps)`, `inv = 1 / std`.
+struct RowStats {
+    mean: Value,
+    std: Value,
+    inv: Value,
+}
+
+impl RowStats {
+    /// The statistics of the thread's row of `x` (`e` elements); `c` holds the f32 constants:
+    /// the count to divide by (the row's length, or 1 for an empty row where the caller wants
+    /// no division by 0), eps and 1.
+    fn new(kb: &mut Kb<'_>, rt: &RowThread, e: Elem, x: Value, c: StatConsts) -> RowStats {
+        let f32t = kb.ctx.f32_type();
+        let z = kb.constant(f32t, 0.0);
+        let add =
+            |kb: &mut Kb<'_>, a: &[Value], b: &[Value]| vec![kb.binary("arith.addf", a[0], b[0])];
+        let sum = rt.reduce(
+            kb,
+            &[z],
+            &mut |kb, k, acc| {
+                let v = kb.load_elem(e, x, &[rt.row, k]);
+                vec![kb.binary("arith.addf", acc[0], v)]
+            },
+            &add,
+        )[0];
+        let mean = kb.binary("arith.divf", sum, c.count);
+        let vs = rt.reduce(
+            kb,
+            &[z],
+            &mut |kb, k, acc| {
+                let v = kb.load_elem(e, x, &[rt.row, k]);
+                let d = kb.binary("arith.subf", v, mean);
+                let sq = kb.binary("arith.mulf", d, d);
+                vec![kb.binary("arith.addf", acc[0], sq)]
+            },
+            &add,
+        )[0];
+        let var = kb.binary("arith.divf", vs, c.count);
+        let ve = kb.binary("arith.addf", var, c.eps);
+        let std = kb.unary("math.sqrt", ve);
+        let inv = kb.binary("arith.divf", c.one, std);
+        RowStats { mean, std, inv }
+    }
+}
+
+/// The f32 constants [`RowStats::new`] uses (made by the caller, which shares them).
+#[derive(Clone, Copy)]
+struct StatConsts {
+    count: Value,
+    eps: Value,
+    one: Value,
 }
 
 /// InstanceNormalization (`groups == 0`: a row per (n, c) plane, scale / bias per channel) and
@@ -730,37 +767,16 @@ pub(crate) fn plane_norm(
     row_kernel(ctx, cx, hint, &args, layout, |kb, a, rt| {
         let (xa, ya) = (a[0], a[3]);
         let f32t = kb.ctx.f32_type();
-        let z = kb.constant(f32t, 0.0);
-        let cnt = kb.constant(f32t, n.max(1) as f64);
-        let add =
-            |kb: &mut Kb<'_>, a: &[Value], b: &[Value]| vec![kb.binary("arith.addf", a[0], b[0])];
-        let sum = rt.reduce(
-            kb,
-            &[z],
-            &mut |kb, k, acc| {
-                let v = kb.load_elem(e, xa, &[rt.row, k]);
-                vec![kb.binary("arith.addf", acc[0], v)]
-            },
-            &add,
-        )[0];
-        let m = kb.binary("arith.divf", sum, cnt);
-        let vs = rt.reduce(
-            kb,
-            &[z],
-            &mut |kb, k, acc| {
-                let v = kb.load_elem(e, xa, &[rt.row, k]);
-                let d = kb.binary("arith.subf", v, m);
-                let sq = kb.binary("arith.mulf", d, d);
-                vec![kb.binary("arith.addf", acc[0], sq)]
-            },
-            &add,
-        )[0];
-        let var = kb.binary("arith.divf", vs, cnt);
-        let epsv = kb.constant(f32t, eps);
-        let ve = kb.binary("arith.addf", var, epsv);
-        let sd = kb.unary("math.sqrt", ve);
-        let one = kb.constant(f32t, 1.0);
-        let inv = kb.binary("arith.divf", one, sd);
+        let c = StatConsts {
+            count: kb.constant(f32t, n.max(1) as f64),
+            eps: kb.constant(f32t, eps),
+            one: kb.constant(f32t, 1.0),
+        };
+        let RowStats {
+            mean: m,
+            std: sd,
+            inv,
+        } = RowStats::new(kb, rt, e, xa, c);
         // The row's group; the element's channel is group * cpg + k / sp.
         let gv = kb.index(g);
         let gi = kb.binary("arith.remui", rt.row, gv);
