@@ -20,6 +20,7 @@
 pub mod dtype;
 pub mod infer;
 mod names;
+pub mod slice_view;
 pub mod spec;
 mod table;
 mod verify;
