@@ -252,6 +252,18 @@ fn blocked_eligible(eg: &FGraph, class: Id, n: &FNode) -> bool {
         && n.args.get(2).is_none_or(|&b| konst(eg, b).is_some())
 }
 
+/// Gives the new class `y`, the value of class `class` in another layout, the uses of `class`:
+/// each use of the value reads the other layout once, through the re-layout, so that fusion
+/// may absorb the new conv into a single consumer as it would the original one (a class made
+/// by a rewrite otherwise counts 0 uses, and `head-fuse` leaves it alone).
+fn inherit_uses(eg: &mut FGraph, y: Id, class: Id) {
+    let uses = eg[class].data.uses;
+    let y = eg.find(y);
+    if eg[y].data.uses < uses {
+        eg[y].data.uses = uses;
+    }
+}
+
 fn conv_to_blocked(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
     if is_nhwc(eg, n) || is_blocked(eg, n) || !blocked_eligible(eg, class, n) {
         return vec![];
@@ -261,6 +273,7 @@ fn conv_to_blocked(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
         let mut conv = with_layout(eg, n, Some(flowc_flow::CONV_BLOCKED));
         conv.args[0] = xb;
         let y = super::add_key(eg, conv)?;
+        inherit_uses(eg, y, class);
         from_blocked(eg, y)
     };
     relayout(eg).into_iter().collect()
@@ -275,6 +288,7 @@ fn blocked_to_nchw(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
         let mut conv = with_layout(eg, n, None);
         conv.args[0] = x;
         let y = super::add_key(eg, conv)?;
+        inherit_uses(eg, y, class);
         to_blocked(eg, y)
     };
     relayout(eg).into_iter().collect()
