@@ -82,7 +82,7 @@ pub fn contiguous_run(
         offset = offset.checked_add((begin[d] as u64).checked_mul(stride)?)?;
         stride = stride.checked_mul(shape[d] as u64)?;
     }
-    (offset % VIEW_ALIGNMENT == 0).then_some(offset)
+    offset.is_multiple_of(VIEW_ALIGNMENT).then_some(offset)
 }
 
 #[cfg(test)]

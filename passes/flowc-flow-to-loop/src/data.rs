@@ -15,6 +15,7 @@ use crate::OpCx;
 use crate::builder::{Elem, Kb, cmpi};
 use crate::common::{self, seq_nest};
 use crate::elementwise::{broadcast_index, chunked_nest};
+use flowc_flow::slice_view;
 use flowc_ir::{Context, Diagnostic, Value};
 
 type Lower = fn(&mut Context, &mut OpCx<'_, '_>) -> Result<(), Diagnostic>;
@@ -359,11 +360,11 @@ fn slice_runtime(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnos
 /// merged projection, a Split along the outermost axis, ...). `constant` gives the value of a
 /// `flow.constant` result.
 ///
-/// Starts / ends / axes / steps must be constants with every step 1 and the types static; the
-/// selected box is contiguous when some axis `k` has every axis before it reduced to one index
-/// and every axis after it taken whole. Kernel arguments are 64-byte aligned (docs/codegen.md,
-/// [`VIEW_ALIGNMENT`]), so the offset must be a multiple of 64. `None` otherwise (an empty result
-/// included): the gather kernel of [`slice`] copies it.
+/// Starts / ends / axes / steps must be constants and the types static; the rule (steps 1, one
+/// run, an offset aligned for a kernel argument) is flowc_flow's
+/// [`contiguous_run`](flowc_flow::slice_view::contiguous_run), which flow-saturate's cost model
+/// asks too. `None` otherwise (an empty result included): the gather kernel of [`slice`] copies
+/// it.
 pub(crate) fn contiguous_slice(
     ctx: &Context,
     op: flowc_ir::Op,
@@ -383,51 +384,19 @@ pub(crate) fn contiguous_slice(
     let s = ctx.shape(ctx.value_type(ctx.operand(op, 0)))?.to_vec();
     let out = ctx.shape(ctx.value_type(ctx.result(op, 0)))?.to_vec();
     let elem = ctx.element_type(ctx.value_type(ctx.operand(op, 0)))?;
-    let width = ctx.scalar_byte_width(elem)? as i64;
-    if s.iter().chain(&out).any(|&d| d <= 0) || s.len() != out.len() {
-        return None;
-    }
+    let width = ctx.scalar_byte_width(elem)? as u64;
     let starts = ints(1)??;
     let ends = ints(2)??;
-    let r = s.len() as i64;
-    let axes = ints(3)?.unwrap_or_else(|| (0..starts.len() as i64).collect());
-    let steps = ints(4)?.unwrap_or_else(|| vec![1; starts.len()]);
-    if ends.len() != starts.len() || axes.len() != starts.len() || steps.len() != starts.len() {
-        return None;
-    }
-    let mut begin = vec![0i64; s.len()];
-    let mut count = s.clone();
-    for k in 0..axes.len() {
-        let a = if axes[k] < 0 { axes[k] + r } else { axes[k] };
-        if !(0..r).contains(&a) || steps[k] != 1 {
-            return None;
-        }
-        let (b, c) = slice_range(starts[k], ends[k], 1, s[a as usize]);
-        begin[a as usize] = b;
-        count[a as usize] = c;
-    }
+    let (axes, steps) = (ints(3)?, ints(4)?);
+    let (axes, steps) = (axes.as_deref(), steps.as_deref());
+    // The view takes the result's type: it must be the box's (shape inference makes it so; a
+    // view of another size would go unnoticed).
+    let (_, count) = slice_view::slice_box(&s, &starts, &ends, axes, steps)?;
     if count != out {
         return None;
     }
-    // The first axis not reduced to one index; everything after it whole.
-    let k = (0..s.len()).find(|&d| count[d] != 1).unwrap_or(s.len() - 1);
-    if (k + 1..s.len()).any(|d| count[d] != s[d]) {
-        return None;
-    }
-    let mut offset = 0i64;
-    let mut stride = width;
-    for d in (0..s.len()).rev() {
-        offset += begin[d] * stride;
-        stride *= s[d];
-    }
-    u64::try_from(offset)
-        .ok()
-        .filter(|o| o % VIEW_ALIGNMENT == 0)
+    slice_view::contiguous_run(&s, width, &starts, &ends, axes, steps)
 }
-
-/// The alignment every kernel argument has (flowc-bundle's `ARG_ALIGNMENT`: kernels may use
-/// aligned vector accesses), hence that of a view's byte offset.
-const VIEW_ALIGNMENT: u64 = 64;
 
 fn slice(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
     let s = cx.operand_shape(ctx, 0);

@@ -23,6 +23,7 @@ use super::{RuleSet::Fusion, add_op, f32_const, i64_const, konst, konst_f32s, ko
 use crate::lang::{FGraph, FNode, shape_of};
 use crate::rules::Rule;
 use egg::Id;
+use flowc_flow::slice_view;
 use flowc_ir::{Attribute, FloatKind, TypeData};
 
 pub fn rules() -> Vec<Rule> {
@@ -329,68 +330,48 @@ fn const_operand(eg: &FGraph, n: &FNode, i: usize) -> Option<Option<Vec<i64>>> {
     konst_i64s(eg, c).map(Some)
 }
 
-/// The operand's static shape and the box a `flow.slice` node with constant operands and steps 1
-/// selects (first index and count per dim).
-fn slice_box(eg: &FGraph, n: &FNode) -> Option<(Vec<i64>, Vec<i64>, Vec<i64>)> {
+/// The constant operands of a `flow.slice` node and its operand's static shape and element
+/// width in bytes: `(shape, width, starts, ends, axes, steps)`.
+type SliceOperands = (
+    Vec<i64>,
+    u64,
+    Vec<i64>,
+    Vec<i64>,
+    Option<Vec<i64>>,
+    Option<Vec<i64>>,
+);
+
+fn slice_operands(eg: &FGraph, n: &FNode) -> Option<SliceOperands> {
     if eg.analysis.op_name(n.key) != Some("flow.slice") {
         return None;
     }
-    let (s, _) = shape_of(&eg.analysis.ctx, eg[n.args[0]].data.ty?)?;
-    if s.iter().any(|&d| d <= 0) {
-        return None;
-    }
+    let (s, e) = shape_of(&eg.analysis.ctx, eg[n.args[0]].data.ty?)?;
+    let width = eg.analysis.ctx.scalar_byte_width(e)? as u64;
     let starts = const_operand(eg, n, 1)??;
     let ends = const_operand(eg, n, 2)??;
-    let r = s.len() as i64;
-    let axes = const_operand(eg, n, 3)?.unwrap_or_else(|| (0..starts.len() as i64).collect());
-    let steps = const_operand(eg, n, 4)?.unwrap_or_else(|| vec![1; starts.len()]);
-    if ends.len() != starts.len() || axes.len() != starts.len() || steps.len() != starts.len() {
-        return None;
-    }
-    let mut begin = vec![0i64; s.len()];
-    let mut count = s.clone();
-    for k in 0..axes.len() {
-        let a = if axes[k] < 0 { axes[k] + r } else { axes[k] };
-        if !(0..r).contains(&a) || steps[k] != 1 {
-            return None;
-        }
-        let d = s[a as usize];
-        let norm = |v: i64| (if v < 0 { v + d } else { v }).clamp(0, d);
-        let (b, e) = (norm(starts[k]), norm(ends[k]));
-        begin[a as usize] = b;
-        count[a as usize] = (e - b).max(0);
-    }
+    let axes = const_operand(eg, n, 3)?;
+    let steps = const_operand(eg, n, 4)?;
+    Some((s, width, starts, ends, axes, steps))
+}
+
+/// The operand's static shape and the box a `flow.slice` node with constant operands and steps 1
+/// selects (first index and count per dim: flowc_flow's
+/// [`slice_box`](flowc_flow::slice_view::slice_box)).
+fn slice_box(eg: &FGraph, n: &FNode) -> Option<(Vec<i64>, Vec<i64>, Vec<i64>)> {
+    let (s, _, starts, ends, axes, steps) = slice_operands(eg, n)?;
+    let (begin, count) =
+        slice_view::slice_box(&s, &starts, &ends, axes.as_deref(), steps.as_deref())?;
     Some((s, begin, count))
 }
 
-/// Whether a `flow.slice` node is lowered as a view (a contiguous run of its operand at a
-/// 64-byte-aligned offset: the rule of convert-flow-to-loop's `data::contiguous_slice`).
+/// Whether a `flow.slice` node is lowered as a view: convert-flow-to-loop's rule
+/// (`data::contiguous_slice`), flowc_flow's
+/// [`contiguous_run`](flowc_flow::slice_view::contiguous_run).
 pub fn slice_is_view(eg: &FGraph, n: &FNode) -> bool {
-    let Some((s, begin, count)) = slice_box(eg, n) else {
-        return false;
-    };
-    let Some(width) = eg[n.args[0]]
-        .data
-        .ty
-        .and_then(|t| shape_of(&eg.analysis.ctx, t))
-        .and_then(|(_, e)| eg.analysis.ctx.scalar_byte_width(e))
-    else {
-        return false;
-    };
-    if count.iter().any(|&c| c <= 0) {
-        return false;
-    }
-    let k = (0..s.len()).find(|&d| count[d] != 1).unwrap_or(s.len() - 1);
-    if (k + 1..s.len()).any(|d| count[d] != s[d]) {
-        return false;
-    }
-    let mut offset = 0i64;
-    let mut stride = width as i64;
-    for d in (0..s.len()).rev() {
-        offset += begin[d] * stride;
-        stride *= s[d];
-    }
-    offset % 64 == 0
+    slice_operands(eg, n).is_some_and(|(s, width, starts, ends, axes, steps)| {
+        slice_view::contiguous_run(&s, width, &starts, &ends, axes.as_deref(), steps.as_deref())
+            .is_some()
+    })
 }
 
 /// The share of its operand's cost a view slice carries: `1 / k` when it is one of `k` equal
