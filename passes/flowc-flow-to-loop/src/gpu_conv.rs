@@ -45,11 +45,7 @@ pub(crate) fn conv(
     if has_bias {
         args.push(cx.input(ctx, 2)?);
     }
-    let tail = cx.take_epilogue_tail();
-    let tail_bufs = tail.as_ref().map(|t| t.buffers()).unwrap_or_default();
-    let ntail = tail_bufs.len();
-    args.extend(tail_bufs);
-    args.push(cx.output(ctx, 0)?);
+    let (tail, ntail) = gpu_gemm::push_epilogue_args(ctx, cx, &mut args)?;
     let cg = c / group;
     let m = cout / group;
     let (h, wd) = (g.input[0], g.input[1]);

@@ -671,11 +671,7 @@ pub(crate) fn product(
     if p.c.is_some() {
         args.push(cx.input(ctx, 2)?);
     }
-    let tail = cx.take_epilogue_tail();
-    let tail_bufs = tail.as_ref().map(|t| t.buffers()).unwrap_or_default();
-    let ntail = tail_bufs.len();
-    args.extend(tail_bufs);
-    args.push(cx.output(ctx, 0)?);
+    let (tail, ntail) = push_epilogue_args(ctx, cx, &mut args)?;
     let nargs = args.len();
     // The kernel body for a stage; a split product runs it twice (partial sums, then their
     // reduction and the epilogue).
@@ -776,6 +772,22 @@ pub(crate) fn product(
         splits,
         &body,
     )
+}
+
+/// Appends the buffers of a product's epilogue to its kernel arguments `args`: those of the
+/// fused tail it takes ([`OpCx::take_epilogue_tail`]), then the output. Returns the tail and
+/// its buffer count (they come right before the output).
+pub(crate) fn push_epilogue_args(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    args: &mut Vec<Value>,
+) -> Result<(Option<Tail>, usize), Diagnostic> {
+    let tail = cx.take_epilogue_tail();
+    let tail_bufs = tail.as_ref().map(|t| t.buffers()).unwrap_or_default();
+    let ntail = tail_bufs.len();
+    args.extend(tail_bufs);
+    args.push(cx.output(ctx, 0)?);
+    Ok((tail, ntail))
 }
 
 /// Which kernel of a product a body builds.

@@ -570,18 +570,11 @@ pub(crate) fn row_norm(
         args.push(b.buf);
     }
     args.push(cx.view(ctx, y, &[rows, n]));
-    let mut stats = Vec::new();
-    if !rms {
-        for k in 1..3 {
-            if k < ctx.num_results(cx.op)
-                && let Ok(b) = cx.output(ctx, k)
-            {
-                let se = cx.result_elem(ctx, k)?;
-                args.push(cx.view(ctx, b, &[rows]));
-                stats.push((k, se));
-            }
-        }
-    }
+    let stats = if rms {
+        Vec::new()
+    } else {
+        crate::norm::layer_norm_stats(ctx, cx, &mut args, rows)?
+    };
     let hint = if rms { "rms_norm" } else { "layer_norm" };
     row_kernel(ctx, cx, hint, &args, layout, |kb, a, rt| {
         let xa = a[0];

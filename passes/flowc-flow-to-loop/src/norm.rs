@@ -174,19 +174,11 @@ fn row_norm(ctx: &mut Context, cx: &mut OpCx<'_, '_>, rms: bool) -> Result<(), D
     }
     args.push(cx.output(ctx, 0)?);
     // Optional statistics (LayerNormalization only).
-    let mut stats = Vec::new();
-    if !rms {
-        for k in 1..3 {
-            if k < ctx.num_results(cx.op)
-                && let Ok(b) = cx.output(ctx, k)
-            {
-                let se = cx.result_elem(ctx, k)?;
-                let v = cx.view(ctx, b, &[outer.max(1)]);
-                args.push(v);
-                stats.push((k, se));
-            }
-        }
-    }
+    let stats = if rms {
+        Vec::new()
+    } else {
+        layer_norm_stats(ctx, cx, &mut args, outer.max(1))?
+    };
     let hint = if rms { "rms_norm" } else { "layer_norm" };
     cx.kernel(ctx, hint, &args, |kb, a| {
         if outer * n == 0 {
@@ -707,6 +699,28 @@ fn lrn(ctx: &mut Context, cx: &mut OpCx<'_, '_>) -> Result<(), Diagnostic> {
         });
         Ok(())
     })
+}
+
+/// LayerNormalization's optional Mean (result 1) and InvStdDev (result 2) outputs that are
+/// present, each viewed as `[rows]` and appended to `args`; per output, its result index and
+/// element type.
+pub(crate) fn layer_norm_stats(
+    ctx: &mut Context,
+    cx: &mut OpCx<'_, '_>,
+    args: &mut Vec<Value>,
+    rows: i64,
+) -> Result<Vec<(usize, Elem)>, Diagnostic> {
+    let mut stats = Vec::new();
+    for k in 1..3 {
+        if k < ctx.num_results(cx.op)
+            && let Ok(b) = cx.output(ctx, k)
+        {
+            let se = cx.result_elem(ctx, k)?;
+            args.push(cx.view(ctx, b, &[rows]));
+            stats.push((k, se));
+        }
+    }
+    Ok(stats)
 }
 
 /// A group / instance normalization's scale or bias (operand 1 or 2): its operand index, its
