@@ -1162,7 +1162,7 @@ fn conv_blocked(
     let interior = (hi - left).max(0) / BLOCKED_TILE;
     // Every kernel row of every output row inside the image (no vertical padding reached): no
     // row tests.
-    let rows_inside = ph == 0 && (oh - 1) * sh + (kh - 1) * dh <= h - 1;
+    let rows_inside = ph == 0 && (oh - 1) * sh + (kh - 1) * dh < h;
     let yshape = vec![nimg, mb, oh, ow, L];
     cx.kernel(ctx, "conv_blocked", &args, |kb, args| {
         let x5 = gemm::view(kb, args[0], vec![nimg, cb, h, w, L]);

@@ -36,6 +36,14 @@ pub struct Target {
     pub flops_per_byte: f64,
     /// A view (no kernel, no traffic): a small cost so that needless views go.
     pub view: f64,
+    /// The work of a blocked (`NCHW16c`) conv relative to the GEMM kernels' for the same
+    /// multiply-adds: the direct kernel broadcasts one input value per multiply-add of 16
+    /// lanes, where the GEMM micro-kernel reuses each loaded value across a whole tile; in
+    /// exchange it packs nothing (see [`CostModel::conv_packing`]).
+    pub blocked_conv_work: f64,
+    /// The traffic of a `flow.transpose` relative to its bytes: one side of the copy is a
+    /// strided gather or scatter.
+    pub transpose_traffic: f64,
 }
 
 impl Target {
@@ -46,6 +54,20 @@ impl Target {
         launch: 16384.0,
         flops_per_byte: 8.0,
         view: 1.0,
+        // Calibrated on single convs + ReLU (release, one thread, median ms; NCHW / NHWC /
+        // blocked): 3x3 16 -> 32 at 56x56 0.142 / 0.122 / 0.107, 3x3 64 -> 64 at 56x56
+        // 1.046 / 1.028 / 0.875, 3x3 stride 2 64 -> 128 at 56x56 0.616 / 0.461 / 0.428, 3x3
+        // 128 -> 128 at 28x28 1.007 / 0.911 / 0.832, 3x3 256 -> 256 at 14x14 1.100 / 0.955 /
+        // 0.808, 1x1 64 -> 128 at 28x28 0.050 / 0.050 / 0.054: without packing the blocked
+        // kernel wins every 3x3 conv, and loses 1x1 stride-1 convs (no packing in any layout)
+        // by 8%. Against the GEMM kernels' own costs the ratio varies (1.0 to 1.25 across
+        // these shapes); 1.2 keeps 1x1 convs NCHW and keeps a TensorFlow-style 3x3 conv NHWC
+        // (blocked it would need two transposes each side: 1.142 ms measured vs 1.028 NHWC).
+        blocked_conv_work: 1.2,
+        // Two re-layouts of a 64 x 56 x 56 f32 tensor took 0.111 ms together (the NCHW 3x3 conv
+        // above between them 1.157 ms, alone 1.046), half again what their bytes cost at the
+        // rate the conv's cost runs.
+        transpose_traffic: 1.5,
     };
 
     pub fn parse(name: &str) -> Option<Target> {
@@ -130,6 +152,9 @@ impl CostModel<'_> {
                 for &a in &node.args {
                     bytes += ty_of(a).map_or(0.0, |t| size(ctx, t).1);
                 }
+                if name == "flow.transpose" {
+                    bytes *= self.target.transpose_traffic;
+                }
                 let flops = self.flops(
                     name,
                     node.key,
@@ -178,7 +203,12 @@ impl CostModel<'_> {
                 let w = dims(1);
                 let per: f64 = w.iter().skip(1).product();
                 let pack = self.conv_packing(key, &dims(0), &w, out_n);
-                2.0 * out_n * per + pack * self.target.flops_per_byte
+                let rate = if self.is_blocked(key) {
+                    self.target.blocked_conv_work
+                } else {
+                    1.0
+                };
+                rate * 2.0 * out_n * per + pack * self.target.flops_per_byte
             }
             // Division and square roots cost a few multiplications; transcendentals more.
             "flow.div" | "flow.reciprocal" | "flow.sqrt" => 4.0 * out_n,
@@ -204,6 +234,11 @@ impl CostModel<'_> {
     /// 56x56, 0.031 vs 0.045 ms at stride 2 over 128.
     fn conv_packing(&self, key: Key, x: &[f64], w: &[f64], out_n: f64) -> f64 {
         let a = &self.eg.analysis;
+        // The blocked kernel packs nothing: a block of 16 channels is contiguous in X, in its
+        // re-packed W and in Y (its cost is its work: `Target::blocked_conv_work`).
+        if self.is_blocked(key) {
+            return 0.0;
+        }
         let r = x.len();
         if r < 3 || w.len() != r || w[0] <= 0.0 {
             return 0.0;
@@ -239,6 +274,14 @@ impl CostModel<'_> {
             && a.attr_ints(key, "strides")
                 .is_some_and(|s| s.last().is_some_and(|&sw| sw != 1));
         values * if gather { 10.0 } else { 8.0 }
+    }
+}
+
+impl CostModel<'_> {
+    /// Whether a conv key says `layout = "NCHW16c"`.
+    fn is_blocked(&self, key: Key) -> bool {
+        let a = &self.eg.analysis;
+        a.attr(key, "layout").and_then(|l| a.ctx.str_value(l)) == Some(flowc_flow::CONV_BLOCKED)
     }
 }
 
