@@ -1,5 +1,5 @@
-//! `layout`: where the channels of a convolution's activations live (NCHW or NHWC), and the
-//! transposes that keep the function's interface unchanged.
+//! `layout`: where the channels of a convolution's activations live (NCHW, NHWC, or blocked by
+//! 16: NCHW16c), and the transposes / reshapes that keep the function's interface unchanged.
 //!
 //! | rule | rewrite |
 //! | --- | --- |
@@ -7,6 +7,9 @@
 //! | `conv-to-nchw` | the converse: `conv{layout = "NHWC"}(x, W, b)` -> `transpose(conv(transpose(x, [0, 3, 1, 2]), W, b), [0, 2, 3, 1])` |
 //! | `transpose-hoist` | an elementwise op (the fusible ones, PRelu) with a transposed operand: `op(transpose(a, p), c, ...)` -> `transpose(op(a, c', ...), p)`, every other operand `c` taken through the inverse permutation (its own transpose cancelled where it has one, a lower-rank broadcast operand viewed at full rank first, a single element kept as is) |
 //! | `transpose-hoist-fused` | idem for a `flow.fused` kernel without a head: its body computes in the permuted shape |
+//! | `conv-to-blocked` | `conv(x, W, b)` (NCHW, one group, C and M multiples of 16, constant f32 W, static 1-D / 2-D shapes) -> `from_blocked(conv{layout = "NCHW16c"}(to_blocked(x), W, b))` with `to_blocked(x)` = `transpose(reshape(x, [N, C / 16, 16, H, W]), [0, 1, 3, 4, 2])` and `from_blocked` its converse (`transpose` by `[0, 1, 4, 2, 3]`, `reshape` to `[N, M, OH, OW]`) |
+//! | `blocked-to-nchw` | the converse: `conv{layout = "NCHW16c"}(x, W, b)` -> `to_blocked(conv(from_blocked(x), W, b))` |
+//! | `reshape-hoist` | an elementwise op (as `transpose-hoist`) with an operand `reshape(a)`, `a` of shape `[N, C / 16, 16, spatial...]` and the op's result `[N, C, spatial...]`: `op(reshape(a), c, ...)` -> `reshape(op(a, c', ...))`, every other operand regrouped to `a`'s dims (a per-channel `[C, 1, 1]` becomes `[1, C / 16, 16, 1, 1]`; a group of dims the reshape splits must be all 1s or whole in `c`), single elements kept |
 //!
 //! W keeps ONNX's `[M, C / group, kernel...]` in both layouts (see `flow.conv`'s `layout`), so
 //! the `constant` set's per-channel Mul / Add folds into W and the bias work for both (they read
@@ -27,15 +30,28 @@
 //! arguments and results keep their layout: the rules only add equal terms to the classes, so a
 //! transpose at the border remains (and costs what it costs).
 //!
+//! The blocked layout works the same way with re-layouts that are a reshape and a transpose:
+//! between two blocked convs, `reshape-hoist` and `transpose-hoist` move the re-layout after
+//! the first conv past the elementwise ops (a per-channel constant regrouped and permuted with
+//! it, then folded), where `view-compose` / `view-noop` and `transpose-compose` cancel it
+//! against the re-layout before the second. A blocked conv made by a rule inherits the uses of
+//! the conv's class (so `head-fuse` absorbs its ReLU as it would the original's). Only channel
+//! counts that are multiples of 16 are blocked (no padded blocks); BatchNormalization and the
+//! per-channel Mul / Add fold into the NCHW conv before it is blocked (`constant` reads no
+//! blocked channel axis).
+//!
 //! Which layout is extracted is the cost model's call ([`crate::cost`]: a conv's im2col
-//! packing depends on the layout). On the CPU target a plain NCHW CNN stays NCHW (an NHWC conv
+//! packing depends on the layout; the blocked kernel packs nothing but does its multiply-adds
+//! at a lower rate). On the CPU target a plain NCHW CNN keeps NCHW or NHWC off (an NHWC conv
 //! would need a transpose on each side, and the costs count its packing the same as NCHW's at
-//! stride 1, where the kernels measured within 7%), while TensorFlow-style graphs lose their
-//! transposes.
+//! stride 1, where the kernels measured within 7%) but runs its 3x3 convs blocked where the
+//! saving pays for the re-layouts (the blocked kernel measured 15-25% faster on 3x3 convs),
+//! while TensorFlow-style graphs lose their transposes.
 //!
 //! Not covered: grouped convs other than depthwise (no NHWC kernel but the direct loop nest,
-//! so the rule does not fire for them), ConvTranspose (another op), 3-D convs, and runtime
-//! weights. Blocked layouts (NCHWc) are not there either.
+//! so the rule does not fire for them) and any grouped conv blocked, ConvTranspose (another
+//! op), 3-D convs, and runtime weights; channel counts that are not multiples of 16 are not
+//! blocked.
 
 use super::{RuleSet::Layout, add_node, add_op, i64_const, konst, ops_in, shape};
 use crate::lang::{FGraph, FNode, FusedBody, KeyData, shape_of};
