@@ -139,9 +139,7 @@ func.func @tf_grouped(%x: tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32> {
 // CHECK: %[[C:.*]] = "flow.conv"(%arg0, %{{.*}}) <{pads = array<i64: 1, 1, 1, 1>}> : (tensor<1x16x8x8xf32>, tensor<32x16x3x3xf32>) -> tensor<1x32x8x8xf32>
 // CHECK-NEXT: return %[[C]]
 // OFF-LABEL: func.func @to_nchw
-// (The rule chain is egg's proof, which may go through the blocked round trip instead of
-// naming conv-to-nchw.)
-// EXPLAIN-DAG: loc("nhwc_conv"): remark: flow-saturate: 'flow.conv' is now computed in NCHW: its value is a 'flow.transpose' of an NCHW 'flow.conv', whose consumers cancel the transpose: {{.*}}transpose-compose
+// EXPLAIN-DAG: loc("nhwc_conv"): remark: flow-saturate: 'flow.conv' is now computed in NCHW: its value is a 'flow.transpose' of an NCHW 'flow.conv', whose consumers cancel the transpose: conv-to-nchw
 func.func @to_nchw(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
   %w = "flow.constant"() {value = dense<0.5> : tensor<32x16x3x3xf32>} : () -> tensor<32x16x3x3xf32>
   %t0 = "flow.transpose"(%x) {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x16x8x8xf32>) -> tensor<1x8x8x16xf32> loc("n_t0")
