@@ -294,7 +294,7 @@ fn conv_to_blocked(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
         // by `blocked-to-nchw`, which leaves rule-made blocked convs alone) so that a consumer
         // re-laying out the conv's value (the next blocked conv, a blocked result) reads it.
         let yb = to_blocked(eg, class)?;
-        eg.union(y, yb);
+        eg.union_trusted(y, yb, "conv-to-blocked");
         from_blocked(eg, y)
     };
     relayout(eg).into_iter().collect()
