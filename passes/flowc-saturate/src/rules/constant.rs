@@ -199,7 +199,9 @@ fn conv_in(eg: &FGraph, id: Id) -> Vec<ConvParts> {
             },
             None => None,
         };
-        if w_shape.is_empty() || w_shape[0] <= 0 {
+        // A blocked conv's channels are split over two dims: no per-channel fold into it
+        // (it is folded into the NCHW conv before the layout rules block it).
+        if w_shape.is_empty() || w_shape[0] <= 0 || super::layout::is_blocked(eg, &node) {
             continue;
         }
         let nhwc = super::layout::is_nhwc(eg, &node);

@@ -110,6 +110,14 @@ pub fn is_nhwc(eg: &FGraph, n: &FNode) -> bool {
         == Some("NHWC")
 }
 
+/// Whether a conv key is ONNX's layout: no `layout`, or `layout = "NCHW"`. (Not "neither NHWC
+/// nor blocked": a layout added later must not be taken for NCHW.)
+pub fn is_nchw(eg: &FGraph, n: &FNode) -> bool {
+    eg.analysis
+        .attr(n.key, "layout")
+        .is_none_or(|a| eg.analysis.ctx.str_value(a) == Some("NCHW"))
+}
+
 fn static_shape(eg: &FGraph, id: Id) -> Option<Vec<i64>> {
     shape(eg, id)
         .map(|(s, _)| s)
@@ -173,7 +181,7 @@ fn eligible(eg: &FGraph, class: Id, n: &FNode) -> bool {
 }
 
 fn conv_to_nhwc(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
-    if is_nhwc(eg, n) || !eligible(eg, class, n) {
+    if !is_nchw(eg, n) || !eligible(eg, class, n) {
         return vec![];
     }
     let r = static_shape(eg, n.args[0]).map_or(0, |s| s.len());
@@ -281,7 +289,7 @@ fn inherit_uses(eg: &mut FGraph, y: Id, class: Id) {
 }
 
 fn conv_to_blocked(eg: &mut FGraph, class: Id, n: &FNode) -> Vec<Id> {
-    if is_nhwc(eg, n) || is_blocked(eg, n) || !blocked_eligible(eg, class, n) {
+    if !is_nchw(eg, n) || !blocked_eligible(eg, class, n) {
         return vec![];
     }
     let relayout = |eg: &mut FGraph| -> Option<Id> {
@@ -780,6 +788,21 @@ mod tests {
         // Input channels not whole blocks, or groups: not computed blocked.
         assert_eq!(ops(&conv(8, 16, 1)), ["flow.conv"]);
         assert_eq!(ops(&conv(32, 32, 2)), ["flow.conv"]);
+    }
+
+    /// A 1-D blocked conv has a rank-4 X like a 2-D NCHW one: the layout rules must not take it
+    /// for NCHW. (Before `is_nchw`, conv-to-nhwc only excluded NHWC convs, and what stopped it
+    /// here was that the rewritten conv's type did not infer.)
+    #[test]
+    fn blocked_convs_are_not_nchw() {
+        let ops = crate::rules::testing::class_ops(
+            "(%x: tensor<2x1x9x16xf32>) -> (tensor<2x1x7x16xf32>, tensor<2x1x7x16xf32>) {
+               %w = \"flow.constant\"() {value = dense<0.5> : tensor<16x16x3xf32>} : () -> tensor<16x16x3xf32>
+               %0 = \"flow.conv\"(%x, %w) {layout = \"NCHW16c\"} : (tensor<2x1x9x16xf32>, tensor<16x16x3xf32>) -> tensor<2x1x7x16xf32>
+               return %0, %0 : tensor<2x1x7x16xf32>, tensor<2x1x7x16xf32>",
+            &["conv-to-nhwc", "conv-to-blocked"],
+        );
+        assert_eq!(ops, ["flow.conv"]);
     }
 
     #[test]
