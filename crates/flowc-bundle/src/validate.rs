@@ -229,7 +229,10 @@ fn gemm_call(at: &str, launch: &Launch, g: &GemmCall) -> Result<(), BundleError>
         ));
     }
     // Batch strides are 64-bit signed there (unused, but passed, with one batch).
-    if [g.stride_a, g.stride_b, g.stride_c].iter().any(|&s| s > i64::MAX as u64) {
+    if [g.stride_a, g.stride_b, g.stride_c]
+        .iter()
+        .any(|&s| s > i64::MAX as u64)
+    {
         return Err(BundleError::invalid(
             at,
             format!("GEMM batch strides must be at most i64::MAX, got {g:?}"),

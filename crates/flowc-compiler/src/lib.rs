@@ -279,7 +279,8 @@ pub fn compile(
         if opts.target.is_nvptx() {
             // The layout rules choose NHWC convs by the CPU's costs; the GPU conv kernels
             // (gpu_conv.rs, gpu_library.rs) are NCHW only, so the GPU keeps ONNX's layout.
-            cfg.rules.retain(|&r| r != flowc_saturate::rules::RuleSet::Layout);
+            cfg.rules
+                .retain(|&r| r != flowc_saturate::rules::RuleSet::Layout);
         }
         stage(Stage::Saturate { ops: flow_ops });
         let t = Instant::now();

@@ -32,13 +32,19 @@ func.func @main(%a: tensor<64x256xf32>) -> tensor<64x512xf32> {
 #[test]
 fn library_gemm_becomes_a_gemm_launch() {
     let bundle = compile_cuda(DENSE, GpuGemm::Library);
-    let gemms: Vec<_> = bundle.launches.iter().filter(|l| l.gemm.is_some()).collect();
+    let gemms: Vec<_> = bundle
+        .launches
+        .iter()
+        .filter(|l| l.gemm.is_some())
+        .collect();
     assert_eq!(gemms.len(), 1, "{:#?}", bundle.launches);
     let l = gemms[0];
     assert_eq!(l.kernel, LIBRARY_SGEMM);
     let g = l.gemm.unwrap();
     assert_eq!(
-        (g.trans_a, g.trans_b, g.m, g.n, g.k, g.lda, g.ldb, g.ldc, g.batch),
+        (
+            g.trans_a, g.trans_b, g.m, g.n, g.k, g.lda, g.ldb, g.ldc, g.batch
+        ),
         (false, true, 64, 512, 256, 256, 256, 512, 1)
     );
     assert_eq!((g.alpha, g.beta), (1.0, 0.0));
@@ -48,12 +54,23 @@ fn library_gemm_becomes_a_gemm_launch() {
     assert!(matches!(kinds[1], Some(BufferKind::Weight(_))), "{kinds:?}");
     assert!(matches!(kinds[2], Some(BufferKind::Output(0))), "{kinds:?}");
     // Then bias + ReLU in one kernel of the PTX, in place on the output.
-    let rest: Vec<_> = bundle.launches.iter().filter(|l| l.gemm.is_none()).collect();
+    let rest: Vec<_> = bundle
+        .launches
+        .iter()
+        .filter(|l| l.gemm.is_none())
+        .collect();
     assert_eq!(rest.len(), 1, "{:#?}", bundle.launches);
-    assert!(rest[0].kernel.contains("gemm_epilogue"), "{}", rest[0].kernel);
+    assert!(
+        rest[0].kernel.contains("gemm_epilogue"),
+        "{}",
+        rest[0].kernel
+    );
     let code = bundle.code_for(flowc_bundle::DEVICE_CUDA).unwrap();
     assert!(!code.kernels.iter().any(|k| k == LIBRARY_SGEMM));
-    assert!(!code.ptx.contains("sgemm"), "the declaration is not in the PTX");
+    assert!(
+        !code.ptx.contains("sgemm"),
+        "the declaration is not in the PTX"
+    );
 }
 
 #[test]
