@@ -1,6 +1,7 @@
 //! End to end: flow IR compiled to a bundle, run by the runtime, compared with the reference
 //! interpreter on the same inputs, bit for bit (these ops compute the same way in both).
 
+#[allow(dead_code)] // each test file uses part of the shared helpers
 mod common;
 
 use common::{check_src as check, parse};

@@ -14,6 +14,9 @@
 //! read or written by another between two barriers (a race on the GPU, where threads do not run
 //! in lockstep: this is what the barriers of the kernels are for).
 
+#[allow(dead_code)]
+mod common;
+
 use flowc_compiler::GpuGemm;
 use flowc_func::FuncOp;
 use flowc_ir::{Block, Context, Op, Value, WalkOrder};
@@ -695,15 +698,7 @@ impl<'c> Emu<'c> {
 
 /// Deterministic values in [-1, 1).
 fn data(n: usize, seed: u64) -> Vec<f32> {
-    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..n)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-        })
-        .collect()
+    common::values(n, seed)
 }
 
 fn tensor(shape: &[usize]) -> String {

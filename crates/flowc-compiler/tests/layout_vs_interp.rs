@@ -6,23 +6,9 @@
 #[allow(dead_code)]
 mod common;
 
-use common::{main_func, parse};
-use flowc_compiler::{CompileOptions, compile};
+use common::{compile_session, interpret, run_session, values};
+use flowc_compiler::CompileOptions;
 use flowc_tensor::Tensor;
-use std::sync::Arc;
-
-/// Deterministic pseudo-random values in [-1, 1).
-fn values(n: usize, seed: u64) -> Vec<f32> {
-    let mut s = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    (0..n)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-        })
-        .collect()
-}
 
 fn tensor(shape: &[usize], seed: u64) -> Tensor {
     let n = shape.iter().product();
@@ -59,31 +45,16 @@ fn constant(name: &str, shape: &[usize], seed: u64) -> String {
 }
 
 /// Compiles `src` (with the pass on or off), runs it with `threads` threads and compares every
-/// output with the interpreter's; returns the number of kernels and of NHWC convolutions after
-/// flow-saturate.
+/// output with the interpreter's; returns the number of kernel launches.
 fn check(src: &str, inputs: Vec<Tensor>, saturate: bool, threads: usize) -> usize {
-    let mut ictx = flowc_init::context_with_all_dialects();
-    let imodule = parse(&mut ictx, src);
-    let expected = flowc_interp::run_function(&ictx, main_func(&ictx, imodule), inputs.clone())
-        .unwrap_or_else(|e| panic!("the interpreter runs the test program: {e:?}\n{src}"));
-    let mut ctx = flowc_init::context_with_all_dialects();
-    let module = parse(&mut ctx, src);
+    let expected = interpret(src, &inputs);
     let options = CompileOptions {
         saturate: saturate.then(flowc_saturate::SaturateConfig::default),
         ..CompileOptions::default()
     };
-    let compiled =
-        compile(&mut ctx, module, options).unwrap_or_else(|e| panic!("compile failed: {e}\n{src}"));
-    let bytes = flowc_bundle::encode(&compiled.bundle);
-    let model = Arc::new(flowc_runtime::Model::from_bytes(&bytes).expect("bundle loads"));
-    let mut session = flowc_runtime::Session::new(model, flowc_runtime::SessionOptions { threads })
-        .expect("session");
-    for (i, t) in inputs.iter().enumerate() {
-        session.set_input_tensor(i, t).expect("input accepted");
-    }
-    session.run().expect("runs");
-    for (i, e) in expected.iter().enumerate() {
-        let got = session.output_tensor(i).expect("output");
+    let (compiled, mut session) = compile_session(src, options, threads);
+    let got = run_session(&mut session, &inputs, expected.len());
+    for (i, (got, e)) in got.iter().zip(&expected).enumerate() {
         assert_eq!(got.shape(), e.shape(), "output {i} shape\n{src}");
         let (g, w) = (got.to_f64_vec(), e.to_f64_vec());
         for (j, (a, b)) in g.iter().zip(&w).enumerate() {

@@ -7,6 +7,7 @@
 
 use std::fmt::Write as _;
 
+#[allow(dead_code)] // each test file uses part of the shared helpers
 mod common;
 
 use common::check_src;

@@ -690,26 +690,7 @@ fn conv_gemm(
                     bias_row: brow0,
                     col: n0,
                 };
-                let store = |kb: &mut Kb<'_>,
-                             accs: &[Value],
-                             mr: i64,
-                             nv: i64,
-                             width: i64,
-                             tile: Value,
-                             panel: Value| {
-                    gemm::store_block_tile(
-                        kb,
-                        &epi,
-                        origin,
-                        accs,
-                        (mr, nv, width),
-                        tile,
-                        panel,
-                        first,
-                        last,
-                    );
-                };
-                gemm::macro_tile(kb, klen, block, &a_at, &b_at, &store);
+                gemm::macro_tile_stored(kb, klen, block, &a_at, &b_at, &epi, origin, first, last);
             });
         });
         Ok(())
@@ -901,26 +882,7 @@ fn conv_gemm_nhwc(
                     bias_row: m0,
                     col: n0,
                 };
-                let store = |kb: &mut Kb<'_>,
-                             accs: &[Value],
-                             mr: i64,
-                             nv: i64,
-                             width: i64,
-                             tile: Value,
-                             panel: Value| {
-                    gemm::store_block_tile(
-                        kb,
-                        &epi,
-                        origin,
-                        accs,
-                        (mr, nv, width),
-                        tile,
-                        panel,
-                        first,
-                        last,
-                    );
-                };
-                gemm::macro_tile(kb, klen, block, &a_at, &b_at, &store);
+                gemm::macro_tile_stored(kb, klen, block, &a_at, &b_at, &epi, origin, first, last);
             });
         });
         Ok(())

@@ -562,6 +562,43 @@ pub fn macro_tile(
     }
 }
 
+/// [`macro_tile`] with each tile stored by [`store_block_tile`] at `origin`: the store of a
+/// block of C that the GEMM, conv and NHWC conv kernels share (bias on the first block of k,
+/// the epilogue's tail after the last).
+#[allow(clippy::too_many_arguments)]
+pub fn macro_tile_stored(
+    kb: &mut Kb<'_>,
+    klen: Value,
+    block: Block,
+    a_at: &dyn Fn(&mut Kb<'_>, Value) -> ASrc,
+    b_at: &dyn Fn(&mut Kb<'_>, Value, bool) -> BSrc,
+    epi: &Epilogue<'_>,
+    origin: BlockOrigin,
+    first: First,
+    last: Option<Value>,
+) {
+    let store = |kb: &mut Kb<'_>,
+                 accs: &[Value],
+                 mr: i64,
+                 nv: i64,
+                 width: i64,
+                 tile: Value,
+                 panel: Value| {
+        store_block_tile(
+            kb,
+            epi,
+            origin,
+            accs,
+            (mr, nv, width),
+            tile,
+            panel,
+            first,
+            last,
+        );
+    };
+    macro_tile(kb, klen, block, a_at, b_at, &store);
+}
+
 /// Packs `b(p, j)` (`b[p * n + j]`, or `b[j * k + p]` when `trans`) into panels
 /// `[ceil(n / nr), k, nr]`, zero past column `n`.
 pub fn pack_panels(b: &[f32], k: usize, n: usize, trans: bool, nr: usize) -> Vec<f32> {

@@ -603,26 +603,7 @@ fn product_kernel(
                     bias_row: m0,
                     col: n0,
                 };
-                let store = |kb: &mut Kb<'_>,
-                             accs: &[Value],
-                             mr: i64,
-                             nv: i64,
-                             width: i64,
-                             tile: Value,
-                             panel: Value| {
-                    gemm::store_block_tile(
-                        kb,
-                        &epi,
-                        origin,
-                        accs,
-                        (mr, nv, width),
-                        tile,
-                        panel,
-                        first,
-                        last,
-                    );
-                };
-                gemm::macro_tile(kb, klen, block, &a_at, &b_at, &store);
+                gemm::macro_tile_stored(kb, klen, block, &a_at, &b_at, &epi, origin, first, last);
             });
         });
         Ok(())
