@@ -1,7 +1,8 @@
 //! NHWC and blocked convolutions (`flow.conv {layout = "NHWC"}`, `{layout = "NCHW16c"}`) and
 //! TensorFlow-style graphs (a Transpose to NCHW before every Conv and back after it), compiled
-//! and run by the runtime against the reference interpreter. A convolution's sums run in another order in the compiled kernels
-//! (blocks of k, (tap, channel) order in NHWC), so outputs are compared with a tolerance.
+//! and run by the runtime against the reference interpreter. A convolution's sums run in
+//! another order in the compiled kernels (blocks of k, (tap, channel) order in NHWC), so outputs
+//! are compared with a tolerance.
 
 #[allow(dead_code)]
 mod common;
