@@ -28,7 +28,7 @@ pub mod lang;
 pub mod rules;
 
 use cost::{CostModel, Target};
-use egg::{Extractor, Id, RecExpr, Runner, StopReason};
+use egg::{Extractor, Id, Runner, StopReason};
 use flowc_ir::{Context, Diagnostic, Op};
 use flowc_pass::{Pass, PassFailure, PassInfo, PassOptions, PassRegistry, PassState};
 use graph::{Choice, Imported};
@@ -316,32 +316,6 @@ fn extract(eg: &FGraph, imp: &Imported, target: Target) -> Choice {
     choice
 }
 
-/// The term of class `c` under `choice`.
-fn chosen_expr(eg: &FGraph, choice: &Choice, c: Id) -> RecExpr<FNode> {
-    let mut expr = RecExpr::default();
-    let mut ids: rustc_hash::FxHashMap<Id, Id> = rustc_hash::FxHashMap::default();
-    let mut stack = vec![(eg.find(c), false)];
-    while let Some((id, expanded)) = stack.pop() {
-        if ids.contains_key(&id) {
-            continue;
-        }
-        let node = &choice[&id];
-        if !expanded {
-            stack.push((id, true));
-            for &a in &node.args {
-                stack.push((eg.find(a), false));
-            }
-            continue;
-        }
-        let n = FNode::new(
-            node.key,
-            node.args.iter().map(|&a| ids[&eg.find(a)]).collect(),
-        );
-        ids.insert(id, expr.add(n));
-    }
-    expr
-}
-
 /// A short description of a node for remarks.
 fn describe(eg: &FGraph, n: &FNode) -> String {
     let a = &eg.analysis;
@@ -504,32 +478,16 @@ fn explain_relayout(eg: &mut FGraph, imp: &Imported, choice: &Choice) -> Vec<Dia
             })
         });
         let Some((t, conv)) = relaid else { continue };
-        let before = eg.id_to_expr(id);
-        let mut after = RecExpr::default();
-        let mut kids = Vec::new();
-        for &a in &conv.args {
-            let sub = chosen_expr(eg, choice, a);
-            let base = after.as_ref().len();
-            for node in sub.as_ref() {
-                let shifted = node
-                    .args
-                    .iter()
-                    .map(|&i| Id::from(usize::from(i) + base))
-                    .collect();
-                after.add(FNode::new(node.key, shifted));
-            }
-            kids.push(Id::from(after.as_ref().len() - 1));
+        // transpose(conv') over the input's own subterms, proved equal to the input conv
+        // through the e-graph's proof tree (as `explain` does: no whole-term explanation).
+        let conv_id = node_over_input(eg, choice, &conv, id);
+        let after = eg.add_uncanonical(FNode::new(t.key, vec![conv_id]));
+        let explanation = eg.explain_id_equivalence(id, after);
+        let mut used: Vec<String> = Vec::new();
+        let mut seen = rustc_hash::FxHashSet::default();
+        for term in &explanation.explanation_trees {
+            collect_rules(term, &mut used, &mut seen);
         }
-        let y = after.add(FNode::new(conv.key, kids));
-        after.add(FNode::new(t.key, vec![y]));
-        let mut explanation = eg.explain_equivalence(&before, &after);
-        let mut used: Vec<String> = explanation
-            .make_flat_explanation()
-            .iter()
-            .filter_map(|t| t.forward_rule.or(t.backward_rule))
-            .map(|r| r.to_string())
-            .collect();
-        used.dedup();
         if used.is_empty() {
             continue;
         }
