@@ -2,8 +2,9 @@
 //! term; saturating with one rule must (or must not) put them in one class.
 
 use crate::graph::{import, new_graph};
+use crate::lang::FGraph;
 use crate::rules::all_rules;
-use egg::{Rewrite, Runner};
+use egg::{Id, Rewrite, Runner};
 use flowc_ir::Context;
 
 fn context() -> Context {
@@ -78,9 +79,9 @@ pub fn longest_fused(text: &str, rules: &[&str]) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Saturates with the rules named `rules`; the op names of every fused body in the class of
-/// the first result, sorted.
-pub fn fused_bodies(text: &str, rules: &[&str]) -> Vec<Vec<String>> {
+/// `func.func @t<text>` saturated with the rules named `rules` (8 iterations at most): the
+/// e-graph and the class of the function's first result.
+fn saturated_first_result(text: &str, rules: &[&str]) -> (FGraph, Id) {
     let mut ctx = context();
     let src = format!("func.func @t{text}\n}}\n");
     let module = flowc_ir::parser::parse_source(&mut ctx, &src, "t.mlir", 0)
@@ -103,24 +104,33 @@ pub fn fused_bodies(text: &str, rules: &[&str]) -> Vec<Vec<String>> {
         .run(&rws);
     let eg = runner.egraph;
     let c = eg.find(imp.value_class[&a]);
+    (eg, c)
+}
+
+/// The op names (without `flow.`) of a fused kernel node's body; `None` for other nodes.
+fn fused_ops(eg: &FGraph, n: &crate::lang::FNode) -> Option<Vec<String>> {
+    match eg.analysis.key(n.key) {
+        crate::lang::KeyData::Fused(b) => Some(
+            b.ops
+                .iter()
+                .map(|(k, _, _)| {
+                    let name = eg.analysis.op_name(*k).unwrap_or("?");
+                    name.trim_start_matches("flow.").to_string()
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// Saturates with the rules named `rules`; the op names of every fused body in the class of
+/// the first result, sorted.
+pub fn fused_bodies(text: &str, rules: &[&str]) -> Vec<Vec<String>> {
+    let (eg, c) = saturated_first_result(text, rules);
     let mut v: Vec<Vec<String>> = eg[c]
         .nodes
         .iter()
-        .filter_map(|n| match eg.analysis.key(n.key) {
-            crate::lang::KeyData::Fused(b) => Some(
-                b.ops
-                    .iter()
-                    .map(|(k, _, _)| {
-                        eg.analysis
-                            .op_name(*k)
-                            .unwrap_or("?")
-                            .trim_start_matches("flow.")
-                            .to_string()
-                    })
-                    .collect::<Vec<_>>(),
-            ),
-            _ => None,
-        })
+        .filter_map(|n| fused_ops(&eg, n))
         .collect();
     v.sort();
     v
@@ -130,45 +140,9 @@ pub fn fused_bodies(text: &str, rules: &[&str]) -> Vec<Vec<String>> {
 /// names, `fused[ops]` for fused kernels, and for a transpose of a fused kernel
 /// `flow.transpose(fused[ops] SHAPE)` with the kernel's shape (the layout rules' view).
 pub fn class_ops(text: &str, rules: &[&str]) -> Vec<String> {
-    let mut ctx = context();
-    let src = format!("func.func @t{text}\n}}\n");
-    let module = flowc_ir::parser::parse_source(&mut ctx, &src, "t.mlir", 0)
-        .unwrap_or_else(|d| panic!("{}", d[0].render(&ctx)));
-    let body = ctx
-        .region_entry(ctx.region(module, 0))
-        .expect("module body");
-    let func = ctx.block_ops(body).next().expect("a function");
-    let block = ctx
-        .region_entry(ctx.region(func, 0))
-        .expect("function body");
-    let ret = ctx.block_last_op(block).expect("return");
-    let a = ctx.operand(ret, 0);
-    let mut eg = new_graph(ctx, false);
-    let imp = import(&mut eg, block);
-    let rws = crate::rules::rewrites_where(|r| rules.contains(&r.name));
-    let runner = Runner::default()
-        .with_egraph(eg)
-        .with_iter_limit(8)
-        .run(&rws);
-    let eg = runner.egraph;
-    let fused = |n: &crate::lang::FNode| -> Option<String> {
-        match eg.analysis.key(n.key) {
-            crate::lang::KeyData::Fused(b) => Some(format!(
-                "fused[{}]",
-                b.ops
-                    .iter()
-                    .map(|(k, _, _)| eg
-                        .analysis
-                        .op_name(*k)
-                        .unwrap_or("?")
-                        .trim_start_matches("flow."))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-            _ => None,
-        }
-    };
-    let c = eg.find(imp.value_class[&a]);
+    let (eg, c) = saturated_first_result(text, rules);
+    let fused =
+        |n: &crate::lang::FNode| fused_ops(&eg, n).map(|ops| format!("fused[{}]", ops.join(", ")));
     let mut v: Vec<String> = eg[c]
         .nodes
         .iter()
