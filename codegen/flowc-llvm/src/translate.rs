@@ -294,6 +294,29 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
 
     // ===== Kernels =====
 
+    /// The byte size of each kernel argument; an error naming the argument that is not a
+    /// statically shaped memref with the identity layout.
+    fn arg_sizes(&self, op: Op, inputs: &[Type]) -> R<Vec<u64>> {
+        let ir = self.ir;
+        inputs
+            .iter()
+            .enumerate()
+            .map(|(i, &ty)| {
+                flowc_buffer::byte_size(ir, ty)
+                    .filter(|_| flowc_buffer::is_static_dense_memref(ir, ty))
+                    .ok_or_else(|| {
+                        self.err(
+                            op,
+                            format!(
+                                "kernel argument #{i} has type '{}': kernels take statically shaped memrefs with the identity layout",
+                                ir.print_type(ty)
+                            ),
+                        )
+                    })
+            })
+            .collect()
+    }
+
     fn kernel(&mut self, kernel: FuncOp) -> R<()> {
         let ir = self.ir;
         let op = kernel.op();
@@ -322,26 +345,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
         if ir.region_blocks(kernel.body(ir)).len() != 1 {
             return Err(self.err(op, "a kernel body is a single block"));
         }
-        let mut sizes = Vec::new();
-        for (i, &ty) in inputs.iter().enumerate() {
-            let size = if flowc_buffer::is_static_dense_memref(ir, ty) {
-                flowc_buffer::byte_size(ir, ty)
-            } else {
-                None
-            };
-            match size {
-                Some(s) => sizes.push(s),
-                None => {
-                    return Err(self.err(
-                        op,
-                        format!(
-                            "kernel argument #{i} has type '{}': kernels take statically shaped memrefs with the identity layout",
-                            ir.print_type(ty)
-                        ),
-                    ));
-                }
-            }
-        }
+        let sizes = self.arg_sizes(op, &inputs)?;
         let may_alias = ir.has_attr(op, MAY_ALIAS_ATTR);
         let ptr = self.llcx.ptr_type(AddressSpace::default());
         let i64t = self.i64t();

@@ -102,23 +102,7 @@ impl<'a, 'ctx> Translator<'a, 'ctx> {
             return Err(self.err(op, "a kernel needs a body"));
         };
         flowc_gpu::verify_kernel_attrs(ir, op)?;
-        let mut sizes = Vec::new();
-        for (i, &ty) in inputs.iter().enumerate() {
-            match flowc_buffer::byte_size(ir, ty)
-                .filter(|_| flowc_buffer::is_static_dense_memref(ir, ty))
-            {
-                Some(s) => sizes.push(s),
-                None => {
-                    return Err(self.err(
-                        op,
-                        format!(
-                            "kernel argument #{i} has type '{}': kernels take statically shaped memrefs with the identity layout",
-                            ir.print_type(ty)
-                        ),
-                    ));
-                }
-            }
-        }
+        let sizes = self.arg_sizes(op, &inputs)?;
         let may_alias = ir.has_attr(op, MAY_ALIAS_ATTR);
         let gptr = self.llcx.ptr_type(AddressSpace::from(GLOBAL));
         let params: Vec<inkwell::types::BasicMetadataTypeEnum<'ctx>> =
